@@ -1,0 +1,18 @@
+#pragma once
+// The tleg subcommands. Each takes the arguments after its name and returns an exit code.
+#include <string>
+#include <vector>
+
+namespace tleg::cli {
+
+using Args = std::vector<std::string>;
+
+int trainAncestryCommand(const Args& args);
+int distillCommand(const Args& args);
+int finetuneCommand(const Args& args);
+int pipelineCommand(const Args& args);
+int expandCommand(const Args& args);
+int evalCommand(const Args& args);
+int infoCommand(const Args& args);
+
+} // namespace tleg::cli

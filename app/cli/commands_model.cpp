@@ -1,0 +1,113 @@
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "io/safetensors.h"
+#include "model/des_net.h"
+#include "model/learngene.h"
+#include "model/model_io.h"
+#include "util/error.h"
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace tleg::cli {
+
+int expandCommand(const Args& args)
+{
+    CommandLine cl("expand",
+                   "Initialise a Des-Net of any depth from a learngene: block i (0-based) of a "
+                   "depth-L model is θ_B + (i/L)·θ_A; embeddings, class token and final norm are "
+                   "copied, the head too when the class count is the same.",
+                   {{"learngene", "FILE", "learngene.safetensors from 'tleg distill'", ""},
+                    {"depth", "N", "number of blocks of the Des-Net", "6"},
+                    {"init-from", "I", "partial initialisation: first block taken from the learngene", "0"},
+                    {"init-to", "J", "partial initialisation: blocks before J (default: all)", "-1"},
+                    {"classes", "K", "classes of the new head (default: the learngene's)", "0"},
+                    {"seed", "N", "seed for the randomly initialised parts", "0"},
+                    {"out", "FILE", "output (default des-DEPTH.safetensors)", ""}});
+    if (!cl.parse(args))
+        return 0;
+    const std::string lgPath = cl.require("learngene");
+    const auto lg = model::Learngene::load(lgPath);
+    model::ExpandOptions eo;
+    eo.depth = cl.getInt("depth");
+    eo.initFrom = cl.getInt("init-from");
+    eo.initTo = cl.getInt("init-to");
+    eo.numClasses = cl.getInt("classes");
+    eo.seed = static_cast<uint64_t>(cl.getInt("seed"));
+    model::ViT des = model::expand(lg, eo);
+    const std::string out = cl.has("out") ? cl.get("out")
+                                          : "des-" + std::to_string(eo.depth) + ".safetensors";
+    model::saveClassifier(out, *des,
+                          {{"provenance", {{"role", "desnet"}, {"learngene", lgPath},
+                                           {"init_from", eo.initFrom}, {"init_to", eo.initTo}}}});
+    std::printf("Des-Net: depth %lld, %.3f M parameters, from a learngene of %.3f M stored "
+                "parameters\ncoefficients c_i = i/%lld:",
+                static_cast<long long>(eo.depth), des->config().totalParams() / 1e6,
+                lg.storedParams() / 1e6, static_cast<long long>(eo.depth));
+    for (int64_t i = 0; i < eo.depth; ++i)
+        std::printf(" %.3f", model::expansionCoefficient(i, eo.depth));
+    std::printf("\n-> %s\n", out.c_str());
+    return 0;
+}
+
+int evalCommand(const Args& args)
+{
+    CommandLine cl("eval", "Top-1 / top-5 accuracy and loss of a model on the test split.",
+                   concat({{{"model", "FILE", "a tleg model (.safetensors)", ""},
+                            {"seed", "N", "seed for --test-subset", "0"},
+                            {"threads", "N", "intra-op threads (0 = all cores)", "0"}},
+                           dataOptions()}));
+    if (!cl.parse(args))
+        return 0;
+    train::applyThreads(static_cast<int>(cl.getInt("threads")));
+    model::ModelMetadata md;
+    auto net = model::loadClassifier(cl.require("model"), &md);
+    auto split = openData(cl);
+    auto norm = train::normalizationFrom(md.extra, split.train);
+    printEval(cl.get("model"), train::evaluate(*net, split.test, norm));
+    return 0;
+}
+
+int infoCommand(const Args& args)
+{
+    CommandLine cl("info",
+                   "What a safetensors checkpoint holds: kind, architecture, expansion, "
+                   "provenance, and every tensor with its dtype and shape.",
+                   {}, "FILE");
+    if (!cl.parse(args))
+        return 0;
+    const std::string path = cl.positional().front();
+    const auto header = io::readSafetensorsHeader(path);
+    std::printf("%s: %llu bytes, %zu tensors\n", path.c_str(),
+                static_cast<unsigned long long>(header.fileBytes), header.tensors.size());
+    for (const auto& [key, value] : header.metadata) {
+        std::string shown = value;
+        try {
+            const auto j = nlohmann::json::parse(value);
+            if (j.is_object() || j.is_array())
+                shown = j.dump(2);
+        } catch (const nlohmann::json::exception&) {
+        }
+        std::printf("%s: %s\n", key.c_str(), shown.c_str());
+    }
+    int64_t total = 0;
+    std::printf("\n%-48s %-5s %s\n", "tensor", "dtype", "shape");
+    for (const auto& t : header.tensors) {
+        std::ostringstream shape;
+        int64_t n = 1;
+        shape << "[";
+        for (size_t i = 0; i < t.shape.size(); ++i) {
+            shape << (i ? ", " : "") << t.shape[i];
+            n *= t.shape[i];
+        }
+        shape << "]";
+        if (t.name.rfind("optim.", 0) != 0)
+            total += n;
+        std::printf("%-48s %-5s %s\n", t.name.c_str(), t.dtype.c_str(), shape.str().c_str());
+    }
+    std::printf("\nparameters: %lld (%.3f M)\n", static_cast<long long>(total), total / 1e6);
+    return 0;
+}
+
+} // namespace tleg::cli

@@ -1,0 +1,152 @@
+#include "cli/options.h"
+
+#include "util/error.h"
+
+#include <csignal>
+#include <cstdio>
+
+namespace tleg::cli {
+
+std::vector<OptionSpec> dataOptions()
+{
+    return {
+        {"data", "SPEC", "fashion-mnist, or a folder: IDX files, CIFAR binary, or train/ + test/ "
+                         "image folders", "fashion-mnist"},
+        {"train-subset", "N", "use a random subset of N training images (0 = all)", "0"},
+        {"test-subset", "N", "use a random subset of N test images (0 = all)", "0"},
+        {"image-size", "PX", "resize image folders to PX×PX", "32"},
+        {"grey", "", "load image folders as grey", ""},
+    };
+}
+
+std::vector<OptionSpec> modelOptions(const std::string& defaultPreset)
+{
+    return {
+        {"model", "PRESET", "architecture preset: fmnist-ti, fmnist-s, fmnist-s4, vit-ti, vit-s, vit-b",
+         defaultPreset},
+        {"depth", "N", "number of blocks (overrides the preset)", ""},
+        {"dim", "D", "embedding width (overrides the preset)", ""},
+        {"heads", "H", "attention heads (overrides the preset)", ""},
+        {"patch", "P", "patch size (overrides the preset)", ""},
+        {"mlp-ratio", "R", "MLP hidden width / dim (overrides the preset)", ""},
+        {"pool", "token|avg", "class token (DeiT) or average pooling with fc_norm", ""},
+    };
+}
+
+std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
+{
+    return {
+        {"epochs", "N", "training epochs", defaultEpochs},
+        {"batch", "N", "batch size", "128"},
+        {"lr", "LR", "peak learning rate (AdamW, cosine schedule)", "1e-3"},
+        {"min-lr", "LR", "final learning rate", "1e-5"},
+        {"warmup", "EPOCHS", "linear warmup length in epochs", "1"},
+        {"wd", "W", "AdamW weight decay", "0.05"},
+        {"clip", "NORM", "clip the global gradient norm (0 = off)", "1.0"},
+        {"smoothing", "S", "label smoothing", "0"},
+        {"no-augment", "", "no random crop and flip", ""},
+        {"seed", "N", "random seed", "0"},
+        {"threads", "N", "intra-op threads (0 = all cores)", "0"},
+        {"bf16", "", "matmuls in bfloat16 (fast on AVX-512 BF16 / AMX CPUs)", ""},
+        {"resume", "", "continue from the run folder's checkpoint", ""},
+    };
+}
+
+std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups)
+{
+    std::vector<OptionSpec> out;
+    for (const auto& g : groups)
+        out.insert(out.end(), g.begin(), g.end());
+    return out;
+}
+
+data::DataSplit openData(const CommandLine& cl)
+{
+    data::OpenOptions o;
+    o.imageSize = cl.getInt("image-size");
+    o.grey = cl.flag("grey");
+    o.trainSubset = cl.getInt("train-subset");
+    o.testSubset = cl.getInt("test-subset");
+    o.seed = static_cast<uint64_t>(cl.getInt("seed"));
+    auto split = data::openDataset(cl.get("data"), o);
+    std::printf("data: %s, %lld train / %lld test images, %lldx%lldx%lld, %lld classes\n",
+                split.train.name.c_str(), static_cast<long long>(split.train.size()),
+                static_cast<long long>(split.test.size()),
+                static_cast<long long>(split.train.channels()),
+                static_cast<long long>(split.train.height()),
+                static_cast<long long>(split.train.width()),
+                static_cast<long long>(split.train.numClasses));
+    return split;
+}
+
+model::ViTConfig modelConfig(const CommandLine& cl, const data::Dataset& train)
+{
+    auto cfg = model::ViTConfig::preset(cl.get("model"));
+    if (cl.has("depth"))
+        cfg.depth = cl.getInt("depth");
+    if (cl.has("dim"))
+        cfg.dim = cl.getInt("dim");
+    if (cl.has("heads"))
+        cfg.heads = cl.getInt("heads");
+    if (cl.has("patch"))
+        cfg.patchSize = cl.getInt("patch");
+    if (cl.has("mlp-ratio"))
+        cfg.mlpRatio = cl.getDouble("mlp-ratio");
+    if (cl.has("pool"))
+        cfg.pooling = model::poolingFromName(cl.get("pool"));
+    cfg.channels = train.channels();
+    cfg.imageSize = train.height();
+    cfg.numClasses = train.numClasses;
+    if (train.height() != train.width())
+        throw Error("images must be square, got " + std::to_string(train.height()) + "x" +
+                    std::to_string(train.width()));
+    cfg.validate();
+    return cfg;
+}
+
+train::TrainOptions trainConfig(const CommandLine& cl)
+{
+    train::TrainOptions o;
+    o.epochs = cl.getInt("epochs");
+    o.batchSize = cl.getInt("batch");
+    o.lr = cl.getDouble("lr");
+    o.minLr = cl.getDouble("min-lr");
+    o.warmupEpochs = cl.getDouble("warmup");
+    o.weightDecay = cl.getDouble("wd");
+    o.clipGrad = cl.getDouble("clip");
+    o.loss.labelSmoothing = cl.getDouble("smoothing");
+    o.augment = !cl.flag("no-augment");
+    o.seed = static_cast<uint64_t>(cl.getInt("seed"));
+    o.threads = static_cast<int>(cl.getInt("threads"));
+    o.bf16 = cl.flag("bf16");
+    o.resume = cl.flag("resume");
+    return o;
+}
+
+std::atomic<bool>& stopFlag()
+{
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+extern "C" void onInterrupt(int)
+{
+    if (stopFlag().exchange(true))
+        std::_Exit(130); // second Ctrl-C: leave at once
+}
+} // namespace
+
+void installInterruptHandler()
+{
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+void printEval(const std::string& what, const train::EvalResult& r)
+{
+    std::printf("%s: top-1 %.2f%%  top-5 %.2f%%  loss %.4f  (%lld images)\n", what.c_str(),
+                r.top1, r.top5, r.loss, static_cast<long long>(r.count));
+}
+
+} // namespace tleg::cli

@@ -1,0 +1,68 @@
+#include "cli/progress_printer.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace tleg::cli {
+
+std::string formatDuration(double seconds)
+{
+    const auto s = static_cast<long long>(seconds + 0.5);
+    char buf[32];
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s / 60) % 60);
+    else if (s >= 60)
+        std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%llds", s);
+    return buf;
+}
+
+ProgressPrinter::ProgressPrinter(std::string label)
+    : m_label(std::move(label)), m_tty(::isatty(STDOUT_FILENO) != 0)
+{
+}
+
+bool ProgressPrinter::operator()(const train::Progress& p)
+{
+    if (p.epochDone) {
+        const auto& r = *p.epochDone;
+        std::printf("%s[%s] epoch %lld/%lld  loss %.4f  train top-1 %.2f%%  val top-1 %.2f%%  "
+                    "top-5 %.2f%%  %.0f img/s  %s\n",
+                    m_tty ? "\r\033[K" : "", m_label.c_str(), static_cast<long long>(r.epoch),
+                    static_cast<long long>(p.epochs), r.trainLoss, r.trainTop1, r.valTop1,
+                    r.valTop5, r.imagesPerSecond, formatDuration(r.seconds).c_str());
+        std::fflush(stdout);
+        m_lastQuarter = -1;
+        return true;
+    }
+    const double frac = p.batches ? static_cast<double>(p.batch) / static_cast<double>(p.batches) : 0.0;
+    if (m_tty) {
+        const auto now = std::chrono::steady_clock::now();
+        if (p.batch != 1 && now - m_lastDraw < std::chrono::milliseconds(100))
+            return true;
+        m_lastDraw = now;
+        constexpr int kWidth = 24;
+        const int filled = static_cast<int>(frac * kWidth);
+        std::string bar(static_cast<size_t>(filled), '#');
+        bar.resize(kWidth, '.');
+        std::printf("\r\033[K[%s] epoch %lld/%lld [%s] %3.0f%%  loss %.4f  lr %.2e  ETA %s",
+                    m_label.c_str(), static_cast<long long>(p.epoch),
+                    static_cast<long long>(p.epochs), bar.c_str(), frac * 100.0, p.loss, p.lr,
+                    formatDuration(p.etaSeconds).c_str());
+        std::fflush(stdout);
+    } else {
+        const auto quarter = static_cast<int64_t>(frac * 4.0);
+        if (quarter > m_lastQuarter && quarter > 0 && quarter < 4) {
+            m_lastQuarter = quarter;
+            std::printf("[%s] epoch %lld/%lld %3.0f%%  loss %.4f  lr %.2e  ETA %s\n",
+                        m_label.c_str(), static_cast<long long>(p.epoch),
+                        static_cast<long long>(p.epochs), frac * 100.0, p.loss, p.lr,
+                        formatDuration(p.etaSeconds).c_str());
+            std::fflush(stdout);
+        }
+    }
+    return true;
+}
+
+} // namespace tleg::cli

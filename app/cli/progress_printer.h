@@ -1,0 +1,27 @@
+#pragma once
+// Training progress on the terminal: a redrawn bar with ETA on a TTY (at most 10 Hz), plain
+// lines otherwise (one per quarter epoch and one per finished epoch), so logs stay readable.
+#include "train/trainer.h"
+
+#include <chrono>
+#include <string>
+
+namespace tleg::cli {
+
+class ProgressPrinter {
+public:
+    explicit ProgressPrinter(std::string label);
+    void setLabel(std::string label) { m_label = std::move(label); }
+    bool operator()(const train::Progress& p);
+
+private:
+    std::string m_label;
+    bool m_tty;
+    std::chrono::steady_clock::time_point m_lastDraw;
+    int64_t m_lastQuarter = -1;
+};
+
+/// "1h02m", "3m05s", "12s".
+std::string formatDuration(double seconds);
+
+} // namespace tleg::cli

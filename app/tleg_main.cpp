@@ -1,0 +1,60 @@
+// tleg: TLEG Studio's command-line front end. Thin: parsing and printing live in cli/, the
+// work in tleg_core.
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "util/error.h"
+
+#include <c10/util/Exception.h>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace {
+
+const char* kUsage =
+    "Usage: tleg COMMAND [options]   (tleg COMMAND --help for each)\n\n"
+    "TLEG Studio: produce and initialise Vision Transformers of many depths from one learngene\n"
+    "(Transformer as Linear Expansion of Learngene, AAAI 2024).\n\n"
+    "Commands:\n"
+    "  train-ancestry   train an ancestry ViT from scratch\n"
+    "  distill          distil a learngene into an Aux-Net from a teacher\n"
+    "  expand           initialise a Des-Net of any depth from a learngene\n"
+    "  finetune         fine-tune a Des-Net (or any ViT)\n"
+    "  eval             top-1 / top-5 of a model\n"
+    "  info FILE        what a checkpoint holds\n"
+    "  pipeline         ancestry -> learngene -> Des-Nets of several depths vs scratch\n";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace tleg::cli;
+    const std::map<std::string, std::function<int(const Args&)>> commands = {
+        {"train-ancestry", trainAncestryCommand}, {"distill", distillCommand},
+        {"expand", expandCommand},                {"finetune", finetuneCommand},
+        {"eval", evalCommand},                    {"info", infoCommand},
+        {"pipeline", pipelineCommand}};
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+        std::fputs(kUsage, stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    auto it = commands.find(argv[1]);
+    if (it == commands.end()) {
+        std::fprintf(stderr, "tleg: unknown command '%s'\n\n%s", argv[1], kUsage);
+        return 2;
+    }
+    installInterruptHandler();
+    try {
+        return it->second(Args(argv + 2, argv + argc));
+    } catch (const tleg::Error& e) {
+        std::fprintf(stderr, "\ntleg %s: error: %s\n", argv[1], e.what());
+    } catch (const c10::Error& e) {
+        std::fprintf(stderr, "\ntleg %s: error in LibTorch: %s\n", argv[1],
+                     e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "\ntleg %s: error: %s\n", argv[1], e.what());
+    }
+    return 1;
+}

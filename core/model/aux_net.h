@@ -1,0 +1,47 @@
+#pragma once
+// The auxiliary network: a ViT of depth L whose block i is θ_B + c_i·θ_A (c_i = i/L),
+// recomputed on every forward pass, so only θ_A, θ_B and the shared parts are trainable.
+// Usage:
+//   AuxOptions o; o.groups = kGroupMsa | kGroupMlp | kGroupLn; o.expandFrom = 0;
+//   AuxNet aux(ViTConfig::preset("fmnist-ti"), o);
+//   logits = aux->forward(images);   Learngene lg = aux->learngene();
+#include "model/vit.h"
+
+namespace tleg::model {
+
+struct AuxOptions {
+    /// Which module groups are linearly expanded; the others are ordinary per-layer modules.
+    unsigned groups = kAllGroups;
+    /// Partial expansion (paper Table 6): blocks 0..expandFrom-1 are independent blocks.
+    int64_t expandFrom = 0;
+    /// Weight sharing instead of expansion (Share-Init baseline): every block is θ_B, no θ_A.
+    bool shareOnly = false;
+
+    nlohmann::json toJson() const;
+    static AuxOptions fromJson(const nlohmann::json& j);
+};
+
+/// c_i = i / L for block i (0-based) of a depth-L model: block 0 is exactly θ_B.
+double expansionCoefficient(int64_t i, int64_t depth);
+
+class AuxNetImpl : public ViTBase {
+public:
+    AuxNetImpl(const ViTConfig& config, const AuxOptions& options);
+    torch::Tensor forward(const torch::Tensor& images) override;
+    std::string kind() const override { return "auxnet"; }
+    nlohmann::json architecture() const override;
+    const AuxOptions& options() const { return m_options; }
+
+    bool isExpanded(int64_t block, int param) const;
+    /// The effective weights of block i (expanded ones carry autograd to θ_A, θ_B).
+    BlockWeights blockWeights(int64_t i) const;
+
+    Block thetaA{nullptr}, thetaB{nullptr}; // "learngene.A.*", "learngene.B.*"
+    torch::nn::ModuleList blocks{nullptr};  // per-layer parts: "blocks.{i}.*"
+
+private:
+    AuxOptions m_options;
+};
+TORCH_MODULE(AuxNet);
+
+} // namespace tleg::model

@@ -1,0 +1,182 @@
+#include "model/block.h"
+
+#include "util/error.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace tleg::model {
+
+namespace {
+
+struct ParamInfo {
+    const char* name;
+    Group group;
+};
+
+constexpr ParamInfo kParams[kBlockParamCount] = {
+    {"norm1.weight", kGroupLn},     {"norm1.bias", kGroupLn},      {"attn.qkv.weight", kGroupMsa},
+    {"attn.qkv.bias", kGroupMsa},   {"attn.proj.weight", kGroupMsa}, {"attn.proj.bias", kGroupMsa},
+    {"norm2.weight", kGroupLn},     {"norm2.bias", kGroupLn},      {"mlp.fc1.weight", kGroupMlp},
+    {"mlp.fc1.bias", kGroupMlp},    {"mlp.fc2.weight", kGroupMlp}, {"mlp.fc2.bias", kGroupMlp},
+};
+
+thread_local bool t_bf16Matmul = false;
+
+} // namespace
+
+const char* blockParamName(int p) { return kParams[p].name; }
+Group blockParamGroup(int p) { return kParams[p].group; }
+bool isLayerNormWeight(int p) { return p == Norm1Weight || p == Norm2Weight; }
+
+unsigned groupsFromString(const std::string& s)
+{
+    unsigned groups = 0;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item == "msa" || item == "attn")
+            groups |= kGroupMsa;
+        else if (item == "mlp")
+            groups |= kGroupMlp;
+        else if (item == "ln" || item == "norm")
+            groups |= kGroupLn;
+        else if (item == "all")
+            groups |= kAllGroups;
+        else if (!item.empty())
+            throw Error("unknown module group '" + item + "' (use msa, mlp, ln or all)");
+    }
+    if (groups == 0)
+        throw Error("no module group given (use msa, mlp, ln or all)");
+    return groups;
+}
+
+std::string groupsToString(unsigned groups)
+{
+    std::string s;
+    auto add = [&](unsigned g, const char* name) {
+        if (groups & g)
+            s += s.empty() ? name : std::string(",") + name;
+    };
+    add(kGroupMsa, "msa");
+    add(kGroupMlp, "mlp");
+    add(kGroupLn, "ln");
+    return s;
+}
+
+void truncNormal_(torch::Tensor t, double std)
+{
+    torch::NoGradGuard guard;
+    // Inverse-CDF sampling of N(0, 1) restricted to [-2, 2], then scaled.
+    const double lo = 0.5 * (1.0 + std::erf(-2.0 / std::sqrt(2.0)));
+    const double hi = 0.5 * (1.0 + std::erf(2.0 / std::sqrt(2.0)));
+    t.uniform_(2.0 * lo - 1.0, 2.0 * hi - 1.0).erfinv_().mul_(std * std::sqrt(2.0));
+}
+
+AttentionImpl::AttentionImpl(int64_t dim)
+{
+    qkv = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
+    proj = register_module("proj", torch::nn::Linear(dim, dim));
+}
+
+MlpImpl::MlpImpl(int64_t dim, int64_t hidden)
+{
+    fc1 = register_module("fc1", torch::nn::Linear(dim, hidden));
+    fc2 = register_module("fc2", torch::nn::Linear(hidden, dim));
+}
+
+BlockImpl::BlockImpl(int64_t dim, int64_t heads_, double mlpRatio, unsigned groups_)
+    : heads(heads_), groups(groups_)
+{
+    const auto ln = torch::nn::LayerNormOptions({dim}).eps(1e-6);
+    if (groups & kGroupLn)
+        norm1 = register_module("norm1", torch::nn::LayerNorm(ln));
+    if (groups & kGroupMsa)
+        attn = register_module("attn", Attention(dim));
+    if (groups & kGroupLn)
+        norm2 = register_module("norm2", torch::nn::LayerNorm(ln));
+    if (groups & kGroupMlp)
+        mlp = register_module("mlp", Mlp(dim, static_cast<int64_t>(dim * mlpRatio)));
+    resetParameters();
+}
+
+void BlockImpl::resetParameters()
+{
+    torch::NoGradGuard guard;
+    for (auto& t : weights()) {
+        if (!t.defined())
+            continue;
+        if (t.dim() == 2)
+            truncNormal_(t, 0.02);
+        else
+            t.zero_();
+    }
+    if (norm1) {
+        norm1->weight.fill_(1.0);
+        norm2->weight.fill_(1.0);
+    }
+}
+
+BlockWeights BlockImpl::weights() const
+{
+    BlockWeights w;
+    if (norm1) {
+        w[Norm1Weight] = norm1->weight;
+        w[Norm1Bias] = norm1->bias;
+        w[Norm2Weight] = norm2->weight;
+        w[Norm2Bias] = norm2->bias;
+    }
+    if (attn) {
+        w[QkvWeight] = attn->qkv->weight;
+        w[QkvBias] = attn->qkv->bias;
+        w[ProjWeight] = attn->proj->weight;
+        w[ProjBias] = attn->proj->bias;
+    }
+    if (mlp) {
+        w[Fc1Weight] = mlp->fc1->weight;
+        w[Fc1Bias] = mlp->fc1->bias;
+        w[Fc2Weight] = mlp->fc2->weight;
+        w[Fc2Bias] = mlp->fc2->bias;
+    }
+    return w;
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor& x)
+{
+    return blockForward(x, weights(), heads);
+}
+
+void setBf16Matmul(bool enabled) { t_bf16Matmul = enabled; }
+bool bf16Matmul() { return t_bf16Matmul; }
+
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b)
+{
+    if (!t_bf16Matmul)
+        return torch::nn::functional::linear(x, w, b);
+    auto y = torch::nn::functional::linear(x.to(torch::kBFloat16), w.to(torch::kBFloat16));
+    return y.to(torch::kFloat).add_(b);
+}
+
+torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads)
+{
+    const int64_t batch = x.size(0), tokens = x.size(1), dim = x.size(2);
+    const int64_t headDim = dim / heads;
+    namespace F = torch::nn::functional;
+
+    auto h = torch::layer_norm(x, {dim}, w[Norm1Weight], w[Norm1Bias], 1e-6);
+    auto qkv = linear(h, w[QkvWeight], w[QkvBias])                 // [B, N, 3D]
+                   .reshape({batch, tokens, 3, heads, headDim})
+                   .permute({2, 0, 3, 1, 4});                       // [3, B, H, N, d]
+    auto q = qkv[0], k = qkv[1], v = qkv[2];
+    auto attn = torch::matmul(q * (1.0 / std::sqrt(static_cast<double>(headDim))),
+                              k.transpose(-2, -1))
+                    .softmax(-1);                                   // [B, H, N, N]
+    auto ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, tokens, dim});
+    auto out = x + linear(ctx, w[ProjWeight], w[ProjBias]);
+
+    h = torch::layer_norm(out, {dim}, w[Norm2Weight], w[Norm2Bias], 1e-6);
+    h = F::gelu(linear(h, w[Fc1Weight], w[Fc1Bias]));
+    return out + linear(h, w[Fc2Weight], w[Fc2Bias]);
+}
+
+} // namespace tleg::model

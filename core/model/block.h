@@ -1,0 +1,77 @@
+#pragma once
+// One pre-norm Transformer block (DeiT / timm layout) as named parameter slots, plus a
+// functional forward that takes the weights explicitly. The ViT passes its own weights; the
+// Aux-Net passes θ_B + c_i·θ_A computed on the fly, so both share one forward.
+// Usage:
+//   Block blk(dim, heads, mlpRatio, kAllGroups);
+//   BlockWeights w = blk->weights();   x = blockForward(x, w, heads);   // x: [B, N, D]
+#include <torch/torch.h>
+
+#include <array>
+#include <string>
+
+namespace tleg::model {
+
+/// The twelve tensors of one block, in timm's names relative to "blocks.{i}.".
+enum BlockParam : int {
+    Norm1Weight, Norm1Bias, QkvWeight, QkvBias, ProjWeight, ProjBias,
+    Norm2Weight, Norm2Bias, Fc1Weight, Fc1Bias, Fc2Weight, Fc2Bias,
+    kBlockParamCount
+};
+using BlockWeights = std::array<torch::Tensor, kBlockParamCount>;
+
+/// Module groups that can be linearly expanded (paper Table 4). Bit flags.
+enum Group : unsigned { kGroupMsa = 1u, kGroupMlp = 2u, kGroupLn = 4u };
+constexpr unsigned kAllGroups = kGroupMsa | kGroupMlp | kGroupLn;
+
+const char* blockParamName(int p); // "attn.qkv.weight", ...
+Group blockParamGroup(int p);
+bool isLayerNormWeight(int p);     // γ of norm1 / norm2 (initialised to 1 in θ_B, 0 in θ_A)
+/// "msa,mlp,ln" <-> flags; throws tleg::Error for an unknown name or an empty set.
+unsigned groupsFromString(const std::string& s);
+std::string groupsToString(unsigned groups);
+
+/// Truncated normal (±2 std), as timm's trunc_normal_ for ViT weights.
+void truncNormal_(torch::Tensor t, double std);
+
+struct AttentionImpl : torch::nn::Module {
+    AttentionImpl(int64_t dim);
+    torch::nn::Linear qkv{nullptr}, proj{nullptr};
+};
+TORCH_MODULE(Attention);
+
+struct MlpImpl : torch::nn::Module {
+    MlpImpl(int64_t dim, int64_t hidden);
+    torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+/// A block holding only the parameter groups in `groups` (the others stay unregistered, so
+/// named_parameters() yields exactly the tensors this block owns).
+struct BlockImpl : torch::nn::Module {
+    BlockImpl(int64_t dim, int64_t heads, double mlpRatio, unsigned groups = kAllGroups);
+    /// Standard init: weights truncated normal 0.02, biases 0, LayerNorm γ=1 β=0.
+    void resetParameters();
+    /// Undefined tensors for groups this block does not hold.
+    BlockWeights weights() const;
+    torch::Tensor forward(const torch::Tensor& x); // requires all groups
+
+    int64_t heads;
+    unsigned groups;
+    torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+    Attention attn{nullptr};
+    Mlp mlp{nullptr};
+};
+TORCH_MODULE(Block);
+
+/// x: [B, N, D] -> [B, N, D]. x + MSA(LN1(x)); x + MLP(LN2(x)).
+torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads);
+
+/// Matmul precision for the linear layers of the current thread: bf16 keeps the residual
+/// stream and LayerNorm in fp32 and runs the matmuls in bfloat16 (AVX-512 BF16 / AMX).
+void setBf16Matmul(bool enabled);
+bool bf16Matmul();
+/// y = x Wᵀ + b honouring setBf16Matmul; the result is fp32.
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
+
+} // namespace tleg::model

@@ -1,0 +1,93 @@
+#include "model/des_net.h"
+
+#include "util/error.h"
+
+namespace tleg::model {
+
+namespace {
+void copyInto(const torch::Tensor& dst, const torch::Tensor& src, const std::string& what)
+{
+    if (!src.defined())
+        return;
+    if (dst.sizes() != src.sizes())
+        throw Error("expand: shape of " + what + " does not match the Des-Net");
+    dst.copy_(src);
+}
+} // namespace
+
+ViT scratch(const ViTConfig& config, uint64_t seed)
+{
+    torch::manual_seed(seed);
+    return ViT(config);
+}
+
+ViT expand(const Learngene& lg, const ExpandOptions& o)
+{
+    if (o.depth < 1)
+        throw Error("expand: depth must be at least 1, got " + std::to_string(o.depth));
+    ViTConfig cfg = lg.config;
+    cfg.depth = o.depth;
+    if (o.numClasses > 0)
+        cfg.numClasses = o.numClasses;
+    const int64_t initTo = o.initTo < 0 ? o.depth : std::min(o.initTo, o.depth);
+    if (o.initFrom < 0 || o.initFrom >= initTo)
+        throw Error("expand: empty block range [" + std::to_string(o.initFrom) + ", " +
+                    std::to_string(initTo) + ") to initialise");
+
+    ViT net = scratch(cfg, o.seed);
+    torch::NoGradGuard guard;
+    for (auto& item : net->named_parameters(true)) {
+        const std::string& name = item.key();
+        if (name.rfind("blocks.", 0) == 0)
+            continue;
+        if (name.rfind("head.", 0) == 0 && cfg.numClasses != lg.config.numClasses)
+            continue; // a new class set gets a fresh head
+        copyInto(item.value(), lg.shared(name), name);
+    }
+
+    const bool shareOnly = lg.options.shareOnly;
+    for (int64_t i = o.initFrom; i < initTo; ++i) {
+        BlockWeights w = net->block(i).weights();
+        const double c = expansionCoefficient(i, o.depth);
+        for (int p = 0; p < kBlockParamCount; ++p) {
+            const std::string what = "blocks." + std::to_string(i) + "." + blockParamName(p);
+            if (i < lg.options.expandFrom) {
+                copyInto(w[p], lg.lowerBlock(i, p), what);
+                continue;
+            }
+            if (!(lg.options.groups & blockParamGroup(p)))
+                continue; // not expanded: stays randomly initialised
+            torch::Tensor b = lg.thetaB(p);
+            if (!b.defined())
+                throw Error("expand: learngene lacks θ_B for " + std::string(blockParamName(p)));
+            if (shareOnly) {
+                copyInto(w[p], b, what);
+                continue;
+            }
+            torch::Tensor a = lg.thetaA(p);
+            if (!a.defined())
+                throw Error("expand: learngene lacks θ_A for " + std::string(blockParamName(p)));
+            copyInto(w[p], b + c * a, what);
+        }
+    }
+    return net;
+}
+
+ViT heLg(const ViTImpl& ancestry, int64_t depth, int64_t numClasses, uint64_t seed)
+{
+    ViTConfig cfg = ancestry.config();
+    cfg.depth = depth;
+    cfg.numClasses = numClasses;
+    ViT net = scratch(cfg, seed);
+    const int64_t keep = std::min<int64_t>(3, std::min(depth, ancestry.config().depth));
+    torch::NoGradGuard guard;
+    for (int64_t k = 0; k < keep; ++k) {
+        const BlockWeights src = ancestry.block(ancestry.config().depth - keep + k).weights();
+        const BlockWeights dst = net->block(depth - keep + k).weights();
+        for (int p = 0; p < kBlockParamCount; ++p)
+            dst[p].copy_(src[p]);
+    }
+    return net;
+}
+
+} // namespace tleg::model

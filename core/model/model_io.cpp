@@ -1,0 +1,132 @@
+#include "model/model_io.h"
+
+#include "util/error.h"
+
+#include <set>
+
+namespace tleg::model {
+
+std::map<std::string, std::string> ModelMetadata::toStrings() const
+{
+    std::map<std::string, std::string> m{{"format", "pt"}, {"tleg_kind", kind}};
+    if (!architecture.is_null())
+        m["architecture"] = architecture.dump();
+    if (!expansion.is_null())
+        m["expansion"] = expansion.dump();
+    if (!extra.is_null() && !extra.empty())
+        m["tleg"] = extra.dump();
+    return m;
+}
+
+ModelMetadata ModelMetadata::fromStrings(const std::map<std::string, std::string>& m,
+                                         const std::string& path)
+{
+    ModelMetadata md;
+    auto it = m.find("tleg_kind");
+    if (it == m.end())
+        throw fileError(path, "not a TLEG Studio model (no 'tleg_kind' in __metadata__); "
+                              "'tleg info' can still list its tensors");
+    md.kind = it->second;
+    auto parse = [&](const char* key) {
+        auto f = m.find(key);
+        if (f == m.end())
+            return nlohmann::json();
+        try {
+            return nlohmann::json::parse(f->second);
+        } catch (const nlohmann::json::exception& e) {
+            throw fileError(path, std::string("metadata '") + key + "' is not valid JSON: " +
+                                      e.what());
+        }
+    };
+    md.architecture = parse("architecture");
+    md.expansion = parse("expansion");
+    md.extra = parse("tleg");
+    if (md.extra.is_null())
+        md.extra = nlohmann::json::object();
+    return md;
+}
+
+io::NamedTensors namedTensors(const torch::nn::Module& module)
+{
+    io::NamedTensors out;
+    for (const auto& item : module.named_parameters(true))
+        out.emplace_back(item.key(), item.value().detach());
+    return out;
+}
+
+void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,
+                     const std::string& path, bool strict)
+{
+    std::map<std::string, const torch::Tensor*> byName;
+    for (const auto& [name, t] : tensors)
+        byName[name] = &t;
+    std::set<std::string> used;
+    torch::NoGradGuard guard;
+    for (auto& item : module.named_parameters(true)) {
+        auto it = byName.find(item.key());
+        if (it == byName.end())
+            throw fileError(path, "missing tensor '" + item.key() + "'");
+        const torch::Tensor& src = *it->second;
+        if (src.sizes() != item.value().sizes()) {
+            std::ostringstream os;
+            os << "tensor '" << item.key() << "' has shape " << src.sizes() << ", expected "
+               << item.value().sizes();
+            throw fileError(path, os.str());
+        }
+        item.value().copy_(src);
+        used.insert(item.key());
+    }
+    if (strict)
+        for (const auto& [name, t] : tensors)
+            if (!used.count(name))
+                throw fileError(path, "unexpected tensor '" + name + "' for this architecture");
+}
+
+void saveClassifier(const std::string& path, ClassifierImpl& model, const nlohmann::json& extra)
+{
+    ModelMetadata md;
+    md.kind = model.kind();
+    md.architecture = model.architecture();
+    if (auto* aux = dynamic_cast<AuxNetImpl*>(&model))
+        md.expansion = aux->options().toJson();
+    md.extra = extra;
+    io::writeSafetensors(path, namedTensors(model), md.toStrings());
+}
+
+std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMetadata* metadata)
+{
+    auto file = io::readSafetensors(path);
+    auto md = ModelMetadata::fromStrings(file.metadata, path);
+    ViTConfig cfg;
+    try {
+        cfg = ViTConfig::fromJson(md.architecture);
+    } catch (const Error& e) {
+        throw fileError(path, e.what());
+    }
+    std::shared_ptr<ClassifierImpl> net;
+    if (md.kind == "vit" || md.kind == "checkpoint")
+        net = std::make_shared<ViTImpl>(cfg);
+    else if (md.kind == "auxnet")
+        net = std::make_shared<AuxNetImpl>(cfg, AuxOptions::fromJson(md.expansion));
+    else
+        throw fileError(path, "holds a " + md.kind + ", not a model (use 'tleg expand' for a "
+                              "learngene)");
+    io::NamedTensors params;
+    for (const auto& [name, t] : file.tensors)
+        if (name.rfind("optim.", 0) != 0) // checkpoints also carry optimizer state
+            params.emplace_back(name, t);
+    loadTensorsInto(*net, params, path);
+    if (metadata)
+        *metadata = md;
+    return net;
+}
+
+std::shared_ptr<ViTImpl> loadViT(const std::string& path, ModelMetadata* metadata)
+{
+    auto net = std::dynamic_pointer_cast<ViTImpl>(loadClassifier(path, metadata));
+    if (!net)
+        throw fileError(path, "is an Aux-Net, not a plain ViT");
+    return net;
+}
+
+} // namespace tleg::model

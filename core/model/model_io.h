@@ -1,0 +1,43 @@
+#pragma once
+// Saving and loading models as safetensors with timm names and a JSON __metadata__.
+// Usage:
+//   saveClassifier("runs/a/model.safetensors", *net, {{"provenance", {...}}});
+//   auto net = loadClassifier("runs/a/model.safetensors");   // a ViTImpl or an AuxNetImpl
+//   auto vit = loadViT(path);                                // throws unless it is a ViT
+#include "io/safetensors.h"
+#include "model/aux_net.h"
+#include "model/vit.h"
+
+#include <memory>
+#include <string>
+
+namespace tleg::model {
+
+/// Metadata keys written by TLEG Studio; each value is a JSON document as a string.
+struct ModelMetadata {
+    std::string kind;            // "vit", "auxnet", "learngene", "checkpoint"
+    nlohmann::json architecture; // ViTConfig JSON
+    nlohmann::json expansion;    // AuxOptions JSON (auxnet, learngene)
+    nlohmann::json extra;        // provenance, metrics, normalization, ... (object)
+
+    std::map<std::string, std::string> toStrings() const;
+    /// Throws tleg::Error naming path if the file was not written by TLEG Studio.
+    static ModelMetadata fromStrings(const std::map<std::string, std::string>& m,
+                                     const std::string& path);
+};
+
+/// The module's parameters (and only those) as named tensors, in registration order.
+io::NamedTensors namedTensors(const torch::nn::Module& module);
+
+/// Copies tensors into the module's parameters by name. Every parameter must be present with
+/// the same shape; with strict, no extra tensor may be present either. Errors name the file.
+void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,
+                     const std::string& path, bool strict = true);
+
+void saveClassifier(const std::string& path, ClassifierImpl& model,
+                    const nlohmann::json& extra = nlohmann::json::object());
+std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path,
+                                               ModelMetadata* metadata = nullptr);
+std::shared_ptr<ViTImpl> loadViT(const std::string& path, ModelMetadata* metadata = nullptr);
+
+} // namespace tleg::model

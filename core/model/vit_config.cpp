@@ -1,0 +1,140 @@
+#include "model/vit_config.h"
+
+#include "util/error.h"
+
+namespace tleg::model {
+
+int64_t ViTConfig::numTokens() const
+{
+    return numPatches() + (pooling == Pooling::ClassToken ? 1 : 0);
+}
+
+void ViTConfig::validate() const
+{
+    auto fail = [](const std::string& what) { throw Error("invalid ViT config: " + what); };
+    if (imageSize <= 0 || channels <= 0 || patchSize <= 0 || dim <= 0 || depth <= 0
+        || heads <= 0 || numClasses <= 0)
+        fail("every size must be positive");
+    if (imageSize % patchSize != 0)
+        fail("image size " + std::to_string(imageSize) + " is not a multiple of patch size "
+             + std::to_string(patchSize));
+    if (dim % heads != 0)
+        fail("dim " + std::to_string(dim) + " is not a multiple of heads "
+             + std::to_string(heads));
+    if (!(mlpRatio > 0.0) || hiddenDim() <= 0)
+        fail("mlp ratio must be positive");
+}
+
+int64_t ViTConfig::blockParams() const
+{
+    const int64_t h = hiddenDim();
+    const int64_t norms = 2 * 2 * dim;
+    const int64_t attn = dim * 3 * dim + 3 * dim + dim * dim + dim;
+    const int64_t mlp = dim * h + h + h * dim + dim;
+    return norms + attn + mlp;
+}
+
+int64_t ViTConfig::sharedParams() const
+{
+    const int64_t patch = channels * patchSize * patchSize * dim + dim;
+    const int64_t cls = pooling == Pooling::ClassToken ? dim : 0;
+    const int64_t pos = numTokens() * dim;
+    const int64_t finalNorm = 2 * dim;
+    const int64_t head = dim * numClasses + numClasses;
+    return patch + cls + pos + finalNorm + head;
+}
+
+int64_t ViTConfig::forwardFlops() const
+{
+    const int64_t n = numTokens();
+    const int64_t h = hiddenDim();
+    const int64_t patch = numPatches() * channels * patchSize * patchSize * dim;
+    const int64_t perBlock = n * (dim * 3 * dim + dim * dim + 2 * dim * h) // linear layers
+                             + 2 * n * n * dim;                            // QK^T and AV
+    return 2 * (patch + depth * perBlock + dim * numClasses);
+}
+
+nlohmann::json ViTConfig::toJson() const
+{
+    return {{"image_size", imageSize}, {"channels", channels},     {"patch_size", patchSize},
+            {"dim", dim},              {"depth", depth},           {"heads", heads},
+            {"mlp_ratio", mlpRatio},   {"num_classes", numClasses}, {"pooling", poolingName(pooling)}};
+}
+
+ViTConfig ViTConfig::fromJson(const nlohmann::json& j)
+{
+    ViTConfig c;
+    try {
+        c.imageSize = j.at("image_size").get<int64_t>();
+        c.channels = j.at("channels").get<int64_t>();
+        c.patchSize = j.at("patch_size").get<int64_t>();
+        c.dim = j.at("dim").get<int64_t>();
+        c.depth = j.at("depth").get<int64_t>();
+        c.heads = j.at("heads").get<int64_t>();
+        c.mlpRatio = j.at("mlp_ratio").get<double>();
+        c.numClasses = j.at("num_classes").get<int64_t>();
+        c.pooling = poolingFromName(j.value("pooling", std::string("token")));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("invalid ViT config JSON: ") + e.what());
+    }
+    c.validate();
+    return c;
+}
+
+ViTConfig ViTConfig::preset(const std::string& name)
+{
+    ViTConfig c;
+    auto imagenet = [&](int64_t dim, int64_t heads) {
+        c.imageSize = 224;
+        c.channels = 3;
+        c.patchSize = 16;
+        c.dim = dim;
+        c.heads = heads;
+        c.depth = 12;
+        c.numClasses = 1000;
+    };
+    if (name == "vit-ti")
+        imagenet(192, 3);
+    else if (name == "vit-s")
+        imagenet(384, 6);
+    else if (name == "vit-b")
+        imagenet(768, 12);
+    else if (name == "fmnist-ti") { // 28×28 grey, 4×4 grid of 7×7 patches
+        c.dim = 64;
+        c.heads = 2;
+        c.depth = 6;
+    } else if (name == "fmnist-s") {
+        c.dim = 96;
+        c.heads = 3;
+        c.depth = 6;
+    } else if (name == "fmnist-s4") { // 7×7 grid of 4×4 patches: ~6× the compute of fmnist-s
+        c.dim = 96;
+        c.heads = 3;
+        c.depth = 6;
+        c.patchSize = 4;
+    } else
+        throw Error("unknown model preset '" + name + "' (known: vit-ti, vit-s, vit-b, "
+                    "fmnist-ti, fmnist-s, fmnist-s4)");
+    return c;
+}
+
+std::vector<std::string> ViTConfig::presetNames()
+{
+    return {"vit-ti", "vit-s", "vit-b", "fmnist-ti", "fmnist-s", "fmnist-s4"};
+}
+
+std::string poolingName(Pooling p)
+{
+    return p == Pooling::ClassToken ? "token" : "avg";
+}
+
+Pooling poolingFromName(const std::string& s)
+{
+    if (s == "token" || s == "cls")
+        return Pooling::ClassToken;
+    if (s == "avg" || s == "mean")
+        return Pooling::Average;
+    throw Error("unknown pooling '" + s + "' (token or avg)");
+}
+
+} // namespace tleg::model

@@ -1,0 +1,54 @@
+#pragma once
+// Architecture of a Vision Transformer, as one JSON-serialisable struct.
+// Usage:
+//   auto cfg = tleg::model::ViTConfig::preset("fmnist-s");  cfg.depth = 8;
+//   std::string j = cfg.toJson().dump();  auto back = ViTConfig::fromJson(nlohmann::json::parse(j));
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tleg::model {
+
+enum class Pooling { ClassToken, Average };
+
+struct ViTConfig {
+    int64_t imageSize = 28;
+    int64_t channels = 1;
+    int64_t patchSize = 7;
+    int64_t dim = 64;
+    int64_t depth = 6;
+    int64_t heads = 4;
+    double mlpRatio = 4.0;
+    int64_t numClasses = 10;
+    Pooling pooling = Pooling::ClassToken;
+
+    int64_t gridSize() const { return imageSize / patchSize; }
+    int64_t numPatches() const { return gridSize() * gridSize(); }
+    /// Tokens entering the blocks (patches plus the class token, if any).
+    int64_t numTokens() const;
+    int64_t hiddenDim() const { return static_cast<int64_t>(dim * mlpRatio); }
+
+    /// Throws tleg::Error when the numbers cannot make a ViT (dim % heads, image % patch, ...).
+    void validate() const;
+
+    /// Parameters of one block, of everything outside the blocks, and of the whole model.
+    int64_t blockParams() const;
+    int64_t sharedParams() const;
+    int64_t totalParams() const { return sharedParams() + depth * blockParams(); }
+    /// Multiply-accumulates ×2 of one forward pass of one image (matmuls and attention).
+    int64_t forwardFlops() const;
+
+    nlohmann::json toJson() const;
+    static ViTConfig fromJson(const nlohmann::json& j);
+
+    /// Ti / S / B (224 px, patch 16, 1000 classes) and small ones for 28×28 inputs.
+    static ViTConfig preset(const std::string& name);
+    static std::vector<std::string> presetNames();
+};
+
+std::string poolingName(Pooling p);
+Pooling poolingFromName(const std::string& s);
+
+} // namespace tleg::model

@@ -1,0 +1,365 @@
+#include "train/trainer.h"
+
+#include "model/model_io.h"
+#include "train/optimizer.h"
+#include "util/error.h"
+#include "util/files.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+namespace tleg::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/// Restores the thread's matmul precision when training returns or throws.
+struct Bf16Scope {
+    bool previous;
+    explicit Bf16Scope(bool enabled) : previous(model::bf16Matmul()) { model::setBf16Matmul(enabled); }
+    ~Bf16Scope() { model::setBf16Matmul(previous); }
+};
+
+nlohmann::json recordToJson(const EpochRecord& r)
+{
+    return {{"epoch", r.epoch},         {"train_loss", r.trainLoss}, {"train_top1", r.trainTop1},
+            {"val_loss", r.valLoss},    {"val_top1", r.valTop1},     {"val_top5", r.valTop5},
+            {"lr", r.lr},               {"seconds", r.seconds},      {"images_per_second", r.imagesPerSecond}};
+}
+
+EpochRecord recordFromJson(const nlohmann::json& j)
+{
+    EpochRecord r;
+    r.epoch = j.at("epoch").get<int64_t>();
+    r.trainLoss = j.at("train_loss").get<double>();
+    r.trainTop1 = j.at("train_top1").get<double>();
+    r.valLoss = j.at("val_loss").get<double>();
+    r.valTop1 = j.at("val_top1").get<double>();
+    r.valTop5 = j.at("val_top5").get<double>();
+    r.lr = j.at("lr").get<double>();
+    r.seconds = j.at("seconds").get<double>();
+    r.imagesPerSecond = j.at("images_per_second").get<double>();
+    return r;
+}
+
+std::string metricsCsv(const std::vector<EpochRecord>& history)
+{
+    std::ostringstream os;
+    os << "epoch,train_loss,train_top1,val_loss,val_top1,val_top5,lr,seconds,images_per_second\n";
+    for (const auto& r : history)
+        os << r.epoch << ',' << r.trainLoss << ',' << r.trainTop1 << ',' << r.valLoss << ','
+           << r.valTop1 << ',' << r.valTop5 << ',' << r.lr << ',' << r.seconds << ','
+           << r.imagesPerSecond << '\n';
+    return os.str();
+}
+
+void validate(const TrainOptions& o, const data::Dataset& trainSet, const Teacher* teacher)
+{
+    if (o.epochs < 1)
+        throw Error("epochs must be at least 1");
+    if (o.batchSize < 1)
+        throw Error("batch size must be at least 1");
+    if (!(o.lr > 0.0))
+        throw Error("learning rate must be positive");
+    if (trainSet.size() == 0)
+        throw Error("the training set is empty");
+    if (o.loss.lambda > 0.0 && !teacher)
+        throw Error("distillation (lambda > 0) needs a teacher model");
+}
+
+} // namespace
+
+nlohmann::json TrainOptions::toJson() const
+{
+    return {{"epochs", epochs},           {"batch_size", batchSize},   {"lr", lr},
+            {"min_lr", minLr},            {"warmup_epochs", warmupEpochs},
+            {"weight_decay", weightDecay}, {"clip_grad", clipGrad},
+            {"lambda", loss.lambda},      {"tau", loss.tau},           {"label_smoothing", loss.labelSmoothing},
+            {"kd_deit_normalisation", loss.deitNormalisation},
+            {"augment", augment},         {"seed", seed},              {"threads", threads},
+            {"bf16", bf16}};
+}
+
+void applyThreads(int threads)
+{
+    const int n = threads > 0 ? threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(n);
+}
+
+nlohmann::json normalizationToJson(const data::Normalization& n)
+{
+    return {{"mean", n.mean}, {"std", n.std}};
+}
+
+data::Normalization normalizationFrom(const nlohmann::json& extra, const data::Dataset& fallback)
+{
+    if (extra.is_object() && extra.contains("normalization")) {
+        data::Normalization n;
+        n.mean = extra["normalization"].at("mean").get<std::vector<float>>();
+        n.std = extra["normalization"].at("std").get<std::vector<float>>();
+        if (static_cast<int64_t>(n.mean.size()) == fallback.channels())
+            return n;
+    }
+    return data::computeNormalization(fallback);
+}
+
+EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
+                    const data::Normalization& norm, int64_t batchSize,
+                    const std::atomic<bool>* stop)
+{
+    torch::NoGradGuard guard;
+    const bool wasTraining = model.is_training();
+    model.eval();
+    data::LoaderOptions lo;
+    lo.batchSize = batchSize;
+    lo.shuffle = false;
+    lo.augment = false;
+    lo.norm = norm;
+    data::BatchLoader loader(d, lo);
+    loader.startEpoch(0);
+    EvalResult r;
+    double lossSum = 0;
+    int64_t top1 = 0, top5 = 0;
+    data::Batch b;
+    while (loader.next(b)) {
+        if (stop && stop->load())
+            break;
+        auto logits = model.forward(b.images).to(torch::kFloat);
+        const int64_t n = b.labels.size(0);
+        lossSum += crossEntropy(logits, b.labels).item<double>() * static_cast<double>(n);
+        const int64_t k = std::min<int64_t>(5, logits.size(1));
+        auto topk = std::get<1>(logits.topk(k, 1));                     // [B, k]
+        auto hit = topk.eq(b.labels.unsqueeze(1));                       // [B, k]
+        top1 += hit.select(1, 0).sum().item<int64_t>();
+        top5 += hit.any(1).sum().item<int64_t>();
+        r.count += n;
+    }
+    model.train(wasTraining);
+    if (r.count > 0) {
+        r.loss = lossSum / static_cast<double>(r.count);
+        r.top1 = 100.0 * static_cast<double>(top1) / static_cast<double>(r.count);
+        r.top5 = 100.0 * static_cast<double>(top5) / static_cast<double>(r.count);
+    }
+    return r;
+}
+
+TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
+                  const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
+                  const ProgressFn& progress, const std::atomic<bool>* stop)
+{
+    validate(o, trainSet, teacher);
+    applyThreads(o.threads);
+    Bf16Scope bf16(o.bf16);
+    torch::manual_seed(o.seed);
+    const auto t0 = Clock::now();
+
+    data::LoaderOptions lo;
+    lo.batchSize = std::min(o.batchSize, trainSet.size());
+    lo.shuffle = true;
+    lo.dropLast = trainSet.size() > o.batchSize; // no tiny last batch with a noisy gradient
+    lo.augment = o.augment;
+    lo.seed = o.seed;
+    data::BatchLoader loader(trainSet, lo);
+    const data::Normalization norm = loader.normalization();
+
+    AdamW opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay});
+    const int64_t perEpoch = loader.batchesPerEpoch();
+    const int64_t totalSteps = perEpoch * o.epochs;
+    const auto warmup = static_cast<int64_t>(o.warmupEpochs * static_cast<double>(perEpoch));
+
+    TrainResult result;
+    int64_t startEpoch = 0;
+    const std::string checkpointPath = o.runDir.empty() ? "" : joinPath(o.runDir, "checkpoint.safetensors");
+    const std::string logPath = o.runDir.empty() ? "" : joinPath(o.runDir, "log.txt");
+    auto log = [&](const std::string& line) {
+        if (!logPath.empty())
+            appendLine(logPath, "[" + timestamp() + "] " + line);
+    };
+    nlohmann::json extra = o.provenance;
+    extra["normalization"] = normalizationToJson(norm);
+    extra["train_options"] = o.toJson();
+
+    if (!o.runDir.empty()) {
+        makeDirs(o.runDir);
+        if (o.resume && fileExists(checkpointPath)) {
+            auto file = io::readSafetensors(checkpointPath);
+            auto md = model::ModelMetadata::fromStrings(file.metadata, checkpointPath);
+            io::NamedTensors params;
+            for (const auto& [name, t] : file.tensors)
+                if (name.rfind("optim.", 0) != 0)
+                    params.emplace_back(name, t);
+            model::loadTensorsInto(model, params, checkpointPath);
+            opt.loadState(file);
+            for (const auto& r : md.extra.at("history"))
+                result.history.push_back(recordFromJson(r));
+            startEpoch = static_cast<int64_t>(result.history.size());
+            log("resumed after epoch " + std::to_string(startEpoch));
+        } else {
+            nlohmann::json cfg = {{"kind", model.kind()},
+                                  {"architecture", model.architecture()},
+                                  {"train_options", o.toJson()},
+                                  {"provenance", o.provenance},
+                                  {"train_images", trainSet.size()},
+                                  {"val_images", valSet.size()},
+                                  {"teacher", teacher ? teacher->description() : ""}};
+            writeTextAtomic(joinPath(o.runDir, "config.json"), cfg.dump(2) + "\n");
+            log("started " + model.kind() + ": " + model.architecture().dump());
+        }
+    }
+    result.imagesSeen = startEpoch * perEpoch * lo.batchSize;
+
+    int64_t step = startEpoch * perEpoch;
+    int64_t stepsThisCall = 0;
+    for (int64_t epoch = startEpoch; epoch < o.epochs && !result.stopped; ++epoch) {
+        model.train();
+        loader.startEpoch(epoch);
+        const auto e0 = Clock::now();
+        double lossSum = 0, lr = o.lr;
+        int64_t correct = 0, seen = 0, batch = 0;
+        data::Batch b;
+        while (loader.next(b)) {
+            if (stop && stop->load()) {
+                result.stopped = true;
+                break;
+            }
+            lr = cosineLr(step, totalSteps, warmup, o.lr, o.minLr);
+            auto logits = model.forward(b.images);
+            torch::Tensor teacherLogits;
+            if (o.loss.lambda > 0.0)
+                teacherLogits = teacher->logits(b.images);
+            auto loss = tlegLoss(logits, teacherLogits, b.labels, o.loss);
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue)) {
+                log("stopped: loss is not finite at epoch " + std::to_string(epoch + 1));
+                throw Error("training diverged: the loss became " + std::to_string(lossValue) +
+                            " in epoch " + std::to_string(epoch + 1) + ", batch " +
+                            std::to_string(batch + 1) +
+                            (o.runDir.empty() ? std::string()
+                                              : "; the last good checkpoint is kept in " + o.runDir) +
+                            " (try a lower learning rate)");
+            }
+            opt.zeroGrad();
+            loss.backward();
+            if (o.clipGrad > 0.0)
+                opt.clipGradNorm(o.clipGrad);
+            opt.step(lr);
+
+            const int64_t n = b.labels.size(0);
+            lossSum += lossValue * static_cast<double>(n);
+            correct += logits.argmax(1).eq(b.labels).sum().item<int64_t>();
+            seen += n;
+            result.imagesSeen += n;
+            ++step;
+            ++stepsThisCall;
+            ++batch;
+            if (progress) {
+                Progress p;
+                p.epoch = epoch + 1;
+                p.epochs = o.epochs;
+                p.batch = batch;
+                p.batches = perEpoch;
+                p.step = step;
+                p.totalSteps = totalSteps;
+                p.loss = lossValue;
+                p.lr = lr;
+                p.elapsedSeconds = secondsSince(t0);
+                p.etaSeconds = p.elapsedSeconds / static_cast<double>(stepsThisCall) *
+                               static_cast<double>(totalSteps - step);
+                if (!progress(p)) {
+                    result.stopped = true;
+                    break;
+                }
+            }
+        }
+        if (result.stopped)
+            break; // the previous epoch's checkpoint stays the resume point
+
+        EpochRecord rec;
+        rec.epoch = epoch + 1;
+        rec.trainLoss = seen ? lossSum / static_cast<double>(seen) : 0.0;
+        rec.trainTop1 = seen ? 100.0 * static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
+        rec.lr = lr;
+        rec.seconds = secondsSince(e0);
+        rec.imagesPerSecond = static_cast<double>(seen) / std::max(1e-9, rec.seconds);
+        if (valSet.size() > 0) {
+            const EvalResult ev = evaluate(model, valSet, norm, o.evalBatchSize, stop);
+            rec.valLoss = ev.loss;
+            rec.valTop1 = ev.top1;
+            rec.valTop5 = ev.top5;
+        }
+        rec.seconds = secondsSince(e0);
+        result.history.push_back(rec);
+
+        if (!o.runDir.empty()) {
+            nlohmann::json hist = nlohmann::json::array();
+            for (const auto& r : result.history)
+                hist.push_back(recordToJson(r));
+            model::ModelMetadata md;
+            md.kind = model.kind();
+            md.architecture = model.architecture();
+            if (auto* aux = dynamic_cast<model::AuxNetImpl*>(&model))
+                md.expansion = aux->options().toJson();
+            md.extra = extra;
+            md.extra["history"] = hist;
+            io::NamedTensors tensors = model::namedTensors(model);
+            for (auto& t : opt.state())
+                tensors.push_back(std::move(t));
+            io::writeSafetensors(checkpointPath, tensors, md.toStrings());
+            writeTextAtomic(joinPath(o.runDir, "metrics.csv"), metricsCsv(result.history));
+            std::ostringstream line;
+            line << "epoch " << rec.epoch << "/" << o.epochs << " loss " << rec.trainLoss
+                 << " train top-1 " << rec.trainTop1 << " val top-1 " << rec.valTop1
+                 << " top-5 " << rec.valTop5 << " (" << rec.seconds << " s)";
+            log(line.str());
+        }
+        if (progress) {
+            Progress p;
+            p.epoch = epoch + 1;
+            p.epochs = o.epochs;
+            p.batch = perEpoch;
+            p.batches = perEpoch;
+            p.step = step;
+            p.totalSteps = totalSteps;
+            p.loss = rec.trainLoss;
+            p.lr = lr;
+            p.elapsedSeconds = secondsSince(t0);
+            p.etaSeconds = stepsThisCall ? p.elapsedSeconds / static_cast<double>(stepsThisCall) *
+                                               static_cast<double>(totalSteps - step)
+                                         : 0.0;
+            p.epochDone = &result.history.back();
+            if (!progress(p) && epoch + 1 < o.epochs)
+                result.stopped = true;
+        }
+    }
+
+    for (const auto& r : result.history)
+        result.bestTop1 = std::max(result.bestTop1, r.valTop1);
+    if (!result.history.empty()) {
+        result.finalTop1 = result.history.back().valTop1;
+        result.finalTop5 = result.history.back().valTop5;
+    }
+    result.seconds = secondsSince(t0);
+    if (!o.runDir.empty() && !result.stopped) {
+        extra["metrics"] = {{"val_top1", result.finalTop1},
+                            {"val_top5", result.finalTop5},
+                            {"best_val_top1", result.bestTop1},
+                            {"epochs", o.epochs},
+                            {"images_seen", result.imagesSeen}};
+        model::saveClassifier(joinPath(o.runDir, "model.safetensors"), model, extra);
+        log("finished: val top-1 " + std::to_string(result.finalTop1));
+    } else if (result.stopped) {
+        log("stopped by the user after " + std::to_string(result.history.size()) + " epochs");
+    }
+    return result;
+}
+
+} // namespace tleg::train

@@ -1,0 +1,88 @@
+#pragma once
+// One trainer for ancestry training (cross-entropy), Aux-Net distillation (Eq. 6) and Des-Net
+// fine-tuning. Long work reports through a callback that returns false to stop, and checks an
+// atomic stop flag every batch. Checkpoints every epoch (atomic write) and resumes exactly.
+// Usage:
+//   TrainOptions o; o.epochs = 5; o.runDir = "runs/des-6"; o.loss.lambda = 0.0;
+//   TrainResult r = train(*net, data.train, data.test, o, /*teacher*/ nullptr, onProgress, &stop);
+#include "data/dataset.h"
+#include "model/vit.h"
+#include "train/loss.h"
+#include "train/teacher.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tleg::train {
+
+struct TrainOptions {
+    int64_t epochs = 10;
+    int64_t batchSize = 128;
+    double lr = 1e-3;
+    double minLr = 1e-5;
+    double warmupEpochs = 1.0;
+    double weightDecay = 0.05;
+    double clipGrad = 1.0; // max global gradient norm; 0 = off
+    LossOptions loss{0.0, 1.0, 0.0, false};
+    bool augment = true;
+    uint64_t seed = 0;
+    int threads = 0;      // intra-op threads; 0 = all cores
+    bool bf16 = false;    // matmuls in bfloat16, residual stream and LayerNorm in fp32
+    std::string runDir;   // empty: no files written
+    bool resume = false;  // continue from runDir/checkpoint.safetensors if present
+    int64_t evalBatchSize = 500;
+    nlohmann::json provenance = nlohmann::json::object(); // copied into saved models
+
+    nlohmann::json toJson() const;
+};
+
+struct EpochRecord {
+    int64_t epoch = 0; // 1-based
+    double trainLoss = 0, trainTop1 = 0, valLoss = 0, valTop1 = 0, valTop5 = 0;
+    double lr = 0, seconds = 0, imagesPerSecond = 0;
+};
+
+struct Progress {
+    int64_t epoch = 0, epochs = 0;   // 1-based epoch
+    int64_t batch = 0, batches = 0;  // 1-based batch within the epoch
+    int64_t step = 0, totalSteps = 0;
+    double loss = 0, lr = 0;
+    double elapsedSeconds = 0, etaSeconds = 0;
+    const EpochRecord* epochDone = nullptr; // set once per epoch, after evaluation
+};
+using ProgressFn = std::function<bool(const Progress&)>;
+
+struct TrainResult {
+    std::vector<EpochRecord> history;
+    bool stopped = false;     // stopped by the callback or the flag before the last epoch
+    double seconds = 0;       // wall time of this call
+    int64_t imagesSeen = 0;   // training images processed (all epochs, incl. resumed ones)
+    double finalTop1 = 0, finalTop5 = 0, bestTop1 = 0;
+};
+
+struct EvalResult {
+    double loss = 0, top1 = 0, top5 = 0; // accuracies in percent
+    int64_t count = 0;
+};
+
+/// Top-1 / top-5 (percent) and cross-entropy over a dataset, in eval mode, without gradients.
+EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
+                    const data::Normalization& norm, int64_t batchSize = 500,
+                    const std::atomic<bool>* stop = nullptr);
+
+TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
+                  const data::Dataset& valSet, const TrainOptions& options,
+                  Teacher* teacher = nullptr, const ProgressFn& progress = {},
+                  const std::atomic<bool>* stop = nullptr);
+
+/// Normalisation stored in a model's metadata ("normalization": {"mean": [...], "std": [...]}),
+/// or the dataset's own when absent.
+data::Normalization normalizationFrom(const nlohmann::json& extra, const data::Dataset& fallback);
+nlohmann::json normalizationToJson(const data::Normalization& n);
+
+/// Applies intra-op threads (0 = all cores) for the calling thread's Torch work.
+void applyThreads(int threads);
+
+} // namespace tleg::train

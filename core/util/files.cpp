@@ -1,0 +1,73 @@
+#include "util/files.h"
+
+#include "util/error.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace tleg {
+
+void writeTextAtomic(const std::string& path, const std::string& text)
+{
+    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw fileError(path, std::string("cannot write: ") + std::strerror(errno));
+        out << text;
+        out.flush();
+        if (!out) {
+            std::remove(tmp.c_str());
+            throw fileError(path, "write failed (disk full?)");
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        std::remove(tmp.c_str());
+        throw fileError(path, "cannot rename into place: " + why);
+    }
+}
+
+void appendLine(const std::string& path, const std::string& line)
+{
+    std::ofstream out(path, std::ios::app);
+    if (!out)
+        throw fileError(path, std::string("cannot append: ") + std::strerror(errno));
+    out << line << '\n';
+}
+
+void makeDirs(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec)
+        throw fileError(path, "cannot create directory: " + ec.message());
+}
+
+bool fileExists(const std::string& path)
+{
+    std::error_code ec;
+    return std::filesystem::exists(path, ec);
+}
+
+std::string joinPath(const std::string& dir, const std::string& name)
+{
+    return (std::filesystem::path(dir) / name).string();
+}
+
+std::string timestamp()
+{
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+} // namespace tleg

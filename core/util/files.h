@@ -1,0 +1,18 @@
+#pragma once
+// Small file helpers: atomic text writes (temp file + rename) and appends.
+#include <string>
+
+namespace tleg {
+
+/// Writes text to "<path>.tmp-<pid>" and renames it over path; throws tleg::Error on failure.
+void writeTextAtomic(const std::string& path, const std::string& text);
+/// Appends one line (a newline is added); throws tleg::Error on failure.
+void appendLine(const std::string& path, const std::string& line);
+/// Creates the directory and its parents; throws tleg::Error on failure.
+void makeDirs(const std::string& path);
+bool fileExists(const std::string& path);
+std::string joinPath(const std::string& dir, const std::string& name);
+/// Local time as "2026-11-27 10:15:00".
+std::string timestamp();
+
+} // namespace tleg

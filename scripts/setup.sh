@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package TLEG Studio needs, then configures and builds (Release,
+# warnings on) into build/. Safe to run again: apt and CMake skip what is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
+    libtorch-dev libopenblas0-openmp libeigen3-dev libopencv-dev nlohmann-json3-dev zlib1g-dev
+    dataset-fashion-mnist xvfb fonts-dejavu-core
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "Installing: ${missing[*]}"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+JOBS=${TLEG_JOBS:-$(nproc)}
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTLEG_BUILD_TESTS=ON
+cmake --build build -j "$JOBS"

@@ -1,0 +1,283 @@
+// Linear expansion: the Aux-Net's constraint, the Des-Net builder and the baselines.
+#include "model/des_net.h"
+#include "model/learngene.h"
+#include "model/model_io.h"
+#include "tiny_models.h"
+#include "util/error.h"
+
+#include <QtTest/QtTest>
+
+using namespace tleg;
+using namespace tleg::model;
+
+namespace {
+
+double maxDiff(const torch::Tensor& a, const torch::Tensor& b)
+{
+    return (a - b).abs().max().item<double>();
+}
+
+int64_t groupParams(const ViTConfig& c, unsigned groups)
+{
+    const int64_t d = c.dim, h = c.hiddenDim();
+    int64_t n = 0;
+    if (groups & kGroupLn)
+        n += 4 * d;
+    if (groups & kGroupMsa)
+        n += d * 3 * d + 3 * d + d * d + d;
+    if (groups & kGroupMlp)
+        n += d * h + h + h * d + d;
+    return n;
+}
+
+int64_t countParams(torch::nn::Module& m)
+{
+    int64_t n = 0;
+    for (const auto& p : m.parameters())
+        n += p.numel();
+    return n;
+}
+
+} // namespace
+
+class TestExpansion : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void coefficientsAreIOverL()
+    {
+        QCOMPARE(expansionCoefficient(0, 6), 0.0);
+        QCOMPARE(expansionCoefficient(3, 6), 0.5);
+        QCOMPARE(expansionCoefficient(5, 6), 5.0 / 6.0);
+    }
+
+    void desNetBlocksFollowTheFormula()
+    {
+        AuxNet aux(testing::tinyConfig(4), AuxOptions{});
+        testing::randomize(*aux, 1);
+        const Learngene lg = Learngene::fromAuxNet(*aux);
+        for (int64_t depth : {1, 3, 4, 7}) {
+            ExpandOptions o;
+            o.depth = depth;
+            o.seed = 9;
+            ViT des = expand(lg, o);
+            QCOMPARE(des->config().depth, depth);
+            for (int64_t i = 0; i < depth; ++i) {
+                const BlockWeights w = des->block(i).weights();
+                for (int p = 0; p < kBlockParamCount; ++p) {
+                    const auto expected = aux->thetaB->weights()[p] +
+                                          (static_cast<double>(i) / depth) * aux->thetaA->weights()[p];
+                    QVERIFY2(maxDiff(w[p], expected) < 1e-6,
+                             qPrintable(QString("depth %1 block %2 %3").arg(depth).arg(i).arg(blockParamName(p))));
+                }
+            }
+            // Block 0 is exactly θ_B.
+            QCOMPARE(maxDiff(des->block(0).weights()[QkvWeight], aux->thetaB->weights()[QkvWeight]), 0.0);
+            // Shared parts are copied, including the head (same classes).
+            auto desParams = des->named_parameters();
+            auto auxParams = aux->named_parameters();
+            for (const char* name : {"patch_embed.proj.weight", "pos_embed", "cls_token",
+                                     "norm.weight", "head.weight", "head.bias"})
+                QCOMPARE(maxDiff(desParams[name], auxParams[name]), 0.0);
+        }
+    }
+
+    void desNetOfAuxDepthGivesTheAuxNetLogits()
+    {
+        for (unsigned groups : {kAllGroups, unsigned(kGroupMsa | kGroupMlp)}) {
+            AuxOptions ao;
+            ao.groups = groups;
+            AuxNet aux(testing::tinyConfig(5), ao);
+            testing::randomize(*aux, 2);
+            ExpandOptions o;
+            o.depth = 5;
+            ViT des = expand(Learngene::fromAuxNet(*aux), o);
+            if (groups != kAllGroups) {
+                // Not expanded modules are random in the Des-Net: copy them to compare logits.
+                torch::NoGradGuard g;
+                for (int64_t i = 0; i < 5; ++i)
+                    for (int p = 0; p < kBlockParamCount; ++p)
+                        if (!aux->isExpanded(i, p))
+                            des->block(i).weights()[p].copy_(aux->blockWeights(i)[p]);
+            }
+            aux->eval();
+            des->eval();
+            torch::manual_seed(3);
+            auto x = torch::randn({6, 1, 8, 8});
+            torch::NoGradGuard g;
+            QVERIFY(maxDiff(aux->forward(x), des->forward(x)) < 1e-5);
+        }
+    }
+
+    void auxTrainableParametersAreTheLearngeneAndSharedParts()
+    {
+        const ViTConfig c = testing::tinyConfig(6);
+        {
+            AuxNet aux(c, AuxOptions{});
+            QCOMPARE(countParams(*aux), 2 * c.blockParams() + c.sharedParams());
+            QCOMPARE(2 * groupParams(c, kAllGroups), 2 * c.blockParams());
+            auto names = aux->named_parameters();
+            QVERIFY(names.contains("learngene.A.attn.qkv.weight"));
+            QVERIFY(names.contains("learngene.B.norm1.weight"));
+            QVERIFY(!names.contains("blocks.0.attn.qkv.weight"));
+        }
+        {
+            AuxOptions o;
+            o.groups = kGroupMsa;
+            AuxNet aux(c, o);
+            QCOMPARE(countParams(*aux), 2 * groupParams(c, kGroupMsa) +
+                                            c.depth * groupParams(c, kGroupMlp | kGroupLn) +
+                                            c.sharedParams());
+            QVERIFY(aux->named_parameters().contains("blocks.5.mlp.fc1.weight"));
+        }
+        {
+            AuxOptions o;
+            o.expandFrom = 2; // partial expansion (Table 6)
+            AuxNet aux(c, o);
+            QCOMPARE(countParams(*aux), 2 * c.blockParams() + 2 * c.blockParams() + c.sharedParams());
+            QVERIFY(aux->named_parameters().contains("blocks.1.attn.qkv.weight"));
+            QVERIFY(!aux->named_parameters().contains("blocks.2.attn.qkv.weight"));
+        }
+        {
+            AuxOptions o;
+            o.shareOnly = true;
+            AuxNet aux(c, o);
+            QCOMPARE(countParams(*aux), c.blockParams() + c.sharedParams());
+        }
+    }
+
+    void gradientReachingThetaACarriesTheCoefficients()
+    {
+        const ViTConfig c = testing::tinyConfig(4);
+        AuxNet aux(c, AuxOptions{});
+        testing::randomize(*aux, 4);
+        // L = Σ_i <G_i, W_i>  =>  dL/dθ_A = Σ_i c_i G_i,  dL/dθ_B = Σ_i G_i.
+        torch::manual_seed(5);
+        torch::Tensor loss = torch::zeros({});
+        std::vector<torch::Tensor> g;
+        for (int64_t i = 0; i < c.depth; ++i) {
+            auto w = aux->blockWeights(i)[Fc1Weight];
+            g.push_back(torch::randn(w.sizes()));
+            loss = loss + (g.back() * w).sum();
+        }
+        loss.backward();
+        auto expectA = torch::zeros_like(g[0]), expectB = torch::zeros_like(g[0]);
+        for (int64_t i = 0; i < c.depth; ++i) {
+            expectA += expansionCoefficient(i, c.depth) * g[i];
+            expectB += g[i];
+        }
+        QVERIFY(maxDiff(aux->thetaA->weights()[Fc1Weight].grad(), expectA) < 1e-5);
+        QVERIFY(maxDiff(aux->thetaB->weights()[Fc1Weight].grad(), expectB) < 1e-5);
+    }
+
+    void constraintHoldsAfterTraining()
+    {
+        AuxNet aux(testing::tinyConfig(4), AuxOptions{});
+        torch::optim::SGD opt(aux->parameters(), 0.5);
+        torch::manual_seed(6);
+        for (int s = 0; s < 3; ++s) {
+            auto loss = aux->forward(torch::randn({4, 1, 8, 8})).pow(2).mean();
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+        }
+        torch::NoGradGuard g;
+        // Consecutive blocks differ by exactly θ_A / L.
+        for (int p = 0; p < kBlockParamCount; ++p) {
+            auto step = aux->thetaA->weights()[p] / 4.0;
+            for (int64_t i = 1; i < 4; ++i)
+                QVERIFY(maxDiff(aux->blockWeights(i)[p] - aux->blockWeights(i - 1)[p], step) < 1e-6);
+        }
+    }
+
+    void partialInitialisationKeepsOtherBlocksRandom()
+    {
+        AuxNet aux(testing::tinyConfig(4), AuxOptions{});
+        testing::randomize(*aux, 7);
+        const Learngene lg = Learngene::fromAuxNet(*aux);
+        ExpandOptions o;
+        o.depth = 6;
+        o.initFrom = 0;
+        o.initTo = 3; // Table 5: blocks 1-3 only
+        o.seed = 11;
+        ViT des = expand(lg, o);
+        ViT ref = scratch(des->config(), 11);
+        for (int64_t i = 0; i < 6; ++i) {
+            const auto w = des->block(i).weights()[QkvWeight];
+            if (i < 3)
+                QVERIFY(maxDiff(w, aux->thetaB->weights()[QkvWeight] +
+                                       (i / 6.0) * aux->thetaA->weights()[QkvWeight]) < 1e-6);
+            else
+                QCOMPARE(maxDiff(w, ref->block(i).weights()[QkvWeight]), 0.0);
+        }
+        o.initFrom = 4;
+        o.initTo = 2;
+        bool threw = false;
+        try {
+            expand(lg, o);
+        } catch (const tleg::Error&) {
+            threw = true;
+        }
+        QVERIFY(threw);
+    }
+
+    void partialExpansionCopiesIndependentLowerBlocks()
+    {
+        AuxOptions ao;
+        ao.expandFrom = 2;
+        AuxNet aux(testing::tinyConfig(5), ao);
+        testing::randomize(*aux, 8);
+        const Learngene lg = Learngene::fromAuxNet(*aux);
+        ExpandOptions o;
+        o.depth = 5;
+        ViT des = expand(lg, o);
+        for (int64_t i = 0; i < 5; ++i)
+            for (int p = 0; p < kBlockParamCount; ++p)
+                QVERIFY(maxDiff(des->block(i).weights()[p], aux->blockWeights(i)[p]) < 1e-6);
+    }
+
+    void shareInitCopiesOneBlockEverywhere()
+    {
+        AuxOptions ao;
+        ao.shareOnly = true;
+        AuxNet aux(testing::tinyConfig(3), ao);
+        testing::randomize(*aux, 9);
+        ExpandOptions o;
+        o.depth = 4;
+        ViT des = expand(Learngene::fromAuxNet(*aux), o);
+        for (int64_t i = 0; i < 4; ++i)
+            QCOMPARE(maxDiff(des->block(i).weights()[Fc2Weight], aux->thetaB->weights()[Fc2Weight]), 0.0);
+    }
+
+    void heLgStacksTheLastThreeAncestryBlocksOnRandomOnes()
+    {
+        ViT anc = scratch(testing::tinyConfig(6), 1);
+        testing::randomize(*anc, 10);
+        ViT des = heLg(*anc, 5, 3, 2);
+        QCOMPARE(des->config().numClasses, int64_t(3));
+        for (int64_t k = 0; k < 3; ++k)
+            QCOMPARE(maxDiff(des->block(2 + k).weights()[QkvWeight], anc->block(3 + k).weights()[QkvWeight]), 0.0);
+        QVERIFY(maxDiff(des->block(0).weights()[QkvWeight], anc->block(0).weights()[QkvWeight]) > 0.1);
+    }
+
+    void newClassSetGetsAFreshHead()
+    {
+        AuxNet aux(testing::tinyConfig(2), AuxOptions{});
+        ExpandOptions o;
+        o.depth = 2;
+        o.numClasses = 7;
+        ViT des = expand(Learngene::fromAuxNet(*aux), o);
+        QCOMPARE(des->named_parameters()["head.weight"].size(0), int64_t(7));
+    }
+
+    void storedParamsAreTwoBlocksAndSharedPartsWithoutHead()
+    {
+        const ViTConfig c = testing::tinyConfig(6);
+        AuxNet aux(c, AuxOptions{});
+        const Learngene lg = Learngene::fromAuxNet(*aux);
+        const int64_t head = c.dim * c.numClasses + c.numClasses;
+        QCOMPARE(lg.storedParams(), 2 * c.blockParams() + c.sharedParams() - head);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestExpansion)
+#include "test_expansion.moc"
