@@ -14,6 +14,8 @@ std::vector<OptionSpec> dataOptions()
                          "image folders", "fashion-mnist"},
         {"train-subset", "N", "use a random subset of N training images (0 = all)", "0"},
         {"test-subset", "N", "use a random subset of N test images (0 = all)", "0"},
+        {"classes", "LIST", "keep only these classes, relabelled in order (e.g. 5,6,7,8,9)", ""},
+        {"per-class", "N", "at most N training images per class (label budget; 0 = all)", "0"},
         {"image-size", "PX", "resize image folders to PX×PX", "32"},
         {"grey", "", "load image folders as grey", ""},
     };
@@ -68,6 +70,9 @@ data::DataSplit openData(const CommandLine& cl)
     o.trainSubset = cl.getInt("train-subset");
     o.testSubset = cl.getInt("test-subset");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));
+    if (cl.has("classes"))
+        o.classes = cl.getIntList("classes");
+    o.perClass = cl.getInt("per-class");
     auto split = data::openDataset(cl.get("data"), o);
     std::printf("data: %s, %lld train / %lld test images, %lldx%lldx%lld, %lld classes\n",
                 split.train.name.c_str(), static_cast<long long>(split.train.size()),

@@ -44,6 +44,12 @@ DataSplit openDataset(const std::string& spec, const OpenOptions& o)
         } else
             throw fileError(spec, "no IDX, CIFAR binary or train/ + test/ image folders found");
     }
+    if (!o.classes.empty()) {
+        split.train = selectClasses(split.train, o.classes, true);
+        split.test = selectClasses(split.test, o.classes, true);
+    }
+    if (o.perClass > 0)
+        split.train = labelBudget(split.train, o.perClass, o.seed);
     if (o.trainSubset > 0 && o.trainSubset < split.train.size())
         split.train = subset(split.train, o.trainSubset, o.seed);
     if (o.testSubset > 0 && o.testSubset < split.test.size())

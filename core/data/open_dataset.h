@@ -13,6 +13,11 @@ struct OpenOptions {
     bool grey = false;      // ImageFolder only
     int64_t trainSubset = 0; // keep a seeded random subset of this many (0 = all)
     int64_t testSubset = 0;
+    /// Keep only these classes, relabelled 0..k-1 in this order (e.g. the transfer target
+    /// classes 5-9); empty = all.
+    std::vector<int64_t> classes;
+    /// At most this many training images per class (a label budget); 0 = no limit.
+    int64_t perClass = 0;
     uint64_t seed = 0;
 };
 

@@ -82,7 +82,7 @@ void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,
                 throw fileError(path, "unexpected tensor '" + name + "' for this architecture");
 }
 
-void saveClassifier(const std::string& path, ClassifierImpl& model, const nlohmann::json& extra)
+ModelMetadata metadataFor(ClassifierImpl& model, const nlohmann::json& extra)
 {
     ModelMetadata md;
     md.kind = model.kind();
@@ -90,7 +90,12 @@ void saveClassifier(const std::string& path, ClassifierImpl& model, const nlohma
     if (auto* aux = dynamic_cast<AuxNetImpl*>(&model))
         md.expansion = aux->options().toJson();
     md.extra = extra;
-    io::writeSafetensors(path, namedTensors(model), md.toStrings());
+    return md;
+}
+
+void saveClassifier(const std::string& path, ClassifierImpl& model, const nlohmann::json& extra)
+{
+    io::writeSafetensors(path, namedTensors(model), metadataFor(model, extra).toStrings());
 }
 
 std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMetadata* metadata)

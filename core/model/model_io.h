@@ -26,6 +26,9 @@ struct ModelMetadata {
                                      const std::string& path);
 };
 
+/// Kind, architecture and expansion of a model, with extra (provenance, metrics, ...).
+ModelMetadata metadataFor(ClassifierImpl& model, const nlohmann::json& extra);
+
 /// The module's parameters (and only those) as named tensors, in registration order.
 io::NamedTensors namedTensors(const torch::nn::Module& module);
 

@@ -44,14 +44,14 @@ int64_t ViTConfig::sharedParams() const
     return patch + cls + pos + finalNorm + head;
 }
 
-int64_t ViTConfig::forwardFlops() const
+int64_t ViTConfig::forwardMacs() const
 {
     const int64_t n = numTokens();
     const int64_t h = hiddenDim();
     const int64_t patch = numPatches() * channels * patchSize * patchSize * dim;
     const int64_t perBlock = n * (dim * 3 * dim + dim * dim + 2 * dim * h) // linear layers
                              + 2 * n * n * dim;                            // QK^T and AV
-    return 2 * (patch + depth * perBlock + dim * numClasses);
+    return patch + depth * perBlock + dim * numClasses;
 }
 
 nlohmann::json ViTConfig::toJson() const

@@ -101,12 +101,12 @@ std::string markdownTable(const PipelineOptions& o, const PipelineResult& r)
        << fmt("%.3f", r.storedParams / 1e6) << " M stored parameters.\n"
        << "Each Des-Net and each scratch model was fine-tuned for " << o.finetuneTrain.epochs
        << " epochs on the same data.\n\n"
-       << "| Depth | Params (M) | FLOPs (M) | Scratch top-1 | TLEG top-1 | Δ | Scratch top-5 | "
+       << "| Depth | Params (M) | MACs (M) | Scratch top-1 | TLEG top-1 | Δ | Scratch top-5 | "
           "TLEG top-5 |\n"
        << "|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& row : r.rows)
         os << "| " << row.depth << " | " << fmt("%.3f", row.params / 1e6) << " | "
-           << fmt("%.1f", row.gflops * 1e3) << " | " << fmt("%.2f", row.scratchTop1) << " | "
+           << fmt("%.2f", row.macs / 1e6) << " | " << fmt("%.2f", row.scratchTop1) << " | "
            << fmt("%.2f", row.tlegTop1) << " | " << fmt("%+.2f", row.tlegTop1 - row.scratchTop1)
            << " | " << fmt("%.2f", row.scratchTop5) << " | " << fmt("%.2f", row.tlegTop5)
            << " |\n";
@@ -116,10 +116,10 @@ std::string markdownTable(const PipelineOptions& o, const PipelineResult& r)
 std::string csvTable(const PipelineResult& r)
 {
     std::ostringstream os;
-    os << "depth,params,flops,scratch_top1,scratch_top5,scratch_seconds,tleg_top1,tleg_top5,"
+    os << "depth,params,macs,scratch_top1,scratch_top5,scratch_seconds,tleg_top1,tleg_top5,"
           "tleg_seconds,scratch_model,tleg_model\n";
     for (const auto& row : r.rows)
-        os << row.depth << ',' << row.params << ',' << static_cast<int64_t>(row.gflops * 1e9)
+        os << row.depth << ',' << row.params << ',' << row.macs
            << ',' << row.scratchTop1 << ',' << row.scratchTop5 << ',' << row.scratchSeconds << ','
            << row.tlegTop1 << ',' << row.tlegTop5 << ',' << row.tlegSeconds << ','
            << row.scratchPath << ',' << row.tlegPath << '\n';
@@ -210,7 +210,7 @@ PipelineResult runPipeline(const PipelineOptions& o, const StageFn& stage,
         model::ViTConfig cfg = auxCfg;
         cfg.depth = depth;
         row.params = cfg.totalParams();
-        row.gflops = static_cast<double>(cfg.forwardFlops()) / 1e9;
+        row.macs = cfg.forwardMacs();
 
         announce("expand and fine-tune depth " + std::to_string(depth));
         model::ExpandOptions eo;

@@ -34,7 +34,7 @@ struct PipelineOptions {
 struct DepthRow {
     int64_t depth = 0;
     int64_t params = 0;
-    double gflops = 0;
+    int64_t macs = 0; // per image, the paper's "FLOPs"
     double tlegTop1 = 0, tlegTop5 = 0, tlegSeconds = 0;
     double scratchTop1 = 0, scratchTop5 = 0, scratchSeconds = 0;
     std::string tlegPath, scratchPath;

@@ -75,6 +75,63 @@ void validate(const TrainOptions& o, const data::Dataset& trainSet, const Teache
         throw Error("distillation (lambda > 0) needs a teacher model");
 }
 
+/// Progress after `step` optimizer steps, `stepsThisCall` of them in this call.
+Progress makeProgress(int64_t epoch, int64_t epochs, int64_t batch, int64_t batches, int64_t step,
+                      int64_t totalSteps, int64_t stepsThisCall, Clock::time_point t0)
+{
+    Progress p;
+    p.epoch = epoch;
+    p.epochs = epochs;
+    p.batch = batch;
+    p.batches = batches;
+    p.step = step;
+    p.totalSteps = totalSteps;
+    p.elapsedSeconds = secondsSince(t0);
+    p.etaSeconds = stepsThisCall ? p.elapsedSeconds / static_cast<double>(stepsThisCall)
+                                       * static_cast<double>(totalSteps - step)
+                                 : 0.0;
+    return p;
+}
+
+/// Model, optimizer state and history in one file: the exact resume point.
+void writeCheckpoint(const std::string& path, model::ClassifierImpl& model, const AdamW& opt,
+                     nlohmann::json extra, const std::vector<EpochRecord>& history)
+{
+    nlohmann::json hist = nlohmann::json::array();
+    for (const auto& r : history)
+        hist.push_back(recordToJson(r));
+    extra["history"] = hist;
+    io::NamedTensors tensors = model::namedTensors(model);
+    for (auto& t : opt.state())
+        tensors.push_back(std::move(t));
+    io::writeSafetensors(path, tensors, model::metadataFor(model, extra).toStrings());
+}
+
+/// Loads a checkpoint into model and optimizer; returns the epochs it had completed.
+std::vector<EpochRecord> readCheckpoint(const std::string& path, model::ClassifierImpl& model,
+                                        AdamW& opt)
+{
+    auto file = io::readSafetensors(path);
+    auto md = model::ModelMetadata::fromStrings(file.metadata, path);
+    if (md.kind != model.kind() || md.architecture != model.architecture())
+        throw fileError(path, "checkpoint is of another model (" + md.architecture.dump() +
+                                  "); use a new run folder or drop --resume");
+    io::NamedTensors params;
+    for (const auto& [name, t] : file.tensors)
+        if (name.rfind("optim.", 0) != 0)
+            params.emplace_back(name, t);
+    model::loadTensorsInto(model, params, path);
+    opt.loadState(file);
+    std::vector<EpochRecord> history;
+    try {
+        for (const auto& r : md.extra.at("history"))
+            history.push_back(recordFromJson(r));
+    } catch (const nlohmann::json::exception& e) {
+        throw fileError(path, std::string("checkpoint history is damaged: ") + e.what());
+    }
+    return history;
+}
+
 } // namespace
 
 nlohmann::json TrainOptions::toJson() const
@@ -191,16 +248,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
     if (!o.runDir.empty()) {
         makeDirs(o.runDir);
         if (o.resume && fileExists(checkpointPath)) {
-            auto file = io::readSafetensors(checkpointPath);
-            auto md = model::ModelMetadata::fromStrings(file.metadata, checkpointPath);
-            io::NamedTensors params;
-            for (const auto& [name, t] : file.tensors)
-                if (name.rfind("optim.", 0) != 0)
-                    params.emplace_back(name, t);
-            model::loadTensorsInto(model, params, checkpointPath);
-            opt.loadState(file);
-            for (const auto& r : md.extra.at("history"))
-                result.history.push_back(recordFromJson(r));
+            result.history = readCheckpoint(checkpointPath, model, opt);
             startEpoch = static_cast<int64_t>(result.history.size());
             log("resumed after epoch " + std::to_string(startEpoch));
         } else {
@@ -262,18 +310,10 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
             ++stepsThisCall;
             ++batch;
             if (progress) {
-                Progress p;
-                p.epoch = epoch + 1;
-                p.epochs = o.epochs;
-                p.batch = batch;
-                p.batches = perEpoch;
-                p.step = step;
-                p.totalSteps = totalSteps;
+                Progress p = makeProgress(epoch + 1, o.epochs, batch, perEpoch, step, totalSteps,
+                                          stepsThisCall, t0);
                 p.loss = lossValue;
                 p.lr = lr;
-                p.elapsedSeconds = secondsSince(t0);
-                p.etaSeconds = p.elapsedSeconds / static_cast<double>(stepsThisCall) *
-                               static_cast<double>(totalSteps - step);
                 if (!progress(p)) {
                     result.stopped = true;
                     break;
@@ -300,20 +340,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
         result.history.push_back(rec);
 
         if (!o.runDir.empty()) {
-            nlohmann::json hist = nlohmann::json::array();
-            for (const auto& r : result.history)
-                hist.push_back(recordToJson(r));
-            model::ModelMetadata md;
-            md.kind = model.kind();
-            md.architecture = model.architecture();
-            if (auto* aux = dynamic_cast<model::AuxNetImpl*>(&model))
-                md.expansion = aux->options().toJson();
-            md.extra = extra;
-            md.extra["history"] = hist;
-            io::NamedTensors tensors = model::namedTensors(model);
-            for (auto& t : opt.state())
-                tensors.push_back(std::move(t));
-            io::writeSafetensors(checkpointPath, tensors, md.toStrings());
+            writeCheckpoint(checkpointPath, model, opt, extra, result.history);
             writeTextAtomic(joinPath(o.runDir, "metrics.csv"), metricsCsv(result.history));
             std::ostringstream line;
             line << "epoch " << rec.epoch << "/" << o.epochs << " loss " << rec.trainLoss
@@ -322,19 +349,10 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
             log(line.str());
         }
         if (progress) {
-            Progress p;
-            p.epoch = epoch + 1;
-            p.epochs = o.epochs;
-            p.batch = perEpoch;
-            p.batches = perEpoch;
-            p.step = step;
-            p.totalSteps = totalSteps;
+            Progress p = makeProgress(epoch + 1, o.epochs, perEpoch, perEpoch, step, totalSteps,
+                                      stepsThisCall, t0);
             p.loss = rec.trainLoss;
             p.lr = lr;
-            p.elapsedSeconds = secondsSince(t0);
-            p.etaSeconds = stepsThisCall ? p.elapsedSeconds / static_cast<double>(stepsThisCall) *
-                                               static_cast<double>(totalSteps - step)
-                                         : 0.0;
             p.epochDone = &result.history.back();
             if (!progress(p) && epoch + 1 < o.epochs)
                 result.stopped = true;

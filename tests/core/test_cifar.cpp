@@ -3,6 +3,7 @@
 
 #include "data/dataset.h"
 #include "util/error.h"
+#include "expect_error.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -55,26 +56,10 @@ void checkImages(const data::Dataset& d, int64_t first)
     QCOMPARE(d.images[0][1][2][3].item<int64_t>(), int64_t(pixel(first, 1024 + 67)));
 }
 
-template <typename F>
-QString expectError(F f, const std::vector<std::string>& needles)
-{
-    try {
-        f();
-    } catch (const tleg::Error& e) {
-        const std::string what = e.what();
-        for (const auto& needle : needles) {
-            if (what.find(needle) == std::string::npos) {
-                return QString::fromStdString("message '" + what + "' lacks '" + needle + "'");
-            }
-        }
-        return {};
-    } catch (const std::exception& e) {
-        return QString("wrong exception type: ") + e.what();
-    }
-    return "no exception thrown";
-}
 
 } // namespace
+
+using tleg::testing::expectError;
 
 class TestCifar : public QObject {
     Q_OBJECT

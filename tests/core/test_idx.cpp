@@ -3,6 +3,7 @@
 
 #include "data/dataset.h"
 #include "util/error.h"
+#include "expect_error.h"
 
 #include <zlib.h>
 
@@ -84,27 +85,10 @@ std::vector<char> idx(uint32_t magic, const std::vector<uint32_t>& dims,
     return out;
 }
 
-/// Runs f, expects tleg::Error whose message contains every needle.
-template <typename F>
-QString expectError(F f, const std::vector<std::string>& needles)
-{
-    try {
-        f();
-    } catch (const tleg::Error& e) {
-        const std::string what = e.what();
-        for (const auto& needle : needles) {
-            if (what.find(needle) == std::string::npos) {
-                return QString::fromStdString("message '" + what + "' lacks '" + needle + "'");
-            }
-        }
-        return {};
-    } catch (const std::exception& e) {
-        return QString("wrong exception type: ") + e.what();
-    }
-    return "no exception thrown";
-}
 
 } // namespace
+
+using tleg::testing::expectError;
 
 class TestIdx : public QObject {
     Q_OBJECT

@@ -4,6 +4,7 @@
 
 #include "data/dataset.h"
 #include "util/error.h"
+#include "expect_error.h"
 
 #include <zlib.h>
 
@@ -79,26 +80,10 @@ std::vector<uint8_t> solid(int w, int h, std::vector<uint8_t> rgb)
     return out;
 }
 
-template <typename F>
-QString expectError(F f, const std::vector<std::string>& needles)
-{
-    try {
-        f();
-    } catch (const tleg::Error& e) {
-        const std::string what = e.what();
-        for (const auto& needle : needles) {
-            if (what.find(needle) == std::string::npos) {
-                return QString::fromStdString("message '" + what + "' lacks '" + needle + "'");
-            }
-        }
-        return {};
-    } catch (const std::exception& e) {
-        return QString("wrong exception type: ") + e.what();
-    }
-    return "no exception thrown";
-}
 
 } // namespace
+
+using tleg::testing::expectError;
 
 class TestImageFolder : public QObject {
     Q_OBJECT

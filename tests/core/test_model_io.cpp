@@ -2,6 +2,7 @@
 #include "model/des_net.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
+#include "expect_error.h"
 #include "tiny_models.h"
 #include "util/error.h"
 
@@ -18,15 +19,8 @@ std::string tmpPath(const QTemporaryDir& dir, const char* name)
 
 void expectError(const std::function<void()>& f, const std::string& fragment1, const std::string& fragment2)
 {
-    try {
-        f();
-    } catch (const tleg::Error& e) {
-        const std::string msg = e.what();
-        QVERIFY2(msg.find(fragment1) != std::string::npos, e.what());
-        QVERIFY2(msg.find(fragment2) != std::string::npos, e.what());
-        return;
-    }
-    QFAIL("no error was raised");
+    const QString problem = testing::expectError(f, {fragment1, fragment2});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 } // namespace
 
@@ -67,6 +61,25 @@ private Q_SLOTS:
         for (const auto& p : net->parameters())
             total += p.numel();
         QCOMPARE(total, c.totalParams());
+    }
+
+    void presetsMatchTheKnownModelSizes()
+    {
+        // timm's deit_{tiny,small,base}_patch16_224 parameter counts, and DeiT's "FLOPs"
+        // (multiply-accumulates) of 1.3 / 4.6 / 17.6 G.
+        QCOMPARE(ViTConfig::preset("vit-ti").totalParams(), int64_t(5717416));
+        QCOMPARE(ViTConfig::preset("vit-s").totalParams(), int64_t(22050664));
+        QCOMPARE(ViTConfig::preset("vit-b").totalParams(), int64_t(86567656));
+        QVERIFY(std::abs(ViTConfig::preset("vit-ti").forwardMacs() / 1e9 - 1.26) < 0.05);
+        QVERIFY(std::abs(ViTConfig::preset("vit-s").forwardMacs() / 1e9 - 4.6) < 0.1);
+        QVERIFY(std::abs(ViTConfig::preset("vit-b").forwardMacs() / 1e9 - 17.56) < 0.1);
+        for (const auto& name : ViTConfig::presetNames()) {
+            const ViTConfig c = ViTConfig::preset(name);
+            QCOMPARE(ViTConfig::fromJson(nlohmann::json::parse(c.toJson().dump())).toJson(), c.toJson());
+        }
+        ViTConfig bad = ViTConfig::preset("fmnist-s");
+        bad.heads = 5;
+        QVERIFY_THROWS_EXCEPTION(tleg::Error, bad.validate());
     }
 
     void averagePoolingUsesFcNormAndNoClassToken()

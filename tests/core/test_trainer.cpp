@@ -169,6 +169,32 @@ private Q_SLOTS:
         QVERIFY(!fileExists(joinPath(o.runDir, "model.safetensors")));
     }
 
+    void bf16MatmulsStayCloseToFp32AndLearn()
+    {
+        model::ViT net = model::scratch(smallConfig(), 0);
+        net->eval();
+        torch::manual_seed(1);
+        auto x = torch::randn({8, 1, 28, 28});
+        torch::Tensor fp32, bf16;
+        {
+            torch::NoGradGuard g;
+            fp32 = net->forward(x);
+            model::setBf16Matmul(true);
+            bf16 = net->forward(x);
+            model::setBf16Matmul(false);
+        }
+        QCOMPARE(bf16.scalar_type(), torch::kFloat);
+        const double rel = ((bf16 - fp32).norm() / fp32.norm()).item<double>();
+        QVERIFY2(rel > 0.0 && rel < 0.05, qPrintable(QString::number(rel)));
+
+        auto o = fastOptions();
+        o.epochs = 3;
+        o.bf16 = true;
+        auto r = train::train(*net, m_train, m_test, o);
+        QVERIFY2(r.finalTop1 > 45.0, qPrintable(QString::number(r.finalTop1)));
+        QVERIFY(!model::bf16Matmul()); // the trainer restores the thread's setting
+    }
+
     void distillationNeedsATeacher()
     {
         auto o = fastOptions();
