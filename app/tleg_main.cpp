@@ -24,6 +24,7 @@ const char* kUsage =
     "  finetune         fine-tune a Des-Net (or any ViT)\n"
     "  eval             top-1 / top-5 of a model\n"
     "  info FILE        what a checkpoint holds\n"
+    "  pca FILE...      weight linearity: PCA of per-layer weights, R² against depth\n"
     "  pipeline         ancestry -> learngene -> Des-Nets of several depths vs scratch\n";
 
 } // namespace
@@ -31,11 +32,12 @@ const char* kUsage =
 int main(int argc, char** argv)
 {
     using namespace tleg::cli;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // progress lines reach a pipe or log as they happen
     const std::map<std::string, std::function<int(const Args&)>> commands = {
         {"train-ancestry", trainAncestryCommand}, {"distill", distillCommand},
         {"expand", expandCommand},                {"finetune", finetuneCommand},
         {"eval", evalCommand},                    {"info", infoCommand},
-        {"pipeline", pipelineCommand}};
+        {"pipeline", pipelineCommand},            {"pca", pcaCommand}};
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::fputs(kUsage, stdout);
         return argc < 2 ? 2 : 0;

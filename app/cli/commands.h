@@ -14,5 +14,6 @@ int pipelineCommand(const Args& args);
 int expandCommand(const Args& args);
 int evalCommand(const Args& args);
 int infoCommand(const Args& args);
+int pcaCommand(const Args& args);
 
 } // namespace tleg::cli
