@@ -39,8 +39,8 @@ int expandCommand(const Args& args)
     const std::string out = cl.has("out") ? cl.get("out")
                                           : "des-" + std::to_string(eo.depth) + ".safetensors";
     model::saveClassifier(out, *des,
-                          {{"provenance", {{"role", "desnet"}, {"learngene", lgPath},
-                                           {"init_from", eo.initFrom}, {"init_to", eo.initTo}}}});
+                          {{"role", "desnet"}, {"learngene", lgPath},
+                           {"init_from", eo.initFrom}, {"init_to", eo.initTo}});
     std::printf("Des-Net: depth %lld, %.3f M parameters, from a learngene of %.3f M stored "
                 "parameters\ncoefficients c_i = i/%lld:",
                 static_cast<long long>(eo.depth), des->config().totalParams() / 1e6,

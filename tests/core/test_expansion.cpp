@@ -1,5 +1,6 @@
 // Linear expansion: the Aux-Net's constraint, the Des-Net builder and the baselines.
 #include "model/des_net.h"
+#include "model/expansion_preview.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
 #include "tiny_models.h"
@@ -267,6 +268,31 @@ private Q_SLOTS:
         o.numClasses = 7;
         ViT des = expand(Learngene::fromAuxNet(*aux), o);
         QCOMPARE(des->named_parameters()["head.weight"].size(0), int64_t(7));
+    }
+
+    void previewMatchesTheModelExpandWouldBuild()
+    {
+        AuxNet aux(testing::tinyConfig(4), AuxOptions{});
+        const Learngene lg = Learngene::fromAuxNet(*aux);
+        ExpandOptions o;
+        o.depth = 5;
+        ViT des = expand(lg, o);
+        const ExpansionPreview p = previewExpansion(lg.config, lg.storedParams(), 5);
+        QCOMPARE(p.params, countParams(*des));
+        QCOMPARE(p.coefficients, (std::vector<double>{0.0, 0.2, 0.4, 0.6, 0.8}));
+        QCOMPARE(p.macs, des->config().forwardMacs());
+        // One stored model per depth 1..5 (heads excluded) against one learngene.
+        const ViTConfig c = lg.config;
+        const int64_t head = c.dim * c.numClasses + c.numClasses;
+        QCOMPARE(p.storedPerDepthModels, 15 * c.blockParams() + 5 * (c.sharedParams() - head));
+        QCOMPARE(p.learngeneStored, lg.storedParams());
+        bool threw = false;
+        try {
+            previewExpansion(lg.config, 1, 0);
+        } catch (const tleg::Error&) {
+            threw = true;
+        }
+        QVERIFY(threw);
     }
 
     void storedParamsAreTwoBlocksAndSharedPartsWithoutHead()

@@ -52,7 +52,9 @@ private Q_SLOTS:
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
         QCOMPARE(lines.size(), 3); // header + depths 2 and 4
-        auto split = data::loadFashionMnist();
+        // The smoke preset evaluates on a seeded 2,000-image subset of the test split.
+        const auto split = data::loadFashionMnist();
+        const auto testSubset = data::subset(split.test, 2000, 1);
         for (int i = 1; i < lines.size(); ++i) {
             const QStringList f = lines[i].split(',');
             const double scratchTop1 = f[3].toDouble(), tlegTop1 = f[6].toDouble();
@@ -64,6 +66,10 @@ private Q_SLOTS:
             auto des = model::loadViT(f[10].toStdString(), &md);
             QCOMPARE(des->config().depth, f[0].toLongLong());
             QVERIFY(des->named_parameters().contains("blocks.0.attn.qkv.weight"));
+            const auto ev = train::evaluate(*des, testSubset,
+                                            train::normalizationFrom(md.extra, split.train));
+            QVERIFY2(std::abs(ev.top1 - tlegTop1) < 0.01,
+                     qPrintable(QString("reloaded %1 vs reported %2").arg(ev.top1).arg(tlegTop1)));
         }
         auto lg = model::Learngene::load((out + "/learngene.safetensors").toStdString());
         QVERIFY(lg.storedParams() > 0);

@@ -1,0 +1,170 @@
+// The Expand page in a real window (offscreen) with a real worker thread and real data:
+// the slider drives the preview, Expand & fine-tune runs and plots, Stop answers within 1 s,
+// and closing the window during a job asks first and then stops it cleanly.
+#include <torch/torch.h>
+
+#include "data/dataset.h"
+#include "model/aux_net.h"
+#include "model/learngene.h"
+#include "util/files.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/expand_page.h"
+#include "widgets/plots/training_plot.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStyleOptionSlider>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tleg;
+
+class TestExpandPage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_learngene;
+    model::ViTConfig m_config;
+    std::unique_ptr<gui::MainWindow> m_window;
+
+    gui::ExpandPage* page() { return m_window->expandPage(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_config = model::ViTConfig::preset("fmnist-ti");
+        m_config.dim = 32;
+        m_config.depth = 4;
+        torch::manual_seed(0);
+        model::AuxNet aux(m_config, model::AuxOptions{});
+        m_learngene = m_dir.filePath("learngene.safetensors");
+        model::Learngene::fromAuxNet(*aux).save(m_learngene.toStdString());
+
+        auto split = data::loadFashionMnist();
+        auto small = std::make_shared<data::DataSplit>();
+        small->train = data::subset(split.train, 2000, 1);
+        small->test = data::subset(split.test, 500, 2);
+        gui::AppState state;
+        state.data = small;
+        state.runFolder = m_dir.filePath("runs");
+        state.threads = 2;
+        m_window = std::make_unique<gui::MainWindow>(state);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void rejectsAFileThatIsNotALearngene()
+    {
+        const QString bogus = m_dir.filePath("bogus.safetensors");
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a safetensors file");
+        f.close();
+        QVERIFY(!page()->loadLearngene(bogus));
+        QVERIFY(!page()->fineTuneButton()->isEnabled());
+    }
+
+    void draggingTheSliderUpdatesThePreview()
+    {
+        QVERIFY(page()->loadLearngene(m_learngene));
+        QSlider* slider = page()->depthSlider();
+        slider->setValue(1);
+        QStyleOptionSlider opt;
+        opt.initFrom(slider);
+        opt.orientation = slider->orientation();
+        opt.minimum = slider->minimum();
+        opt.maximum = slider->maximum();
+        opt.sliderPosition = slider->value();
+        opt.sliderValue = slider->value();
+        const QRect handle = slider->style()->subControlRect(QStyle::CC_Slider, &opt,
+                                                             QStyle::SC_SliderHandle, slider);
+        QTest::mousePress(slider, Qt::LeftButton, Qt::NoModifier, handle.center());
+        for (int x = handle.center().x(); x <= slider->width(); x += 8)
+            QTest::mouseMove(slider, QPoint(x, handle.center().y()));
+        QTest::mouseRelease(slider, Qt::LeftButton, Qt::NoModifier,
+                            QPoint(slider->width() - 1, handle.center().y()));
+        QCOMPARE(slider->value(), 24);
+
+        const auto& p = page()->preview();
+        QCOMPARE(p.depth, int64_t(24));
+        QCOMPARE(p.coefficients.size(), size_t(24));
+        QCOMPARE(p.coefficients.front(), 0.0);
+        QCOMPARE(p.coefficients.back(), 23.0 / 24.0);
+        model::ViTConfig deep = m_config;
+        deep.depth = 24;
+        QCOMPARE(p.params, deep.totalParams());
+        QCOMPARE(p.macs, deep.forwardMacs());
+        QVERIFY(p.storedPerDepthModels > 10 * p.learngeneStored);
+        QVERIFY(page()->previewText().contains("depth 24"));
+
+        // Keyboard on the slider, and the spin box, drive the same preview.
+        QTest::keyClick(slider, Qt::Key_Left);
+        QCOMPARE(page()->preview().depth, int64_t(23));
+        page()->setDepth(3);
+        QCOMPARE(slider->value(), 3);
+        QCOMPARE(page()->preview().coefficients, (std::vector<double>{0.0, 1.0 / 3.0, 2.0 / 3.0}));
+    }
+
+    void expandAndFineTuneRunsOnAWorkerAndPlots()
+    {
+        QVERIFY(page()->loadLearngene(m_learngene));
+        page()->setDepth(2);
+        page()->epochsBox()->setValue(1);
+        QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);
+        QTest::mouseClick(page()->fineTuneButton(), Qt::LeftButton);
+        QVERIFY(m_window->runner().isRunning());
+        QVERIFY(!page()->fineTuneButton()->isEnabled());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(2).toString(), QString());
+        QVERIFY(page()->trainingPlot()->lossPoints() > 0);
+        QCOMPARE(page()->trainingPlot()->accuracyPoints(), 1);
+        QVERIFY(!page()->lastRunFolder().isEmpty());
+        QVERIFY(fileExists(joinPath(page()->lastRunFolder().toStdString(), "model.safetensors")));
+        QVERIFY(page()->fineTuneButton()->isEnabled());
+        QVERIFY(m_window->logView()->toPlainText().contains("fine-tuned depth 2"));
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+            m_window->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/expand-page.png");
+    }
+
+    void stopAnswersWithinOneSecond()
+    {
+        page()->setDepth(4);
+        page()->epochsBox()->setValue(50);
+        QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);
+        QTest::mouseClick(page()->fineTuneButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > 3, 60000);
+        QElapsedTimer timer;
+        timer.start();
+        m_window->runner().requestStop();
+        QVERIFY(finished.wait(5000));
+        qInfo("stop answered in %lld ms", static_cast<long long>(timer.elapsed()));
+        QVERIFY(timer.elapsed() < 1000);
+        QCOMPARE(finished.first().at(1).toBool(), true);
+    }
+
+    void closingDuringAJobAsksThenStops()
+    {
+        page()->epochsBox()->setValue(50);
+        QTest::mouseClick(page()->fineTuneButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > 1, 60000);
+        bool asked = false;
+        QTimer::singleShot(300, [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (box) {
+                asked = true;
+                box->button(QMessageBox::Yes)->click();
+            }
+        });
+        QVERIFY(m_window->close());
+        QVERIFY(asked);
+        QVERIFY(!m_window->runner().isRunning());
+    }
+};
+
+QTEST_MAIN(TestExpandPage)
+#include "test_expand_page.moc"
