@@ -1,6 +1,7 @@
 #include "io/safetensors.h"
 
 #include "util/error.h"
+#include "util/files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -605,7 +606,7 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors,
     unsigned char prefix[8];
     encodeLe64(text.size(), prefix);
 
-    const std::string tmpPath = path + ".tmp-" + std::to_string(::getpid());
+    const std::string tmpPath = temporaryPathFor(path);
     FileDescriptor fd(::open(tmpPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
     if (fd.get() < 0)
         throw fileError(path, systemError("cannot create temporary file " + tmpPath));

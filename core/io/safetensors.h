@@ -49,7 +49,7 @@ struct SafetensorsHeader {
 SafetensorsHeader readSafetensorsHeader(const std::string& path);
 
 /// Writes tensors (any device/layout; converted to contiguous CPU) with metadata.
-/// Writes to "<path>.tmp-<pid>" then renames into place, so a crash never leaves half a file.
+/// Writes to a temporary file beside path (tleg::temporaryPathFor) then renames into place, so a crash never leaves half a file.
 /// Throws tleg::Error on duplicate names, unsupported dtype or I/O failure.
 void writeSafetensors(const std::string& path, const NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata = {});

@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -12,9 +13,15 @@
 
 namespace tleg {
 
+std::string temporaryPathFor(const std::string& path)
+{
+    static std::atomic<uint64_t> counter{0};
+    return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
 void writeTextAtomic(const std::string& path, const std::string& text)
 {
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    const std::string tmp = temporaryPathFor(path);
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out)

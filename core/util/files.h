@@ -4,7 +4,10 @@
 
 namespace tleg {
 
-/// Writes text to "<path>.tmp-<pid>" and renames it over path; throws tleg::Error on failure.
+/// A temporary name beside path, unique within this process too ("<path>.tmp-<pid>-<n>"), so
+/// two threads saving the same file never write into one temporary.
+std::string temporaryPathFor(const std::string& path);
+/// Writes text to temporaryPathFor(path) and renames it over path; throws tleg::Error on failure.
 void writeTextAtomic(const std::string& path, const std::string& text);
 /// Appends one line (a newline is added); throws tleg::Error on failure.
 void appendLine(const std::string& path, const std::string& line);
