@@ -102,7 +102,7 @@ int infoCommand(const Args& args)
             n *= t.shape[i];
         }
         shape << "]";
-        if (t.name.rfind("optim.", 0) != 0)
+        if (!model::isOptimizerState(t.name))
             total += n;
         std::printf("%-48s %-5s %s\n", t.name.c_str(), t.dtype.c_str(), shape.str().c_str());
     }

@@ -126,18 +126,8 @@ int finetuneCommand(const Args& args)
         std::printf("the model has %lld classes, the data %lld: starting with a fresh head\n",
                     static_cast<long long>(net->config().numClasses),
                     static_cast<long long>(split.train.numClasses));
-        auto cfg = net->config();
-        cfg.numClasses = split.train.numClasses;
-        auto fresh = std::make_shared<model::ViTImpl>(cfg);
-        io::NamedTensors keep;
-        for (auto& [n, t] : model::namedTensors(*net))
-            if (n.rfind("head.", 0) != 0)
-                keep.emplace_back(n, t);
-        for (auto& [n, t] : model::namedTensors(*fresh))
-            if (n.rfind("head.", 0) == 0)
-                keep.emplace_back(n, t);
-        model::loadTensorsInto(*fresh, keep, cl.get("model"));
-        net = fresh;
+        const auto seed = static_cast<uint64_t>(cl.getInt("seed"));
+        net = model::withNewHead(*net, split.train.numClasses, seed).ptr();
     }
     auto o = trainConfig(cl);
     o.runDir = cl.get("out");

@@ -181,9 +181,8 @@ LayerWeights loadAuxNet(const std::string& path, const io::SafetensorsFile& file
     }
     LayerWeights w = layerWeightsFromTensors(tensors, path);
     w.totalParameters = 0;
-    for (const auto& [name, t] : file.tensors)
-        if (name.rfind("optim.", 0) != 0)
-            w.totalParameters += t.numel();
+    for (const auto& [name, t] : model::parameterTensors(file))
+        w.totalParameters += t.numel();
     w.description = "safetensors, TLEG auxnet: effective blocks θ_B + c_i·θ_A";
     return w;
 }
@@ -247,7 +246,7 @@ LayerWeights layerWeightsFromTensors(const io::NamedTensors& tensors, const std:
     std::map<int64_t, std::map<std::string, torch::Tensor>> blocks; // sorted numerically
     std::set<Naming> namings;
     for (const auto& [name, t] : tensors) {
-        if (name.rfind("optim.", 0) == 0) // training checkpoints carry optimizer state
+        if (model::isOptimizerState(name))
             continue;
         w.totalParameters += t.numel();
         int64_t block = 0;

@@ -73,6 +73,19 @@ ViT expand(const Learngene& lg, const ExpandOptions& o)
     return net;
 }
 
+ViT withNewHead(const ViTImpl& net, int64_t numClasses, uint64_t seed)
+{
+    ViTConfig cfg = net.config();
+    cfg.numClasses = numClasses;
+    ViT fresh = scratch(cfg, seed);
+    torch::NoGradGuard guard;
+    auto src = net.named_parameters(true);
+    for (auto& item : fresh->named_parameters(true))
+        if (item.key().rfind("head.", 0) != 0)
+            item.value().copy_(src[item.key()]);
+    return fresh;
+}
+
 ViT heLg(const ViTImpl& ancestry, int64_t depth, int64_t numClasses, uint64_t seed)
 {
     ViTConfig cfg = ancestry.config();

@@ -26,6 +26,10 @@ ViT expand(const Learngene& learngene, const ExpandOptions& options);
 /// A randomly initialised ViT (Scratch baseline).
 ViT scratch(const ViTConfig& config, uint64_t seed);
 
+/// The same network with a freshly initialised head for numClasses classes (a new class set);
+/// everything else is copied.
+ViT withNewHead(const ViTImpl& net, int64_t numClasses, uint64_t seed);
+
 /// He-LG: the last min(3, depth) blocks of the ancestry on top of random lower blocks.
 ViT heLg(const ViTImpl& ancestry, int64_t depth, int64_t numClasses, uint64_t seed);
 

@@ -19,10 +19,9 @@ ExpansionPreview previewExpansion(const ViTConfig& auxConfig, int64_t learngeneS
     p.params = cfg.totalParams();
     p.macs = cfg.forwardMacs();
     p.learngeneStored = learngeneStored;
-    const int64_t head = cfg.dim * cfg.numClasses + cfg.numClasses;
     for (int64_t d = 1; d <= depth; ++d) {
         cfg.depth = d;
-        p.storedPerDepthModels += cfg.totalParams() - head;
+        p.storedPerDepthModels += cfg.totalParams() - cfg.headParams();
     }
     return p;
 }

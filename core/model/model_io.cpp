@@ -54,6 +54,20 @@ io::NamedTensors namedTensors(const torch::nn::Module& module)
     return out;
 }
 
+bool isOptimizerState(const std::string& name)
+{
+    return name.rfind("optim.", 0) == 0;
+}
+
+io::NamedTensors parameterTensors(const io::SafetensorsFile& file)
+{
+    io::NamedTensors out;
+    for (const auto& [name, t] : file.tensors)
+        if (!isOptimizerState(name))
+            out.emplace_back(name, t);
+    return out;
+}
+
 void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,
                      const std::string& path, bool strict)
 {
@@ -116,11 +130,7 @@ std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMet
     else
         throw fileError(path, "holds a " + md.kind + ", not a model (use 'tleg expand' for a "
                               "learngene)");
-    io::NamedTensors params;
-    for (const auto& [name, t] : file.tensors)
-        if (name.rfind("optim.", 0) != 0) // checkpoints also carry optimizer state
-            params.emplace_back(name, t);
-    loadTensorsInto(*net, params, path);
+    loadTensorsInto(*net, parameterTensors(file), path);
     if (metadata)
         *metadata = md;
     return net;

@@ -32,6 +32,11 @@ ModelMetadata metadataFor(ClassifierImpl& model, const nlohmann::json& extra);
 /// The module's parameters (and only those) as named tensors, in registration order.
 io::NamedTensors namedTensors(const torch::nn::Module& module);
 
+/// Training checkpoints carry "optim.*" tensors beside the model's own.
+bool isOptimizerState(const std::string& name);
+/// A file's tensors without optimizer state: what loadTensorsInto expects.
+io::NamedTensors parameterTensors(const io::SafetensorsFile& file);
+
 /// Copies tensors into the module's parameters by name. Every parameter must be present with
 /// the same shape; with strict, no extra tensor may be present either. Errors name the file.
 void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,

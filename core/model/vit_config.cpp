@@ -40,8 +40,7 @@ int64_t ViTConfig::sharedParams() const
     const int64_t cls = pooling == Pooling::ClassToken ? dim : 0;
     const int64_t pos = numTokens() * dim;
     const int64_t finalNorm = 2 * dim;
-    const int64_t head = dim * numClasses + numClasses;
-    return patch + cls + pos + finalNorm + head;
+    return patch + cls + pos + finalNorm + headParams();
 }
 
 int64_t ViTConfig::forwardMacs() const

@@ -36,11 +36,11 @@ struct ViTConfig {
     /// Parameters of one block, of everything outside the blocks, and of the whole model.
     int64_t blockParams() const;
     int64_t sharedParams() const;
+    int64_t headParams() const { return dim * numClasses + numClasses; }
     int64_t totalParams() const { return sharedParams() + depth * blockParams(); }
     /// Multiply-accumulates of one forward pass of one image (matmuls and attention). This is
     /// what the paper and DeiT report as "FLOPs" (ViT-B: 17.5 G).
     int64_t forwardMacs() const;
-    int64_t forwardFlops() const { return 2 * forwardMacs(); }
 
     nlohmann::json toJson() const;
     static ViTConfig fromJson(const nlohmann::json& j);

@@ -116,11 +116,7 @@ std::vector<EpochRecord> readCheckpoint(const std::string& path, model::Classifi
     if (md.kind != model.kind() || md.architecture != model.architecture())
         throw fileError(path, "checkpoint is of another model (" + md.architecture.dump() +
                                   "); use a new run folder or drop --resume");
-    io::NamedTensors params;
-    for (const auto& [name, t] : file.tensors)
-        if (name.rfind("optim.", 0) != 0)
-            params.emplace_back(name, t);
-    model::loadTensorsInto(model, params, path);
+    model::loadTensorsInto(model, model::parameterTensors(file), path);
     opt.loadState(file);
     std::vector<EpochRecord> history;
     try {

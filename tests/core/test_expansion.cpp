@@ -295,6 +295,20 @@ private Q_SLOTS:
         QVERIFY(threw);
     }
 
+    void newHeadKeepsTheBodyAndReplacesTheHead()
+    {
+        ViT net = scratch(testing::tinyConfig(2), 1);
+        testing::randomize(*net, 12);
+        ViT fresh = withNewHead(*net, 3, 4);
+        QCOMPARE(fresh->config().numClasses, int64_t(3));
+        auto a = net->named_parameters(), b = fresh->named_parameters();
+        QCOMPARE(b["head.weight"].sizes().vec(), (std::vector<int64_t>{3, 16}));
+        for (const auto& item : a)
+            if (item.key().rfind("head.", 0) != 0)
+                QCOMPARE(maxDiff(item.value(), b[item.key()]), 0.0);
+        QCOMPARE(fresh->forward(torch::randn({2, 1, 8, 8})).size(1), int64_t(3));
+    }
+
     void storedParamsAreTwoBlocksAndSharedPartsWithoutHead()
     {
         const ViTConfig c = testing::tinyConfig(6);

@@ -92,6 +92,21 @@ private Q_SLOTS:
         QVERIFY(!info.out.contains("blocks.3."));
     }
 
+    void finetuneOnATransferSplitGetsAFreshHead()
+    {
+        const QString des = m_dir.filePath("des-3.safetensors"); // from the test above
+        const QString run = m_dir.filePath("transfer");
+        Run r = runTleg({"finetune", "--model", des, "--classes", "5,6,7", "--per-class", "100",
+                         "--test-subset", "300", "--epochs", "1", "--threads", "2", "--out", run},
+                        120000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
+        QVERIFY(r.out.contains("starting with a fresh head"));
+        QVERIFY(r.out.contains("300 train"));
+        auto net = model::loadViT((run + "/model.safetensors").toStdString());
+        QCOMPARE(net->config().numClasses, int64_t(3));
+        QCOMPARE(net->config().depth, int64_t(3));
+    }
+
     void badInputGivesOneClearError()
     {
         Run r = runTleg({"info", m_dir.filePath("nope.safetensors")}, 60000);
