@@ -1,27 +1,85 @@
-// tleg-studio: the desktop application. Thin: opens the default data and shows the window.
+// tleg-studio: the desktop application. Thin: reads the settings, opens the default data and
+// shows the window. `tleg-studio --screenshots DIR` writes a PNG of every page (README).
 #include <torch/torch.h> // before Qt
 
 #include "data/dataset.h"
+#include "widgets/appearance.h"
 #include "widgets/main_window.h"
+#include "widgets/screenshots.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
 #include <QMessageBox>
+
+#include <cstdio>
 
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName("TLEG Studio");
     QApplication::setOrganizationName("TLEG Studio");
+    QApplication::setApplicationVersion("0.1");
+    tleg::gui::setupStyle(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "TLEG Studio: learngenes, linear expansion and descendant ViTs.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption shots("screenshots", "Write a PNG of every page into <dir> and quit.",
+                                   "dir");
+    const QCommandLineOption lang("lang", "Language: en, zh_CN or de (default: the saved one).",
+                                  "code");
+    const QCommandLineOption dark("dark", "Use the dark theme.");
+    const QCommandLineOption open("open", "Open a model or learngene file (repeatable).", "file");
+    const QCommandLineOption runs("runs", "Run folder (default: the saved one).", "dir");
+    parser.addOptions({shots, lang, dark, open, runs});
+    parser.addPositionalArgument("files", "Model or learngene files to open.", "[files...]");
+    parser.process(app);
+
+    // Screenshots use the defaults, not this user's saved settings.
+    tleg::gui::Settings settings =
+        parser.isSet(shots) ? tleg::gui::Settings{} : tleg::gui::Settings::load();
+    if (parser.isSet(lang))
+        settings.language = parser.value(lang);
+    if (parser.isSet(dark))
+        settings.dark = true;
+    if (parser.isSet(runs))
+        settings.runFolder = parser.value(runs);
+
     tleg::gui::AppState state;
+    QString dataError;
     try {
         state.data = std::make_shared<const tleg::data::DataSplit>(tleg::data::loadFashionMnist());
     } catch (const std::exception& e) {
-        QMessageBox::warning(nullptr, QObject::tr("TLEG Studio"),
-                             QObject::tr("Fashion-MNIST could not be loaded (%1). Install Debian's "
-                                         "dataset-fashion-mnist package.")
-                                 .arg(QString::fromStdString(e.what())));
+        dataError = QString::fromStdString(e.what());
     }
-    tleg::gui::MainWindow window(std::move(state));
+    tleg::gui::MainWindow window(std::move(state), settings);
+    if (!dataError.isEmpty())
+        window.appendLog(
+            QObject::tr("Fashion-MNIST could not be loaded (%1). Install Debian's "
+                        "dataset-fashion-mnist package or open a dataset on the Data page.")
+                .arg(dataError));
     window.show();
+    for (const QString& path : parser.values(open) + parser.positionalArguments())
+        window.openFile(path);
+
+    if (parser.isSet(shots)) {
+        const QDir dir(parser.value(shots));
+        if (!QDir().mkpath(dir.path())) {
+            std::fprintf(stderr, "cannot create %s\n", qPrintable(dir.path()));
+            return 1;
+        }
+        for (const auto& shot : tleg::gui::grabPages(window)) {
+            const QString path = dir.filePath(shot.key + ".png");
+            if (!shot.image.save(path)) {
+                std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+                return 1;
+            }
+            std::printf("%s\n", qPrintable(path));
+        }
+        return 0;
+    }
     return app.exec();
 }

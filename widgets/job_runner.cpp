@@ -4,7 +4,35 @@
 
 #include <QThread>
 
+#include <algorithm>
+#include <thread>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace tleg::gui {
+
+namespace {
+
+/// Lowers the calling thread's priority. Linux keeps nice per thread, and threads inherit it,
+/// so the OpenMP pool that this thread's first parallel region starts runs at the same level.
+void lowerThisThreadPriority(int nice)
+{
+#ifdef __linux__
+    if (nice <= 0)
+        return;
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    const int current = getpriority(PRIO_PROCESS, tid); // inherited from the starting thread
+    setpriority(PRIO_PROCESS, tid, std::min(19, current + nice));
+#else
+    (void)nice;
+#endif
+}
+
+} // namespace
 
 JobContext::JobContext(JobRunner* runner, const std::atomic<bool>* stop)
     : m_runner(runner), m_stop(stop)
@@ -14,7 +42,7 @@ JobContext::JobContext(JobRunner* runner, const std::atomic<bool>* stop)
 train::ProgressFn JobContext::progressFn()
 {
     return [this](const train::Progress& p) {
-        const auto now = std::chrono::steady_clock::now();
+        const auto now = Clock::now();
         const bool last = p.batch == p.batches;
         if (p.epochDone || last || now - m_last >= std::chrono::milliseconds(50)) {
             m_last = now;
@@ -28,7 +56,16 @@ train::ProgressFn JobContext::progressFn()
             u.loss = p.loss;
             u.lr = p.lr;
             u.elapsedSeconds = p.elapsedSeconds;
-            u.etaSeconds = p.etaSeconds;
+            // The trainer's ETA is elapsed / steps × remaining; scaling it by the share of the
+            // elapsed time that was not paused gives the ETA of the active time alone.
+            const auto since = now
+                               - std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(p.elapsedSeconds));
+            u.pausedSeconds = pausedSeconds(since, now);
+            u.etaSeconds = p.elapsedSeconds > 0.0
+                               ? p.etaSeconds * std::max(0.0, p.elapsedSeconds - u.pausedSeconds)
+                                     / p.elapsedSeconds
+                               : p.etaSeconds;
             if (p.epochDone) {
                 u.epochDone = true;
                 u.trainLoss = p.epochDone->trainLoss;
@@ -37,8 +74,45 @@ train::ProgressFn JobContext::progressFn()
             }
             Q_EMIT m_runner->progressed(u);
         }
-        return !m_stop->load();
+        return waitWhilePaused();
     };
+}
+
+bool JobContext::waitWhilePaused()
+{
+    if (!m_runner->m_pause.load())
+        return !m_stop->load();
+    const auto t0 = Clock::now();
+    {
+        std::unique_lock<std::mutex> lock(m_runner->m_pauseMutex);
+        if (!m_runner->m_pause.load() || m_stop->load())
+            return !m_stop->load();
+    }
+    // Signals leave outside the lock: a direct connection may call resume() or requestStop().
+    Q_EMIT m_runner->paused();
+    bool stopping = false;
+    {
+        std::unique_lock<std::mutex> lock(m_runner->m_pauseMutex);
+        m_runner->m_pauseChanged.wait(
+            lock, [this] { return !m_runner->m_pause.load() || m_stop->load(); });
+        stopping = m_stop->load();
+    }
+    m_pauses.emplace_back(t0, Clock::now());
+    if (!stopping)
+        Q_EMIT m_runner->resumed();
+    return !stopping;
+}
+
+double JobContext::pausedSeconds(Clock::time_point from, Clock::time_point to) const
+{
+    double seconds = 0;
+    for (const auto& [begin, end] : m_pauses) {
+        const auto a = std::max(begin, from);
+        const auto b = std::min(end, to);
+        if (b > a)
+            seconds += std::chrono::duration<double>(b - a).count();
+    }
+    return seconds;
 }
 
 void JobContext::log(const QString& line)
@@ -57,6 +131,13 @@ JobRunner::~JobRunner()
     wait(-1);
 }
 
+int JobRunner::intraOpThreads(int setting)
+{
+    if (setting > 0)
+        return setting;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+}
+
 bool JobRunner::isRunning() const
 {
     return m_thread && m_thread->isRunning();
@@ -72,8 +153,10 @@ bool JobRunner::start(const QString& name, Job job)
         m_thread = nullptr;
     }
     m_stop.store(false);
+    m_pause.store(false);
     m_name = name;
-    m_thread = QThread::create([this, job = std::move(job)] {
+    m_thread = QThread::create([this, nice = m_workerNice, job = std::move(job)] {
+        lowerThisThreadPriority(nice);
         // Grad mode and intra-op threads are per thread in LibTorch: set them here.
         torch::GradMode::set_enabled(true);
         JobContext ctx(this, &m_stop);
@@ -86,10 +169,14 @@ bool JobRunner::start(const QString& name, Job job)
     });
     // Announce the end from the GUI thread once the worker is gone, so that listeners see
     // isRunning() == false and may start the next job at once.
-    connect(m_thread, &QThread::finished, this, [this, name] {
-        m_thread->wait();
-        Q_EMIT finished(name, m_stop.load() && m_error.isEmpty(), m_error);
-    }, Qt::QueuedConnection);
+    connect(
+        m_thread, &QThread::finished, this,
+        [this, name] {
+            m_thread->wait();
+            m_pause.store(false);
+            Q_EMIT finished(name, m_stop.load() && m_error.isEmpty(), m_error);
+        },
+        Qt::QueuedConnection);
     m_thread->start();
     Q_EMIT started(name); // after start(): isRunning() is already true for listeners
     return true;
@@ -98,6 +185,25 @@ bool JobRunner::start(const QString& name, Job job)
 void JobRunner::requestStop()
 {
     m_stop.store(true);
+    // Under the lock, so that a worker between its check and its wait cannot miss the wake-up.
+    std::lock_guard<std::mutex> lock(m_pauseMutex);
+    m_pause.store(false);
+    m_pauseChanged.notify_all();
+}
+
+void JobRunner::pause()
+{
+    if (isRunning())
+        m_pause.store(true);
+}
+
+void JobRunner::resume()
+{
+    {
+        std::lock_guard<std::mutex> lock(m_pauseMutex);
+        m_pause.store(false);
+    }
+    m_pauseChanged.notify_all();
 }
 
 bool JobRunner::wait(int milliseconds)

@@ -1,18 +1,32 @@
 #include "widgets/main_window.h"
 
+#include "io/safetensors.h"
+#include "widgets/appearance.h"
+#include "widgets/pages/ancestry_page.h"
+#include "widgets/pages/data_page.h"
 #include "widgets/pages/expand_page.h"
+#include "widgets/pages/learngene_page.h"
+#include "widgets/pages/linearity_page.h"
+#include "widgets/pages/runs_page.h"
+#include "widgets/settings_dialog.h"
 
+#include <QActionGroup>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <qcustomplot.h>
 
 namespace tleg::gui {
 
@@ -23,35 +37,31 @@ QString duration(double seconds)
     return s >= 60 ? QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'))
                    : QString("%1s").arg(s);
 }
+
+const char* const kPageKeys[] = {"data", "ancestry", "learngene", "linearity", "expand", "runs"};
 } // namespace
 
-MainWindow::MainWindow(AppState state, QWidget* parent)
-    : QMainWindow(parent), m_state(std::move(state))
+MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
+    : QMainWindow(parent), m_state(std::move(state)), m_settings(std::move(settings))
 {
-    setWindowTitle(tr("TLEG Studio"));
-    auto* central = new QWidget(this);
-    auto* layout = new QHBoxLayout(central);
-    m_nav = new QListWidget(central);
-    m_nav->setFixedWidth(150);
-    m_pages = new QStackedWidget(central);
-    layout->addWidget(m_nav);
-    layout->addWidget(m_pages, 1);
-    setCentralWidget(central);
+    m_state.runFolder = m_settings.runFolder;
+    m_state.threads = m_settings.threads;
+    m_state.bf16 = m_settings.bf16;
+    if (m_settings.language != QLatin1String("en")
+        && !m_translations.setLanguage(m_settings.language))
+        m_settings.language = QStringLiteral("en");
 
-    m_expand = new ExpandPage(m_state, m_runner, m_pages);
-    addPage(tr("Expand"), m_expand);
-    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    m_nav->setCurrentRow(0);
-
-    auto* dock = new QDockWidget(tr("Log"), this);
-    dock->setObjectName("logDock");
-    m_log = new QPlainTextEdit(dock);
+    m_dock = new QDockWidget(this);
+    m_dock->setObjectName("logDock");
+    m_log = new QPlainTextEdit(m_dock);
+    m_log->setObjectName("logView");
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
-    dock->setWidget(m_log);
-    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    m_dock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_dock);
 
-    m_status = new QLabel(tr("Ready"), this);
+    m_status = new QLabel(this);
+    m_status->setObjectName("statusLabel");
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(260);
     m_progress->setVisible(false);
@@ -65,6 +75,7 @@ MainWindow::MainWindow(AppState state, QWidget* parent)
         m_status->setText(name);
         m_progress->setRange(0, 0);
         m_progress->setVisible(true);
+        updateJobActions();
     });
     connect(&m_runner, &JobRunner::finished, this,
             [this](const QString& name, bool stopped, const QString& error) {
@@ -74,7 +85,12 @@ MainWindow::MainWindow(AppState state, QWidget* parent)
                                                       : tr("finished: %1").arg(name);
                 m_status->setText(what);
                 appendLog(what);
+                updateJobActions();
             });
+
+    buildPages();
+    buildMenus();
+    applyTheme(m_settings.dark, this);
     if (m_state.data)
         appendLog(tr("data: %1, %2 train / %3 test images")
                       .arg(QString::fromStdString(m_state.data->train.name))
@@ -83,10 +99,160 @@ MainWindow::MainWindow(AppState state, QWidget* parent)
     resize(1100, 760);
 }
 
-void MainWindow::addPage(const QString& title, QWidget* page)
+void MainWindow::buildPages()
 {
-    m_nav->addItem(title);
-    m_pages->addWidget(page);
+    const int current = m_nav ? m_nav->currentRow() : 0;
+    const QStringList linearityModels = m_linearity ? m_linearity->modelPaths() : QStringList();
+    setWindowTitle(tr("TLEG Studio"));
+    m_dock->setWindowTitle(tr("Log"));
+    m_status->setText(m_runner.isRunning() ? m_runner.currentJob() : tr("Ready"));
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    m_nav = new QListWidget(central);
+    m_nav->setObjectName("navigation");
+    m_nav->setFixedWidth(150);
+    m_pages = new QStackedWidget(central);
+    layout->addWidget(m_nav);
+    layout->addWidget(m_pages, 1);
+
+    m_dataPage = new DataPage(m_state, m_pages);
+    m_ancestry = new AncestryPage(m_state, m_runner, m_pages);
+    m_learngene = new LearngenePage(m_state, m_runner, m_pages);
+    m_linearity = new LinearityPage(m_state, m_pages);
+    m_expand = new ExpandPage(m_state, m_runner, m_pages);
+    m_runs = new RunsPage(m_state, m_pages);
+    const std::pair<QString, QWidget*> pages[] = {
+        {tr("Data"), m_dataPage},       {tr("Ancestry"), m_ancestry},
+        {tr("Learngene"), m_learngene}, {tr("Linearity"), m_linearity},
+        {tr("Expand"), m_expand},       {tr("Runs"), m_runs},
+    };
+    for (const auto& [title, page] : pages) {
+        m_nav->addItem(title);
+        m_pages->addWidget(page);
+    }
+
+    connect(m_dataPage, &DataPage::logged, this, &MainWindow::appendLog);
+    connect(m_linearity, &LinearityPage::logged, this, &MainWindow::appendLog);
+    connect(m_ancestry, &AncestryPage::logged, this, &MainWindow::appendLog);
+    connect(m_dataPage, &DataPage::dataChanged, m_ancestry, &AncestryPage::onDataChanged);
+    connect(m_dataPage, &DataPage::dataChanged, m_learngene, &LearngenePage::refreshData);
+    connect(m_dataPage, &DataPage::dataChanged, this, [this] {
+        if (m_state.data)
+            appendLog(tr("data: %1, %2 train / %3 test images")
+                          .arg(QString::fromStdString(m_state.data->train.name))
+                          .arg(m_state.data->train.size())
+                          .arg(m_state.data->test.size()));
+    });
+    connect(m_ancestry, &AncestryPage::ancestryReady, this, [this](const QString& path) {
+        m_teacherPath = path;
+        m_learngene->setTeacherPath(path);
+        rememberFile(path);
+    });
+    connect(m_learngene, &LearngenePage::learngeneSaved, m_expand, &ExpandPage::loadLearngene);
+    connect(m_expand, &ExpandPage::learngeneLoaded, this, [this](const QString& path) {
+        m_learngenePath = path;
+        rememberFile(path);
+    });
+    connect(m_ancestry, &AncestryPage::runFinished, m_runs, &RunsPage::addRun);
+    connect(m_learngene, &LearngenePage::runFinished, m_runs, &RunsPage::addRun);
+    connect(m_expand, &ExpandPage::runFinished, m_runs, &RunsPage::addRun);
+
+    if (!m_teacherPath.isEmpty())
+        m_learngene->setTeacherPath(m_teacherPath);
+    if (!m_learngenePath.isEmpty())
+        m_expand->loadLearngene(m_learngenePath);
+    for (const QString& path : linearityModels)
+        m_linearity->addModel(path);
+
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    QWidget* old = centralWidget();
+    setCentralWidget(central);
+    delete old;
+    m_nav->setCurrentRow(std::max(0, current));
+    for (QCustomPlot* plot : central->findChildren<QCustomPlot*>())
+        themePlot(plot, QApplication::palette());
+}
+
+void MainWindow::buildMenus()
+{
+    menuBar()->clear();
+    m_languageActions.clear();
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open model or learngene…"), QKeySequence::Open, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open model or learngene"), m_state.runFolder,
+                                         tr("Models (*.safetensors *.pt *.pth);;All files (*)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName("recentMenu");
+    updateRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, [this] {
+        SettingsDialog dialog(m_settings, this);
+        if (dialog.exec() == QDialog::Accepted)
+            applySettings(dialog.settings());
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* language = view->addMenu(tr("&Language"));
+    auto* group = new QActionGroup(language);
+    for (const auto& l : availableLanguages()) {
+        QAction* a = language->addAction(l.name);
+        a->setCheckable(true);
+        a->setChecked(l.code == m_settings.language);
+        a->setData(l.code);
+        group->addAction(a);
+        m_languageActions.push_back(a);
+        connect(a, &QAction::triggered, this, [this, code = l.code] { setLanguage(code); });
+    }
+    QAction* dark = view->addAction(tr("&Dark theme"));
+    dark->setObjectName("darkAction");
+    dark->setCheckable(true);
+    dark->setChecked(m_settings.dark);
+    connect(dark, &QAction::toggled, this, &MainWindow::setDark);
+    view->addAction(m_dock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About TLEG Studio"), this, [this] {
+        QMessageBox::about(
+            this, tr("About TLEG Studio"),
+            tr("TLEG Studio produces and initialises Vision Transformers of many depths from one "
+               "compact learngene, as in \"Transformer as Linear Expansion of Learngene\" "
+               "(Wang et al., AAAI 2024)."));
+    });
+    updateJobActions();
+}
+
+void MainWindow::updateJobActions()
+{
+    const bool running = m_runner.isRunning();
+    for (QAction* a : m_languageActions) {
+        a->setEnabled(!running);
+        a->setToolTip(running ? tr("The language can be changed when the running job has ended.")
+                              : QString());
+    }
+}
+
+int MainWindow::pageCount() const
+{
+    return m_pages->count();
+}
+
+QString MainWindow::pageKey(int index) const
+{
+    return index >= 0 && index < static_cast<int>(std::size(kPageKeys)) ? kPageKeys[index]
+                                                                        : QString();
+}
+
+QWidget* MainWindow::page(int index) const
+{
+    return m_pages->widget(index);
 }
 
 void MainWindow::showPage(int index)
@@ -97,6 +263,120 @@ void MainWindow::showPage(int index)
 void MainWindow::appendLog(const QString& line)
 {
     m_log->appendPlainText(QDateTime::currentDateTime().toString("HH:mm:ss ") + line);
+}
+
+void MainWindow::clearLog()
+{
+    m_log->clear();
+}
+
+void MainWindow::applySettings(const Settings& settings)
+{
+    const bool folderChanged = settings.runFolder != m_settings.runFolder;
+    const QString language = settings.language;
+    const bool dark = settings.dark;
+    m_settings = settings;
+    m_settings.language = m_translations.language();
+    m_state.threads = settings.threads;
+    m_state.bf16 = settings.bf16;
+    m_state.runFolder = settings.runFolder;
+    m_settings.save();
+    if (folderChanged) {
+        appendLog(tr("run folder: %1").arg(QFileInfo(m_state.runFolder).absoluteFilePath()));
+        m_runs->refresh();
+    }
+    setDark(dark);
+    if (language != m_translations.language())
+        setLanguage(language);
+}
+
+bool MainWindow::setLanguage(const QString& code)
+{
+    if (code == m_translations.language())
+        return true;
+    if (m_runner.isRunning()) {
+        appendLog(tr("The language can be changed when the running job has ended."));
+        updateJobActions();
+        return false;
+    }
+    if (!m_translations.setLanguage(code)) {
+        appendLog(tr("No translation for %1 is available.").arg(code));
+        buildMenus();
+        return false;
+    }
+    m_settings.language = code;
+    m_settings.save();
+    buildPages();
+    buildMenus();
+    return true;
+}
+
+void MainWindow::setDark(bool dark)
+{
+    m_settings.dark = dark;
+    m_settings.save();
+    applyTheme(dark, this);
+}
+
+bool MainWindow::openFile(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        QMessageBox::warning(this, tr("Open"), tr("%1 does not exist.").arg(path));
+        return false;
+    }
+    std::string kind = "torchscript";
+    if (info.suffix().compare("safetensors", Qt::CaseInsensitive) == 0) {
+        try {
+            const auto header = io::readSafetensorsHeader(path.toStdString());
+            const auto it = header.metadata.find("tleg_kind");
+            kind = it == header.metadata.end() ? "foreign" : it->second;
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Open"), QString::fromStdString(e.what()));
+            return false;
+        }
+    }
+    rememberFile(path);
+    if (kind == "learngene") {
+        m_expand->loadLearngene(path);
+        showPage(4);
+    } else if (kind == "foreign") {
+        // timm / torchvision / HF checkpoints: the Linearity page reads them.
+        m_linearity->addModel(path);
+        showPage(3);
+    } else {
+        m_ancestry->loadModel(path);
+        m_linearity->addModel(path);
+        showPage(1);
+    }
+    return true;
+}
+
+void MainWindow::rememberFile(const QString& path)
+{
+    m_settings.addRecent(path);
+    m_settings.save();
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString& path : m_settings.recentFiles) {
+        QAction* a = m_recentMenu->addAction(QFileInfo(path).fileName());
+        a->setToolTip(path);
+        a->setData(path);
+        connect(a, &QAction::triggered, this, [this, path] { openFile(path); });
+    }
+    m_recentMenu->setEnabled(!m_settings.recentFiles.isEmpty());
+    if (!m_settings.recentFiles.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear list"), this, [this] {
+            m_settings.recentFiles.clear();
+            m_settings.save();
+            updateRecentMenu();
+        });
+    }
 }
 
 void MainWindow::onProgress(const ProgressUpdate& u)

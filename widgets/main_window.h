@@ -1,51 +1,109 @@
 #pragma once
-// The main window only assembles: pages along the workflow, a log dock, and a status bar that
-// shows the running job. Pages talk to the shared AppState and JobRunner, not to each other.
+// The main window only assembles: pages along the workflow (Data → Ancestry → Learngene →
+// Linearity → Expand → Runs), menus (files, settings, language, theme), a log dock, and a
+// status bar that shows the running job. Pages talk to the shared AppState and JobRunner;
+// the window wires their signals to each other (a trained ancestry becomes the teacher, a saved
+// learngene opens on the Expand page, every finished run appears on the Runs page).
 #include <torch/torch.h> // before Qt
 
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
+#include "widgets/settings.h"
+#include "widgets/translations.h"
 
 #include <QMainWindow>
 
+class QAction;
+class QActionGroup;
+class QDockWidget;
 class QLabel;
 class QListWidget;
+class QMenu;
 class QPlainTextEdit;
 class QProgressBar;
 class QStackedWidget;
 
 namespace tleg::gui {
 
+class AncestryPage;
+class DataPage;
 class ExpandPage;
+class LearngenePage;
+class LinearityPage;
+class RunsPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(AppState state, QWidget* parent = nullptr);
+    /// state.runFolder, threads and bf16 are taken from settings.
+    explicit MainWindow(AppState state, Settings settings = {}, QWidget* parent = nullptr);
 
     JobRunner& runner() { return m_runner; }
+    const AppState& state() const { return m_state; }
+    const Settings& settings() const { return m_settings; }
+
+    DataPage* dataPage() const { return m_dataPage; }
+    AncestryPage* ancestryPage() const { return m_ancestry; }
+    LearngenePage* learngenePage() const { return m_learngene; }
+    LinearityPage* linearityPage() const { return m_linearity; }
     ExpandPage* expandPage() const { return m_expand; }
+    RunsPage* runsPage() const { return m_runs; }
+
     QPlainTextEdit* logView() const { return m_log; }
     QProgressBar* progressBar() const { return m_progress; }
+    QListWidget* navigation() const { return m_nav; }
+    int pageCount() const;
+    /// A stable English key per page ("data", "ancestry", …) for screenshots and tests.
+    QString pageKey(int index) const;
+    QWidget* page(int index) const;
     void showPage(int index);
-    /// Lines in the log dock also go to standard error when running headless (tests, CI).
+    /// Lines in the log dock (timestamped).
     void appendLog(const QString& line);
+    void clearLog();
+
+    /// Applies new settings (threads, bf16, run folder, theme, language) and stores them.
+    void applySettings(const Settings& settings);
+    /// Switches the language at once: pages are rebuilt in the new language (refused while a
+    /// job runs; the open learngene and teacher are kept). False if refused or not available.
+    bool setLanguage(const QString& code);
+    void setDark(bool dark);
+    /// Opens a model file by its kind: a learngene goes to the Expand page, a classifier or
+    /// TorchScript model to the Ancestry page (as the teacher) and the Linearity page.
+    bool openFile(const QString& path);
+    QMenu* recentMenu() const { return m_recentMenu; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void addPage(const QString& title, QWidget* page);
+    void buildPages();
+    void buildMenus();
+    void updateRecentMenu();
+    void rememberFile(const QString& path);
     void onProgress(const ProgressUpdate& u);
+    void updateJobActions();
 
     AppState m_state;
+    Settings m_settings;
+    Translations m_translations;
     JobRunner m_runner;
-    QListWidget* m_nav;
-    QStackedWidget* m_pages;
-    QPlainTextEdit* m_log;
-    QProgressBar* m_progress;
-    QLabel* m_status;
-    ExpandPage* m_expand;
+    QString m_learngenePath, m_teacherPath; // kept across a language switch
+
+    QListWidget* m_nav = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    QDockWidget* m_dock = nullptr;
+    QPlainTextEdit* m_log = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QList<QAction*> m_languageActions;
+
+    DataPage* m_dataPage = nullptr;
+    AncestryPage* m_ancestry = nullptr;
+    LearngenePage* m_learngene = nullptr;
+    LinearityPage* m_linearity = nullptr;
+    ExpandPage* m_expand = nullptr;
+    RunsPage* m_runs = nullptr;
 };
 
 } // namespace tleg::gui

@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QStyleOptionSlider>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -37,6 +38,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true);
         m_config = model::ViTConfig::preset("fmnist-ti");
         m_config.dim = 32;
         m_config.depth = 4;
@@ -51,9 +53,10 @@ private Q_SLOTS:
         small->test = data::subset(split.test, 500, 2);
         gui::AppState state;
         state.data = small;
-        state.runFolder = m_dir.filePath("runs");
-        state.threads = 2;
-        m_window = std::make_unique<gui::MainWindow>(state);
+        gui::Settings settings;
+        settings.runFolder = m_dir.filePath("runs");
+        settings.threads = 2;
+        m_window = std::make_unique<gui::MainWindow>(state, settings);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }

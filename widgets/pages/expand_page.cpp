@@ -4,6 +4,7 @@
 #include "model/model_io.h"
 #include "train/trainer.h"
 #include "util/files.h"
+#include "widgets/plots/plot_export.h"
 #include "widgets/plots/training_plot.h"
 
 #include <QDateTime>
@@ -37,7 +38,8 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     auto* source = new QGroupBox(tr("Learngene"), this);
     auto* sourceLayout = new QHBoxLayout(source);
     m_path = new QLineEdit(source);
-    m_path->setPlaceholderText(tr("learngene.safetensors from the Learngene page or 'tleg distill'"));
+    m_path->setPlaceholderText(
+        tr("learngene.safetensors from the Learngene page or 'tleg distill'"));
     auto* browseButton = new QPushButton(tr("Open…"), source);
     sourceLayout->addWidget(m_path, 1);
     sourceLayout->addWidget(browseButton);
@@ -76,6 +78,8 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     m_coefficients->xAxis->setTicker(layerTicks);
     previewRow->addWidget(m_previewLabel);
     previewRow->addWidget(m_coefficients, 1);
+    m_coefficients->setObjectName("coefficientPlot");
+    installPlotExport(m_coefficients);
     layout->addLayout(previewRow);
 
     auto* actions = new QHBoxLayout;
@@ -132,7 +136,8 @@ bool ExpandPage::loadLearngene(const QString& path)
 {
     try {
         // Reading a learngene is a few small tensors: fine on the GUI thread.
-        m_learngene = std::make_shared<model::Learngene>(model::Learngene::load(path.toStdString()));
+        m_learngene =
+            std::make_shared<model::Learngene>(model::Learngene::load(path.toStdString()));
     } catch (const std::exception& e) {
         m_learngene.reset();
         m_summary->setText(tr("Cannot use this file: %1").arg(QString::fromStdString(e.what())));
@@ -142,17 +147,19 @@ bool ExpandPage::loadLearngene(const QString& path)
     }
     m_path->setText(path);
     const auto& c = m_learngene->config;
-    m_summary->setText(tr("Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; "
-                          "expands %5 from block %6; %7 stored.")
-                           .arg(c.depth)
-                           .arg(c.dim)
-                           .arg(c.heads)
-                           .arg(c.numClasses)
-                           .arg(QString::fromStdString(model::groupsToString(m_learngene->options.groups)))
-                           .arg(m_learngene->options.expandFrom)
-                           .arg(millions(m_learngene->storedParams())));
+    m_summary->setText(
+        tr("Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; "
+           "expands %5 from block %6; %7 stored.")
+            .arg(c.depth)
+            .arg(c.dim)
+            .arg(c.heads)
+            .arg(c.numClasses)
+            .arg(QString::fromStdString(model::groupsToString(m_learngene->options.groups)))
+            .arg(m_learngene->options.expandFrom)
+            .arg(millions(m_learngene->storedParams())));
     updatePreview();
     updateEnabled();
+    Q_EMIT learngeneLoaded(path);
     return true;
 }
 
@@ -176,8 +183,8 @@ void ExpandPage::updatePreview()
         m_coefficients->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
-    m_preview = model::previewExpansion(m_learngene->config, m_learngene->storedParams(),
-                                        m_depth->value());
+    m_preview =
+        model::previewExpansion(m_learngene->config, m_learngene->storedParams(), m_depth->value());
     QVector<double> keys, values;
     for (size_t i = 0; i < m_preview.coefficients.size(); ++i) {
         keys << static_cast<double>(i + 1);
@@ -237,23 +244,28 @@ void ExpandPage::expandAndFineTune()
     eo.numClasses = data->train.numClasses;
     train::TrainOptions o;
     o.epochs = m_epochs->value();
-    o.threads = m_state.threads;
+    o.threads = JobRunner::intraOpThreads(m_state.threads);
     o.bf16 = m_state.bf16;
     o.warmupEpochs = std::min(1.0, 0.2 * o.epochs);
-    const QString run = QDir(m_state.runFolder)
-                            .filePath(QString("des-%1-%2").arg(eo.depth).arg(
-                                QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
+    const QString run =
+        QDir(m_state.runFolder)
+            .filePath(QString("des-%1-%2")
+                          .arg(eo.depth)
+                          .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     o.runDir = run.toStdString();
     o.provenance = {{"role", "desnet"}, {"learngene", m_path->text().toStdString()}};
     m_pendingRun = run;
     m_plot->clear();
-    m_runner.start(tr("fine-tune depth %1").arg(eo.depth), [learngene, data, eo, o](JobContext& ctx) {
-        model::ViT des = model::expand(*learngene, eo);
-        ctx.log(QObject::tr("expanded a Des-Net of depth %1; fine-tuning").arg(eo.depth));
-        auto r = train::train(*des, data->train, data->test, o, nullptr, ctx.progressFn(),
-                              ctx.stopFlag());
-        ctx.log(QObject::tr("fine-tuned depth %1: top-1 %2%").arg(eo.depth).arg(r.finalTop1, 0, 'f', 2));
-    });
+    m_runner.start(
+        tr("fine-tune depth %1").arg(eo.depth), [learngene, data, eo, o](JobContext& ctx) {
+            model::ViT des = model::expand(*learngene, eo);
+            ctx.log(QObject::tr("expanded a Des-Net of depth %1; fine-tuning").arg(eo.depth));
+            auto r = train::train(*des, data->train, data->test, o, nullptr, ctx.progressFn(),
+                                  ctx.stopFlag());
+            ctx.log(QObject::tr("fine-tuned depth %1: top-1 %2%")
+                        .arg(eo.depth)
+                        .arg(r.finalTop1, 0, 'f', 2));
+        });
 }
 
 void ExpandPage::onProgress(const ProgressUpdate& u)

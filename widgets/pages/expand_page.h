@@ -47,6 +47,8 @@ public:
     QString lastRunFolder() const { return m_lastRun; }
 
 Q_SIGNALS:
+    /// A learngene was loaded (the main window remembers it in the recent files).
+    void learngeneLoaded(const QString& path);
     /// A run folder was written (the Runs page lists it).
     void runFinished(const QString& runFolder);
 

@@ -65,6 +65,9 @@ void exportPlot(QCustomPlot* plot, const QString& path, const CsvWriter& csv)
 
 void installPlotExport(QCustomPlot* plot, CsvWriter csv)
 {
+    if (plot->property("tlegExport").toBool())
+        return; // once per plot: a second call would open two menus
+    plot->setProperty("tlegExport", true);
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot, csv](QPoint pos) {
         QMenu menu(plot);
@@ -77,8 +80,8 @@ void installPlotExport(QCustomPlot* plot, CsvWriter csv)
         };
         for (const auto& f : formats) {
             menu.addAction(f.label, plot, [plot, csv, f] {
-                QString path = QFileDialog::getSaveFileName(plot, f.label, "plot." + f.suffix,
-                                                            f.filter);
+                QString path =
+                    QFileDialog::getSaveFileName(plot, f.label, "plot." + f.suffix, f.filter);
                 if (path.isEmpty())
                     return;
                 if (QFileInfo(path).suffix().isEmpty())

@@ -22,7 +22,8 @@ QString graphsCsv(const QCustomPlot* plot);
 /// graphsCsv is used. Throws tleg::Error with the path on an unknown extension or a failed write.
 void exportPlot(QCustomPlot* plot, const QString& path, const CsvWriter& csv = {});
 
-/// Right-click menu "Export PNG… / PDF… / CSV…" on plot (asks for a file name).
+/// Right-click menu "Export PNG… / PDF… / CSV…" on plot (asks for a file name). Only the first
+/// call for a plot counts.
 void installPlotExport(QCustomPlot* plot, CsvWriter csv = {});
 
 } // namespace tleg::gui

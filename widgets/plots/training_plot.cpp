@@ -1,11 +1,22 @@
 #include "widgets/plots/training_plot.h"
 
+#include "widgets/plots/plot_export.h"
+
+#include <QTimer>
 #include <QVBoxLayout>
+#include <cmath>
 #include <qcustomplot.h>
 
 namespace tleg::gui {
 
-TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+namespace {
+/// 20 frames per second at most: enough to look live, and a replot of a few thousand points
+/// (a few milliseconds) then costs the GUI thread a small fraction of its time.
+constexpr int kReplotIntervalMs = 50;
+} // namespace
+
+TrainingPlot::TrainingPlot(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_replot(new QTimer(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -30,14 +41,52 @@ TrainingPlot::TrainingPlot(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     m_plot->yAxis2->setRange(0, 100);
     m_plot->legend->setVisible(true);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    installPlotExport(m_plot);
+
+    m_replot->setSingleShot(true);
+    m_replot->setInterval(kReplotIntervalMs);
+    connect(m_replot, &QTimer::timeout, this, [this] {
+        if (isVisible()) // a hidden page replots when it is shown
+            m_plot->replot();
+    });
+}
+
+void TrainingPlot::scheduleReplot()
+{
+    if (!m_replot->isActive())
+        m_replot->start();
+}
+
+void TrainingPlot::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    scheduleReplot();
+}
+
+void TrainingPlot::thin(QCPGraph* graph) const
+{
+    QVector<QCPGraphData> kept;
+    kept.reserve(graph->data()->size() / 2 + 1);
+    int i = 0;
+    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it, ++i)
+        if (i % 2 == 0)
+            kept.push_back(*it);
+    graph->data()->set(kept, true);
 }
 
 void TrainingPlot::clear()
 {
-    for (auto* g : {m_raw, m_smooth, m_top1})
-        g->data()->clear();
+    for (auto* g : {m_raw, m_smooth, m_top1, m_lr})
+        if (g)
+            g->data()->clear();
     m_haveEma = false;
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_ema = 0;
+    m_lossMax = m_lrMax = m_lastStep = 0;
+    m_lossCalls = m_lrCalls = 0;
+    m_lossStride = m_lrStride = 1;
+    m_plot->xAxis->setRange(0, 5);
+    m_plot->yAxis->setRange(0, 5);
+    scheduleReplot();
 }
 
 void TrainingPlot::addLoss(double step, double loss)
@@ -45,20 +94,92 @@ void TrainingPlot::addLoss(double step, double loss)
     // An exponential moving average shows the trend through batch noise.
     m_ema = m_haveEma ? 0.95 * m_ema + 0.05 * loss : loss;
     m_haveEma = true;
-    m_raw->addData(step, loss);
-    m_smooth->addData(step, m_ema);
-    m_plot->xAxis->setRange(0, std::max(1.0, step));
-    bool found = false;
-    const QCPRange range = m_raw->data()->valueRange(found);
-    if (found)
-        m_plot->yAxis->setRange(0, range.upper * 1.05);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_plot->xAxis->setRange(0, std::max(1.0, step * 1.02)); // the last epoch's marker stays visible
+    if (m_lossCalls++ % m_lossStride == 0) {
+        m_raw->addData(step, loss);
+        m_smooth->addData(step, m_ema);
+        m_lastStep = step;
+        if (std::isfinite(loss))
+            m_lossMax = std::max(m_lossMax, loss);
+        if (m_raw->data()->size() > m_maxPoints) {
+            thin(m_raw);
+            thin(m_smooth);
+            m_lossStride *= 2;
+        }
+        // A running maximum: scanning every point for the range would make each update O(n).
+        m_plot->yAxis->setRange(0, std::max(1e-6, m_lossMax * 1.05));
+    }
+    scheduleReplot();
 }
 
 void TrainingPlot::addAccuracy(double step, double top1)
 {
     m_top1->addData(step, top1);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    scheduleReplot();
+}
+
+void TrainingPlot::addLearningRate(double step, double lr)
+{
+    if (!m_lr)
+        return;
+    if (m_lrCalls++ % m_lrStride == 0) {
+        m_lr->addData(step, lr);
+        if (std::isfinite(lr))
+            m_lrMax = std::max(m_lrMax, lr);
+        if (m_lr->data()->size() > m_maxPoints) {
+            thin(m_lr);
+            m_lrStride *= 2;
+        }
+        m_lr->valueAxis()->setRange(0, std::max(1e-12, m_lrMax * 1.1));
+    }
+    scheduleReplot();
+}
+
+void TrainingPlot::setLearningRateVisible(bool visible)
+{
+    if (visible == learningRateVisible())
+        return;
+    if (!visible) {
+        m_plot->removeGraph(m_lr);
+        m_plot->plotLayout()->remove(m_lrRect); // deletes the rect and its axes
+        m_plot->plotLayout()->simplify();
+        m_lr = nullptr;
+        m_lrRect = nullptr;
+        m_lrCalls = 0;
+        m_lrStride = 1;
+        m_lrMax = 0;
+        m_plot->xAxis->setLabel(tr("step"));
+        scheduleReplot();
+        return;
+    }
+    // A strip below the loss on the same step axis, its margins aligned with the loss plot's.
+    m_lrRect = new QCPAxisRect(m_plot);
+    m_plot->plotLayout()->addElement(1, 0, m_lrRect);
+    m_plot->plotLayout()->setRowStretchFactor(0, 3.0);
+    m_plot->plotLayout()->setRowStretchFactor(1, 1.0);
+    m_plot->plotLayout()->setRowSpacing(0);
+    auto* group = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    m_lrRect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+    QCPAxis* x = m_lrRect->axis(QCPAxis::atBottom);
+    QCPAxis* y = m_lrRect->axis(QCPAxis::atLeft);
+    m_lrRect->axis(QCPAxis::atRight)->setVisible(true);
+    m_lrRect->axis(QCPAxis::atRight)->setTickLabels(false);
+    m_plot->xAxis->setLabel(QString());
+    x->setLabel(tr("step"));
+    x->setRange(m_plot->xAxis->range());
+    connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+    y->setLabel(tr("learning rate"));
+    y->setNumberFormat("g");
+    y->setNumberPrecision(2);
+    y->ticker()->setTickCount(2); // a strip ~60 px high: two or three labels stay legible
+    y->setRange(0, 1e-3);
+    m_lr = m_plot->addGraph(x, y);
+    m_lr->setName(tr("learning rate"));
+    m_lr->setPen(QPen(QColor(44, 160, 44), 1.5));
+    m_lr->removeFromLegend();
+    scheduleReplot();
 }
 
 int TrainingPlot::lossPoints() const
@@ -69,6 +190,32 @@ int TrainingPlot::lossPoints() const
 int TrainingPlot::accuracyPoints() const
 {
     return m_top1->data()->size();
+}
+
+int TrainingPlot::learningRatePoints() const
+{
+    return m_lr ? m_lr->data()->size() : 0;
+}
+
+QVector<QPointF> TrainingPlot::learningRateCurve() const
+{
+    QVector<QPointF> points;
+    if (!m_lr)
+        return points;
+    points.reserve(m_lr->data()->size());
+    for (auto it = m_lr->data()->constBegin(); it != m_lr->data()->constEnd(); ++it)
+        points.push_back({it->key, it->value});
+    return points;
+}
+
+double TrainingPlot::replotMilliseconds() const
+{
+    return m_plot->replotTime(true);
+}
+
+double TrainingPlot::lastLossStep() const
+{
+    return m_raw->data()->isEmpty() ? -1.0 : m_lastStep;
 }
 
 } // namespace tleg::gui

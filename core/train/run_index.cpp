@@ -1,0 +1,453 @@
+#include "train/run_index.h"
+
+#include "io/safetensors.h"
+#include "model/model_io.h"
+#include "model/vit_config.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace tleg::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kConfig = "config.json";
+const char* const kMetrics = "metrics.csv";
+const char* const kLog = "log.txt";
+const char* const kCheckpoint = "checkpoint.safetensors";
+const char* const kModel = "model.safetensors";
+const char* const kLearngene = "learngene.safetensors";
+
+bool isFile(const fs::path& p)
+{
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+
+std::string readText(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    if (!in)
+        throw Error("cannot be read");
+    std::ostringstream os;
+    os << in.rdbuf();
+    return os.str();
+}
+
+/// Locale-independent: the GUI runs under the user's locale, the trainer writes with '.'.
+double parseNumber(std::string_view s, bool& ok)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    double v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    ok = r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
+    return v;
+}
+
+std::vector<std::string_view> splitLine(std::string_view line)
+{
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    while (true) {
+        const size_t comma = line.find(',', start);
+        out.push_back(
+            line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
+        if (comma == std::string_view::npos)
+            return out;
+        start = comma + 1;
+    }
+}
+
+/// metrics.csv as the trainer writes it; columns are found by name so older or newer files with
+/// other columns still read. Throws tleg::Error (without the file name) on a defect.
+std::vector<EpochRecord> parseMetrics(const std::string& text)
+{
+    std::istringstream in(text);
+    std::string line;
+    if (!std::getline(in, line))
+        return {};
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    std::map<std::string, size_t> column;
+    {
+        const auto names = splitLine(line);
+        for (size_t i = 0; i < names.size(); ++i)
+            column[std::string(names[i])] = i;
+    }
+    if (!column.count("epoch"))
+        throw Error("has no 'epoch' column");
+    const std::vector<std::pair<const char*, double EpochRecord::*>> fields = {
+        {"train_loss", &EpochRecord::trainLoss},
+        {"train_top1", &EpochRecord::trainTop1},
+        {"val_loss", &EpochRecord::valLoss},
+        {"val_top1", &EpochRecord::valTop1},
+        {"val_top5", &EpochRecord::valTop5},
+        {"lr", &EpochRecord::lr},
+        {"seconds", &EpochRecord::seconds},
+        {"images_per_second", &EpochRecord::imagesPerSecond}};
+    std::vector<EpochRecord> out;
+    int lineNumber = 1;
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty())
+            continue;
+        const auto cells = splitLine(line);
+        auto cell = [&](const std::string& name, double& value) {
+            auto it = column.find(name);
+            if (it == column.end())
+                return;
+            bool ok = false;
+            if (it->second < cells.size())
+                value = parseNumber(cells[it->second], ok);
+            if (!ok)
+                throw Error("line " + std::to_string(lineNumber) + ": '" + name
+                            + "' is not a number");
+        };
+        EpochRecord r;
+        double epoch = 0;
+        cell("epoch", epoch);
+        r.epoch = static_cast<int64_t>(epoch);
+        for (const auto& [name, member] : fields)
+            cell(name, r.*member);
+        out.push_back(r);
+    }
+    return out;
+}
+
+std::string kindFromRole(const std::string& role)
+{
+    static const std::map<std::string, std::string> names = {
+        {"ancestry", "ancestry"}, {"auxnet", "aux-net"},     {"desnet", "des-net"},
+        {"scratch", "scratch"},   {"finetune", "fine-tune"}, {"vit", "vit"}};
+    auto it = names.find(role);
+    return it == names.end() ? role : it->second;
+}
+
+std::string stringAt(const nlohmann::json& j, const char* key)
+{
+    if (j.is_object() && j.contains(key) && j[key].is_string())
+        return j[key].get<std::string>();
+    return {};
+}
+
+/// The last non-empty line of log.txt without its "[date time] " stamp.
+std::string lastLogLine(const fs::path& p)
+{
+    std::string text = readText(p);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    const size_t nl = text.rfind('\n');
+    std::string line = nl == std::string::npos ? text : text.substr(nl + 1);
+    if (!line.empty() && line.front() == '[') {
+        const size_t close = line.find("] ");
+        if (close != std::string::npos)
+            line = line.substr(close + 2);
+    }
+    return line;
+}
+
+bool startsWith(const std::string& s, const std::string& prefix)
+{
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+/// Parameters of the model in a TLEG safetensors file, from its header alone.
+int64_t countParameters(const io::SafetensorsHeader& header)
+{
+    int64_t n = 0;
+    for (const auto& t : header.tensors) {
+        if (model::isOptimizerState(t.name))
+            continue;
+        int64_t size = 1;
+        for (int64_t d : t.shape)
+            size *= d;
+        n += size;
+    }
+    return n;
+}
+
+std::string genericRelative(const fs::path& folder, const fs::path& root)
+{
+    std::error_code ec;
+    fs::path rel = fs::relative(folder, root, ec);
+    if (ec || rel.empty() || rel == ".")
+        return folder.filename().empty() ? folder.parent_path().filename().generic_string()
+                                         : folder.filename().generic_string();
+    return rel.generic_string();
+}
+
+} // namespace
+
+std::string runStateName(RunState state)
+{
+    switch (state) {
+    case RunState::Finished:
+        return "finished";
+    case RunState::Running:
+        return "running";
+    case RunState::Stopped:
+        return "stopped";
+    case RunState::Incomplete:
+        return "incomplete";
+    case RunState::Broken:
+        return "broken";
+    }
+    return "broken";
+}
+
+bool isRunFolder(const std::string& folder)
+{
+    const fs::path p(folder);
+    return isFile(p / kConfig) || isFile(p / kMetrics) || isFile(p / kCheckpoint);
+}
+
+RunInfo listRun(const std::string& folder)
+{
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw fileError(folder, "is not a folder");
+    if (!isRunFolder(folder))
+        throw fileError(folder, "is not a run folder (no config.json, metrics.csv or "
+                                "checkpoint.safetensors)");
+    fs::path dir(folder);
+    if (dir.filename().empty()) // "runs/a/"
+        dir = dir.parent_path();
+    RunInfo r;
+    r.folder = folder;
+    r.name = genericRelative(dir, dir.parent_path());
+    r.hasModel = isFile(dir / kModel);
+    r.hasCheckpoint = isFile(dir / kCheckpoint);
+    r.hasLearngene = isFile(dir / kLearngene);
+    auto broken = [&](const std::string& file, const std::string& why) {
+        if (r.state != RunState::Broken) // the first defect is the one to fix first
+            r.problem = file + ": " + why;
+        r.state = RunState::Broken;
+    };
+
+    // config.json: what was trained and how long it was meant to train.
+    std::string role, modelKind;
+    if (isFile(dir / kConfig)) {
+        try {
+            const auto cfg = nlohmann::json::parse(readText(dir / kConfig));
+            if (!cfg.is_object())
+                throw Error("is not a JSON object");
+            modelKind = stringAt(cfg, "kind");
+            role = stringAt(cfg.value("provenance", nlohmann::json::object()), "role");
+            r.data = stringAt(cfg.value("provenance", nlohmann::json::object()), "data");
+            r.teacher = stringAt(cfg, "teacher");
+            if (cfg.contains("architecture"))
+                r.depth = cfg["architecture"].value("depth", int64_t(0));
+            if (cfg.contains("train_options"))
+                r.epochsPlanned = cfg["train_options"].value("epochs", int64_t(0));
+            if (r.depth == 0 && cfg.contains("architecture"))
+                throw Error("the architecture has no depth");
+        } catch (const nlohmann::json::exception& e) {
+            broken(kConfig, std::string("not valid: ") + e.what());
+        } catch (const Error& e) {
+            broken(kConfig, e.what());
+        }
+    }
+
+    // metrics.csv: the curves.
+    if (isFile(dir / kMetrics)) {
+        try {
+            r.curves = parseMetrics(readText(dir / kMetrics));
+        } catch (const Error& e) {
+            broken(kMetrics, e.what());
+        }
+    }
+
+    // The model's (else the checkpoint's) header: size, and what the config may lack.
+    const fs::path weights = r.hasModel ? dir / kModel : dir / kCheckpoint;
+    if (r.hasModel || r.hasCheckpoint) {
+        try {
+            const auto header = io::readSafetensorsHeader(weights.string());
+            r.parameters = countParameters(header);
+            const auto md = model::ModelMetadata::fromStrings(header.metadata, weights.string());
+            if (modelKind.empty())
+                modelKind = md.kind;
+            if (role.empty())
+                role = stringAt(md.extra, "role");
+            if (r.data.empty())
+                r.data = stringAt(md.extra, "data");
+            if (r.depth == 0 && md.architecture.is_object())
+                r.depth = md.architecture.value("depth", int64_t(0));
+            if (r.hasModel && md.extra.contains("metrics") && md.extra["metrics"].is_object()) {
+                const auto& m = md.extra["metrics"];
+                r.epochsPlanned = m.value("epochs", r.epochsPlanned);
+                if (r.curves.empty()) { // metrics.csv lost: the model still knows its score
+                    r.bestTop1 = m.value("best_val_top1", 0.0);
+                    r.lastTop1 = m.value("val_top1", 0.0);
+                }
+            }
+        } catch (const std::exception& e) {
+            // Error messages from the reader already start with the path.
+            broken(weights.filename().string(), e.what());
+        }
+    }
+    if (r.parameters == 0 && modelKind == "vit") {
+        try {
+            const auto cfg = nlohmann::json::parse(readText(dir / kConfig));
+            r.parameters = model::ViTConfig::fromJson(cfg.at("architecture")).totalParams();
+        } catch (const std::exception&) {
+            // unknown size is shown as such
+        }
+    }
+    r.kind = kindFromRole(role.empty() ? modelKind : role);
+
+    r.epochsDone = static_cast<int64_t>(r.curves.size());
+    for (const auto& e : r.curves) {
+        r.seconds += e.seconds;
+        r.bestTop1 = std::max(r.bestTop1, e.valTop1);
+    }
+    if (!r.curves.empty())
+        r.lastTop1 = r.curves.back().valTop1;
+    if (r.hasModel && r.epochsDone == 0 && r.epochsPlanned > 0 && !isFile(dir / kMetrics))
+        r.epochsDone = r.epochsPlanned;
+
+    if (r.state == RunState::Broken)
+        return r;
+    if (r.hasModel) {
+        r.state = RunState::Finished;
+        return r;
+    }
+    // Not finished: the log's last line tells a user stop from a run still writing or one that
+    // was killed. "Running" needs a recent write: a crashed run's log ends the same way.
+    r.state = RunState::Incomplete;
+    if (isFile(dir / kLog)) {
+        try {
+            const std::string last = lastLogLine(dir / kLog);
+            if (startsWith(last, "stopped")) {
+                r.state = RunState::Stopped;
+                r.problem = last;
+            } else if (startsWith(last, "started") || startsWith(last, "resumed")
+                       || startsWith(last, "epoch")) {
+                double longestEpoch = 0;
+                for (const auto& e : r.curves)
+                    longestEpoch = std::max(longestEpoch, e.seconds);
+                const auto age = fs::file_time_type::clock::now() - fs::last_write_time(dir / kLog);
+                const double ageSeconds = std::chrono::duration<double>(age).count();
+                if (ageSeconds < std::max(600.0, 3.0 * longestEpoch))
+                    r.state = RunState::Running;
+            }
+        } catch (const std::exception& e) {
+            broken(kLog, e.what());
+        }
+    }
+    return r;
+}
+
+std::vector<RunInfo> listRuns(const std::string& root, std::vector<std::string>* folders)
+{
+    std::vector<RunInfo> runs;
+    std::error_code ec;
+    if (!fs::is_directory(root, ec))
+        return runs;
+    const fs::path rootPath(root);
+    std::function<void(const fs::path&, int)> visit = [&](const fs::path& dir, int level) {
+        if (folders)
+            folders->push_back(dir.string());
+        if (isRunFolder(dir.string())) {
+            RunInfo r;
+            try {
+                r = listRun(dir.string());
+            } catch (const std::exception& e) { // vanished between the check and the read
+                r.folder = dir.string();
+                r.state = RunState::Broken;
+                r.problem = e.what();
+            }
+            r.name = genericRelative(dir, dir == rootPath ? rootPath.parent_path() : rootPath);
+            runs.push_back(std::move(r));
+            return;
+        }
+        if (level >= 32) // deeper than any run tree: a loop or not ours
+            return;
+        std::vector<fs::path> children;
+        std::error_code iterError;
+        for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied,
+                                       iterError);
+             !iterError && it != fs::directory_iterator(); it.increment(iterError)) {
+            std::error_code typeError;
+            if (it->is_directory(typeError) && !it->is_symlink(typeError))
+                children.push_back(it->path());
+        }
+        std::sort(children.begin(), children.end());
+        for (const auto& child : children)
+            visit(child, level + 1);
+    };
+    visit(rootPath, 0);
+    std::sort(runs.begin(), runs.end(),
+              [](const RunInfo& a, const RunInfo& b) { return a.name < b.name; });
+    return runs;
+}
+
+std::string renameRun(const std::string& folder, const std::string& newName)
+{
+    if (!isRunFolder(folder))
+        throw fileError(folder, "is not a run folder; only runs are renamed here");
+    if (newName.empty() || newName == "." || newName == ".."
+        || newName.find_first_of("/\\") != std::string::npos
+        || newName.find('\0') != std::string::npos)
+        throw Error("'" + newName + "' is not a valid folder name (no '/', not empty)");
+    fs::path from(folder);
+    if (from.filename().empty())
+        from = from.parent_path();
+    const fs::path to = from.parent_path() / newName;
+    if (to == from)
+        return from.string();
+    std::error_code ec;
+    if (fs::exists(to, ec))
+        throw fileError(to.string(), "already exists; choose another name");
+    fs::rename(from, to, ec);
+    if (ec)
+        throw fileError(folder, "cannot rename to '" + newName + "': " + ec.message());
+    return to.string();
+}
+
+void deleteRun(const std::string& folder)
+{
+    std::error_code ec;
+    if (fs::is_symlink(folder, ec))
+        throw fileError(folder, "is a link; delete the link itself, not here");
+    if (!fs::is_directory(folder, ec))
+        throw fileError(folder, "is not a folder");
+    if (!isRunFolder(folder))
+        throw fileError(folder, "does not look like a run folder (no config.json, metrics.csv "
+                                "or checkpoint.safetensors); nothing deleted");
+    static const std::vector<std::string> extensions = {".json",        ".csv", ".txt", ".md",
+                                                        ".safetensors", ".png", ".pdf", ".svg"};
+    for (fs::directory_iterator it(folder, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        std::error_code typeError;
+        if (it->is_symlink(typeError) || it->is_directory(typeError))
+            throw fileError(folder, "holds '" + name
+                                        + "', which a run never writes (a folder or a link); "
+                                          "nothing deleted");
+        const std::string ext = it->path().extension().string();
+        const bool temporary = name.find(".tmp-") != std::string::npos; // an interrupted write
+        if (!temporary && std::find(extensions.begin(), extensions.end(), ext) == extensions.end())
+            throw fileError(folder,
+                            "holds '" + name + "', which a run never writes; nothing deleted");
+    }
+    if (ec)
+        throw fileError(folder, "cannot be read: " + ec.message());
+    fs::remove_all(folder, ec);
+    if (ec)
+        throw fileError(folder, "cannot be deleted completely: " + ec.message());
+}
+
+} // namespace tleg::train

@@ -1,0 +1,383 @@
+// The Learngene page in a real window (offscreen) with the real worker thread, a real tiny
+// ancestry written by core and 1000 Fashion-MNIST images: the form drives the parameter preview
+// exactly as core counts it, Start distils with live curves, Pause freezes them, Resume goes on,
+// the learngene is written and loads, Stop answers within a second, bad teachers fail clearly.
+#include <torch/torch.h>
+
+#include "data/dataset.h"
+#include "model/aux_net.h"
+#include "model/des_net.h"
+#include "model/learngene.h"
+#include "model/model_io.h"
+#include "util/files.h"
+#include "widgets/job_runner.h"
+#include "widgets/pages/learngene_page.h"
+#include "widgets/plots/training_plot.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tleg;
+
+namespace {
+
+int64_t countParameters(const torch::nn::Module& m)
+{
+    int64_t n = 0;
+    for (const auto& p : m.parameters())
+        n += p.numel();
+    return n;
+}
+
+} // namespace
+
+class TestLearngenePage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_ancestry;
+    gui::AppState m_state;
+    std::unique_ptr<gui::JobRunner> m_runner;
+    std::unique_ptr<gui::LearngenePage> m_page;
+
+    gui::LearngenePage* page() { return m_page.get(); }
+
+    /// A small, quick Aux-Net: 1000 images / batch 32 = 31 steps per epoch.
+    void setSmallRun(int epochs)
+    {
+        page()->presetBox()->setCurrentText("custom");
+        page()->widthBox()->setValue(32);
+        page()->headsBox()->setValue(2);
+        page()->depthBox()->setValue(3);
+        page()->patchBox()->setValue(7);
+        page()->expandFromBox()->setValue(1); // every block expanded
+        page()->shareOnlyBox()->setChecked(false);
+        for (auto* c : {page()->msaBox(), page()->mlpBox(), page()->lnBox()})
+            c->setChecked(true);
+        page()->epochsBox()->setValue(epochs);
+        page()->batchBox()->setValue(32);
+        page()->lambdaBox()->setValue(1.0);
+        page()->setTeacherPath(m_ancestry);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        model::ViTConfig cfg = model::ViTConfig::preset("fmnist-ti");
+        cfg.dim = 32;
+        cfg.depth = 2;
+        model::ViT ancestry = model::scratch(cfg, 0);
+        m_ancestry = m_dir.filePath("ancestry.safetensors");
+        model::saveClassifier(m_ancestry.toStdString(), *ancestry, {{"role", "ancestry"}});
+
+        auto split = data::loadFashionMnist();
+        auto small = std::make_shared<data::DataSplit>();
+        small->train = data::subset(split.train, 1000, 1);
+        small->test = data::subset(split.test, 200, 2);
+        m_state.data = small;
+        m_state.runFolder = m_dir.filePath("runs");
+        m_state.threads = 1; // tiny models: a second intra-op thread only adds barrier waits
+        m_runner = std::make_unique<gui::JobRunner>();
+        m_page = std::make_unique<gui::LearngenePage>(m_state, *m_runner);
+        m_page->resize(920, 500); // the page's share of the 1100×760 main window
+        m_page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+            m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR")
+                                + "/learngene-page-default.png");
+    }
+
+    void cleanupTestCase()
+    {
+        m_runner->requestStop();
+        m_runner->wait(-1);
+        m_page.reset();
+        m_runner.reset();
+    }
+
+    void withoutTeacherDistillationCannotStart()
+    {
+        QVERIFY(page()->teacherPath().isEmpty());
+        QCOMPARE(page()->lambdaBox()->value(), 1.0); // the released code's default
+        QVERIFY(!page()->startButton()->isEnabled());
+        QVERIFY(page()->startBlockedReason().contains("teacher"));
+        QVERIFY(!page()->findChild<QLabel*>("startBlockedReason")->text().isEmpty());
+        QVERIFY(!page()->pauseButton()->isEnabled());
+        QVERIFY(!page()->resumeButton()->isEnabled());
+        QVERIFY(!page()->stopButton()->isEnabled());
+
+        page()->lambdaBox()->setValue(0.0); // labels alone: no teacher needed
+        QVERIFY(page()->startBlockedReason().isEmpty());
+        QVERIFY(page()->startButton()->isEnabled());
+        page()->lambdaBox()->setValue(0.5);
+        QVERIFY(!page()->startButton()->isEnabled());
+
+        page()->setTeacherPath(m_dir.filePath("missing.safetensors"));
+        QVERIFY(page()->startBlockedReason().contains("does not exist"));
+        QVERIFY(!page()->startButton()->isEnabled());
+        page()->setTeacherPath(m_ancestry);
+        QVERIFY(page()->startButton()->isEnabled());
+        QCOMPARE(page()->trainOptions().loss.lambda, 0.5);
+        QCOMPARE(page()->trainOptions().threads, 1); // the app's setting, passed on
+        QCOMPARE(page()->trainOptions().bf16, m_state.bf16);
+        page()->lambdaBox()->setValue(1.0);
+    }
+
+    void previewCountsWhatCoreBuilds()
+    {
+        QCOMPARE(page()->presetBox()->currentText(), QString("fmnist-ti"));
+        struct Case {
+            int dim, heads, depth, patch, expandFrom;
+            bool msa, mlp, ln, share;
+        };
+        const Case cases[] = {
+            {64, 2, 6, 7, 0, true, true, true, false},   // fmnist-ti, the default
+            {48, 3, 4, 7, 0, true, false, false, false}, // MSA only
+            {48, 3, 4, 4, 2, true, true, true, false},   // partial expansion from block 2
+            {32, 4, 5, 14, 1, false, true, true, false}, // MLP + LN, one independent block
+            {64, 2, 6, 7, 0, true, true, true, true},    // weight sharing
+        };
+        for (const auto& c : cases) {
+            page()->widthBox()->setValue(c.dim);
+            page()->headsBox()->setValue(c.heads);
+            page()->depthBox()->setValue(c.depth);
+            page()->patchBox()->setValue(c.patch);
+            page()->expandFromBox()->setValue(c.expandFrom + 1); // counted from 1
+            page()->msaBox()->setChecked(c.msa);
+            page()->mlpBox()->setChecked(c.mlp);
+            page()->lnBox()->setChecked(c.ln);
+            page()->shareOnlyBox()->setChecked(c.share);
+
+            const model::ViTConfig cfg = page()->auxConfig();
+            const model::AuxOptions ao = page()->auxOptions();
+            QCOMPARE(cfg.dim, int64_t(c.dim));
+            QCOMPARE(cfg.depth, int64_t(c.depth));
+            QCOMPARE(cfg.numClasses, int64_t(10));
+            QCOMPARE(ao.expandFrom, int64_t(c.expandFrom));
+            QCOMPARE(ao.shareOnly, c.share);
+            model::AuxNet aux(cfg, ao);
+            const auto lg = model::Learngene::fromAuxNet(*aux);
+            QCOMPARE(page()->preview().trainable, countParameters(*aux));
+            QCOMPARE(page()->preview().stored, lg.storedParams());
+            QVERIFY(page()->previewText().contains(
+                QString::number(static_cast<double>(lg.storedParams()) / 1e6, 'f', 3)));
+        }
+        // The default is fmnist-ti again, and the box says so.
+        QCOMPARE(page()->presetBox()->currentText(), QString("fmnist-ti"));
+
+        // A real click on a check box moves the preview.
+        page()->shareOnlyBox()->setChecked(false);
+        const int64_t before = page()->preview().stored;
+        QTest::mouseClick(page()->lnBox(), Qt::LeftButton, Qt::NoModifier,
+                          QPoint(8, page()->lnBox()->height() / 2));
+        QVERIFY(!page()->lnBox()->isChecked());
+        QCOMPARE(page()->preview().stored, before - 2 * 4 * 64); // θ_A and θ_B lose both norms
+        page()->lnBox()->setChecked(true);
+
+        // Choosing a preset fills the numbers.
+        page()->presetBox()->setCurrentIndex(page()->presetBox()->findText("fmnist-s"));
+        Q_EMIT page()->presetBox()->activated(page()->presetBox()->currentIndex());
+        QCOMPARE(page()->widthBox()->value(), 96);
+        QCOMPARE(page()->headsBox()->value(), 3);
+
+        // Numbers that make no ViT: no preview, Start disabled with the reason.
+        page()->widthBox()->setValue(50); // not a multiple of 3 heads
+        QCOMPARE(page()->presetBox()->currentText(), QString("custom"));
+        QCOMPARE(page()->preview().trainable, int64_t(0));
+        QVERIFY(page()->startBlockedReason().contains("multiple"));
+        page()->setTeacherPath(m_ancestry);
+        QVERIFY(!page()->startButton()->isEnabled());
+        page()->widthBox()->setValue(48);
+        QVERIFY(page()->startButton()->isEnabled());
+    }
+
+    void aStreamOfUpdatesStaysCheap()
+    {
+        gui::TrainingPlot plot;
+        plot.setLearningRateVisible(true);
+        plot.setMaxPoints(500);
+        QElapsedTimer timer;
+        timer.start();
+        double ema = 0;
+        for (int step = 1; step <= 20000; ++step) {
+            const double loss = 2.0 / step + 0.1 * (step % 7);
+            ema = step == 1 ? loss : 0.95 * ema + 0.05 * loss;
+            plot.addLoss(step, loss);
+            plot.addLearningRate(step, 1e-3 / step);
+        }
+        qInfo("20000 loss + rate updates: %lld ms", static_cast<long long>(timer.elapsed()));
+        QVERIFY(timer.elapsed() < 2000);
+        // Thinned by halves: bounded, never below half the cap, newest kept.
+        QVERIFY(plot.lossPoints() <= 500 && plot.lossPoints() > 250);
+        QVERIFY(plot.learningRatePoints() <= 500 && plot.learningRatePoints() > 250);
+        QVERIFY(plot.lastLossStep() > 19900);
+        QCOMPARE(plot.smoothedLoss(), ema); // smoothing sees every update, thinned or not
+        const QVector<QPointF> lr = plot.learningRateCurve();
+        QCOMPARE(lr.front().x(), 1.0);
+        for (int i = 1; i < lr.size(); ++i)
+            QVERIFY(lr[i].x() > lr[i - 1].x());
+        plot.clear();
+        QCOMPARE(plot.lossPoints(), 0);
+        QCOMPARE(plot.learningRatePoints(), 0);
+        QCOMPARE(plot.lastLossStep(), -1.0);
+        plot.setLearningRateVisible(false);
+        plot.addLearningRate(1, 1e-3);
+        QCOMPARE(plot.learningRatePoints(), 0);
+    }
+
+    void distilsPausesResumesAndSavesTheLearngene()
+    {
+        setSmallRun(4); // 124 steps
+        QSignalSpy saved(page(), &gui::LearngenePage::learngeneSaved);
+        QSignalSpy runs(page(), &gui::LearngenePage::runFinished);
+        QSignalSpy paused(m_runner.get(), &gui::JobRunner::paused);
+        QSignalSpy finished(m_runner.get(), &gui::JobRunner::finished);
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+        QVERIFY(m_runner->isRunning());
+        QVERIFY(!page()->startButton()->isEnabled());
+        QVERIFY(page()->stopButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() >= 2, 30000);
+        QVERIFY(page()->trainingPlot()->learningRatePoints() >= 2);
+
+        QTest::mouseClick(page()->pauseButton(), Qt::LeftButton);
+        QVERIFY(!page()->pauseButton()->isEnabled());
+        QVERIFY(page()->resumeButton()->isEnabled());
+        QVERIFY(paused.wait(5000));
+        const int atPause = page()->trainingPlot()->lossPoints();
+        const double stepAtPause = page()->trainingPlot()->lastLossStep();
+        QTest::qWait(500);
+        QCOMPARE(page()->trainingPlot()->lossPoints(), atPause);
+        QCOMPARE(page()->trainingPlot()->lastLossStep(), stepAtPause);
+        QVERIFY(page()->etaLabel()->text().contains("Paused"));
+        QVERIFY(m_runner->isRunning());
+
+        QTest::mouseClick(page()->resumeButton(), Qt::LeftButton);
+        QVERIFY(page()->pauseButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > atPause, 10000);
+        QVERIFY(page()->trainingPlot()->lastLossStep() > stepAtPause);
+
+        QVERIFY(finished.wait(60000));
+        qInfo("distillation of 124 steps with a 0.5 s pause: %lld ms",
+              static_cast<long long>(clock.elapsed()));
+        QCOMPARE(finished.first().at(2).toString(), QString());
+        QCOMPARE(saved.count(), 1);
+        QCOMPARE(runs.count(), 1);
+        const QString run = QDir(m_state.runFolder).filePath("distill-1");
+        QCOMPARE(runs.first().at(0).toString(), run);
+        const QString path = saved.first().at(0).toString();
+        QCOMPARE(path, QDir(run).filePath("learngene.safetensors"));
+        QCOMPARE(page()->lastLearngene(), path);
+        QVERIFY(QFileInfo(path).isFile());
+        QVERIFY(QFileInfo(QDir(run).filePath("metrics.csv")).isFile());
+
+        const auto lg = model::Learngene::load(path.toStdString());
+        QCOMPARE(lg.config.dim, int64_t(32));
+        QCOMPARE(lg.config.depth, int64_t(3));
+        QCOMPARE(lg.options.groups, model::kAllGroups);
+        QVERIFY(lg.thetaA(model::QkvWeight).defined());
+        model::AuxNet fresh(lg.config, lg.options);
+        QCOMPARE(lg.storedParams(), model::Learngene::fromAuxNet(*fresh).storedParams());
+
+        QCOMPARE(page()->trainingPlot()->accuracyPoints(), 4);
+        QCOMPARE(page()->trainingPlot()->lastLossStep(), 124.0);
+        QCOMPARE(page()->progressBar()->value(), page()->progressBar()->maximum());
+        // Warm-up then cosine decay: the curve peaks near the chosen rate and ends lower.
+        const QVector<QPointF> lr = page()->trainingPlot()->learningRateCurve();
+        QVERIFY(lr.size() >= 2);
+        double peak = 0;
+        for (const QPointF& p : lr)
+            peak = std::max(peak, p.y());
+        QVERIFY(peak <= 1e-3 + 1e-12 && peak > 0.5e-3);
+        QVERIFY(lr.back().y() < 0.5 * peak);
+
+        QVERIFY(page()->startButton()->isEnabled());
+        QVERIFY(!page()->pauseButton()->isEnabled());
+        QVERIFY(!page()->resumeButton()->isEnabled());
+        QVERIFY(!page()->stopButton()->isEnabled());
+        QVERIFY(page()->statusLabel()->text().contains("learngene.safetensors"));
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+            page()->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR")
+                                + "/learngene-page.png");
+    }
+
+    void stopAnswersWithinOneSecondAlsoWhenPaused()
+    {
+        setSmallRun(50);
+        QSignalSpy saved(page(), &gui::LearngenePage::learngeneSaved);
+        QSignalSpy finished(m_runner.get(), &gui::JobRunner::finished);
+        QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > 3, 30000);
+        QElapsedTimer timer;
+        timer.start();
+        QTest::mouseClick(page()->stopButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(5000));
+        qInfo("stop answered in %lld ms", static_cast<long long>(timer.elapsed()));
+        QVERIFY(timer.elapsed() < 1000);
+        QCOMPARE(finished.first().at(1).toBool(), true);
+        QCOMPARE(saved.count(), 0);
+        QVERIFY(QDir(m_state.runFolder).exists("distill-2")); // a new folder per run
+        QVERIFY(!QFileInfo(QDir(m_state.runFolder).filePath("distill-2/learngene.safetensors"))
+                     .exists());
+        QVERIFY(page()->statusLabel()->text().contains("distill-2"));
+        QVERIFY(page()->startButton()->isEnabled());
+
+        // Paused, then stopped: the parked worker wakes up and ends.
+        QSignalSpy paused(m_runner.get(), &gui::JobRunner::paused);
+        QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > 1, 30000);
+        QTest::mouseClick(page()->pauseButton(), Qt::LeftButton);
+        QVERIFY(paused.wait(5000));
+        timer.restart();
+        QTest::mouseClick(page()->stopButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(5000));
+        qInfo("stop while paused answered in %lld ms", static_cast<long long>(timer.elapsed()));
+        QVERIFY(timer.elapsed() < 1000);
+        QCOMPARE(finished.count(), 2);
+        QCOMPARE(saved.count(), 0);
+        QVERIFY(QDir(m_state.runFolder).exists("distill-3"));
+        QVERIFY(!page()->resumeButton()->isEnabled());
+    }
+
+    void aTeacherForOtherClassesFailsWithAClearMessage()
+    {
+        model::ViTConfig cfg = model::ViTConfig::preset("fmnist-ti");
+        cfg.dim = 16;
+        cfg.depth = 1;
+        cfg.numClasses = 5;
+        const QString five = m_dir.filePath("five-classes.safetensors");
+        model::saveClassifier(five.toStdString(), *model::scratch(cfg, 0), {{"role", "ancestry"}});
+        setSmallRun(1);
+        page()->setTeacherPath(five);
+        QSignalSpy saved(page(), &gui::LearngenePage::learngeneSaved);
+        QSignalSpy finished(m_runner.get(), &gui::JobRunner::finished);
+        QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(page()->errorLabel()->text().contains("predicts 5 classes"));
+        QCOMPARE(saved.count(), 0);
+        QVERIFY(page()->startButton()->isEnabled());
+
+        // Not a model at all: the reader's sentence, not a crash.
+        const QString junk = m_dir.filePath("junk.safetensors");
+        QFile f(junk);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("definitely not safetensors");
+        f.close();
+        page()->setTeacherPath(junk);
+        QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(page()->errorLabel()->text().contains("junk.safetensors"));
+    }
+};
+
+QTEST_MAIN(TestLearngenePage)
+#include "test_learngene_page.moc"

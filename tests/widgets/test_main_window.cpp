@@ -1,0 +1,209 @@
+// The assembled main window: all pages, settings dialog, recent files, light/dark palettes,
+// switching the language from the View menu, and the workflow wiring across pages (a saved
+// learngene opens on the Expand page; Expand & fine-tune adds a row to the Runs page).
+#include <torch/torch.h>
+
+#include "data/dataset.h"
+#include "model/aux_net.h"
+#include "model/learngene.h"
+#include "widgets/appearance.h"
+#include "widgets/main_window.h"
+#include "widgets/pages/expand_page.h"
+#include "widgets/pages/runs_page.h"
+#include "widgets/settings_dialog.h"
+
+#include "qcustomplot_include.h"
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tleg;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_learngene;
+    std::unique_ptr<gui::MainWindow> m_window;
+
+    QAction* findAction(QMenu* menu, const QString& text)
+    {
+        for (QAction* a : menu->actions()) {
+            if (a->text() == text)
+                return a;
+            if (a->menu())
+                if (QAction* found = findAction(a->menu(), text))
+                    return found;
+        }
+        return nullptr;
+    }
+    QMenu* menu(int index) { return m_window->menuBar()->actions().at(index)->menu(); }
+    QStringList navTexts()
+    {
+        QStringList out;
+        for (int i = 0; i < m_window->navigation()->count(); ++i)
+            out << m_window->navigation()->item(i)->text();
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        gui::setupStyle(*qobject_cast<QApplication*>(QCoreApplication::instance()));
+
+        model::ViTConfig config = model::ViTConfig::preset("fmnist-ti");
+        config.dim = 32;
+        config.depth = 4;
+        torch::manual_seed(0);
+        model::AuxNet aux(config, model::AuxOptions{});
+        m_learngene = m_dir.filePath("learngene.safetensors");
+        model::Learngene::fromAuxNet(*aux).save(m_learngene.toStdString());
+
+        auto split = data::loadFashionMnist();
+        auto small = std::make_shared<data::DataSplit>();
+        small->train = data::subset(split.train, 1000, 1);
+        small->test = data::subset(split.test, 300, 2);
+        gui::AppState state;
+        state.data = small;
+        gui::Settings settings;
+        settings.runFolder = m_dir.filePath("runs");
+        settings.threads = 2;
+        m_window = std::make_unique<gui::MainWindow>(state, settings);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void showsEveryPageInWorkflowOrder()
+    {
+        QCOMPARE(m_window->pageCount(), 6);
+        QCOMPARE(navTexts(),
+                 (QStringList{"Data", "Ancestry", "Learngene", "Linearity", "Expand", "Runs"}));
+        for (int i = 0; i < m_window->pageCount(); ++i) {
+            m_window->showPage(i);
+            QVERIFY(m_window->page(i)->isVisible());
+        }
+        QCOMPARE(m_window->pageKey(0), QString("data"));
+        QCOMPARE(m_window->pageKey(5), QString("runs"));
+        // Every plot on every page can export.
+        for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>())
+            QCOMPARE(plot->contextMenuPolicy(), Qt::CustomContextMenu);
+    }
+
+    void settingsDialogAppliesAndPersists()
+    {
+        QAction* settingsAction = findAction(menu(0), "&Settings…");
+        QVERIFY(settingsAction);
+        QTimer::singleShot(200, [] {
+            auto* dialog = qobject_cast<gui::SettingsDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->threadsBox()->setValue(1);
+            dialog->bf16Box()->setChecked(true);
+            dialog->runFolderEdit()->setText(dialog->runFolderEdit()->text() + "2");
+            dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+        });
+        settingsAction->trigger();
+        QCOMPARE(m_window->state().threads, 1);
+        QVERIFY(m_window->state().bf16);
+        QCOMPARE(m_window->state().runFolder, m_dir.filePath("runs2"));
+        const gui::Settings stored = gui::Settings::load();
+        QCOMPARE(stored.threads, 1);
+        QVERIFY(stored.bf16);
+        QCOMPARE(stored.runFolder, m_dir.filePath("runs2"));
+
+        gui::Settings back = m_window->settings();
+        back.threads = 2;
+        back.bf16 = false;
+        back.runFolder = m_dir.filePath("runs");
+        m_window->applySettings(back);
+        QCOMPARE(m_window->state().runFolder, m_dir.filePath("runs"));
+    }
+
+    void darkAndLightPalettes()
+    {
+        QAction* dark = m_window->findChild<QAction*>("darkAction");
+        QVERIFY(dark);
+        dark->trigger();
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+        const auto plots = m_window->findChildren<QCustomPlot*>();
+        QVERIFY(!plots.isEmpty());
+        for (QCustomPlot* plot : plots)
+            QVERIFY(plot->toPixmap(40, 40).toImage().pixelColor(2, 2).lightness() < 100);
+        for (QCustomPlot* plot : plots)
+            QVERIFY(plot->xAxis->tickLabelColor().lightness() > 150);
+        QVERIFY(gui::Settings::load().dark);
+        dark->trigger();
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
+        for (QCustomPlot* plot : plots)
+            QVERIFY(plot->toPixmap(40, 40).toImage().pixelColor(2, 2).lightness() > 150);
+    }
+
+    void switchingLanguageChangesVisibleTexts()
+    {
+        QAction* german = findAction(menu(1), "Deutsch");
+        QVERIFY(german);
+        german->trigger();
+        QCOMPARE(m_window->settings().language, QString("de"));
+        QCOMPARE(navTexts().at(0), QString("Daten"));
+        QCOMPARE(m_window->menuBar()->actions().at(0)->text(), QString("&Datei"));
+        QCOMPARE(gui::Settings::load().language, QString("de"));
+
+        QAction* chinese = findAction(menu(1), QString::fromUtf8("简体中文"));
+        QVERIFY(chinese);
+        chinese->trigger();
+        QCOMPARE(navTexts().at(0), QString::fromUtf8("数据"));
+        // Every page title and the window title are translated.
+        for (const QString& t : navTexts())
+            QVERIFY2(t.at(0).unicode() > 0x2e80, qPrintable(t));
+
+        QAction* english = findAction(menu(1), "English");
+        QVERIFY(english);
+        english->trigger();
+        QCOMPARE(navTexts().at(0), QString("Data"));
+        QCOMPARE(m_window->pageCount(), 6);
+    }
+
+    void openingALearngeneRemembersItAndShowsExpand()
+    {
+        QVERIFY(m_window->openFile(m_learngene));
+        QCOMPARE(m_window->navigation()->currentRow(), 4);
+        QVERIFY(m_window->expandPage()->fineTuneButton()->isEnabled());
+        QVERIFY(!m_window->recentMenu()->actions().isEmpty());
+        QCOMPARE(m_window->recentMenu()->actions().first()->data().toString(),
+                 QFileInfo(m_learngene).absoluteFilePath());
+        QCOMPARE(gui::Settings::load().recentFiles.first(),
+                 QFileInfo(m_learngene).absoluteFilePath());
+    }
+
+    void expandAndFineTuneAddsARunsRow()
+    {
+        gui::ExpandPage* expand = m_window->expandPage();
+        QVERIFY(expand->loadLearngene(m_learngene));
+        expand->setDepth(2);
+        expand->epochsBox()->setValue(1);
+        QTRY_VERIFY(!m_window->runsPage()->isListing());
+        const auto rowsBefore = m_window->runsPage()->runFolders().size();
+        QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);
+        QTest::mouseClick(expand->fineTuneButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(2).toString(), QString());
+        QCOMPARE(m_window->runsPage()->runFolders().size(), rowsBefore + 1);
+        QVERIFY(m_window->runsPage()->runFolders().contains(expand->lastRunFolder())
+                || m_window->runsPage()->runFolders().contains(
+                    QFileInfo(expand->lastRunFolder()).absoluteFilePath()));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,351 @@
+// The Runs page in a real window (offscreen) over real run folders written by the trainer on
+// Fashion-MNIST: the table lists exactly the runs, sorts numbers as numbers, takes a finished run
+// at once (addRun) and a new folder on disk by itself (file watcher); two selected runs plot two
+// curves; Rename, Delete and Export CSV work through their buttons and dialogs.
+#include <torch/torch.h>
+
+#include "data/dataset.h"
+#include "model/des_net.h"
+#include "train/run_index.h"
+#include "train/trainer.h"
+#include "util/files.h"
+#include "widgets/pages/runs_page.h"
+
+#include "qcustomplot_include.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace tleg;
+namespace fs = std::filesystem;
+
+namespace {
+
+model::ViTConfig smallConfig(int64_t depth)
+{
+    auto c = model::ViTConfig::preset("fmnist-ti");
+    c.dim = 32;
+    c.heads = 2;
+    c.depth = depth;
+    return c;
+}
+
+train::TrainOptions fastOptions(const QString& runDir, int64_t epochs, const char* role)
+{
+    train::TrainOptions o;
+    o.epochs = epochs;
+    o.batchSize = 50;
+    o.lr = 2e-3;
+    o.warmupEpochs = 0.2;
+    o.threads = 2;
+    o.runDir = runDir.toStdString();
+    o.provenance = {{"role", role}};
+    return o;
+}
+
+/// Runs f on the next modal dialog of type T once it is open (polls: it opens inside a click).
+template <typename T, typename F> void onModal(F f)
+{
+    auto* timer = new QTimer;
+    timer->setInterval(50);
+    QObject::connect(timer, &QTimer::timeout, [timer, f] {
+        if (auto* dialog = qobject_cast<T*>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            f(dialog);
+        }
+    });
+    timer->start();
+}
+
+} // namespace
+
+class TestRunsPage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_root;
+    data::Dataset m_train, m_test;
+    gui::AppState m_state;
+    std::unique_ptr<gui::RunsPage> m_page;
+
+    QString run(const QString& name) const { return QDir(m_root).filePath(name); }
+    QTableWidget* table() const { return m_page->table(); }
+
+    int rowOf(const QString& folder) const
+    {
+        return static_cast<int>(m_page->runFolders().indexOf(run(folder)));
+    }
+
+    void clickRow(const QString& folder, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
+    {
+        const int row = rowOf(folder);
+        QVERIFY2(row >= 0, qPrintable(folder));
+        table()->scrollToItem(table()->item(row, gui::RunsPage::Name));
+        const QRect rect = table()->visualItemRect(table()->item(row, gui::RunsPage::Kind));
+        QTest::mouseClick(table()->viewport(), Qt::LeftButton, modifiers, rect.center());
+    }
+
+    void makeRun(const QString& name, int64_t epochs, const char* role, uint64_t seed,
+                 const std::atomic<bool>* stop = nullptr, std::atomic<bool>* raise = nullptr)
+    {
+        model::ViT net = model::scratch(smallConfig(2), seed);
+        train::train(
+            *net, m_train, m_test, fastOptions(run(name), epochs, role), nullptr,
+            [raise](const train::Progress& p) {
+                if (raise && p.epochDone)
+                    *raise = true;
+                return true;
+            },
+            stop);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_root = m_dir.filePath("runs");
+        auto split = data::loadFashionMnist();
+        m_train = data::subset(split.train, 300, 1);
+        m_test = data::subset(split.test, 100, 2);
+        makeRun("ancestry", 2, "ancestry", 0);
+        makeRun("pipe/des-1", 1, "desnet", 1);
+        std::atomic<bool> stop{false};
+        makeRun("stopped", 2, "scratch", 2, &stop, &stop); // stops in epoch 2 of 2
+        makeDirs(run("broken").toStdString());
+        std::ofstream(run("broken/config.json").toStdString()) << "{ not json";
+
+        m_state.runFolder = m_root;
+        m_page = std::make_unique<gui::RunsPage>(m_state);
+        QSignalSpy listed(m_page.get(), &gui::RunsPage::listed);
+        m_page->resize(950, 620);
+        m_page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+        QVERIFY(!listed.isEmpty() || listed.wait(10000)); // may be done while it was exposed
+    }
+
+    void tableRowsAreTheRuns()
+    {
+        QStringList want;
+        for (const auto& r : train::listRuns(m_root.toStdString()))
+            want << QDir::cleanPath(QString::fromStdString(r.folder));
+        QCOMPARE(m_page->runFolders(), want); // sorted by name, as the core lists them
+        QCOMPARE(table()->rowCount(), 4);
+        auto cell = [&](const char* folder, int column) {
+            return table()->item(rowOf(folder), column)->text();
+        };
+        QCOMPARE(cell("ancestry", gui::RunsPage::Name), QString("ancestry"));
+        QCOMPARE(cell("pipe/des-1", gui::RunsPage::Name), QString("pipe/des-1"));
+        QCOMPARE(cell("pipe/des-1", gui::RunsPage::Kind), QString("des-net"));
+        QCOMPARE(cell("ancestry", gui::RunsPage::Depth), QString("2"));
+        QCOMPARE(cell("ancestry", gui::RunsPage::Epochs), QString("2 / 2"));
+        QCOMPARE(cell("stopped", gui::RunsPage::Epochs), QString("1 / 2"));
+        QCOMPARE(cell("ancestry", gui::RunsPage::State), QString("finished"));
+        QCOMPARE(cell("stopped", gui::RunsPage::State), QString("stopped"));
+        QCOMPARE(cell("broken", gui::RunsPage::State), QString("broken"));
+        QVERIFY(table()
+                    ->item(rowOf("broken"), gui::RunsPage::State)
+                    ->toolTip()
+                    .contains("config.json"));
+        const auto* info = m_page->run(run("ancestry"));
+        QVERIFY(info);
+        QCOMPARE(cell("ancestry", gui::RunsPage::BestTop1),
+                 QString::number(info->bestTop1, 'f', 2));
+        QCOMPARE(cell("ancestry", gui::RunsPage::Parameters),
+                 QString::number(static_cast<double>(smallConfig(2).totalParams()) / 1e6, 'f', 3)
+                     + " M");
+        QVERIFY(m_page->watchedFolders().contains(QDir::cleanPath(m_root)));
+        QVERIFY(m_page->watchedFolders().contains(run("pipe")));
+        QVERIFY(m_page->errorText().isEmpty());
+    }
+
+    void sortsNumbersAsNumbers()
+    {
+        // A click on the header sorts by best top-1; the broken run (no score) goes first.
+        auto* header = table()->horizontalHeader();
+        const int x = header->sectionViewportPosition(gui::RunsPage::BestTop1) + 10;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+        QCOMPARE(header->sortIndicatorSection(), int(gui::RunsPage::BestTop1));
+        QVector<double> scores;
+        for (const QString& f : m_page->runFolders())
+            scores << (m_page->run(f)->epochsDone ? m_page->run(f)->bestTop1 : -1.0);
+        const bool ascending = header->sortIndicatorOrder() == Qt::AscendingOrder;
+        for (int i = 1; i < scores.size(); ++i)
+            QVERIFY(ascending ? scores[i - 1] <= scores[i] : scores[i - 1] >= scores[i]);
+        table()->sortByColumn(gui::RunsPage::Name, Qt::AscendingOrder);
+        QCOMPARE(m_page->runFolders().first(), run("ancestry"));
+    }
+
+    void addRunShowsTheRowAtOnce()
+    {
+        makeRun("late", 1, "finetune", 3);
+        m_page->addRun(run("late")); // what the main window calls on another page's runFinished
+        QCOMPARE(table()->rowCount(), 5); // no event loop in between
+        QVERIFY(m_page->run(run("late")));
+        QCOMPARE(table()->item(rowOf("late"), gui::RunsPage::Kind)->text(), QString("fine-tune"));
+        // The watcher's own refresh (the folder changed) keeps it.
+        QTest::qWait(1200);
+        QTRY_VERIFY(!m_page->isListing());
+        QCOMPARE(table()->rowCount(), 5);
+    }
+
+    void watcherNoticesARunCopiedIn()
+    {
+        QSignalSpy listed(m_page.get(), &gui::RunsPage::listed);
+        fs::copy(run("pipe/des-1").toStdString(), run("pipe/des-1-copy").toStdString());
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->run(run("pipe/des-1-copy")) != nullptr, 10000);
+        QCOMPARE(table()->rowCount(), 6);
+        QVERIFY(listed.count() >= 1);
+    }
+
+    void selectingTwoRowsPlotsTwoCurves()
+    {
+        clickRow("ancestry");
+        clickRow("pipe/des-1", Qt::ControlModifier);
+        QCOMPARE(m_page->selectedFolders(), (QStringList{run("ancestry"), run("pipe/des-1")}));
+        QCustomPlot* top1 = m_page->top1Plot();
+        QCustomPlot* loss = m_page->lossPlot();
+        QCOMPARE(top1->graphCount(), 2);
+        QCOMPARE(loss->graphCount(), 2);
+        QCOMPARE(top1->graph(0)->dataCount(), 2); // ancestry: 2 epochs
+        QCOMPARE(top1->graph(1)->dataCount(), 1); // des-1: 1 epoch
+        QCOMPARE(loss->graph(0)->dataCount(), 2);
+        QCOMPARE(top1->graph(0)->name(), QString("ancestry"));
+        QCOMPARE(top1->graph(1)->name(), QString("pipe/des-1"));
+        QVERIFY(top1->graph(0)->pen().color() != top1->graph(1)->pen().color());
+        QCOMPARE(top1->graph(0)->pen().color(), loss->graph(0)->pen().color());
+        QVERIFY(top1->legend->visible());
+        const auto* ancestry = m_page->run(run("ancestry"));
+        for (int i = 0; i < 2; ++i) {
+            const auto point = top1->graph(0)->data()->at(i);
+            QCOMPARE(point->key, double(i + 1));
+            QCOMPARE(point->value, ancestry->curves[static_cast<size_t>(i)].valTop1);
+            QCOMPARE(loss->graph(0)->data()->at(i)->value,
+                     ancestry->curves[static_cast<size_t>(i)].trainLoss);
+        }
+        QVERIFY(!m_page->renameButton()->isEnabled()); // one run at a time
+        QVERIFY(m_page->deleteButton()->isEnabled());
+        QTest::qWait(50);                                     // the plots replot queued
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+            m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/runs-page-2.png");
+        clickRow("ancestry");
+        QCOMPARE(top1->graphCount(), 1);
+        QVERIFY(m_page->renameButton()->isEnabled());
+        QTest::qWait(50);                                     // the plots replot queued
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+            m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/runs-page.png");
+    }
+
+    void renameRenamesTheFolder()
+    {
+        clickRow("stopped");
+        onModal<QInputDialog>([](QInputDialog* d) {
+            QCOMPARE(d->textValue(), QString("stopped")); // proposes the current name
+            d->setTextValue("stopped-lr2e-3");
+            d->accept();
+        });
+        QTest::mouseClick(m_page->renameButton(), Qt::LeftButton);
+        QVERIFY(!QFileInfo::exists(run("stopped")));
+        QVERIFY(QFileInfo::exists(run("stopped-lr2e-3/checkpoint.safetensors")));
+        QVERIFY(!m_page->runFolders().contains(run("stopped")));
+        QVERIFY(m_page->runFolders().contains(run("stopped-lr2e-3")));
+        QCOMPARE(m_page->selectedFolders(), QStringList{run("stopped-lr2e-3")});
+        QCOMPARE(m_page->run(run("stopped-lr2e-3"))->epochsDone, int64_t(1));
+
+        // A name that is taken is refused and said so.
+        QVERIFY(!m_page->renameRun(run("stopped-lr2e-3"), "ancestry"));
+        QVERIFY(m_page->errorText().contains("already exists"));
+        QVERIFY(QFileInfo::exists(run("stopped-lr2e-3")));
+    }
+
+    void deleteAsksThenRemovesTheFolder()
+    {
+        const int rows = table()->rowCount();
+        clickRow("broken");
+        onModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::No)->click(); });
+        QTest::mouseClick(m_page->deleteButton(), Qt::LeftButton);
+        QVERIFY(QFileInfo::exists(run("broken")));
+        QCOMPARE(table()->rowCount(), rows);
+
+        QString asked;
+        onModal<QMessageBox>([&asked](QMessageBox* box) {
+            asked = box->text();
+            box->button(QMessageBox::Yes)->click();
+        });
+        QTest::mouseClick(m_page->deleteButton(), Qt::LeftButton);
+        QVERIFY(asked.contains("broken"));
+        QVERIFY(!QFileInfo::exists(run("broken")));
+        QCOMPARE(table()->rowCount(), rows - 1);
+        QVERIFY(!m_page->runFolders().contains(run("broken")));
+
+        // A run folder holding something a run never writes is refused, and kept.
+        std::ofstream(run("late/thesis.docx").toStdString()) << "mine";
+        QVERIFY(!m_page->deleteRuns({run("late")}));
+        QVERIFY(QFileInfo::exists(run("late/model.safetensors")));
+        QVERIFY(m_page->errorText().contains("nothing deleted"));
+        QVERIFY(m_page->runFolders().contains(run("late")));
+    }
+
+    void exportCsvWritesTheTable()
+    {
+        const QString path = m_dir.filePath("table.csv");
+        onModal<QFileDialog>([this, path](QFileDialog* d) {
+            QCOMPARE(d->selectedFiles().value(0), run("runs.csv")); // proposed: in the run folder
+            auto* name = d->findChild<QLineEdit*>("fileNameEdit");  // typed, as a user would
+            QVERIFY(name);
+            name->setText(path);
+            static_cast<QDialog*>(d)->accept(); // QFileDialog::accept, public in QDialog
+        });
+        QTest::mouseClick(m_page->exportButton(), Qt::LeftButton);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + table()->rowCount());
+        QCOMPARE(lines[0], QString("name,kind,depth,parameters,epochs_done,epochs_planned,"
+                                   "best_val_top1,last_val_top1,seconds,state,problem,folder"));
+        const QStringList ancestry = lines[1].split(',');
+        const auto* info = m_page->run(run("ancestry"));
+        QCOMPARE(ancestry.value(0), QString("ancestry"));
+        QCOMPARE(ancestry.value(1), QString("ancestry"));
+        QCOMPARE(ancestry.value(2), QString("2"));
+        QCOMPARE(ancestry.value(3).toLongLong(), smallConfig(2).totalParams());
+        QCOMPARE(ancestry.value(4), QString("2"));
+        QCOMPARE(ancestry.value(5), QString("2"));
+        QCOMPARE(ancestry.value(6).toDouble(), info->bestTop1);
+        QCOMPARE(ancestry.value(9), QString("finished"));
+        QCOMPARE(ancestry.value(11), run("ancestry"));
+        QVERIFY(
+            lines.filter(QRegularExpression("^stopped-lr2e-3,scratch,2,.*,1,2,.*,stopped,")).size()
+            == 1);
+    }
+
+    void refreshFollowsAnotherRunFolder()
+    {
+        QSignalSpy listed(m_page.get(), &gui::RunsPage::listed);
+        m_state.runFolder = m_dir.filePath("empty");
+        QTest::mouseClick(m_page->refreshButton(), Qt::LeftButton);
+        QVERIFY(listed.wait(10000));
+        QCOMPARE(table()->rowCount(), 0);
+        QVERIFY(!m_page->exportButton()->isEnabled());
+        QCOMPARE(m_page->top1Plot()->graphCount(), 0);
+        m_state.runFolder = m_root;
+        m_page->refresh();
+        QVERIFY(listed.wait(10000));
+        QCOMPARE(table()->rowCount(), 5); // broken was deleted, late and the copy came
+    }
+};
+
+QTEST_MAIN(TestRunsPage)
+#include "test_runs_page.moc"

@@ -1,0 +1,165 @@
+// Screenshot tests: every page of the real main window at a fixed size, Fusion style and
+// DejaVu Sans, offscreen, compared with the reference PNGs in tests/widgets/screenshots/.
+// A pixel differs when any channel differs by more than kChannelTolerance; a page fails when
+// more than kPixelTolerance of its pixels differ. On a mismatch the actual image and a diff
+// (differing pixels red) are written next to the test binary.
+// Regenerate the references: TLEG_UPDATE_SCREENSHOTS=1 ./test_screenshots
+#include <torch/torch.h>
+
+#include "data/dataset.h"
+#include "widgets/appearance.h"
+#include "widgets/main_window.h"
+#include "widgets/screenshots.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QtTest>
+
+using namespace tleg;
+
+namespace {
+constexpr int kChannelTolerance = 48;
+constexpr double kPixelTolerance = 0.004; // fraction of the image
+
+QDir referenceDir()
+{
+    return QFileInfo(QStringLiteral(__FILE__)).dir().filePath("screenshots");
+}
+
+QDir outputDir()
+{
+    QDir dir(QStringLiteral(TLEG_TEST_BINARY_DIR "/screenshots"));
+    dir.mkpath(".");
+    return dir;
+}
+
+struct Difference {
+    qint64 pixels = 0;
+    QImage diff;
+};
+
+Difference compare(const QImage& actualIn, const QImage& expectedIn)
+{
+    const QImage actual = actualIn.convertToFormat(QImage::Format_ARGB32);
+    const QImage expected = expectedIn.convertToFormat(QImage::Format_ARGB32);
+    Difference d;
+    d.diff = QImage(actual.size(), QImage::Format_ARGB32);
+    for (int y = 0; y < actual.height(); ++y) {
+        const auto* a = reinterpret_cast<const QRgb*>(actual.constScanLine(y));
+        const auto* e = reinterpret_cast<const QRgb*>(expected.constScanLine(y));
+        auto* out = reinterpret_cast<QRgb*>(d.diff.scanLine(y));
+        for (int x = 0; x < actual.width(); ++x) {
+            const int delta =
+                std::max({std::abs(qRed(a[x]) - qRed(e[x])), std::abs(qGreen(a[x]) - qGreen(e[x])),
+                          std::abs(qBlue(a[x]) - qBlue(e[x]))});
+            const bool differs = delta > kChannelTolerance;
+            d.pixels += differs ? 1 : 0;
+            const int grey = qGray(e[x]) / 3 + 170;
+            out[x] = differs ? qRgb(255, 0, 0) : qRgb(grey, grey, grey);
+        }
+    }
+    return d;
+}
+} // namespace
+
+class TestScreenshots : public QObject {
+    Q_OBJECT
+private:
+    std::shared_ptr<const data::DataSplit> m_data;
+    bool m_update = qEnvironmentVariableIsSet("TLEG_UPDATE_SCREENSHOTS");
+
+    void check(const QString& name, const QImage& actual)
+    {
+        QCOMPARE(actual.size(), QSize(gui::kShotWidth, gui::kShotHeight));
+        const QString reference = referenceDir().filePath(name + ".png");
+        if (m_update) {
+            QDir().mkpath(referenceDir().path());
+            QVERIFY2(actual.save(reference), qPrintable(reference));
+            qInfo("wrote %s", qPrintable(reference));
+            return;
+        }
+        const QImage expected(reference);
+        QVERIFY2(!expected.isNull(),
+                 qPrintable(reference + " is missing; run with TLEG_UPDATE_SCREENSHOTS=1"));
+        const QString actualPath = outputDir().filePath(name + "-actual.png");
+        if (expected.size() != actual.size()) {
+            actual.save(actualPath);
+            QFAIL(qPrintable(QString("%1: size %2x%3, reference %4x%5 (actual in %6)")
+                                 .arg(name)
+                                 .arg(actual.width())
+                                 .arg(actual.height())
+                                 .arg(expected.width())
+                                 .arg(expected.height())
+                                 .arg(actualPath)));
+        }
+        const Difference d = compare(actual, expected);
+        const qint64 allowed =
+            static_cast<qint64>(kPixelTolerance * actual.width() * actual.height());
+        if (d.pixels > allowed) {
+            const QString diffPath = outputDir().filePath(name + "-diff.png");
+            actual.save(actualPath);
+            d.diff.save(diffPath);
+            QFAIL(qPrintable(QString("%1: %2 pixels differ (allowed %3); see %4 and %5")
+                                 .arg(name)
+                                 .arg(d.pixels)
+                                 .arg(allowed)
+                                 .arg(actualPath, diffPath)));
+        }
+    }
+
+    std::unique_ptr<gui::MainWindow> makeWindow(const QString& language, bool dark)
+    {
+        gui::AppState state;
+        state.data = m_data;
+        gui::Settings settings;
+        settings.runFolder = QDir::temp().filePath("tleg-screenshot-runs");
+        settings.language = language;
+        settings.dark = dark;
+        auto window = std::make_unique<gui::MainWindow>(state, settings);
+        window->show();
+        return window;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        gui::setupStyle(*qobject_cast<QApplication*>(QCoreApplication::instance()));
+        QDir(QDir::temp().filePath("tleg-screenshot-runs")).removeRecursively();
+        m_data = std::make_shared<const data::DataSplit>(data::loadFashionMnist());
+    }
+
+    void everyPageInEnglish()
+    {
+        auto window = makeWindow("en", false);
+        const auto shots = gui::grabPages(*window);
+        QCOMPARE(shots.size(), 6);
+        for (const auto& shot : shots)
+            check(shot.key, shot.image);
+    }
+
+    void darkTheme()
+    {
+        auto window = makeWindow("en", true);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+        const auto shots = gui::grabPages(*window);
+        check("expand-dark", shots.at(4).image);
+        gui::applyTheme(false);
+    }
+
+    void chineseAndGerman()
+    {
+        for (const QString language : {"zh_CN", "de"}) {
+            auto window = makeWindow(language, false);
+            QCOMPARE(window->settings().language, language);
+            const auto shots = gui::grabPages(*window);
+            check("learngene-" + language, shots.at(2).image);
+            QVERIFY(window->setLanguage("en"));
+        }
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "test_screenshots.moc"

@@ -1,0 +1,1413 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>LinearityPlots</name>
+    <message>
+        <source>whole block</source>
+        <translation>ganzer Block</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>layer index</source>
+        <translation>Schichtindex</translation>
+    </message>
+    <message>
+        <source>PC1 score</source>
+        <translation>PC1-Wert</translation>
+    </message>
+    <message>
+        <source>%1: fit, R² = %2</source>
+        <translation>%1: Anpassung, R² = %2</translation>
+    </message>
+    <message>
+        <source>PC2 score</source>
+        <translation>PC2-Wert</translation>
+    </message>
+    <message>
+        <source>first layer</source>
+        <translation>erste Schicht</translation>
+    </message>
+    <message>
+        <source>last layer</source>
+        <translation>letzte Schicht</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>R² of PC1 against depth</source>
+        <translation>R² von PC1 über der Tiefe</translation>
+    </message>
+    <message>
+        <source>%1, %2: R² = %3</source>
+        <translation>%1, %2: R² = %3</translation>
+    </message>
+    <message>
+        <source>explained variance</source>
+        <translation>erklärte Varianz</translation>
+    </message>
+    <message>
+        <source>PC1</source>
+        <translation>PC1</translation>
+    </message>
+    <message>
+        <source>PC2</source>
+        <translation>PC2</translation>
+    </message>
+    <message>
+        <source>PC3 and later</source>
+        <translation>PC3 und folgende</translation>
+    </message>
+    <message>
+        <source>principal component</source>
+        <translation>Hauptkomponente</translation>
+    </message>
+    <message>
+        <source>explained variance (%)</source>
+        <translation>erklärte Varianz (%)</translation>
+    </message>
+    <message>
+        <source>principal components of %1 in %2</source>
+        <translation>Hauptkomponenten von %1 in %2</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Des-Net of depth %1 written to %2</source>
+        <translation>Des-Net der Tiefe %1 nach %2 geschrieben</translation>
+    </message>
+    <message>
+        <source>expanded a Des-Net of depth %1; fine-tuning</source>
+        <translation>Des-Net der Tiefe %1 erweitert; Feinabstimmung läuft</translation>
+    </message>
+    <message>
+        <source>fine-tuned depth %1: top-1 %2%</source>
+        <translation>Tiefe %1 feinabgestimmt: top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>PNG exportieren…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>PDF exportieren…</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV-Tabelle (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST could not be loaded (%1). Install Debian's dataset-fashion-mnist package or open a dataset on the Data page.</source>
+        <translation>Fashion-MNIST konnte nicht geladen werden (%1). Installieren Sie das Debian-Paket dataset-fashion-mnist oder öffnen Sie einen Datensatz auf der Seite „Daten“.</translation>
+    </message>
+    <message>
+        <source>%1: the teacher cannot classify %2×%3 images with %4 channel(s)</source>
+        <translation>%1: Das Lehrermodell kann keine %2×%3-Bilder mit %4 Kanal/Kanälen klassifizieren</translation>
+    </message>
+    <message>
+        <source>%1: the teacher predicts %2 classes, the data has %3</source>
+        <translation>%1: Das Lehrermodell sagt %2 Klassen vorher, die Daten haben %3</translation>
+    </message>
+    <message>
+        <source>teacher: %1</source>
+        <translation>Lehrermodell: %1</translation>
+    </message>
+    <message>
+        <source>Aux-Net of depth %1, width %2: expands %3 from block %4</source>
+        <translation>Aux-Net der Tiefe %1, Breite %2: erweitert %3 ab Block %4</translation>
+    </message>
+    <message>
+        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
+        <translation>Destillation nach %1 Epochen gestoppt; der Checkpoint liegt in %2</translation>
+    </message>
+    <message>
+        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
+        <translation>Aux-Net top-1 %1%; Learngene (%2 gespeicherte Parameter) nach %3 geschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::AncestryPage</name>
+    <message>
+        <source>depth %1, width %2, %3 heads, patch %4, %5×%5×%6 input, %7 classes, %8 pooling</source>
+        <translation>Tiefe %1, Breite %2, %3 Köpfe, Patch %4, Eingabe %5×%5×%6, %7 Klassen, %8-Pooling</translation>
+    </message>
+    <message>
+        <source>TorchScript module (architecture not recorded)</source>
+        <translation>TorchScript-Modul (Architektur nicht gespeichert)</translation>
+    </message>
+    <message>
+        <source>no top-1: the model takes %1×%1 images with %2 channel(s) and %3 classes; the open data has %4×%5, %6 channel(s), %7 classes</source>
+        <translation>kein top-1: Das Modell erwartet %1×%1-Bilder mit %2 Kanal/Kanälen und %3 Klassen; die geöffneten Daten haben %4×%5, %6 Kanal/Kanäle, %7 Klassen</translation>
+    </message>
+    <message>
+        <source>no top-1: no dataset is open</source>
+        <translation>kein top-1: kein Datensatz geöffnet</translation>
+    </message>
+    <message>
+        <source>evaluating %1 on %2 test images</source>
+        <translation>werte %1 auf %2 Testbildern aus</translation>
+    </message>
+    <message>
+        <source>no top-1: the evaluation was stopped</source>
+        <translation>kein top-1: Die Auswertung wurde gestoppt</translation>
+    </message>
+    <message>
+        <source>no top-1 on %1: %2</source>
+        <translation>kein top-1 auf %1: %2</translation>
+    </message>
+    <message>
+        <source>Ancestry model (the teacher)</source>
+        <translation>Vorfahrenmodell (das Lehrermodell)</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>Laden…</translation>
+    </message>
+    <message>
+        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
+        <translation>Ein TLEG-Modell (.safetensors) oder ein beliebiger TorchScript-Klassifikator (.pt)</translation>
+    </message>
+    <message>
+        <source>Train an ancestry</source>
+        <translation>Vorfahrenmodell trainieren</translation>
+    </message>
+    <message>
+        <source> epochs</source>
+        <translation> Epochen</translation>
+    </message>
+    <message>
+        <source>random crop and flip</source>
+        <translation>zufälliges Zuschneiden und Spiegeln</translation>
+    </message>
+    <message>
+        <source>bfloat16 matmuls (Settings)</source>
+        <translation>bfloat16-Matrixprodukte (Einstellungen)</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Architektur</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Batchgröße</translation>
+    </message>
+    <message>
+        <source>Warm-up</source>
+        <translation>Aufwärmphase</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Augmentation</source>
+        <translation>Augmentierung</translation>
+    </message>
+    <message>
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Load an ancestry model</source>
+        <translation>Vorfahrenmodell laden</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>Öffnen Sie zuerst einen Datensatz auf der Seite „Daten“.</translation>
+    </message>
+    <message>
+        <source>The images must be square, these are %1×%2.</source>
+        <translation>Die Bilder müssen quadratisch sein, diese sind %1×%2.</translation>
+    </message>
+    <message>
+        <source>%1 on %2: %3; %4 parameters, %5 MACs per image</source>
+        <translation>%1 auf %2: %3; %4 Parameter, %5 MACs pro Bild</translation>
+    </message>
+    <message>
+        <source>No ancestry model yet: load a model file, or train one below.</source>
+        <translation>Noch kein Vorfahrenmodell: Laden Sie eine Modelldatei oder trainieren Sie unten eines.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1% (top-5 %2%) on the %3 test split</source>
+        <translation>%1% (top-5 %2%) auf den Testdaten von %3</translation>
+    </message>
+    <message>
+        <source>File: %1
+Kind: %2
+Architecture: %3
+Parameters: %4
+MACs per image: %5
+Top-1: %6</source>
+        <translation>Datei: %1
+Art: %2
+Architektur: %3
+Parameter: %4
+MACs pro Bild: %5
+Top-1: %6</translation>
+    </message>
+    <message>
+        <source>%1 is running: wait for it or stop it, then load the model again.</source>
+        <translation>%1 läuft: Warten Sie das Ende ab oder stoppen Sie den Auftrag und laden Sie das Modell dann erneut.</translation>
+    </message>
+    <message>
+        <source>load ancestry %1</source>
+        <translation>Vorfahrenmodell %1 laden</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Lade %1…</translation>
+    </message>
+    <message>
+        <source>%1 is running: wait for it or stop it, then train again.</source>
+        <translation>%1 läuft: Warten Sie das Ende ab oder stoppen Sie den Auftrag und trainieren Sie dann erneut.</translation>
+    </message>
+    <message>
+        <source>train %1</source>
+        <translation>%1 trainieren</translation>
+    </message>
+    <message>
+        <source>ancestry: %1, %2 parameters, %3 epochs into %4</source>
+        <translation>Vorfahr: %1, %2 Parameter, %3 Epochen nach %4</translation>
+    </message>
+    <message>
+        <source>ancestry: top-1 %1%, top-5 %2% -&gt; %3</source>
+        <translation>Vorfahr: top-1 %1%, top-5 %2% -&gt; %3</translation>
+    </message>
+    <message>
+        <source>Training into %1…</source>
+        <translation>Training nach %1…</translation>
+    </message>
+    <message>
+        <source>Cannot use this model: %1</source>
+        <translation>Dieses Modell kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Training fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Failed; see %1.</source>
+        <translation>Fehlgeschlagen; siehe %1.</translation>
+    </message>
+    <message>
+        <source>Stopped after %1 finished epoch(s); the last checkpoint is in %2.</source>
+        <translation>Nach %1 abgeschlossenen Epoche(n) gestoppt; der letzte Checkpoint liegt in %2.</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Abgeschlossen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::DataPage</name>
+    <message>
+        <source>Fashion-MNIST</source>
+        <translation>Fashion-MNIST</translation>
+    </message>
+    <message>
+        <source>The built-in Fashion-MNIST (60000 train / 10000 test images)</source>
+        <translation>Das integrierte Fashion-MNIST (60000 Trainings- / 10000 Testbilder)</translation>
+    </message>
+    <message>
+        <source>Open IDX folder…</source>
+        <translation>IDX-Ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>A folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (MNIST family)</source>
+        <translation>Ein Ordner mit {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (MNIST-Familie)</translation>
+    </message>
+    <message>
+        <source>Open CIFAR-10 folder…</source>
+        <translation>CIFAR-10-Ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin</source>
+        <translation>Ein Ordner mit data_batch_1.bin … data_batch_5.bin und test_batch.bin</translation>
+    </message>
+    <message>
+        <source>Open image folder…</source>
+        <translation>Bildordner öffnen…</translation>
+    </message>
+    <message>
+        <source>train/&lt;class&gt;/&lt;image&gt; and test/&lt;class&gt;/&lt;image&gt;, or one &lt;class&gt;/&lt;image&gt; tree</source>
+        <translation>train/&lt;class&gt;/&lt;image&gt; und test/&lt;class&gt;/&lt;image&gt; oder ein einzelner &lt;class&gt;/&lt;image&gt;-Baum</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Image folders are resized to this size</source>
+        <translation>Bilder aus Ordnern werden auf diese Größe skaliert</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>Grau</translation>
+    </message>
+    <message>
+        <source>Read image folders as one grey channel</source>
+        <translation>Bildordner als einen Graustufenkanal einlesen</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>Open an IDX dataset folder</source>
+        <translation>IDX-Datensatzordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open a CIFAR-10 binary folder</source>
+        <translation>CIFAR-10-Binärordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open an image folder</source>
+        <translation>Bildordner öffnen</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>data: %1, %2 train / %3 test images, %4 classes (read in %5 s)</source>
+        <translation>Daten: %1, %2 Trainings- / %3 Testbilder, %4 Klassen (eingelesen in %5 s)</translation>
+    </message>
+    <message>
+        <source>No dataset is open.</source>
+        <translation>Kein Datensatz geöffnet.</translation>
+    </message>
+    <message>
+        <source>%1
+Images: %2×%3 pixels, %4 channel(s)
+Classes: %5
+Split: %6 train images, %7 test images
+%8</source>
+        <translation>%1
+Bilder: %2×%3 Pixel, %4 Kanal/Kanäle
+Klassen: %5
+Aufteilung: %6 Trainingsbilder, %7 Testbilder
+%8</translation>
+    </message>
+    <message>
+        <source>There is no train/ folder: 20% of the images (seeded) are the test split.</source>
+        <translation>Es gibt keinen Ordner train/: 20 % der Bilder (mit festem Seed gewählt) bilden die Testdaten.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::ExpandPage</name>
+    <message>
+        <source>Learngene</source>
+        <translation>Learngene</translation>
+    </message>
+    <message>
+        <source>learngene.safetensors from the Learngene page or 'tleg distill'</source>
+        <translation>learngene.safetensors von der Seite „Learngene“ oder aus 'tleg distill'</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>Öffnen…</translation>
+    </message>
+    <message>
+        <source>No learngene loaded.</source>
+        <translation>Kein Learngene geladen.</translation>
+    </message>
+    <message>
+        <source>Descendant depth</source>
+        <translation>Tiefe des Nachkommen</translation>
+    </message>
+    <message>
+        <source>layer l</source>
+        <translation>Schicht l</translation>
+    </message>
+    <message>
+        <source>c_l = (l-1)/L</source>
+        <translation>c_l = (l-1)/L</translation>
+    </message>
+    <message>
+        <source>Expand…</source>
+        <translation>Erweitern…</translation>
+    </message>
+    <message>
+        <source>Expand &amp;&amp; fine-tune</source>
+        <translation>Erweitern &amp;&amp; feinabstimmen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source> epochs</source>
+        <translation> Epochen</translation>
+    </message>
+    <message>
+        <source>Save Des-Net</source>
+        <translation>Des-Net speichern</translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors)</source>
+        <translation>safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Open learngene</source>
+        <translation>Learngene öffnen</translation>
+    </message>
+    <message>
+        <source>Cannot use this file: %1</source>
+        <translation>Diese Datei kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; expands %5 from block %6; %7 stored.</source>
+        <translation>Learngene aus einem Aux-Net mit %1 Blöcken: Breite %2, %3 Köpfe, %4 Klassen; erweitert %5 ab Block %6; %7 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Open a learngene to preview its descendants.</source>
+        <translation>Öffnen Sie ein Learngene, um eine Vorschau seiner Nachkommen zu sehen.</translation>
+    </message>
+    <message>
+        <source>Des-Net of depth %1
+parameters: %2
+MACs per image: %3
+
+S-Params to initialise depths 1–%1:
+  learngene: %4
+  one model per depth: %5 (%6×)</source>
+        <translation>Des-Net der Tiefe %1
+Parameter: %2
+MACs pro Bild: %3
+
+S-Params zur Initialisierung der Tiefen 1–%1:
+  Learngene: %4
+  ein Modell pro Tiefe: %5 (%6×)</translation>
+    </message>
+    <message>
+        <source>expand</source>
+        <translation>erweitern</translation>
+    </message>
+    <message>
+        <source>fine-tune depth %1</source>
+        <translation>Tiefe %1 feinabstimmen</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LearngenePage</name>
+    <message>
+        <source>Teacher (ancestry model):</source>
+        <translation>Lehrermodell (Vorfahrenmodell):</translation>
+    </message>
+    <message>
+        <source>model.safetensors from the Ancestry page, or a TorchScript .pt</source>
+        <translation>model.safetensors von der Seite „Vorfahr“ oder eine TorchScript-Datei (.pt)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>Nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>Pausing after the current batch…</source>
+        <translation>Pause nach dem aktuellen Batch…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird gestoppt…</translation>
+    </message>
+    <message>
+        <source>Paused at step %1 of %2; the ETA leaves the pause out.</source>
+        <translation>Pausiert bei Schritt %1 von %2; die ETA berücksichtigt die Pause nicht.</translation>
+    </message>
+    <message>
+        <source>Aux-Net</source>
+        <translation>Aux-Net</translation>
+    </message>
+    <message>
+        <source>custom</source>
+        <translation>benutzerdefiniert</translation>
+    </message>
+    <message>
+        <source>Partial expansion (paper Table 6): blocks below this one are ordinary independent blocks; from it on, blocks are linearly expanded. 1 expands every block.</source>
+        <translation>Teilweise Erweiterung (Tabelle 6 der Arbeit): Blöcke unterhalb dieses Blocks sind gewöhnliche, unabhängige Blöcke; ab ihm werden die Blöcke linear erweitert. 1 erweitert jeden Block.</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>Vorgabe</translation>
+    </message>
+    <message>
+        <source>Patch</source>
+        <translation>Patch</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Breite</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>Köpfe</translation>
+    </message>
+    <message>
+        <source>Depth L</source>
+        <translation>Tiefe L</translation>
+    </message>
+    <message>
+        <source>Expand from</source>
+        <translation>Erweitern ab</translation>
+    </message>
+    <message>
+        <source>MSA</source>
+        <translation>MSA</translation>
+    </message>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>LN</source>
+        <translation>LN</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>Erweitern</translation>
+    </message>
+    <message>
+        <source>Share one block instead (Share-Init baseline)</source>
+        <translation>Stattdessen einen Block teilen (Share-Init-Baseline)</translation>
+    </message>
+    <message>
+        <source>Distillation</source>
+        <translation>Destillation</translation>
+    </message>
+    <message>
+        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code's default), λ = 0 learns from the labels alone.</source>
+        <translation>Verlust = (1−λ)·CE + λ·τ²·KL; λ = 1 ist reine Destillation (Standard des veröffentlichten Codes), bei λ = 0 wird nur aus den Labels gelernt.</translation>
+    </message>
+    <message>
+        <source>bf16 matmuls</source>
+        <translation>bf16-Matrixprodukte</translation>
+    </message>
+    <message>
+        <source>KL ÷ batch×classes</source>
+        <translation>KL ÷ Batch×Klassen</translation>
+    </message>
+    <message>
+        <source>Normalise the KL term as the released code (after DeiT) does, for exact reproduction.</source>
+        <translation>Den KL-Term wie der veröffentlichte Code (nach DeiT) normieren, für eine exakte Reproduktion.</translation>
+    </message>
+    <message>
+        <source>τ</source>
+        <translation>τ</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <source>LR</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>Öffnen Sie zuerst einen Datensatz auf der Seite „Daten“.</translation>
+    </message>
+    <message>
+        <source>This Aux-Net cannot be built: %1</source>
+        <translation>Dieses Aux-Net kann nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Choose at least one of MSA, MLP and LN to expand.</source>
+        <translation>Wählen Sie mindestens eines von MSA, MLP und LN zum Erweitern.</translation>
+    </message>
+    <message>
+        <source>Distillation (λ &gt; 0) needs a teacher: choose the ancestry model above, or set λ to 0 to train the Aux-Net from the labels alone.</source>
+        <translation>Destillation (λ &gt; 0) benötigt ein Lehrermodell: Wählen Sie oben das Vorfahrenmodell oder setzen Sie λ auf 0, um das Aux-Net nur mit den Labels zu trainieren.</translation>
+    </message>
+    <message>
+        <source>The teacher file %1 does not exist.</source>
+        <translation>Die Datei des Lehrermodells %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Another job is running (%1): wait for it or stop it.</source>
+        <translation>Ein anderer Auftrag läuft (%1): Warten Sie das Ende ab oder stoppen Sie ihn.</translation>
+    </message>
+    <message>
+        <source>no module group is expanded</source>
+        <translation>keine Modulgruppe wird erweitert</translation>
+    </message>
+    <message>
+        <source>No preview: the settings do not make an Aux-Net yet.</source>
+        <translation>Keine Vorschau: Die Einstellungen ergeben noch kein Aux-Net.</translation>
+    </message>
+    <message>
+        <source>Blocks %1–%2 share one block θ_B.</source>
+        <translation>Die Blöcke %1–%2 teilen sich einen Block θ_B.</translation>
+    </message>
+    <message>
+        <source>Block l = %1–%2 is θ_B + (l−1)/%2·θ_A.</source>
+        <translation>Block l = %1–%2 ist θ_B + (l−1)/%2·θ_A.</translation>
+    </message>
+    <message>
+        <source>Blocks 1–%1 are independent.</source>
+        <translation>Die Blöcke 1–%1 sind unabhängig.</translation>
+    </message>
+    <message>
+        <source>Aux-Net: %1 trainable parameters.
+Learngene: %2 stored parameters (S-Params, head excluded).
+%3 %4</source>
+        <translation>Aux-Net: %1 trainierbare Parameter.
+Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
+%3 %4</translation>
+    </message>
+    <message>
+        <source>λ = 0: the Aux-Net learns from the labels alone; the teacher is not used.</source>
+        <translation>λ = 0: Das Aux-Net lernt nur aus den Labels; das Lehrermodell wird nicht verwendet.</translation>
+    </message>
+    <message>
+        <source>Choose the ancestry model</source>
+        <translation>Vorfahrenmodell wählen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>distill</source>
+        <translation>destillieren</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Starte…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4, ETA %5</source>
+        <translation>Epoche %1 von %2, Schritt %3 von %4, ETA %5</translation>
+    </message>
+    <message>
+        <source>Distillation failed: %1</source>
+        <translation>Destillation fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Finished in %1.</source>
+        <translation>Abgeschlossen in %1.</translation>
+    </message>
+    <message>
+        <source>Learngene saved: %1</source>
+        <translation>Learngene gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Gestoppt.</translation>
+    </message>
+    <message>
+        <source>Ended without a learngene.</source>
+        <translation>Ohne Learngene beendet.</translation>
+    </message>
+    <message>
+        <source>Stopped: finished epochs stay in %1 (checkpoint.safetensors).</source>
+        <translation>Gestoppt: Abgeschlossene Epochen bleiben in %1 (checkpoint.safetensors).</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LinearityPage</name>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>Öffnen…</translation>
+    </message>
+    <message>
+        <source>Checkpoints to analyse: safetensors (ancestry, Aux-Net, Des-Net, timm, torchvision or Hugging Face names) or TorchScript</source>
+        <translation>Zu analysierende Checkpoints: safetensors (Namen von Vorfahr, Aux-Net, Des-Net, timm, torchvision oder Hugging Face) oder TorchScript</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Export results…</source>
+        <translation>Ergebnisse exportieren…</translation>
+    </message>
+    <message>
+        <source>Every figure of every model as JSON, or the per-layer points as CSV (as 'tleg pca' writes them)</source>
+        <translation>Alle Abbildungen aller Modelle als JSON oder die Punkte pro Schicht als CSV (wie 'tleg pca' sie schreibt)</translation>
+    </message>
+    <message>
+        <source>Parameter kind:</source>
+        <translation>Parameterart:</translation>
+    </message>
+    <message>
+        <source>PC1 against depth</source>
+        <translation>PC1 über der Tiefe</translation>
+    </message>
+    <message>
+        <source>PC1–PC2 trajectory</source>
+        <translation>PC1–PC2-Verlauf</translation>
+    </message>
+    <message>
+        <source>R² heat map</source>
+        <translation>R²-Heatmap</translation>
+    </message>
+    <message>
+        <source>Explained variance</source>
+        <translation>Erklärte Varianz</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>Slope</source>
+        <translation>Steigung</translation>
+    </message>
+    <message>
+        <source>PC1 var. %</source>
+        <translation>PC1-Var. %</translation>
+    </message>
+    <message>
+        <source>PC2 var. %</source>
+        <translation>PC2-Var. %</translation>
+    </message>
+    <message>
+        <source>Residual</source>
+        <translation>Residuum</translation>
+    </message>
+    <message>
+        <source>How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)</source>
+        <translation>Wie weit die Gewichte vom besten θ_l = θ_B + (l/L)·θ_A entfernt sind, das ein Learngene ausdrücken könnte: ‖X − fit‖ / ‖X − mean‖ (0 = exakt linear)</translation>
+    </message>
+    <message>
+        <source>R² of a straight line through PC1 against layer index</source>
+        <translation>R² einer Geraden durch PC1 über dem Schichtindex</translation>
+    </message>
+    <message>
+        <source>Export linearity results</source>
+        <translation>Linearitätsergebnisse exportieren</translation>
+    </message>
+    <message>
+        <source>JSON, every figure (*.json);;CSV, per-layer points (*.csv)</source>
+        <translation>JSON, alle Abbildungen (*.json);;CSV, Punkte pro Schicht (*.csv)</translation>
+    </message>
+    <message>
+        <source>linearity results written to %1</source>
+        <translation>Linearitätsergebnisse nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Open checkpoints</source>
+        <translation>Checkpoints öffnen</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.safetensors *.pt *.pth *.ts);;All files (*)</source>
+        <translation>Checkpoints (*.safetensors *.pt *.pth *.ts);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>linearity: analysing %1</source>
+        <translation>Linearität: analysiere %1</translation>
+    </message>
+    <message>
+        <source>Cannot analyse %1: %2</source>
+        <translation>%1 kann nicht analysiert werden: %2</translation>
+    </message>
+    <message>
+        <source>linearity: failed: %1</source>
+        <translation>Linearität: fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>linearity: %1: %2 blocks, whole-block R² %3</source>
+        <translation>Linearität: %1: %2 Blöcke, R² des ganzen Blocks %3</translation>
+    </message>
+    <message>
+        <source>%1 (analysing…)</source>
+        <translation>%1 (wird analysiert…)</translation>
+    </message>
+    <message>
+        <source>%1
+%2
+%3 blocks, %4 parameters</source>
+        <translation>%1
+%2
+%3 Blöcke, %4 Parameter</translation>
+    </message>
+    <message numerus="yes">
+        <source>Analysing %n file(s) on a background thread…</source>
+        <translation>
+            <numerusform>Analysiere %n Datei im Hintergrund…</numerusform>
+            <numerusform>Analysiere %n Dateien im Hintergrund…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s). A linearly expanded model scores R² = 1 for every kind; click a table row to show it, hover a heat-map cell to name it.</source>
+        <translation>
+            <numerusform>%n Modell. Ein linear erweitertes Modell erreicht R² = 1 für jede Art; klicken Sie auf eine Tabellenzeile, um sie anzuzeigen, und zeigen Sie auf eine Heatmap-Zelle, um ihren Namen zu sehen.</numerusform>
+            <numerusform>%n Modelle. Ein linear erweitertes Modell erreicht R² = 1 für jede Art; klicken Sie auf eine Tabellenzeile, um sie anzuzeigen, und zeigen Sie auf eine Heatmap-Zelle, um ihren Namen zu sehen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open one or more checkpoints to see how their weights change with depth (paper Fig. 1): PCA of the per-layer weights of each kind, and how well a straight line explains PC1.</source>
+        <translation>Öffnen Sie einen oder mehrere Checkpoints, um zu sehen, wie sich ihre Gewichte mit der Tiefe ändern (Paper, Abb. 1): PCA der Gewichte pro Schicht für jede Art und wie gut eine Gerade PC1 erklärt.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::MainWindow</name>
+    <message>
+        <source>started: %1</source>
+        <translation>gestartet: %1</translation>
+    </message>
+    <message>
+        <source>failed: %1: %2</source>
+        <translation>fehlgeschlagen: %1: %2</translation>
+    </message>
+    <message>
+        <source>stopped: %1</source>
+        <translation>gestoppt: %1</translation>
+    </message>
+    <message>
+        <source>finished: %1</source>
+        <translation>abgeschlossen: %1</translation>
+    </message>
+    <message>
+        <source>data: %1, %2 train / %3 test images</source>
+        <translation>Daten: %1, %2 Trainings- / %3 Testbilder</translation>
+    </message>
+    <message>
+        <source>TLEG Studio</source>
+        <translation>TLEG Studio</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <source>Ancestry</source>
+        <translation>Vorfahr</translation>
+    </message>
+    <message>
+        <source>Learngene</source>
+        <translation>Learngene</translation>
+    </message>
+    <message>
+        <source>Linearity</source>
+        <translation>Linearität</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>Erweitern</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Open model or learngene…</source>
+        <translation>Modell oder Learngene ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open model or learngene</source>
+        <translation>Modell oder Learngene öffnen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;Dark theme</source>
+        <translation>&amp;Dunkles Design</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About TLEG Studio</source>
+        <translation>Ü&amp;ber TLEG Studio</translation>
+    </message>
+    <message>
+        <source>About TLEG Studio</source>
+        <translation>Über TLEG Studio</translation>
+    </message>
+    <message>
+        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in "Transformer as Linear Expansion of Learngene" (Wang et al., AAAI 2024).</source>
+        <translation>TLEG Studio erzeugt und initialisiert Vision Transformers vieler Tiefen aus einem einzigen kompakten Learngene, wie in „Transformer as Linear Expansion of Learngene“ (Wang et al., AAAI 2024).</translation>
+    </message>
+    <message>
+        <source>The language can be changed when the running job has ended.</source>
+        <translation>Die Sprache kann geändert werden, sobald der laufende Auftrag beendet ist.</translation>
+    </message>
+    <message>
+        <source>run folder: %1</source>
+        <translation>Laufordner: %1</translation>
+    </message>
+    <message>
+        <source>No translation for %1 is available.</source>
+        <translation>Für %1 ist keine Übersetzung verfügbar.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>Liste leeren</translation>
+    </message>
+    <message>
+        <source>%1 — epoch %2/%3, loss %4, ETA %5</source>
+        <translation>%1 — Epoche %2/%3, Verlust %4, ETA %5</translation>
+    </message>
+    <message>
+        <source>A job is running</source>
+        <translation>Ein Auftrag läuft</translation>
+    </message>
+    <message>
+        <source>%1 is still running. Stop it and quit? Finished epochs stay in the run folder.</source>
+        <translation>%1 läuft noch. Stoppen und beenden? Abgeschlossene Epochen bleiben im Laufordner.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunsPage</name>
+    <message>
+        <source>epoch</source>
+        <translation>Epoche</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>Best top-1 (%)</source>
+        <translation>Beste top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Last top-1 (%)</source>
+        <translation>Letzte top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Validation top-1</source>
+        <translation>Validierungs-top-1</translation>
+    </message>
+    <message>
+        <source>top-1 (%)</source>
+        <translation>top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>Trainingsverlust</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>Could not list the runs in %1: %2</source>
+        <translation>Die Läufe in %1 konnten nicht aufgelistet werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not read the run %1: %2</source>
+        <translation>Der Lauf %1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>There is no run in %1.</source>
+        <translation>In %1 gibt es keinen Lauf.</translation>
+    </message>
+    <message>
+        <source>data: %1</source>
+        <translation>Daten: %1</translation>
+    </message>
+    <message>
+        <source>teacher: %1</source>
+        <translation>Lehrermodell: %1</translation>
+    </message>
+    <message>
+        <source>ancestry</source>
+        <translation>Vorfahr</translation>
+    </message>
+    <message>
+        <source>aux-net</source>
+        <translation>Aux-Net</translation>
+    </message>
+    <message>
+        <source>des-net</source>
+        <translation>Des-Net</translation>
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation>von Grund auf</translation>
+    </message>
+    <message>
+        <source>fine-tune</source>
+        <translation>Feinabstimmung</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 Mio.</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>unvollständig</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>beschädigt</translation>
+    </message>
+    <message>
+        <source>Looking for runs in %1…</source>
+        <translation>Suche Läufe in %1…</translation>
+    </message>
+    <message>
+        <source>No runs in %1 yet. Every training run writes a folder here.</source>
+        <translation>Noch keine Läufe in %1. Jeder Trainingslauf legt hier einen Ordner an.</translation>
+    </message>
+    <message>
+        <source>Could not rename the run: %1</source>
+        <translation>Der Lauf konnte nicht umbenannt werden: %1</translation>
+    </message>
+    <message>
+        <source>Renamed, but the run could not be read again: %1</source>
+        <translation>Umbenannt, aber der Lauf konnte nicht erneut gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not delete the run: %1</source>
+        <translation>Der Lauf konnte nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>Lauf umbenennen</translation>
+    </message>
+    <message>
+        <source>New name of the run folder:</source>
+        <translation>Neuer Name des Laufordners:</translation>
+    </message>
+    <message>
+        <source>Delete the run folder %1 and everything in it? This cannot be undone.</source>
+        <translation>Den Laufordner %1 mit seinem gesamten Inhalt löschen? Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>%1
+
+A selected run seems to be still training; its job will fail.</source>
+        <translation>%1
+
+Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlagen.</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>Läufe löschen</translation>
+    </message>
+    <message>
+        <source>Export the runs table</source>
+        <translation>Lauftabelle exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not open %1 in the file manager.</source>
+        <translation>%1 konnte nicht im Dateimanager geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>Runs in %1: %2. Select rows to compare their curves.</source>
+        <translation>Läufe in %1: %2. Zeilen auswählen, um ihre Kurven zu vergleichen.</translation>
+    </message>
+    <message>
+        <source>Delete these %1 run folders and everything in them? This cannot be undone.</source>
+        <translation>Diese %1 Laufordner mit ihrem gesamten Inhalt löschen? Das kann nicht rückgängig gemacht werden.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>all cores (%1)</source>
+        <translation>alle Kerne (%1)</translation>
+    </message>
+    <message>
+        <source>Threads for training:</source>
+        <translation>Threads für das Training:</translation>
+    </message>
+    <message>
+        <source>bfloat16 matrix products (faster on CPUs with AVX-512 BF16 or AMX)</source>
+        <translation>bfloat16-Matrixprodukte (schneller auf CPUs mit AVX-512 BF16 oder AMX)</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Präzision:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Run folder:</source>
+        <translation>Laufordner:</translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation>Laufordner</translation>
+    </message>
+    <message>
+        <source>New settings apply to the next job; a running job keeps its own.</source>
+        <translation>Neue Einstellungen gelten ab dem nächsten Auftrag; ein laufender Auftrag behält seine eigenen.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::TrainingPlot</name>
+    <message>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>Verlust (geglättet)</translation>
+    </message>
+    <message>
+        <source>val top-1 %</source>
+        <translation>Val.-top-1 %</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>top-1 (%)</source>
+        <translation>top-1 (%)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+</context>
+</TS>

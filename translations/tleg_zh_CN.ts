@@ -1,0 +1,1411 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>LinearityPlots</name>
+    <message>
+        <source>whole block</source>
+        <translation>整个块</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>layer index</source>
+        <translation>层索引</translation>
+    </message>
+    <message>
+        <source>PC1 score</source>
+        <translation>PC1 得分</translation>
+    </message>
+    <message>
+        <source>%1: fit, R² = %2</source>
+        <translation>%1：拟合，R² = %2</translation>
+    </message>
+    <message>
+        <source>PC2 score</source>
+        <translation>PC2 得分</translation>
+    </message>
+    <message>
+        <source>first layer</source>
+        <translation>第一层</translation>
+    </message>
+    <message>
+        <source>last layer</source>
+        <translation>最后一层</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>R² of PC1 against depth</source>
+        <translation>PC1 随深度变化的 R²</translation>
+    </message>
+    <message>
+        <source>%1, %2: R² = %3</source>
+        <translation>%1，%2：R² = %3</translation>
+    </message>
+    <message>
+        <source>explained variance</source>
+        <translation>解释方差</translation>
+    </message>
+    <message>
+        <source>PC1</source>
+        <translation>PC1</translation>
+    </message>
+    <message>
+        <source>PC2</source>
+        <translation>PC2</translation>
+    </message>
+    <message>
+        <source>PC3 and later</source>
+        <translation>PC3 及之后</translation>
+    </message>
+    <message>
+        <source>principal component</source>
+        <translation>主成分</translation>
+    </message>
+    <message>
+        <source>explained variance (%)</source>
+        <translation>解释方差 (%)</translation>
+    </message>
+    <message>
+        <source>principal components of %1 in %2</source>
+        <translation>%2 中 %1 的主成分</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Des-Net of depth %1 written to %2</source>
+        <translation>深度为 %1 的 Des-Net 已写入 %2</translation>
+    </message>
+    <message>
+        <source>expanded a Des-Net of depth %1; fine-tuning</source>
+        <translation>已扩展深度为 %1 的 Des-Net；正在微调</translation>
+    </message>
+    <message>
+        <source>fine-tuned depth %1: top-1 %2%</source>
+        <translation>深度 %1 微调完成：top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST could not be loaded (%1). Install Debian's dataset-fashion-mnist package or open a dataset on the Data page.</source>
+        <translation>无法加载 Fashion-MNIST（%1）。请安装 Debian 的 dataset-fashion-mnist 软件包，或在“数据”页面打开一个数据集。</translation>
+    </message>
+    <message>
+        <source>%1: the teacher cannot classify %2×%3 images with %4 channel(s)</source>
+        <translation>%1：教师模型无法对 %4 通道的 %2×%3 图像进行分类</translation>
+    </message>
+    <message>
+        <source>%1: the teacher predicts %2 classes, the data has %3</source>
+        <translation>%1：教师模型预测 %2 个类别，而数据有 %3 个</translation>
+    </message>
+    <message>
+        <source>teacher: %1</source>
+        <translation>教师模型：%1</translation>
+    </message>
+    <message>
+        <source>Aux-Net of depth %1, width %2: expands %3 from block %4</source>
+        <translation>深度 %1、宽度 %2 的 Aux-Net：从第 %4 块起扩展 %3</translation>
+    </message>
+    <message>
+        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
+        <translation>蒸馏在 %1 轮后停止；检查点位于 %2</translation>
+    </message>
+    <message>
+        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
+        <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::AncestryPage</name>
+    <message>
+        <source>depth %1, width %2, %3 heads, patch %4, %5×%5×%6 input, %7 classes, %8 pooling</source>
+        <translation>深度 %1，宽度 %2，%3 个头，patch %4，输入 %5×%5×%6，%7 个类别，%8 池化</translation>
+    </message>
+    <message>
+        <source>TorchScript module (architecture not recorded)</source>
+        <translation>TorchScript 模块（未记录架构）</translation>
+    </message>
+    <message>
+        <source>no top-1: the model takes %1×%1 images with %2 channel(s) and %3 classes; the open data has %4×%5, %6 channel(s), %7 classes</source>
+        <translation>无 top-1：模型接受 %2 通道的 %1×%1 图像和 %3 个类别；已打开的数据为 %4×%5、%6 通道、%7 个类别</translation>
+    </message>
+    <message>
+        <source>no top-1: no dataset is open</source>
+        <translation>无 top-1：未打开数据集</translation>
+    </message>
+    <message>
+        <source>evaluating %1 on %2 test images</source>
+        <translation>正在 %2 张测试图像上评估 %1</translation>
+    </message>
+    <message>
+        <source>no top-1: the evaluation was stopped</source>
+        <translation>无 top-1：评估已停止</translation>
+    </message>
+    <message>
+        <source>no top-1 on %1: %2</source>
+        <translation>在 %1 上无 top-1：%2</translation>
+    </message>
+    <message>
+        <source>Ancestry model (the teacher)</source>
+        <translation>祖先模型（教师模型）</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>加载…</translation>
+    </message>
+    <message>
+        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
+        <translation>TLEG 模型（.safetensors）或任意 TorchScript 分类器（.pt）</translation>
+    </message>
+    <message>
+        <source>Train an ancestry</source>
+        <translation>训练祖先模型</translation>
+    </message>
+    <message>
+        <source> epochs</source>
+        <translation> 轮</translation>
+    </message>
+    <message>
+        <source>random crop and flip</source>
+        <translation>随机裁剪和翻转</translation>
+    </message>
+    <message>
+        <source>bfloat16 matmuls (Settings)</source>
+        <translation>bfloat16 矩阵乘法（设置）</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Warm-up</source>
+        <translation>预热</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Augmentation</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Load an ancestry model</source>
+        <translation>加载祖先模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>请先在“数据”页面打开一个数据集。</translation>
+    </message>
+    <message>
+        <source>The images must be square, these are %1×%2.</source>
+        <translation>图像必须是正方形，当前为 %1×%2。</translation>
+    </message>
+    <message>
+        <source>%1 on %2: %3; %4 parameters, %5 MACs per image</source>
+        <translation>%1 在 %2 上：%3；%4 个参数，每张图像 %5 MACs</translation>
+    </message>
+    <message>
+        <source>No ancestry model yet: load a model file, or train one below.</source>
+        <translation>尚无祖先模型：请加载模型文件，或在下方训练一个。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1% (top-5 %2%) on the %3 test split</source>
+        <translation>在 %3 测试集上为 %1%（top-5 %2%）</translation>
+    </message>
+    <message>
+        <source>File: %1
+Kind: %2
+Architecture: %3
+Parameters: %4
+MACs per image: %5
+Top-1: %6</source>
+        <translation>文件：%1
+类型：%2
+架构：%3
+参数：%4
+每张图像 MACs：%5
+Top-1：%6</translation>
+    </message>
+    <message>
+        <source>%1 is running: wait for it or stop it, then load the model again.</source>
+        <translation>%1 正在运行：请等待其结束或将其停止，然后重新加载模型。</translation>
+    </message>
+    <message>
+        <source>load ancestry %1</source>
+        <translation>加载祖先模型 %1</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>%1 is running: wait for it or stop it, then train again.</source>
+        <translation>%1 正在运行：请等待其结束或将其停止，然后重新训练。</translation>
+    </message>
+    <message>
+        <source>train %1</source>
+        <translation>训练 %1</translation>
+    </message>
+    <message>
+        <source>ancestry: %1, %2 parameters, %3 epochs into %4</source>
+        <translation>祖先模型：%1，%2 个参数，%3 轮，输出到 %4</translation>
+    </message>
+    <message>
+        <source>ancestry: top-1 %1%, top-5 %2% -&gt; %3</source>
+        <translation>祖先模型：top-1 %1%，top-5 %2% -&gt; %3</translation>
+    </message>
+    <message>
+        <source>Training into %1…</source>
+        <translation>正在训练，输出到 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot use this model: %1</source>
+        <translation>无法使用此模型：%1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Failed; see %1.</source>
+        <translation>失败；请参见 %1。</translation>
+    </message>
+    <message>
+        <source>Stopped after %1 finished epoch(s); the last checkpoint is in %2.</source>
+        <translation>完成 %1 轮后停止；最后的检查点位于 %2。</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::DataPage</name>
+    <message>
+        <source>Fashion-MNIST</source>
+        <translation>Fashion-MNIST</translation>
+    </message>
+    <message>
+        <source>The built-in Fashion-MNIST (60000 train / 10000 test images)</source>
+        <translation>内置 Fashion-MNIST（60000 张训练 / 10000 张测试图像）</translation>
+    </message>
+    <message>
+        <source>Open IDX folder…</source>
+        <translation>打开 IDX 文件夹…</translation>
+    </message>
+    <message>
+        <source>A folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (MNIST family)</source>
+        <translation>包含 {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] 的文件夹（MNIST 系列）</translation>
+    </message>
+    <message>
+        <source>Open CIFAR-10 folder…</source>
+        <translation>打开 CIFAR-10 文件夹…</translation>
+    </message>
+    <message>
+        <source>A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin</source>
+        <translation>包含 data_batch_1.bin … data_batch_5.bin 和 test_batch.bin 的文件夹</translation>
+    </message>
+    <message>
+        <source>Open image folder…</source>
+        <translation>打开图像文件夹…</translation>
+    </message>
+    <message>
+        <source>train/&lt;class&gt;/&lt;image&gt; and test/&lt;class&gt;/&lt;image&gt;, or one &lt;class&gt;/&lt;image&gt; tree</source>
+        <translation>train/&lt;class&gt;/&lt;image&gt; 和 test/&lt;class&gt;/&lt;image&gt;，或单个 &lt;class&gt;/&lt;image&gt; 目录树</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>Image folders are resized to this size</source>
+        <translation>图像文件夹中的图像会缩放到此尺寸</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>灰度</translation>
+    </message>
+    <message>
+        <source>Read image folders as one grey channel</source>
+        <translation>将图像文件夹读取为单个灰度通道</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>Open an IDX dataset folder</source>
+        <translation>打开 IDX 数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Open a CIFAR-10 binary folder</source>
+        <translation>打开 CIFAR-10 二进制文件夹</translation>
+    </message>
+    <message>
+        <source>Open an image folder</source>
+        <translation>打开图像文件夹</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>data: %1, %2 train / %3 test images, %4 classes (read in %5 s)</source>
+        <translation>数据：%1，%2 张训练 / %3 张测试图像，%4 个类别（读取用时 %5 秒）</translation>
+    </message>
+    <message>
+        <source>No dataset is open.</source>
+        <translation>未打开数据集。</translation>
+    </message>
+    <message>
+        <source>%1
+Images: %2×%3 pixels, %4 channel(s)
+Classes: %5
+Split: %6 train images, %7 test images
+%8</source>
+        <translation>%1
+图像：%2×%3 像素，%4 通道
+类别：%5
+划分：%6 张训练图像，%7 张测试图像
+%8</translation>
+    </message>
+    <message>
+        <source>There is no train/ folder: 20% of the images (seeded) are the test split.</source>
+        <translation>没有 train/ 文件夹：20% 的图像（按固定种子抽取）作为测试集。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::ExpandPage</name>
+    <message>
+        <source>Learngene</source>
+        <translation>学习基因</translation>
+    </message>
+    <message>
+        <source>learngene.safetensors from the Learngene page or 'tleg distill'</source>
+        <translation>来自“学习基因”页面或 'tleg distill' 的 learngene.safetensors</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>No learngene loaded.</source>
+        <translation>未加载学习基因。</translation>
+    </message>
+    <message>
+        <source>Descendant depth</source>
+        <translation>后代模型深度</translation>
+    </message>
+    <message>
+        <source>layer l</source>
+        <translation>第 l 层</translation>
+    </message>
+    <message>
+        <source>c_l = (l-1)/L</source>
+        <translation>c_l = (l-1)/L</translation>
+    </message>
+    <message>
+        <source>Expand…</source>
+        <translation>扩展…</translation>
+    </message>
+    <message>
+        <source>Expand &amp;&amp; fine-tune</source>
+        <translation>扩展 &amp;&amp; 微调</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source> epochs</source>
+        <translation> 轮</translation>
+    </message>
+    <message>
+        <source>Save Des-Net</source>
+        <translation>保存 Des-Net</translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors)</source>
+        <translation>safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Open learngene</source>
+        <translation>打开学习基因</translation>
+    </message>
+    <message>
+        <source>Cannot use this file: %1</source>
+        <translation>无法使用此文件：%1</translation>
+    </message>
+    <message>
+        <source>Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; expands %5 from block %6; %7 stored.</source>
+        <translation>来自 %1 块 Aux-Net 的学习基因：宽度 %2，%3 个头，%4 个类别；从第 %6 块起扩展 %5；已存储 %7。</translation>
+    </message>
+    <message>
+        <source>Open a learngene to preview its descendants.</source>
+        <translation>打开学习基因以预览其后代模型。</translation>
+    </message>
+    <message>
+        <source>Des-Net of depth %1
+parameters: %2
+MACs per image: %3
+
+S-Params to initialise depths 1–%1:
+  learngene: %4
+  one model per depth: %5 (%6×)</source>
+        <translation>深度为 %1 的 Des-Net
+参数：%2
+每张图像 MACs：%3
+
+初始化深度 1–%1 所需的 S-Params：
+  学习基因：%4
+  每个深度一个模型：%5（%6×）</translation>
+    </message>
+    <message>
+        <source>expand</source>
+        <translation>扩展</translation>
+    </message>
+    <message>
+        <source>fine-tune depth %1</source>
+        <translation>微调深度 %1</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LearngenePage</name>
+    <message>
+        <source>Teacher (ancestry model):</source>
+        <translation>教师模型（祖先模型）：</translation>
+    </message>
+    <message>
+        <source>model.safetensors from the Ancestry page, or a TorchScript .pt</source>
+        <translation>来自“祖先模型”页面的 model.safetensors，或 TorchScript .pt 文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>未开始。</translation>
+    </message>
+    <message>
+        <source>Pausing after the current batch…</source>
+        <translation>将在当前批次结束后暂停…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Paused at step %1 of %2; the ETA leaves the pause out.</source>
+        <translation>已在第 %1 步（共 %2 步）暂停；ETA 不计入暂停时间。</translation>
+    </message>
+    <message>
+        <source>Aux-Net</source>
+        <translation>Aux-Net</translation>
+    </message>
+    <message>
+        <source>custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Partial expansion (paper Table 6): blocks below this one are ordinary independent blocks; from it on, blocks are linearly expanded. 1 expands every block.</source>
+        <translation>部分扩展（论文表 6）：此块之前的块为普通的独立块；从此块起，各块线性扩展。1 表示扩展所有块。</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Patch</source>
+        <translation>Patch</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>头数</translation>
+    </message>
+    <message>
+        <source>Depth L</source>
+        <translation>深度 L</translation>
+    </message>
+    <message>
+        <source>Expand from</source>
+        <translation>扩展起始块</translation>
+    </message>
+    <message>
+        <source>MSA</source>
+        <translation>MSA</translation>
+    </message>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>LN</source>
+        <translation>LN</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>扩展</translation>
+    </message>
+    <message>
+        <source>Share one block instead (Share-Init baseline)</source>
+        <translation>改为共享一个块（Share-Init 基线）</translation>
+    </message>
+    <message>
+        <source>Distillation</source>
+        <translation>蒸馏</translation>
+    </message>
+    <message>
+        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code's default), λ = 0 learns from the labels alone.</source>
+        <translation>损失 = (1−λ)·CE + λ·τ²·KL；λ = 1 为纯蒸馏（已发布代码的默认值），λ = 0 则仅从标签学习。</translation>
+    </message>
+    <message>
+        <source>bf16 matmuls</source>
+        <translation>bf16 矩阵乘法</translation>
+    </message>
+    <message>
+        <source>KL ÷ batch×classes</source>
+        <translation>KL ÷ 批大小×类别数</translation>
+    </message>
+    <message>
+        <source>Normalise the KL term as the released code (after DeiT) does, for exact reproduction.</source>
+        <translation>按已发布代码（沿用 DeiT）的方式归一化 KL 项，以便精确复现。</translation>
+    </message>
+    <message>
+        <source>τ</source>
+        <translation>τ</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>LR</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>请先在“数据”页面打开一个数据集。</translation>
+    </message>
+    <message>
+        <source>This Aux-Net cannot be built: %1</source>
+        <translation>无法构建此 Aux-Net：%1</translation>
+    </message>
+    <message>
+        <source>Choose at least one of MSA, MLP and LN to expand.</source>
+        <translation>请至少选择 MSA、MLP 和 LN 中的一项进行扩展。</translation>
+    </message>
+    <message>
+        <source>Distillation (λ &gt; 0) needs a teacher: choose the ancestry model above, or set λ to 0 to train the Aux-Net from the labels alone.</source>
+        <translation>蒸馏（λ &gt; 0）需要教师模型：请在上方选择祖先模型，或将 λ 设为 0 以仅用标签训练 Aux-Net。</translation>
+    </message>
+    <message>
+        <source>The teacher file %1 does not exist.</source>
+        <translation>教师模型文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Another job is running (%1): wait for it or stop it.</source>
+        <translation>另一个任务正在运行（%1）：请等待其结束或将其停止。</translation>
+    </message>
+    <message>
+        <source>no module group is expanded</source>
+        <translation>未扩展任何模块组</translation>
+    </message>
+    <message>
+        <source>No preview: the settings do not make an Aux-Net yet.</source>
+        <translation>无预览：当前设置尚不能构成 Aux-Net。</translation>
+    </message>
+    <message>
+        <source>Blocks %1–%2 share one block θ_B.</source>
+        <translation>第 %1–%2 块共享同一个块 θ_B。</translation>
+    </message>
+    <message>
+        <source>Block l = %1–%2 is θ_B + (l−1)/%2·θ_A.</source>
+        <translation>第 l 块（l = %1–%2）为 θ_B + (l−1)/%2·θ_A。</translation>
+    </message>
+    <message>
+        <source>Blocks 1–%1 are independent.</source>
+        <translation>第 1–%1 块相互独立。</translation>
+    </message>
+    <message>
+        <source>Aux-Net: %1 trainable parameters.
+Learngene: %2 stored parameters (S-Params, head excluded).
+%3 %4</source>
+        <translation>Aux-Net：%1 个可训练参数。
+学习基因：%2 个存储参数（S-Params，不含分类头）。
+%3 %4</translation>
+    </message>
+    <message>
+        <source>λ = 0: the Aux-Net learns from the labels alone; the teacher is not used.</source>
+        <translation>λ = 0：Aux-Net 仅从标签学习，不使用教师模型。</translation>
+    </message>
+    <message>
+        <source>Choose the ancestry model</source>
+        <translation>选择祖先模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>distill</source>
+        <translation>蒸馏</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4, ETA %5</source>
+        <translation>第 %1/%2 轮，第 %3/%4 步，ETA %5</translation>
+    </message>
+    <message>
+        <source>Distillation failed: %1</source>
+        <translation>蒸馏失败：%1</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>失败。</translation>
+    </message>
+    <message>
+        <source>Finished in %1.</source>
+        <translation>已完成，用时 %1。</translation>
+    </message>
+    <message>
+        <source>Learngene saved: %1</source>
+        <translation>学习基因已保存：%1</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Ended without a learngene.</source>
+        <translation>已结束，未生成学习基因。</translation>
+    </message>
+    <message>
+        <source>Stopped: finished epochs stay in %1 (checkpoint.safetensors).</source>
+        <translation>已停止：已完成的轮次保留在 %1（checkpoint.safetensors）中。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LinearityPage</name>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Checkpoints to analyse: safetensors (ancestry, Aux-Net, Des-Net, timm, torchvision or Hugging Face names) or TorchScript</source>
+        <translation>要分析的检查点：safetensors（祖先模型、Aux-Net、Des-Net、timm、torchvision 或 Hugging Face 命名）或 TorchScript</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Export results…</source>
+        <translation>导出结果…</translation>
+    </message>
+    <message>
+        <source>Every figure of every model as JSON, or the per-layer points as CSV (as 'tleg pca' writes them)</source>
+        <translation>将所有模型的全部图表导出为 JSON，或将逐层数据点导出为 CSV（与 'tleg pca' 的输出相同）</translation>
+    </message>
+    <message>
+        <source>Parameter kind:</source>
+        <translation>参数类型：</translation>
+    </message>
+    <message>
+        <source>PC1 against depth</source>
+        <translation>PC1 随深度变化</translation>
+    </message>
+    <message>
+        <source>PC1–PC2 trajectory</source>
+        <translation>PC1–PC2 轨迹</translation>
+    </message>
+    <message>
+        <source>R² heat map</source>
+        <translation>R² 热力图</translation>
+    </message>
+    <message>
+        <source>Explained variance</source>
+        <translation>解释方差</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>Slope</source>
+        <translation>斜率</translation>
+    </message>
+    <message>
+        <source>PC1 var. %</source>
+        <translation>PC1 方差 %</translation>
+    </message>
+    <message>
+        <source>PC2 var. %</source>
+        <translation>PC2 方差 %</translation>
+    </message>
+    <message>
+        <source>Residual</source>
+        <translation>残差</translation>
+    </message>
+    <message>
+        <source>How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)</source>
+        <translation>权重与学习基因所能表达的最佳 θ_l = θ_B + (l/L)·θ_A 之间的距离：‖X − fit‖ / ‖X − mean‖（0 = 完全线性）</translation>
+    </message>
+    <message>
+        <source>R² of a straight line through PC1 against layer index</source>
+        <translation>PC1 对层索引做直线拟合的 R²</translation>
+    </message>
+    <message>
+        <source>Export linearity results</source>
+        <translation>导出线性度结果</translation>
+    </message>
+    <message>
+        <source>JSON, every figure (*.json);;CSV, per-layer points (*.csv)</source>
+        <translation>JSON，全部图表 (*.json);;CSV，逐层数据点 (*.csv)</translation>
+    </message>
+    <message>
+        <source>linearity results written to %1</source>
+        <translation>线性度结果已写入 %1</translation>
+    </message>
+    <message>
+        <source>Open checkpoints</source>
+        <translation>打开检查点</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.safetensors *.pt *.pth *.ts);;All files (*)</source>
+        <translation>检查点 (*.safetensors *.pt *.pth *.ts);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>linearity: analysing %1</source>
+        <translation>线性度：正在分析 %1</translation>
+    </message>
+    <message>
+        <source>Cannot analyse %1: %2</source>
+        <translation>无法分析 %1：%2</translation>
+    </message>
+    <message>
+        <source>linearity: failed: %1</source>
+        <translation>线性度：失败：%1</translation>
+    </message>
+    <message>
+        <source>linearity: %1: %2 blocks, whole-block R² %3</source>
+        <translation>线性度：%1：%2 个块，整块 R² %3</translation>
+    </message>
+    <message>
+        <source>%1 (analysing…)</source>
+        <translation>%1（分析中…）</translation>
+    </message>
+    <message>
+        <source>%1
+%2
+%3 blocks, %4 parameters</source>
+        <translation>%1
+%2
+%3 个块，%4 个参数</translation>
+    </message>
+    <message numerus="yes">
+        <source>Analysing %n file(s) on a background thread…</source>
+        <translation>
+            <numerusform>正在后台线程中分析 %n 个文件…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s). A linearly expanded model scores R² = 1 for every kind; click a table row to show it, hover a heat-map cell to name it.</source>
+        <translation>
+            <numerusform>%n 个模型。线性扩展的模型在每种类型上 R² 均为 1；单击表格行可显示该项，将鼠标悬停在热力图单元格上可查看其名称。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open one or more checkpoints to see how their weights change with depth (paper Fig. 1): PCA of the per-layer weights of each kind, and how well a straight line explains PC1.</source>
+        <translation>打开一个或多个检查点，查看其权重如何随深度变化（论文图 1）：对每种类型的逐层权重做 PCA，并查看直线对 PC1 的解释程度。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::MainWindow</name>
+    <message>
+        <source>started: %1</source>
+        <translation>已开始：%1</translation>
+    </message>
+    <message>
+        <source>failed: %1: %2</source>
+        <translation>失败：%1：%2</translation>
+    </message>
+    <message>
+        <source>stopped: %1</source>
+        <translation>已停止：%1</translation>
+    </message>
+    <message>
+        <source>finished: %1</source>
+        <translation>已完成：%1</translation>
+    </message>
+    <message>
+        <source>data: %1, %2 train / %3 test images</source>
+        <translation>数据：%1，%2 张训练 / %3 张测试图像</translation>
+    </message>
+    <message>
+        <source>TLEG Studio</source>
+        <translation>TLEG Studio</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Ancestry</source>
+        <translation>祖先模型</translation>
+    </message>
+    <message>
+        <source>Learngene</source>
+        <translation>学习基因</translation>
+    </message>
+    <message>
+        <source>Linearity</source>
+        <translation>线性度</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>扩展</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open model or learngene…</source>
+        <translation>打开模型或学习基因(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open model or learngene</source>
+        <translation>打开模型或学习基因</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark theme</source>
+        <translation>深色主题(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About TLEG Studio</source>
+        <translation>关于 TLEG Studio(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About TLEG Studio</source>
+        <translation>关于 TLEG Studio</translation>
+    </message>
+    <message>
+        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in "Transformer as Linear Expansion of Learngene" (Wang et al., AAAI 2024).</source>
+        <translation>TLEG Studio 从一个紧凑的学习基因出发，生成并初始化多种深度的 Vision Transformer，方法见论文“Transformer as Linear Expansion of Learngene”（Wang 等，AAAI 2024）。</translation>
+    </message>
+    <message>
+        <source>The language can be changed when the running job has ended.</source>
+        <translation>当前运行的任务结束后才能更改语言。</translation>
+    </message>
+    <message>
+        <source>run folder: %1</source>
+        <translation>运行文件夹：%1</translation>
+    </message>
+    <message>
+        <source>No translation for %1 is available.</source>
+        <translation>没有可用的 %1 翻译。</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>清除列表</translation>
+    </message>
+    <message>
+        <source>%1 — epoch %2/%3, loss %4, ETA %5</source>
+        <translation>%1 — 第 %2/%3 轮，损失 %4，ETA %5</translation>
+    </message>
+    <message>
+        <source>A job is running</source>
+        <translation>有任务正在运行</translation>
+    </message>
+    <message>
+        <source>%1 is still running. Stop it and quit? Finished epochs stay in the run folder.</source>
+        <translation>%1 仍在运行。要停止它并退出吗？已完成的轮次会保留在运行文件夹中。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunsPage</name>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Best top-1 (%)</source>
+        <translation>最佳 top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Last top-1 (%)</source>
+        <translation>最终 top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Validation top-1</source>
+        <translation>验证 top-1</translation>
+    </message>
+    <message>
+        <source>top-1 (%)</source>
+        <translation>top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Could not list the runs in %1: %2</source>
+        <translation>无法列出 %1 中的运行记录：%2</translation>
+    </message>
+    <message>
+        <source>Could not read the run %1: %2</source>
+        <translation>无法读取运行记录 %1：%2</translation>
+    </message>
+    <message>
+        <source>There is no run in %1.</source>
+        <translation>%1 中没有运行记录。</translation>
+    </message>
+    <message>
+        <source>data: %1</source>
+        <translation>数据：%1</translation>
+    </message>
+    <message>
+        <source>teacher: %1</source>
+        <translation>教师模型：%1</translation>
+    </message>
+    <message>
+        <source>ancestry</source>
+        <translation>祖先模型</translation>
+    </message>
+    <message>
+        <source>aux-net</source>
+        <translation>Aux-Net</translation>
+    </message>
+    <message>
+        <source>des-net</source>
+        <translation>Des-Net</translation>
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <source>fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 M</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>不完整</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>Looking for runs in %1…</source>
+        <translation>正在 %1 中查找运行记录…</translation>
+    </message>
+    <message>
+        <source>No runs in %1 yet. Every training run writes a folder here.</source>
+        <translation>%1 中尚无运行记录。每次训练运行都会在此处写入一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Could not rename the run: %1</source>
+        <translation>无法重命名运行记录：%1</translation>
+    </message>
+    <message>
+        <source>Renamed, but the run could not be read again: %1</source>
+        <translation>已重命名，但无法重新读取该运行记录：%1</translation>
+    </message>
+    <message>
+        <source>Could not delete the run: %1</source>
+        <translation>无法删除运行记录：%1</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>重命名运行记录</translation>
+    </message>
+    <message>
+        <source>New name of the run folder:</source>
+        <translation>运行文件夹的新名称：</translation>
+    </message>
+    <message>
+        <source>Delete the run folder %1 and everything in it? This cannot be undone.</source>
+        <translation>要删除运行文件夹 %1 及其中的所有内容吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>%1
+
+A selected run seems to be still training; its job will fail.</source>
+        <translation>%1
+
+某个所选运行记录似乎仍在训练；其任务将会失败。</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>删除运行记录</translation>
+    </message>
+    <message>
+        <source>Export the runs table</source>
+        <translation>导出运行记录表</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not open %1 in the file manager.</source>
+        <translation>无法在文件管理器中打开 %1。</translation>
+    </message>
+    <message>
+        <source>Runs in %1: %2. Select rows to compare their curves.</source>
+        <translation>%1 中的运行记录：%2。选择多行以比较其曲线。</translation>
+    </message>
+    <message>
+        <source>Delete these %1 run folders and everything in them? This cannot be undone.</source>
+        <translation>删除这 %1 个运行文件夹及其全部内容？此操作无法撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>all cores (%1)</source>
+        <translation>所有核心（%1）</translation>
+    </message>
+    <message>
+        <source>Threads for training:</source>
+        <translation>训练线程数：</translation>
+    </message>
+    <message>
+        <source>bfloat16 matrix products (faster on CPUs with AVX-512 BF16 or AMX)</source>
+        <translation>bfloat16 矩阵乘法（在支持 AVX-512 BF16 或 AMX 的 CPU 上更快）</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Run folder:</source>
+        <translation>运行文件夹：</translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation>运行文件夹</translation>
+    </message>
+    <message>
+        <source>New settings apply to the next job; a running job keeps its own.</source>
+        <translation>新设置将应用于下一个任务；正在运行的任务保留其原有设置。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::TrainingPlot</name>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>损失（平滑）</translation>
+    </message>
+    <message>
+        <source>val top-1 %</source>
+        <translation>验证 top-1 %</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>top-1 (%)</source>
+        <translation>top-1 (%)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+</context>
+</TS>

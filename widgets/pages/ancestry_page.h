@@ -1,0 +1,145 @@
+#pragma once
+// Ancestry page: the ancestry model is the teacher the learngene is distilled from. Either
+// Load… one (a TLEG safetensors model or any TorchScript classifier; it is evaluated on the open
+// test split on the worker), or Train one from scratch with cross-entropy like
+// `tleg train-ancestry`, into a new run folder, with live curves and Stop. Both end with a
+// summary (file, architecture, parameters, MACs, top-1) and ancestryReady(path).
+#include <torch/torch.h> // before Qt
+
+#include "model/vit_config.h"
+#include "widgets/app_state.h"
+#include "widgets/job_runner.h"
+
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace tleg::gui {
+
+class TrainingPlot;
+
+/// What the page knows about the current ancestry model.
+struct AncestrySummary {
+    QString path; ///< the model file (safetensors or TorchScript)
+    QString kind; ///< "vit", "auxnet" or "torchscript"
+    QString
+        architecture;   ///< one line, e.g. "depth 6, width 64, 2 heads, patch 7, 28 px, 10 classes"
+    int64_t params = 0; ///< parameters stored in the file
+    int64_t macs = 0;   ///< multiply-accumulates per image; 0 = unknown (TorchScript)
+    bool haveTop1 = false;
+    double top1 = 0, top5 = 0; ///< percent, on dataName's test split
+    QString dataName;
+    QString note; ///< why there is no top-1 (different input size, stopped, ...)
+};
+
+class AncestryPage : public QWidget {
+    Q_OBJECT
+public:
+    /// Asks for a model file; an empty string means cancelled. Replaceable for tests.
+    using FileChooser = std::function<QString()>;
+
+    AncestryPage(AppState& state, JobRunner& runner, QWidget* parent = nullptr);
+
+    /// Loads path and evaluates it on the open test split, on the runner. False (with the reason
+    /// shown) when the runner is busy.
+    bool loadModel(const QString& path);
+    /// Trains an ancestry with the form's settings into a new run folder, on the runner. False
+    /// (with the reason shown) when the runner is busy or the form does not fit the data.
+    bool trainAncestry();
+    /// The folder the next training run writes to: runFolder/ancestry-<preset>-<n>, n the
+    /// smallest number whose folder does not exist yet.
+    QString nextRunFolder() const;
+    void setFileChooser(FileChooser chooser) { m_chooser = std::move(chooser); }
+
+    // For tests and the status bar.
+    QString modelPath() const { return m_summary.path; }
+    const AncestrySummary& summary() const { return m_summary; }
+    QString summaryText() const;
+    /// The red error line; empty when the last action worked.
+    QString errorText() const;
+    /// The architecture line under the form (parameters and MACs of the chosen preset).
+    QString presetText() const;
+    /// The line under Train/Stop: where the run writes, how it ended.
+    QString runStatusText() const;
+    QString lastRunFolder() const { return m_lastRun; }
+    QPushButton* loadButton() const { return m_load; }
+    QPushButton* trainButton() const { return m_train; }
+    QPushButton* stopButton() const { return m_stop; }
+    TrainingPlot* trainingPlot() const { return m_plot; }
+    QComboBox* presetBox() const { return m_preset; }
+    QSpinBox* depthBox() const { return m_depth; }
+    QSpinBox* epochsBox() const { return m_epochs; }
+    QDoubleSpinBox* lrBox() const { return m_lr; }
+    QSpinBox* batchBox() const { return m_batch; }
+    QDoubleSpinBox* warmupBox() const { return m_warmup; }
+    QSpinBox* seedBox() const { return m_seed; }
+    QCheckBox* augmentBox() const { return m_augment; }
+
+public Q_SLOTS:
+    /// AppState::data was replaced: the form follows its image size and classes.
+    void onDataChanged();
+
+Q_SIGNALS:
+    /// A model file was loaded or trained: path is the safetensors or TorchScript file.
+    void ancestryReady(const QString& path);
+    /// A training run folder was written (finished, stopped or failed after it was made).
+    void runFinished(const QString& runFolder);
+    /// A line for the log dock: what the page refused on the GUI thread (a busy runner, a form
+    /// that does not fit the data). The jobs log through the runner.
+    void logged(const QString& line);
+
+private:
+    enum class Job { None, Load, Train };
+    struct LoadOutcome;
+    struct TrainOutcome;
+
+    void browse();
+    void onPresetChanged();
+    /// The form's architecture for the open data; throws tleg::Error when it cannot be built.
+    model::ViTConfig formConfig() const;
+    void updatePresetText();
+    void updateSummary();
+    void updateEnabled();
+    void showError(const QString& message, bool log = true);
+    void clearError();
+    void onProgress(const ProgressUpdate& u);
+    void onFinished(const QString& name, bool stopped, const QString& error);
+
+    AppState& m_state;
+    JobRunner& m_runner;
+    FileChooser m_chooser;
+    Job m_job = Job::None;
+    std::shared_ptr<LoadOutcome> m_loadOutcome;
+    std::shared_ptr<TrainOutcome> m_trainOutcome;
+    AncestrySummary m_summary;
+    QString m_pendingRun, m_lastRun;
+
+    QPushButton* m_load;
+    QLabel* m_summaryLabel;
+    QLabel* m_error;
+    QComboBox* m_preset;
+    QSpinBox* m_depth;
+    QSpinBox* m_epochs;
+    QDoubleSpinBox* m_lr;
+    QSpinBox* m_batch;
+    QDoubleSpinBox* m_warmup;
+    QSpinBox* m_seed;
+    QCheckBox* m_augment;
+    QCheckBox* m_bf16;
+    QLabel* m_presetLabel;
+    QLabel* m_runStatus;
+    QPushButton* m_train;
+    QPushButton* m_stop;
+    TrainingPlot* m_plot;
+};
+
+} // namespace tleg::gui

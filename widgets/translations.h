@@ -1,0 +1,26 @@
+#pragma once
+// Switches the application's language at run time: our own strings (compiled .ts files,
+// embedded under :/i18n) and Qt's (the system's qtbase_*.qm, for dialog buttons).
+#include <QString>
+
+#include <memory>
+
+class QTranslator;
+
+namespace tleg::gui {
+
+class Translations {
+public:
+    Translations();
+    ~Translations();
+    /// Installs the translators for code ("en", "zh_CN", "de"); false if ours is missing (the
+    /// language stays English then).
+    bool setLanguage(const QString& code);
+    QString language() const { return m_language; }
+
+private:
+    std::unique_ptr<QTranslator> m_app, m_qt;
+    QString m_language = QStringLiteral("en");
+};
+
+} // namespace tleg::gui
