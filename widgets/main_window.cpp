@@ -96,7 +96,7 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
                       .arg(QString::fromStdString(m_state.data->train.name))
                       .arg(m_state.data->train.size())
                       .arg(m_state.data->test.size()));
-    resize(1100, 760);
+    resize(1280, 800);
 }
 
 void MainWindow::buildPages()

@@ -15,7 +15,7 @@ struct PageShot {
 };
 
 /// The window size every screenshot uses.
-constexpr int kShotWidth = 1100, kShotHeight = 760;
+constexpr int kShotWidth = 1280, kShotHeight = 800;
 
 /// Waits (processing events) until the window's job runner is idle and background loads had
 /// time to deliver, at most timeoutMs.
