@@ -71,6 +71,7 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "cannot create %s\n", qPrintable(dir.path()));
             return 1;
         }
+        tleg::gui::settle(window, 300000); // opened models are evaluated on the worker first
         for (const auto& shot : tleg::gui::grabPages(window)) {
             const QString path = dir.filePath(shot.key + ".png");
             if (!shot.image.save(path)) {
