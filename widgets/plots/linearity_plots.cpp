@@ -176,9 +176,12 @@ void drawPc1(QCustomPlot* plot, const std::vector<LinearitySeries>& series)
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-QString pc1Csv(const std::vector<LinearitySeries>& series)
+namespace {
+/// One row per layer of every series: model,kind,layer,block,pc1,<last> (last from value).
+template <typename Value>
+QString perLayerCsv(const std::vector<LinearitySeries>& series, const char* last, Value value)
 {
-    QString out = QStringLiteral("model,kind,layer,block,pc1,fit\n");
+    QString out = QStringLiteral("model,kind,layer,block,pc1,%1\n").arg(QLatin1String(last));
     for (const auto& s : series) {
         if (!s.kind)
             continue;
@@ -191,10 +194,17 @@ QString pc1Csv(const std::vector<LinearitySeries>& series)
                        .arg(csvField(s.path), QString::fromStdString(k.kind))
                        .arg(l)
                        .arg(block)
-                       .arg(number(k.pc1[i]), number(k.intercept + k.slope * double(l)));
+                       .arg(number(k.pc1[i]), number(value(k, l)));
         }
     }
     return out;
+}
+} // namespace
+
+QString pc1Csv(const std::vector<LinearitySeries>& series)
+{
+    return perLayerCsv(series, "fit",
+                       [](const auto& k, int64_t l) { return k.intercept + k.slope * double(l); });
 }
 
 // ---- PC1–PC2 trajectory ---------------------------------------------------------------------
@@ -267,23 +277,7 @@ void drawTrajectory(QCustomPlot* plot, const std::vector<LinearitySeries>& serie
 
 QString trajectoryCsv(const std::vector<LinearitySeries>& series)
 {
-    QString out = QStringLiteral("model,kind,layer,block,pc1,pc2\n");
-    for (const auto& s : series) {
-        if (!s.kind)
-            continue;
-        const auto& k = *s.kind;
-        for (int64_t l = 0; l < k.layers; ++l) {
-            const size_t i = size_t(l);
-            const int64_t block =
-                s.model && i < s.model->blockIndices.size() ? s.model->blockIndices[i] : l;
-            out += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
-                       .arg(csvField(s.path), QString::fromStdString(k.kind))
-                       .arg(l)
-                       .arg(block)
-                       .arg(number(k.pc1[i]), number(k.pc2[i]));
-        }
-    }
-    return out;
+    return perLayerCsv(series, "pc2", [](const auto& k, int64_t l) { return k.pc2[size_t(l)]; });
 }
 
 // ---- R² heat map ----------------------------------------------------------------------------
