@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "gui_fixture.h"
 #include "model/aux_net.h"
 #include "model/learngene.h"
 #include "util/files.h"
@@ -39,20 +40,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        m_config = model::ViTConfig::preset("fmnist-ti");
-        m_config.dim = 32;
-        m_config.depth = 4;
-        torch::manual_seed(0);
-        model::AuxNet aux(m_config, model::AuxOptions{});
         m_learngene = m_dir.filePath("learngene.safetensors");
-        model::Learngene::fromAuxNet(*aux).save(m_learngene.toStdString());
-
-        auto split = data::loadFashionMnist();
-        auto small = std::make_shared<data::DataSplit>();
-        small->train = data::subset(split.train, 2000, 1);
-        small->test = data::subset(split.test, 500, 2);
+        m_config = testing::writeTinyLearngene(m_learngene);
         gui::AppState state;
-        state.data = small;
+        state.data = testing::fashionMnistSubset(2000, 500);
         gui::Settings settings;
         settings.runFolder = m_dir.filePath("runs");
         settings.threads = 2;

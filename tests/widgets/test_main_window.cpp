@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "gui_fixture.h"
 #include "model/aux_net.h"
 #include "model/learngene.h"
 #include "widgets/appearance.h"
@@ -63,20 +64,10 @@ private Q_SLOTS:
         QSettings().clear();
         gui::setupStyle(*qobject_cast<QApplication*>(QCoreApplication::instance()));
 
-        model::ViTConfig config = model::ViTConfig::preset("fmnist-ti");
-        config.dim = 32;
-        config.depth = 4;
-        torch::manual_seed(0);
-        model::AuxNet aux(config, model::AuxOptions{});
         m_learngene = m_dir.filePath("learngene.safetensors");
-        model::Learngene::fromAuxNet(*aux).save(m_learngene.toStdString());
-
-        auto split = data::loadFashionMnist();
-        auto small = std::make_shared<data::DataSplit>();
-        small->train = data::subset(split.train, 1000, 1);
-        small->test = data::subset(split.test, 300, 2);
+        testing::writeTinyLearngene(m_learngene);
         gui::AppState state;
-        state.data = small;
+        state.data = testing::fashionMnistSubset(1000, 300);
         gui::Settings settings;
         settings.runFolder = m_dir.filePath("runs");
         settings.threads = 2;
