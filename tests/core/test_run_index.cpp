@@ -16,32 +16,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tiny_models.h"
+
 using namespace tleg;
 namespace fs = std::filesystem;
 
 namespace {
-
-model::ViTConfig smallConfig(int64_t depth)
-{
-    auto c = model::ViTConfig::preset("fmnist-ti");
-    c.dim = 32;
-    c.heads = 2;
-    c.depth = depth;
-    return c;
-}
-
-train::TrainOptions fastOptions(const std::string& runDir, int64_t epochs, const char* role)
-{
-    train::TrainOptions o;
-    o.epochs = epochs;
-    o.batchSize = 50;
-    o.lr = 2e-3;
-    o.warmupEpochs = 0.2;
-    o.threads = 2;
-    o.runDir = runDir;
-    o.provenance = {{"role", role}, {"data", "fashion-mnist"}};
-    return o;
-}
 
 int64_t numel(torch::nn::Module& m)
 {
@@ -92,29 +72,32 @@ private Q_SLOTS:
         const data::Dataset trainSet = data::subset(split.train, 300, 1);
         const data::Dataset testSet = data::subset(split.test, 100, 2);
 
-        model::ViT ancestry = model::scratch(smallConfig(2), 0);
+        model::ViT ancestry = model::scratch(testing::fmnistTinyConfig(2), 0);
         m_ancestryParams = numel(*ancestry);
         m_ancestry = train::train(*ancestry, trainSet, testSet,
-                                  fastOptions(path("ancestry"), 2, "ancestry"));
+                                  testing::fastRunOptions(path("ancestry"), 2, "ancestry"));
         QVERIFY(!m_ancestry.stopped);
 
         torch::manual_seed(0);
-        model::AuxNet aux(smallConfig(3), model::AuxOptions{});
+        model::AuxNet aux(testing::fmnistTinyConfig(3), model::AuxOptions{});
         m_auxParams = numel(*aux);
-        m_aux = train::train(*aux, trainSet, testSet, fastOptions(path("aux"), 1, "auxnet"));
+        m_aux = train::train(*aux, trainSet, testSet,
+                             testing::fastRunOptions(path("aux"), 1, "auxnet"));
         model::Learngene::fromAuxNet(*aux).save(joinPath(path("aux"), "learngene.safetensors"));
 
         // A tree like the pipeline's: a folder that is no run, holding runs.
         makeDirs(path("pipe"));
         writeFile(path("pipe/pipeline.json"), "{}\n");
-        model::ViT des = model::scratch(smallConfig(1), 1);
-        m_des = train::train(*des, trainSet, testSet, fastOptions(path("pipe/des-1"), 1, "desnet"));
+        model::ViT des = model::scratch(testing::fmnistTinyConfig(1), 1);
+        m_des = train::train(*des, trainSet, testSet,
+                             testing::fastRunOptions(path("pipe/des-1"), 1, "desnet"));
 
         // Stopped with the flag during epoch 2 of 2.
         std::atomic<bool> stop{false};
-        model::ViT stopped = model::scratch(smallConfig(2), 2);
+        model::ViT stopped = model::scratch(testing::fmnistTinyConfig(2), 2);
         m_stopped = train::train(
-            *stopped, trainSet, testSet, fastOptions(path("stopped"), 2, "scratch"), nullptr,
+            *stopped, trainSet, testSet, testing::fastRunOptions(path("stopped"), 2, "scratch"),
+            nullptr,
             [&](const train::Progress& p) {
                 if (p.epochDone)
                     stop = true;
@@ -153,7 +136,7 @@ private Q_SLOTS:
         QCOMPARE(r.data, std::string("fashion-mnist"));
         QCOMPARE(r.depth, int64_t(2));
         QCOMPARE(r.parameters, m_ancestryParams);
-        QCOMPARE(r.parameters, smallConfig(2).totalParams());
+        QCOMPARE(r.parameters, testing::fmnistTinyConfig(2).totalParams());
         QCOMPARE(r.epochsDone, int64_t(2));
         QCOMPARE(r.epochsPlanned, int64_t(2));
         QCOMPARE(r.state, train::RunState::Finished);
@@ -186,7 +169,7 @@ private Q_SLOTS:
         QCOMPARE(aux->kind, std::string("aux-net"));
         QCOMPARE(aux->depth, int64_t(3));
         QCOMPARE(aux->parameters, m_auxParams); // the Aux-Net's own, fewer than a 3-block ViT
-        QVERIFY(aux->parameters < smallConfig(3).totalParams());
+        QVERIFY(aux->parameters < testing::fmnistTinyConfig(3).totalParams());
         QVERIFY(aux->hasLearngene);
         QCOMPARE(aux->state, train::RunState::Finished);
 
@@ -209,7 +192,8 @@ private Q_SLOTS:
         QCOMPARE(r.epochsPlanned, int64_t(2));
         QVERIFY(!r.hasModel);
         QVERIFY(r.hasCheckpoint);
-        QCOMPARE(r.parameters, smallConfig(2).totalParams()); // from the checkpoint's header
+        QCOMPARE(r.parameters,
+                 testing::fmnistTinyConfig(2).totalParams()); // from the checkpoint's header
         QVERIFY(close(r.lastTop1, m_stopped.history[0].valTop1));
     }
 

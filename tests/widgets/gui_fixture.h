@@ -2,6 +2,7 @@
 // Shared by the window tests: a tiny learngene file and a seeded Fashion-MNIST subset.
 #include <torch/torch.h>
 
+#include "../core/tiny_models.h"
 #include "data/dataset.h"
 #include "model/aux_net.h"
 #include "model/learngene.h"
@@ -12,13 +13,11 @@
 
 namespace tleg::testing {
 
-/// Writes the learngene of a seeded 4-block, width-32 fmnist-ti Aux-Net to path; returns the
+/// Writes the learngene of a seeded 4-block fmnistTinyConfig Aux-Net to path; returns the
 /// Aux-Net's config.
 inline model::ViTConfig writeTinyLearngene(const QString& path)
 {
-    model::ViTConfig config = model::ViTConfig::preset("fmnist-ti");
-    config.dim = 32;
-    config.depth = 4;
+    const model::ViTConfig config = fmnistTinyConfig(4);
     torch::manual_seed(0);
     model::AuxNet aux(config, model::AuxOptions{});
     model::Learngene::fromAuxNet(*aux).save(path.toStdString());

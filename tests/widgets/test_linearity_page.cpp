@@ -41,24 +41,12 @@
 
 #include <cmath>
 
+#include "../core/tiny_models.h"
+
 using namespace tleg;
 using Plot = gui::LinearityPage::Plot;
 
 namespace {
-
-model::ViTConfig smallConfig(int64_t depth)
-{
-    model::ViTConfig c;
-    c.imageSize = 8;
-    c.channels = 1;
-    c.patchSize = 4;
-    c.dim = 16;
-    c.heads = 2;
-    c.depth = depth;
-    c.mlpRatio = 2.0;
-    c.numClasses = 5;
-    return c;
-}
 
 /// Every parameter random (biases and LayerNorm too), so every kind varies across layers.
 void randomize(torch::nn::Module& m, uint64_t seed)
@@ -162,7 +150,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         // A Des-Net of depth 8 expanded from the learngene of a random Aux-Net: θ_l = θ_B +
         // (l/8)·θ_A exactly, for every kind.
-        model::AuxNet aux(smallConfig(4), model::AuxOptions{});
+        model::AuxNet aux(testing::tinyConfig(4), model::AuxOptions{});
         randomize(*aux, 1);
         m_aux = m_dir.filePath("aux-4.safetensors");
         model::saveClassifier(m_aux.toStdString(), *aux, {{"role", "auxnet"}});
@@ -172,7 +160,7 @@ private Q_SLOTS:
         m_des = m_dir.filePath("des-8.safetensors");
         model::saveClassifier(m_des.toStdString(), *des, {{"role", "desnet"}});
         // A randomly initialised ViT of depth 6: no trend with depth.
-        model::ViT vit = model::scratch(smallConfig(6), 2);
+        model::ViT vit = model::scratch(testing::tinyConfig(6), 2);
         randomize(*vit, 2);
         m_vit = m_dir.filePath("vit-6.safetensors");
         model::saveClassifier(m_vit.toStdString(), *vit);

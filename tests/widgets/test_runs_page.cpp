@@ -28,32 +28,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../core/tiny_models.h"
+
 using namespace tleg;
 namespace fs = std::filesystem;
 
 namespace {
-
-model::ViTConfig smallConfig(int64_t depth)
-{
-    auto c = model::ViTConfig::preset("fmnist-ti");
-    c.dim = 32;
-    c.heads = 2;
-    c.depth = depth;
-    return c;
-}
-
-train::TrainOptions fastOptions(const QString& runDir, int64_t epochs, const char* role)
-{
-    train::TrainOptions o;
-    o.epochs = epochs;
-    o.batchSize = 50;
-    o.lr = 2e-3;
-    o.warmupEpochs = 0.2;
-    o.threads = 2;
-    o.runDir = runDir.toStdString();
-    o.provenance = {{"role", role}};
-    return o;
-}
 
 /// Runs f on the next modal dialog of type T once it is open (polls: it opens inside a click).
 template <typename T, typename F> void onModal(F f)
@@ -101,9 +81,10 @@ private:
     void makeRun(const QString& name, int64_t epochs, const char* role, uint64_t seed,
                  const std::atomic<bool>* stop = nullptr, std::atomic<bool>* raise = nullptr)
     {
-        model::ViT net = model::scratch(smallConfig(2), seed);
+        model::ViT net = model::scratch(testing::fmnistTinyConfig(2), seed);
         train::train(
-            *net, m_train, m_test, fastOptions(run(name), epochs, role), nullptr,
+            *net, m_train, m_test, testing::fastRunOptions((run(name)).toStdString(), epochs, role),
+            nullptr,
             [raise](const train::Progress& p) {
                 if (raise && p.epochDone)
                     *raise = true;
@@ -164,7 +145,8 @@ private Q_SLOTS:
         QCOMPARE(cell("ancestry", gui::RunsPage::BestTop1),
                  QString::number(info->bestTop1, 'f', 2));
         QCOMPARE(cell("ancestry", gui::RunsPage::Parameters),
-                 QString::number(static_cast<double>(smallConfig(2).totalParams()) / 1e6, 'f', 3)
+                 QString::number(
+                     static_cast<double>(testing::fmnistTinyConfig(2).totalParams()) / 1e6, 'f', 3)
                      + " M");
         QVERIFY(m_page->watchedFolders().contains(QDir::cleanPath(m_root)));
         QVERIFY(m_page->watchedFolders().contains(run("pipe")));
@@ -320,7 +302,7 @@ private Q_SLOTS:
         QCOMPARE(ancestry.value(0), QString("ancestry"));
         QCOMPARE(ancestry.value(1), QString("ancestry"));
         QCOMPARE(ancestry.value(2), QString("2"));
-        QCOMPARE(ancestry.value(3).toLongLong(), smallConfig(2).totalParams());
+        QCOMPARE(ancestry.value(3).toLongLong(), testing::fmnistTinyConfig(2).totalParams());
         QCOMPARE(ancestry.value(4), QString("2"));
         QCOMPARE(ancestry.value(5), QString("2"));
         QCOMPARE(ancestry.value(6).toDouble(), info->bestTop1);
