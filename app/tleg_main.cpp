@@ -25,7 +25,9 @@ const char* kUsage =
     "  eval             top-1 / top-5 of a model\n"
     "  info FILE        what a checkpoint holds\n"
     "  pca FILE...      weight linearity: PCA of per-layer weights, R² against depth\n"
-    "  pipeline         ancestry -> learngene -> Des-Nets of several depths vs scratch\n";
+    "  pipeline         ancestry -> learngene -> Des-Nets of several depths vs scratch\n"
+    "  experiment NAME  the paper's comparisons (depth-sweep, transfer, storage, modules,\n"
+    "                   partial-init, partial-expansion, linearity; all; list)\n";
 
 } // namespace
 
@@ -37,7 +39,8 @@ int main(int argc, char** argv)
         {"train-ancestry", trainAncestryCommand}, {"distill", distillCommand},
         {"expand", expandCommand},                {"finetune", finetuneCommand},
         {"eval", evalCommand},                    {"info", infoCommand},
-        {"pipeline", pipelineCommand},            {"pca", pcaCommand}};
+        {"pipeline", pipelineCommand},            {"pca", pcaCommand},
+        {"experiment", experimentCommand}};
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::fputs(kUsage, stdout);
         return argc < 2 ? 2 : 0;

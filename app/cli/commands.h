@@ -15,5 +15,6 @@ int expandCommand(const Args& args);
 int evalCommand(const Args& args);
 int infoCommand(const Args& args);
 int pcaCommand(const Args& args);
+int experimentCommand(const Args& args);
 
 } // namespace tleg::cli

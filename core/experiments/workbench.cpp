@@ -1,0 +1,451 @@
+#include "experiments/workbench.h"
+
+#include "data/open_dataset.h"
+#include "io/safetensors.h"
+#include "model/des_net.h"
+#include "model/learngene.h"
+#include "model/model_io.h"
+#include "util/error.h"
+#include "util/files.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace tleg::experiments {
+
+using model::ViTConfig;
+using train::TrainOptions;
+
+namespace {
+
+void setAll(std::initializer_list<TrainOptions*> ts, int64_t batch, double lr, double warmup)
+{
+    for (auto* t : ts) {
+        t->batchSize = batch;
+        t->lr = lr;
+        t->warmupEpochs = warmup;
+    }
+}
+
+/// FNV-1a, 64 bit: stable across builds and platforms, unlike std::hash.
+std::string hashOf(const std::string& s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return std::string(buf, 10);
+}
+
+/// What determines a training run's result (threads and file locations do not).
+nlohmann::json trainKey(const TrainOptions& t)
+{
+    nlohmann::json j = t.toJson();
+    j.erase("threads");
+    return j;
+}
+
+std::string readText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream os;
+    os << in.rdbuf();
+    return os.str();
+}
+
+std::string classList(const std::vector<int64_t>& classes)
+{
+    std::string s;
+    for (size_t i = 0; i < classes.size(); ++i)
+        s += (i ? "," : "") + std::to_string(classes[i]);
+    return s;
+}
+
+} // namespace
+
+Preset Preset::get(const std::string& name)
+{
+    Preset p;
+    p.name = name;
+    for (auto* t : {&p.ancestryTrain, &p.distillTrain, &p.finetuneTrain, &p.targetTrain})
+        t->augment = true;
+    p.ancestryTrain.loss.lambda = 0.0;
+    p.distillTrain.loss.lambda = 1.0; // pure distillation, as the released code
+    p.distillTrain.loss.tau = 1.0;
+    p.finetuneTrain.loss.lambda = 0.0;
+    p.targetTrain.loss.lambda = 0.0;
+    if (name == "smoke") {
+        p.defaultSeeds = 2;
+        p.trainSubset = 3000;
+        p.testSubset = 1000;
+        p.labelBudget = 60;
+        p.ancestry = ViTConfig::preset("fmnist-ti");
+        p.ancestry.dim = 48;
+        p.ancestry.heads = 3;
+        p.ancestry.depth = 4;
+        p.aux = p.ancestry;
+        p.aux.dim = 32;
+        p.aux.heads = 2;
+        p.depths = {2, 4};
+        p.desDepth = 4;
+        p.partialFrom = 1;
+        p.ancestryTrain.epochs = 3;
+        p.distillTrain.epochs = 3;
+        p.finetuneTrain.epochs = 2;
+        p.targetTrain.epochs = 4;
+        setAll({&p.ancestryTrain, &p.distillTrain, &p.finetuneTrain, &p.targetTrain}, 64, 2e-3,
+               0.3);
+    } else if (name == "quick") {
+        p.defaultSeeds = 3;
+        p.trainSubset = 20000;
+        p.testSubset = 5000;
+        p.labelBudget = 200;
+        p.ancestry = ViTConfig::preset("fmnist-s");
+        p.aux = ViTConfig::preset("fmnist-ti");
+        p.depths = {2, 4, 6, 8};
+        p.desDepth = 6;
+        p.partialFrom = 2;
+        p.ancestryTrain.epochs = 5;
+        p.distillTrain.epochs = 5;
+        p.finetuneTrain.epochs = 2;
+        p.finetuneTrain.warmupEpochs = 0.2;
+        p.targetTrain.epochs = 10;
+        p.targetTrain.batchSize = 64;
+    } else if (name == "full") {
+        p.defaultSeeds = 3;
+        p.labelBudget = 1000;
+        p.ancestry = ViTConfig::preset("fmnist-s");
+        p.aux = ViTConfig::preset("fmnist-ti");
+        p.depths = {2, 4, 6, 8, 10, 12};
+        p.desDepth = 6;
+        p.partialFrom = 2;
+        p.ancestryTrain.epochs = 20;
+        p.distillTrain.epochs = 20;
+        p.finetuneTrain.epochs = 5;
+        p.finetuneTrain.warmupEpochs = 0.5;
+        p.targetTrain.epochs = 20;
+    } else {
+        throw Error("unknown experiment preset '" + name + "' (smoke, quick or full)");
+    }
+    return p;
+}
+
+nlohmann::json Preset::toJson() const
+{
+    return {{"preset", name},
+            {"train_subset", trainSubset},
+            {"test_subset", testSubset},
+            {"source_classes", sourceClasses},
+            {"target_classes", targetClasses},
+            {"label_budget", labelBudget},
+            {"ancestry", ancestry.toJson()},
+            {"aux", aux.toJson()},
+            {"depths", depths},
+            {"des_depth", desDepth},
+            {"partial_from", partialFrom},
+            {"ancestry_train", trainKey(ancestryTrain)},
+            {"distill_train", trainKey(distillTrain)},
+            {"finetune_train", trainKey(finetuneTrain)},
+            {"target_train", trainKey(targetTrain)}};
+}
+
+Workbench::Workbench(const ExperimentOptions& options, StageFn stage,
+                     train::ProgressFn progress, const std::atomic<bool>* stop)
+    : m_options(options), m_preset(Preset::get(options.preset)), m_stage(std::move(stage)),
+      m_progress(std::move(progress)), m_stop(stop)
+{
+    if (options.seeds < 0)
+        throw Error("experiment: seeds must be at least 1, got " + std::to_string(options.seeds));
+    m_seeds = options.seeds > 0 ? options.seeds : m_preset.defaultSeeds;
+}
+
+void Workbench::announce(const std::string& stage) const
+{
+    if (m_stage)
+        m_stage(stage);
+}
+
+nlohmann::json Workbench::dataKey(Domain d) const
+{
+    nlohmann::json j = {{"data", m_options.data},
+                        {"train_subset", m_preset.trainSubset},
+                        {"test_subset", m_preset.testSubset}};
+    if (d == Domain::Source)
+        j["classes"] = m_preset.sourceClasses;
+    if (d == Domain::Target) {
+        j["classes"] = m_preset.targetClasses;
+        j["per_class"] = m_preset.labelBudget;
+    }
+    return j;
+}
+
+const data::DataSplit& Workbench::data(Domain d)
+{
+    if (auto it = m_data.find(d); it != m_data.end())
+        return it->second;
+    if (d == Domain::All) {
+        announce("load data " + m_options.data);
+        data::OpenOptions o;
+        o.trainSubset = m_preset.trainSubset;
+        o.testSubset = m_preset.testSubset;
+        data::DataSplit split = data::openDataset(m_options.data, o);
+        if (split.train.numClasses < 2)
+            throw Error("experiment: the data has fewer than two classes");
+        return m_data[d] = std::move(split);
+    }
+    const data::DataSplit& all = data(Domain::All);
+    const auto& classes = d == Domain::Source ? m_preset.sourceClasses : m_preset.targetClasses;
+    for (int64_t c : classes)
+        if (c >= all.train.numClasses)
+            throw Error("experiment: the transfer split needs class " + std::to_string(c) +
+                        ", but " + all.train.name + " has " +
+                        std::to_string(all.train.numClasses) + " classes");
+    data::DataSplit split{data::selectClasses(all.train, classes),
+                          data::selectClasses(all.test, classes)};
+    if (d == Domain::Target)
+        split.train = data::labelBudget(split.train, m_preset.labelBudget, 0);
+    split.train.name = describe(d);
+    split.test.name = describe(d) + " (test)";
+    return m_data[d] = std::move(split);
+}
+
+int64_t Workbench::classes(Domain d)
+{
+    return data(d).train.numClasses;
+}
+
+std::string Workbench::describe(Domain d)
+{
+    if (d == Domain::All)
+        return m_options.data;
+    if (d == Domain::Source)
+        return m_options.data + " classes " + classList(m_preset.sourceClasses);
+    return m_options.data + " classes " + classList(m_preset.targetClasses) + ", " +
+           std::to_string(m_preset.labelBudget) + " per class";
+}
+
+Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Domain d,
+                       TrainOptions t, const Build& build, const Outcome* teacher)
+{
+    Outcome out;
+    out.key = hashOf(key.dump());
+    out.folder = joinPath(joinPath(m_options.root, "cache"), label + "-" + out.key);
+    out.model = joinPath(out.folder, "model.safetensors");
+    const std::string outcomePath = joinPath(out.folder, "outcome.json");
+    if (fileExists(outcomePath)) {
+        try {
+            const auto j = nlohmann::json::parse(readText(outcomePath));
+            out.top1 = j.at("top1");
+            out.top5 = j.at("top5");
+            out.seconds = j.at("seconds");
+            out.images = j.at("images");
+            out.params = j.at("params");
+            if (j.contains("learngene"))
+                out.learngene = joinPath(out.folder, j.at("learngene").get<std::string>());
+            out.cached = true;
+            ++m_cached;
+            return out;
+        } catch (const nlohmann::json::exception& e) {
+            throw fileError(outcomePath, std::string("unreadable cache entry (") + e.what() +
+                                             "); delete its folder to train it again");
+        }
+    }
+    if (m_stop && m_stop->load())
+        throw Stopped{};
+
+    announce(label);
+    makeDirs(out.folder);
+    writeTextAtomic(joinPath(out.folder, "key.json"), key.dump(2) + "\n");
+    const data::DataSplit& split = data(d);
+    std::unique_ptr<train::Teacher> teacherModel;
+    if (teacher)
+        teacherModel = std::make_unique<train::ModelTeacher>(model::loadClassifier(teacher->model),
+                                                             "ancestry");
+    std::shared_ptr<model::ClassifierImpl> net = build();
+    t.runDir = out.folder;
+    t.resume = true; // a stopped experiment continues from the last finished epoch
+    t.threads = m_options.threads;
+    t.bf16 = m_options.bf16;
+    t.provenance = {{"role", label}, {"experiment_key", out.key}, {"data", split.train.name}};
+    const train::TrainResult r =
+        train::train(*net, split.train, split.test, t, teacherModel.get(), m_progress, m_stop);
+    if (r.stopped || (m_stop && m_stop->load()))
+        throw Stopped{};
+
+    double seconds = 0;
+    for (const auto& e : r.history)
+        seconds += e.seconds;
+    out.top1 = r.finalTop1;
+    out.top5 = r.finalTop5;
+    out.seconds = seconds > 0 ? seconds : r.seconds;
+    out.images = r.imagesSeen;
+    int64_t params = 0;
+    for (const auto& p : net->parameters())
+        params += p.numel();
+    out.params = params;
+    nlohmann::json j = {{"top1", out.top1},     {"top5", out.top5},    {"seconds", out.seconds},
+                        {"images", out.images}, {"params", out.params}, {"label", label}};
+    if (auto* aux = dynamic_cast<model::AuxNetImpl*>(net.get())) {
+        out.learngene = joinPath(out.folder, "learngene.safetensors");
+        model::Learngene::fromAuxNet(*aux).save(out.learngene,
+                                                {{"aux_top1", out.top1}, {"data", split.train.name}});
+        j["learngene"] = "learngene.safetensors";
+    }
+    writeTextAtomic(outcomePath, j.dump(2) + "\n");
+    ++m_trained;
+    return out;
+}
+
+Outcome Workbench::ancestry(Domain d)
+{
+    ViTConfig cfg = m_preset.ancestry;
+    cfg.numClasses = classes(d);
+    cfg.channels = data(d).train.channels();
+    const nlohmann::json key = {{"what", "ancestry"}, {"data", dataKey(d)},
+                                {"arch", cfg.toJson()}, {"train", trainKey(m_preset.ancestryTrain)},
+                                {"seed", 0}};
+    TrainOptions t = m_preset.ancestryTrain;
+    t.seed = 0;
+    const std::string label = d == Domain::All ? "ancestry" : "ancestry-source";
+    return run(label, key, d, t, [cfg] { return model::scratch(cfg, 0).ptr(); }, nullptr);
+}
+
+Outcome Workbench::learngene(Domain d, const model::AuxOptions& aux, uint64_t seed)
+{
+    const Outcome teacher = ancestry(d);
+    ViTConfig cfg = m_preset.aux;
+    cfg.numClasses = classes(d);
+    cfg.channels = data(d).train.channels();
+    const nlohmann::json key = {{"what", "learngene"}, {"data", dataKey(d)},
+                                {"arch", cfg.toJson()}, {"aux", aux.toJson()},
+                                {"train", trainKey(m_preset.distillTrain)}, {"teacher", teacher.key},
+                                {"seed", seed}};
+    TrainOptions t = m_preset.distillTrain;
+    t.seed = seed;
+    std::string label = aux.shareOnly ? "share" : "learngene-" + model::groupsToString(aux.groups);
+    if (aux.expandFrom > 0)
+        label += "-from" + std::to_string(aux.expandFrom);
+    for (char& c : label)
+        if (c == ',' || c == '+')
+            c = '_';
+    label += (d == Domain::Source ? "-source" : "") + std::string("-s") + std::to_string(seed);
+    return run(label, key, d, t,
+               [cfg, aux, seed] {
+                   torch::manual_seed(seed);
+                   return model::AuxNet(cfg, aux).ptr();
+               },
+               &teacher);
+}
+
+Outcome Workbench::pretrain(Domain d, int64_t depth, uint64_t seed)
+{
+    const Outcome teacher = ancestry(d);
+    ViTConfig cfg = m_preset.aux;
+    cfg.depth = depth;
+    cfg.numClasses = classes(d);
+    cfg.channels = data(d).train.channels();
+    const nlohmann::json key = {{"what", "pretrain"}, {"data", dataKey(d)},
+                                {"arch", cfg.toJson()}, {"train", trainKey(m_preset.distillTrain)},
+                                {"teacher", teacher.key}, {"seed", seed}};
+    TrainOptions t = m_preset.distillTrain;
+    t.seed = seed;
+    const std::string label = "prefin-" + std::to_string(depth) +
+                              (d == Domain::Source ? "-source" : "") + "-s" + std::to_string(seed);
+    return run(label, key, d, t, [cfg, seed] { return model::scratch(cfg, seed).ptr(); },
+               &teacher);
+}
+
+Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_t epochs)
+{
+    const int64_t numClasses = classes(d);
+    ViTConfig cfg = m_preset.aux;
+    cfg.depth = spec.depth;
+    cfg.numClasses = numClasses;
+    cfg.channels = data(d).train.channels();
+    const uint64_t initSeed = seed * 1000 + static_cast<uint64_t>(spec.depth);
+    // Pretrained parts come from the source classes: the target's head is always new.
+    const bool newClassSet = d == Domain::Target;
+    nlohmann::json init = {{"method", spec.method}, {"depth", spec.depth}, {"seed", initSeed}};
+    Build build;
+    const Outcome* from = spec.from;
+    auto needFrom = [&] {
+        if (!from)
+            throw Error("experiment: " + spec.method + " needs a learngene or pretrained model");
+        init["from"] = from->key;
+    };
+    if (spec.method == "scratch") {
+        build = [cfg, initSeed] { return model::scratch(cfg, initSeed).ptr(); };
+    } else if (spec.method == "tleg" || spec.method == "share-init") {
+        needFrom();
+        init["init_from"] = spec.initFrom;
+        init["init_to"] = spec.initTo;
+        const std::string path = from->learngene;
+        model::ExpandOptions eo;
+        eo.depth = spec.depth;
+        eo.initFrom = spec.initFrom;
+        eo.initTo = spec.initTo;
+        eo.numClasses = numClasses;
+        eo.seed = initSeed;
+        build = [path, eo, newClassSet, numClasses, initSeed] {
+            model::ViT des = model::expand(model::Learngene::load(path), eo);
+            if (newClassSet) // same class count, other classes: the head does not transfer
+                des = model::withNewHead(*des, numClasses, initSeed);
+            return des.ptr();
+        };
+    } else if (spec.method == "pre-fin") {
+        needFrom();
+        const std::string path = from->model;
+        build = [path, newClassSet, numClasses, initSeed] {
+            auto net = model::loadViT(path);
+            if (!newClassSet && net->config().numClasses == numClasses)
+                return net;
+            return std::static_pointer_cast<model::ViTImpl>(
+                model::withNewHead(*net, numClasses, initSeed).ptr());
+        };
+    } else if (spec.method == "he-lg") {
+        needFrom();
+        const std::string path = from->model;
+        const int64_t depth = spec.depth;
+        build = [path, depth, numClasses, initSeed] {
+            return model::heLg(*model::loadViT(path), depth, numClasses, initSeed).ptr();
+        };
+    } else {
+        throw Error("experiment: unknown initialisation '" + spec.method + "'");
+    }
+    TrainOptions base = d == Domain::Target ? m_preset.targetTrain : m_preset.finetuneTrain;
+    if (epochs > 0)
+        base.epochs = epochs;
+    const nlohmann::json key = {{"what", "finetune"}, {"data", dataKey(d)}, {"arch", cfg.toJson()},
+                                {"init", init}, {"train", trainKey(base)}, {"seed", seed}};
+    TrainOptions t = base;
+    t.seed = seed;
+    std::string label = spec.method + "-" + std::to_string(spec.depth);
+    if (spec.initFrom != 0 || spec.initTo >= 0)
+        label += "-part" + std::to_string(spec.initFrom + 1) + "to" +
+                 std::to_string(spec.initTo < 0 ? spec.depth : spec.initTo);
+    if (epochs > 0)
+        label += "-e" + std::to_string(epochs);
+    label += (d == Domain::Target ? "-target" : "") + std::string("-s") + std::to_string(seed);
+    return run(label, key, d, t, build, nullptr);
+}
+
+int64_t storedParameters(const std::string& path,
+                         const std::function<bool(const std::string&)>& keep)
+{
+    int64_t n = 0;
+    for (const auto& t : io::readSafetensorsHeader(path).tensors) {
+        if (model::isOptimizerState(t.name) || (keep && !keep(t.name)))
+            continue;
+        int64_t numel = 1;
+        for (int64_t s : t.shape)
+            numel *= s;
+        n += numel;
+    }
+    return n;
+}
+
+} // namespace tleg::experiments
