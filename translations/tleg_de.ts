@@ -567,6 +567,121 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     </message>
 </context>
 <context>
+    <name>tleg::gui::ExperimentPanel</name>
+    <message>
+        <source>smoke</source>
+        <translation>Smoke-Test</translation>
+    </message>
+    <message>
+        <source>Seconds to a minute: tiny models on a few hundred images, to check that everything runs. The numbers mean little.</source>
+        <translation>Sekunden bis eine Minute: winzige Modelle auf einigen hundert Bildern, um zu prüfen, dass alles läuft. Die Zahlen sagen wenig aus.</translation>
+    </message>
+    <message>
+        <source>quick</source>
+        <translation>schnell</translation>
+    </message>
+    <message>
+        <source>Small models on Fashion-MNIST: each experiment within about 30 minutes on a 2-core machine.</source>
+        <translation>Kleine Modelle auf Fashion-MNIST: jedes Experiment in etwa 30 Minuten auf einem Rechner mit 2 Kernen.</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>vollständig</translation>
+    </message>
+    <message>
+        <source>Longer training and more data: hours on a desktop machine.</source>
+        <translation>Längeres Training und mehr Daten: Stunden auf einem Desktop-Rechner.</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Every model is trained once per seed; the tables give mean ± std.</source>
+        <translation>Jedes Modell wird einmal pro Seed trainiert; die Tabellen zeigen Mittelwert ± Standardabweichung.</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Experiment:</source>
+        <translation>Experiment:</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>Voreinstellung:</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>Seeds:</translation>
+    </message>
+    <message>
+        <source>No results in %1 yet. Run the experiment to train its models and write its tables and plots there; models already in the cache are reused.</source>
+        <translation>Noch keine Ergebnisse in %1. Führen Sie das Experiment aus, um seine Modelle zu trainieren und seine Tabellen und Diagramme dort abzulegen; Modelle, die schon im Cache liegen, werden wiederverwendet.</translation>
+    </message>
+    <message>
+        <source>Plots</source>
+        <translation>Diagramme</translation>
+    </message>
+    <message>
+        <source>Another job is running (%1): wait for it or stop it.</source>
+        <translation>Ein anderer Auftrag läuft (%1): Warten Sie das Ende ab oder stoppen Sie ihn.</translation>
+    </message>
+    <message>
+        <source>experiment %1 (%2)</source>
+        <translation>Experiment %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2 models trained, %3 taken from the cache, %4 s</source>
+        <translation>%1: %2 Modelle trainiert, %3 aus dem Cache übernommen, %4 s</translation>
+    </message>
+    <message>
+        <source>Starting %1…</source>
+        <translation>%1 wird gestartet…</translation>
+    </message>
+    <message>
+        <source>%1 — running for %2</source>
+        <translation>%1 — läuft seit %2</translation>
+    </message>
+    <message>
+        <source>%1 — epoch %2 of %3, ETA of this stage %4; running for %5</source>
+        <translation>%1 — Epoche %2 von %3, Restzeit dieser Stufe %4; läuft seit %5</translation>
+    </message>
+    <message>
+        <source>The experiment failed after %1: %2</source>
+        <translation>Das Experiment ist nach %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Stopped after %1. Every finished model stays in the cache: Run goes on from there.</source>
+        <translation>Nach %1 gestoppt. Jedes fertige Modell bleibt im Cache: „Ausführen“ macht dort weiter.</translation>
+    </message>
+    <message>
+        <source>Finished in %1: %2 models trained, %3 taken from the cache. Results in %4.</source>
+        <translation>Fertig nach %1: %2 Modelle trainiert, %3 aus dem Cache übernommen. Ergebnisse in %4.</translation>
+    </message>
+    <message>
+        <source>Could not open %1 in the file manager.</source>
+        <translation>%1 konnte nicht im Dateimanager geöffnet werden.</translation>
+    </message>
+</context>
+<context>
     <name>tleg::gui::LearngenePage</name>
     <message>
         <source>Teacher (ancestry model):</source>
@@ -1342,6 +1457,14 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>Delete these %1 run folders and everything in them? This cannot be undone.</source>
         <translation>Diese %1 Laufordner mit ihrem gesamten Inhalt löschen? Das kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>Experiments</source>
+        <translation>Experimente</translation>
     </message>
 </context>
 <context>

@@ -567,6 +567,121 @@ S-Params to initialise depths 1–%1:
     </message>
 </context>
 <context>
+    <name>tleg::gui::ExperimentPanel</name>
+    <message>
+        <source>smoke</source>
+        <translation>冒烟测试</translation>
+    </message>
+    <message>
+        <source>Seconds to a minute: tiny models on a few hundred images, to check that everything runs. The numbers mean little.</source>
+        <translation>几秒到一分钟：在几百张图像上训练极小的模型，只为检查一切都能运行。得到的数字意义不大。</translation>
+    </message>
+    <message>
+        <source>quick</source>
+        <translation>快速</translation>
+    </message>
+    <message>
+        <source>Small models on Fashion-MNIST: each experiment within about 30 minutes on a 2-core machine.</source>
+        <translation>在 Fashion-MNIST 上训练小模型：每个实验在双核机器上约 30 分钟内完成。</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>Longer training and more data: hours on a desktop machine.</source>
+        <translation>更长的训练、更多的数据：在台式机上需要数小时。</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Every model is trained once per seed; the tables give mean ± std.</source>
+        <translation>每个模型对每个随机种子各训练一次；表格给出均值 ± 标准差。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Experiment:</source>
+        <translation>实验：</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>随机种子数：</translation>
+    </message>
+    <message>
+        <source>No results in %1 yet. Run the experiment to train its models and write its tables and plots there; models already in the cache are reused.</source>
+        <translation>%1 中尚无结果。运行该实验即可训练其模型，并在此写入表格和图表；缓存中已有的模型会被复用。</translation>
+    </message>
+    <message>
+        <source>Plots</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Another job is running (%1): wait for it or stop it.</source>
+        <translation>另一个任务正在运行（%1）：请等待其结束或将其停止。</translation>
+    </message>
+    <message>
+        <source>experiment %1 (%2)</source>
+        <translation>实验 %1（%2）</translation>
+    </message>
+    <message>
+        <source>%1: %2 models trained, %3 taken from the cache, %4 s</source>
+        <translation>%1：训练了 %2 个模型，从缓存取用 %3 个，用时 %4 秒</translation>
+    </message>
+    <message>
+        <source>Starting %1…</source>
+        <translation>正在启动 %1…</translation>
+    </message>
+    <message>
+        <source>%1 — running for %2</source>
+        <translation>%1 — 已运行 %2</translation>
+    </message>
+    <message>
+        <source>%1 — epoch %2 of %3, ETA of this stage %4; running for %5</source>
+        <translation>%1 — 第 %2/%3 轮，本阶段预计剩余 %4；已运行 %5</translation>
+    </message>
+    <message>
+        <source>The experiment failed after %1: %2</source>
+        <translation>实验在运行 %1 后失败：%2</translation>
+    </message>
+    <message>
+        <source>Stopped after %1. Every finished model stays in the cache: Run goes on from there.</source>
+        <translation>运行 %1 后已停止。所有已完成的模型都保留在缓存中：再次运行将从那里继续。</translation>
+    </message>
+    <message>
+        <source>Finished in %1: %2 models trained, %3 taken from the cache. Results in %4.</source>
+        <translation>用时 %1 完成：训练了 %2 个模型，从缓存取用 %3 个。结果位于 %4。</translation>
+    </message>
+    <message>
+        <source>Could not open %1 in the file manager.</source>
+        <translation>无法在文件管理器中打开 %1。</translation>
+    </message>
+</context>
+<context>
     <name>tleg::gui::LearngenePage</name>
     <message>
         <source>Teacher (ancestry model):</source>
@@ -1340,6 +1455,14 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>Delete these %1 run folders and everything in them? This cannot be undone.</source>
         <translation>删除这 %1 个运行文件夹及其全部内容？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>Experiments</source>
+        <translation>实验</translation>
     </message>
 </context>
 <context>

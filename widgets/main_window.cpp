@@ -5,6 +5,7 @@
 #include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/pages/expand_page.h"
+#include "widgets/pages/experiment_panel.h"
 #include "widgets/pages/learngene_page.h"
 #include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
@@ -121,7 +122,7 @@ void MainWindow::buildPages()
     m_learngene = new LearngenePage(m_state, m_runner, m_pages);
     m_linearity = new LinearityPage(m_state, m_pages);
     m_expand = new ExpandPage(m_state, m_runner, m_pages);
-    m_runs = new RunsPage(m_state, m_pages);
+    m_runs = new RunsPage(m_state, &m_runner, m_pages);
     const std::pair<QString, QWidget*> pages[] = {
         {tr("Data"), m_dataPage},       {tr("Ancestry"), m_ancestry},
         {tr("Learngene"), m_learngene}, {tr("Linearity"), m_linearity},
@@ -284,6 +285,7 @@ void MainWindow::applySettings(const Settings& settings)
     if (folderChanged) {
         appendLog(tr("run folder: %1").arg(QFileInfo(m_state.runFolder).absoluteFilePath()));
         m_runs->refresh();
+        m_runs->experimentPanel()->reload();
     }
     setDark(dark);
     if (language != m_translations.language())

@@ -1,5 +1,6 @@
 #include "widgets/pages/runs_page.h"
 
+#include "widgets/pages/experiment_panel.h"
 #include "widgets/plots/plot_export.h"
 
 #include <QAction>
@@ -18,6 +19,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QThread>
 #include <QTimer>
@@ -103,9 +105,11 @@ void setUpPlot(QCustomPlot* plot, const QString& title, const QString& yLabel)
 
 } // namespace
 
-RunsPage::RunsPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(state)
+RunsPage::RunsPage(AppState& state, JobRunner* runner, QWidget* parent)
+    : QWidget(parent), m_state(state)
 {
-    auto* layout = new QVBoxLayout(this);
+    auto* runsTab = new QWidget(this);
+    auto* layout = new QVBoxLayout(runsTab);
 
     auto* top = new QHBoxLayout;
     m_summary = new QLabel(this);
@@ -169,6 +173,20 @@ RunsPage::RunsPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    if (runner) {
+        m_tabs = new QTabWidget(this);
+        m_tabs->setObjectName("runsTabs");
+        m_tabs->addTab(runsTab, tr("Runs"));
+        m_experiments = new ExperimentPanel(state, *runner, m_tabs);
+        m_tabs->addTab(m_experiments, tr("Experiments"));
+        outer->addWidget(m_tabs);
+        // The models an experiment trained are runs too (under experiments/cache).
+        connect(m_experiments, &ExperimentPanel::experimentEnded, this, &RunsPage::refresh);
+    } else {
+        outer->addWidget(runsTab);
+    }
 
     // Keyboard: F2 renames, Delete deletes (after asking), as in a file manager.
     auto* renameAction = new QAction(tr("Rename…"), m_table);

@@ -2,9 +2,10 @@
 // Runs page: every training run under the run folder in one sortable table (kind, depth,
 // parameters, best top-1, duration, state). Select runs to overlay their curves; rename, delete,
 // open their folder, export the table as CSV. Listing runs on a worker thread; the table follows
-// the folder on disk (QFileSystemWatcher) and other pages' finished runs (addRun).
+// the folder on disk (QFileSystemWatcher) and other pages' finished runs (addRun). Given the
+// job runner, a second tab holds the paper's experiments (ExperimentPanel).
 // Usage:
-//   auto* runs = new RunsPage(state);
+//   auto* runs = new RunsPage(state, &runner);
 //   connect(expandPage, &ExpandPage::runFinished, runs, &RunsPage::addRun);
 //   runs->refresh();   // after the settings changed state.runFolder
 #include <torch/torch.h> // before Qt
@@ -23,11 +24,15 @@ class QCustomPlot;
 class QFileSystemWatcher;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableWidget;
 class QThread;
 class QTimer;
 
 namespace tleg::gui {
+
+class ExperimentPanel;
+class JobRunner;
 
 class RunsPage : public QWidget {
     Q_OBJECT
@@ -46,7 +51,8 @@ public:
         Columns
     };
 
-    explicit RunsPage(AppState& state, QWidget* parent = nullptr);
+    /// With a runner the page has two tabs: the runs, and the experiments that run on it.
+    explicit RunsPage(AppState& state, JobRunner* runner = nullptr, QWidget* parent = nullptr);
     /// Waits for a listing in progress: nothing outlives the page.
     ~RunsPage() override;
 
@@ -70,6 +76,9 @@ public:
     QPushButton* deleteButton() const { return m_delete; }
     QPushButton* openButton() const { return m_open; }
     QPushButton* exportButton() const { return m_export; }
+    /// The Experiments tab; nullptr without a runner.
+    ExperimentPanel* experimentPanel() const { return m_experiments; }
+    QTabWidget* tabs() const { return m_tabs; }
     QString errorText() const;
     /// Run folders in table order, and those selected.
     QStringList runFolders() const;
@@ -126,6 +135,8 @@ private:
     QPushButton* m_delete;
     QPushButton* m_open;
     QPushButton* m_export;
+    QTabWidget* m_tabs = nullptr;
+    ExperimentPanel* m_experiments = nullptr;
     QFileSystemWatcher* m_watcher;
     QTimer* m_debounce;
 };

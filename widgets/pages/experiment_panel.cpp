@@ -1,0 +1,408 @@
+#include "widgets/pages/experiment_panel.h"
+
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHash>
+#include <QImage>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTextImageFormat>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <initializer_list>
+
+namespace tleg::gui {
+
+namespace {
+
+constexpr int kPlotWidth = 520; // two plots side by side in the page at 1280 px
+
+/// The presets' names and what they cost, for the combo box.
+const QHash<QString, std::pair<const char*, const char*>>& presetTexts()
+{
+    static const QHash<QString, std::pair<const char*, const char*>> texts = {
+        {"smoke",
+         {QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel", "smoke"),
+          QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel",
+                            "Seconds to a minute: tiny models on a few hundred images, to check "
+                            "that everything runs. The numbers mean little.")}},
+        {"quick",
+         {QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel", "quick"),
+          QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel",
+                            "Small models on Fashion-MNIST: each experiment within about 30 "
+                            "minutes on a 2-core machine.")}},
+        {"full",
+         {QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel", "full"),
+          QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel",
+                            "Longer training and more data: hours on a desktop machine.")}},
+    };
+    return texts;
+}
+
+QString duration(double seconds)
+{
+    const auto s = static_cast<qint64>(seconds + 0.5);
+    if (s >= 3600)
+        return QCoreApplication::translate("tleg::gui::ExperimentPanel", "%1 h %2 min")
+            .arg(s / 3600)
+            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    if (s >= 60)
+        return QCoreApplication::translate("tleg::gui::ExperimentPanel", "%1 min %2 s")
+            .arg(s / 60)
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QCoreApplication::translate("tleg::gui::ExperimentPanel", "%1 s").arg(s);
+}
+
+/// Shows every image of doc at most kPlotWidth wide, keeping its aspect ratio.
+void fitImages(QTextDocument* doc, const QHash<QString, QSize>& sizes)
+{
+    for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            if (!fragment.charFormat().isImageFormat())
+                continue;
+            QTextImageFormat image = fragment.charFormat().toImageFormat();
+            const QSize size = sizes.value(image.name());
+            if (size.isEmpty())
+                continue;
+            const double scale = std::min(1.0, static_cast<double>(kPlotWidth) / size.width());
+            image.setWidth(size.width() * scale);
+            image.setHeight(size.height() * scale);
+            QTextCursor cursor(doc);
+            cursor.setPosition(fragment.position());
+            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
+            cursor.setCharFormat(image);
+        }
+    }
+}
+
+} // namespace
+
+ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* parent)
+    : QWidget(parent), m_state(state), m_runner(runner)
+{
+    auto* layout = new QVBoxLayout(this);
+
+    auto* choice = new QHBoxLayout;
+    m_experiment = new QComboBox(this);
+    m_experiment->setObjectName("experimentChoice");
+    for (const auto& e : experiments::experimentList())
+        m_experiment->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(e.paperRef),
+                                                            QString::fromStdString(e.title)),
+                              QString::fromStdString(e.name));
+    m_preset = new QComboBox(this);
+    m_preset->setObjectName("experimentPreset");
+    for (const std::string& p : experiments::presetNames()) {
+        const QString name = QString::fromStdString(p);
+        const auto text = presetTexts().value(name, {nullptr, nullptr});
+        m_preset->addItem(text.first ? tr(text.first) : name, name);
+        if (text.second)
+            m_preset->setItemData(m_preset->count() - 1, tr(text.second), Qt::ToolTipRole);
+    }
+    m_preset->setCurrentIndex(std::max(0, m_preset->findData(QStringLiteral("quick"))));
+    m_seeds = new QSpinBox(this);
+    m_seeds->setObjectName("experimentSeeds");
+    m_seeds->setRange(1, 20);
+    m_seeds->setValue(3);
+    m_seeds->setToolTip(tr("Every model is trained once per seed; the tables give mean ± std."));
+    m_run = new QPushButton(tr("Run"), this);
+    m_run->setObjectName("experimentRun");
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_stop->setObjectName("experimentStop");
+    m_open = new QPushButton(tr("Open folder"), this);
+    m_open->setObjectName("experimentOpenFolder");
+    choice->addWidget(new QLabel(tr("Experiment:"), this));
+    choice->addWidget(m_experiment, 1);
+    choice->addWidget(new QLabel(tr("Preset:"), this));
+    choice->addWidget(m_preset);
+    choice->addWidget(new QLabel(tr("Seeds:"), this));
+    choice->addWidget(m_seeds);
+    for (auto* b : {m_run, m_stop, m_open})
+        choice->addWidget(b);
+    layout->addLayout(choice);
+
+    m_description = new QLabel(this);
+    m_description->setObjectName("experimentDescription");
+    m_description->setWordWrap(true);
+    m_description->setTextFormat(Qt::RichText);
+    layout->addWidget(m_description);
+    m_status = new QLabel(this);
+    m_status->setObjectName("experimentStatus");
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    m_results = new QTextBrowser(this);
+    m_results->setObjectName("experimentResults");
+    m_results->setOpenLinks(false);
+    layout->addWidget(m_results, 1);
+
+    connect(m_experiment, &QComboBox::currentIndexChanged, this, [this] { onChoiceChanged(); });
+    connect(m_preset, &QComboBox::currentIndexChanged, this, [this] { onChoiceChanged(); });
+    connect(m_run, &QPushButton::clicked, this, [this] { run(); });
+    connect(m_stop, &QPushButton::clicked, &m_runner, &JobRunner::requestStop);
+    connect(m_open, &QPushButton::clicked, this, &ExperimentPanel::openFolder);
+    connect(&m_runner, &JobRunner::started, this, [this] { updateEnabled(); });
+    connect(&m_runner, &JobRunner::progressed, this, &ExperimentPanel::onProgress);
+    connect(&m_runner, &JobRunner::logged, this, &ExperimentPanel::onLogged);
+    connect(&m_runner, &JobRunner::finished, this, &ExperimentPanel::onFinished);
+    onChoiceChanged();
+}
+
+bool ExperimentPanel::selectExperiment(const QString& name)
+{
+    const int index = m_experiment->findData(name);
+    if (index < 0)
+        return false;
+    m_experiment->setCurrentIndex(index);
+    return true;
+}
+
+void ExperimentPanel::setPreset(const QString& preset)
+{
+    const int index = m_preset->findData(preset);
+    if (index >= 0)
+        m_preset->setCurrentIndex(index);
+}
+
+void ExperimentPanel::setSeeds(int seeds)
+{
+    m_seeds->setValue(seeds);
+}
+
+QString ExperimentPanel::experimentName() const
+{
+    return m_experiment->currentData().toString();
+}
+
+QString ExperimentPanel::preset() const
+{
+    return m_preset->currentData().toString();
+}
+
+QString ExperimentPanel::root() const
+{
+    return QDir(m_state.runFolder).filePath(QStringLiteral("experiments"));
+}
+
+QString ExperimentPanel::folder() const
+{
+    return QDir(root()).filePath(experimentName() + QLatin1Char('-') + preset());
+}
+
+QString ExperimentPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void ExperimentPanel::reload()
+{
+    onChoiceChanged();
+}
+
+void ExperimentPanel::onChoiceChanged()
+{
+    const int index = m_experiment->currentIndex();
+    const auto& list = experiments::experimentList();
+    if (index >= 0 && index < static_cast<int>(list.size())) {
+        const auto& e = list[static_cast<size_t>(index)];
+        m_description->setText(
+            QStringLiteral("<b>%1</b> (%2, <code>tleg experiment %3</code>)<br>%4")
+                .arg(QString::fromStdString(e.title).toHtmlEscaped(),
+                     QString::fromStdString(e.paperRef).toHtmlEscaped(),
+                     QString::fromStdString(e.name).toHtmlEscaped(),
+                     QString::fromStdString(e.description).toHtmlEscaped()));
+    }
+    if (!isRunning())
+        setStatus({});
+    showResults(folder());
+    updateEnabled();
+}
+
+bool ExperimentPanel::showResults(const QString& folder)
+{
+    m_results->clear(); // also forgets the images of the last folder
+    m_plots.clear();
+    m_shown.clear();
+    const QDir dir(folder);
+    QFile file(dir.filePath(QStringLiteral("results.md")));
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        m_results->setPlainText(
+            tr("No results in %1 yet. Run the experiment to train its models and write its "
+               "tables and plots there; models already in the cache are reused.")
+                .arg(QDir::toNativeSeparators(folder)));
+        return false;
+    }
+    const QString markdown = QString::fromUtf8(file.readAll());
+    m_results->setSearchPaths({dir.absolutePath()}); // images the Markdown itself refers to
+    m_results->setMarkdown(markdown);
+
+    QTextDocument* doc = m_results->document();
+    QHash<QString, QSize> sizes;
+    QStringList below; // plots the Markdown does not show itself
+    for (const QString& name : dir.entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name)) {
+        const QImage image(dir.filePath(name));
+        if (image.isNull())
+            continue;
+        doc->addResource(QTextDocument::ImageResource, QUrl(name), image);
+        sizes.insert(name, image.size());
+        m_plots << dir.filePath(name);
+        if (!markdown.contains(QStringLiteral("](") + name))
+            below << name;
+    }
+    if (!below.isEmpty()) {
+        QTextCursor cursor(doc);
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertBlock();
+        cursor.insertHtml(QStringLiteral("<h2>%1</h2>").arg(tr("Plots").toHtmlEscaped()));
+        cursor.insertBlock();
+        for (const QString& name : below) {
+            QTextImageFormat image;
+            image.setName(name);
+            image.setToolTip(name);
+            cursor.insertImage(image);
+            cursor.insertText(QStringLiteral(" "));
+        }
+    }
+    fitImages(doc, sizes);
+    m_shown = dir.absolutePath();
+    return true;
+}
+
+bool ExperimentPanel::run()
+{
+    if (m_runner.isRunning()) {
+        setStatus(
+            tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob()),
+            true);
+        return false;
+    }
+    experiments::ExperimentOptions o;
+    o.name = experimentName().toStdString();
+    o.preset = preset().toStdString();
+    o.seeds = m_seeds->value();
+    o.root = root().toStdString();
+    o.threads = JobRunner::intraOpThreads(m_state.threads);
+    o.bf16 = m_state.bf16;
+    auto result = std::make_shared<experiments::ExperimentResult>();
+
+    // Set before start(): started() and the first stage arrive while start() runs.
+    m_pending = result;
+    m_stage.clear();
+    m_clock.start();
+    const QString job = tr("experiment %1 (%2)").arg(experimentName(), preset());
+    const bool ok = m_runner.start(job, [o, result](JobContext& ctx) {
+        const experiments::StageFn stage = [&ctx](const std::string& s) {
+            ctx.log(QString::fromStdString(s));
+        };
+        *result = experiments::runExperiment(o, stage, ctx.progressFn(), ctx.stopFlag());
+        ctx.log(tr("%1: %2 models trained, %3 taken from the cache, %4 s")
+                    .arg(QString::fromStdString(o.name))
+                    .arg(result->trainedRuns)
+                    .arg(result->cachedRuns)
+                    .arg(result->seconds, 0, 'f', 1));
+    });
+    if (!ok) {
+        m_pending.reset();
+        setStatus(
+            tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob()),
+            true);
+        return false;
+    }
+    setStatus(tr("Starting %1…").arg(job));
+    updateEnabled();
+    return true;
+}
+
+void ExperimentPanel::onLogged(const QString& line)
+{
+    if (!isRunning())
+        return;
+    m_stage = line;
+    setStatus(tr("%1 — running for %2").arg(line, duration(m_clock.elapsed() / 1000.0)));
+}
+
+void ExperimentPanel::onProgress(const ProgressUpdate& u)
+{
+    if (!isRunning() || u.totalSteps <= 0)
+        return;
+    setStatus(tr("%1 — epoch %2 of %3, ETA of this stage %4; running for %5")
+                  .arg(m_stage)
+                  .arg(u.epoch)
+                  .arg(u.epochs)
+                  .arg(duration(u.etaSeconds), duration(m_clock.elapsed() / 1000.0)));
+}
+
+void ExperimentPanel::onFinished(const QString&, bool, const QString& error)
+{
+    if (!isRunning()) {
+        updateEnabled();
+        return;
+    }
+    const auto result = std::move(m_pending);
+    m_pending.reset();
+    m_last = *result;
+    const double seconds = m_clock.elapsed() / 1000.0;
+    const QString folder = QString::fromStdString(result->folder);
+    // The core says whether it stopped: a Stop that came after the last model still ends with
+    // the folder written, and then the results are shown.
+    if (!error.isEmpty()) {
+        setStatus(tr("The experiment failed after %1: %2").arg(duration(seconds), error), true);
+    } else if (result->stopped) {
+        setStatus(tr("Stopped after %1. Every finished model stays in the cache: Run goes on "
+                     "from there.")
+                      .arg(duration(seconds)));
+    } else {
+        showResults(folder);
+        setStatus(tr("Finished in %1: %2 models trained, %3 taken from the cache. Results in %4.")
+                      .arg(duration(seconds))
+                      .arg(result->trainedRuns)
+                      .arg(result->cachedRuns)
+                      .arg(QDir::toNativeSeparators(folder)));
+    }
+    updateEnabled();
+    Q_EMIT experimentEnded(folder, result->stopped || !error.isEmpty());
+}
+
+void ExperimentPanel::updateEnabled()
+{
+    const bool busy = m_runner.isRunning();
+    const bool ours = isRunning();
+    m_run->setEnabled(!busy);
+    m_run->setToolTip(
+        busy && !ours
+            ? tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob())
+            : QString());
+    m_stop->setEnabled(ours && busy);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_experiment, m_preset, m_seeds})
+        w->setEnabled(!ours);
+    m_open->setEnabled(QFileInfo(folder()).isDir());
+}
+
+void ExperimentPanel::openFolder()
+{
+    const QString path = QFileInfo(folder()).isDir() ? folder() : root();
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path)))
+        setStatus(tr("Could not open %1 in the file manager.").arg(path), true);
+}
+
+void ExperimentPanel::setStatus(const QString& text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #c62828;") : QString());
+    m_status->setVisible(!text.isEmpty());
+}
+
+} // namespace tleg::gui

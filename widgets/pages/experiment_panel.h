@@ -1,0 +1,107 @@
+#pragma once
+// Experiments panel (a tab of the Runs page): one of the paper's comparisons, a preset and the
+// number of seeds; Run trains everything it needs on the worker thread (stages in the log dock
+// and the status line, Stop at the next batch) and then shows the experiment's Markdown tables
+// with its plots below them. Choosing an experiment shows what an earlier run left in its folder.
+// Usage:
+//   auto* panel = new ExperimentPanel(state, runner);   // root: state.runFolder/experiments
+//   panel->selectExperiment("depth-sweep"); panel->setPreset("smoke"); panel->run();
+#include <torch/torch.h> // before Qt
+
+#include "experiments/experiment.h"
+#include "widgets/app_state.h"
+#include "widgets/job_runner.h"
+
+#include <QElapsedTimer>
+#include <QStringList>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTextBrowser;
+
+namespace tleg::gui {
+
+class ExperimentPanel : public QWidget {
+    Q_OBJECT
+public:
+    ExperimentPanel(AppState& state, JobRunner& runner, QWidget* parent = nullptr);
+
+    /// Selects an experiment by its name ("depth-sweep"); false if there is none of that name.
+    bool selectExperiment(const QString& name);
+    void setPreset(const QString& preset);
+    void setSeeds(int seeds);
+    QString experimentName() const;
+    QString preset() const;
+    /// state.runFolder/experiments: every experiment's folder and the shared model cache.
+    QString root() const;
+    /// root/<name>-<preset>: where the current choice writes its results.
+    QString folder() const;
+
+    /// Starts the chosen experiment on the worker thread; false (and a message on the panel)
+    /// while another job runs.
+    bool run();
+    /// Shows folder/results.md with the folder's plots below; false (and a note) if it has none.
+    bool showResults(const QString& folder);
+
+    // For tests.
+    QComboBox* experimentBox() const { return m_experiment; }
+    QComboBox* presetBox() const { return m_preset; }
+    QSpinBox* seedsBox() const { return m_seeds; }
+    QPushButton* runButton() const { return m_run; }
+    QPushButton* stopButton() const { return m_stop; }
+    QPushButton* openButton() const { return m_open; }
+    QTextBrowser* resultsView() const { return m_results; }
+    QString statusText() const;
+    QString shownFolder() const { return m_shown; }
+    /// The plots shown below the tables (PNG files that loaded).
+    QStringList plotFiles() const { return m_plots; }
+    /// True from run() until the experiment's job has ended.
+    bool isRunning() const { return static_cast<bool>(m_pending); }
+    /// What the last experiment run from this panel returned (empty before the first).
+    const experiments::ExperimentResult& lastResult() const { return m_last; }
+
+public Q_SLOTS:
+    /// Shows the results of the current choice again (after the run folder changed).
+    void reload();
+
+Q_SIGNALS:
+    /// An experiment started here has ended. Unless it stopped or failed (incomplete), folder
+    /// holds its new results; either way the cache keeps every model it finished.
+    void experimentEnded(const QString& folder, bool incomplete);
+
+private:
+    void onChoiceChanged();
+    void onProgress(const ProgressUpdate& u);
+    void onLogged(const QString& line);
+    void onFinished(const QString& name, bool stopped, const QString& error);
+    void updateEnabled();
+    void openFolder();
+    void setStatus(const QString& text, bool error = false);
+
+    AppState& m_state;
+    JobRunner& m_runner;
+    /// Filled by the worker; read on the GUI thread after the job has ended.
+    std::shared_ptr<experiments::ExperimentResult> m_pending;
+    experiments::ExperimentResult m_last;
+    QString m_stage;
+    QElapsedTimer m_clock;
+    QString m_shown;
+    QStringList m_plots;
+
+    QComboBox* m_experiment;
+    QLabel* m_description;
+    QComboBox* m_preset;
+    QSpinBox* m_seeds;
+    QPushButton* m_run;
+    QPushButton* m_stop;
+    QPushButton* m_open;
+    QLabel* m_status;
+    QTextBrowser* m_results;
+};
+
+} // namespace tleg::gui
