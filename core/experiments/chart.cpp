@@ -15,7 +15,7 @@ namespace tleg::experiments {
 namespace {
 
 constexpr int kWidth = 900, kHeight = 540;
-constexpr int kLeft = 80, kRight = 190, kTop = 50, kBottom = 80;
+constexpr int kLeft = 80, kTop = 50, kBottom = 80;
 constexpr int kFont = cv::FONT_HERSHEY_SIMPLEX;
 
 const cv::Scalar kInk(40, 40, 40), kGrid(225, 225, 225), kWhite(255, 255, 255);
@@ -106,8 +106,14 @@ void savePng(const Chart& chart, const std::string& path)
     if (!bars)
         xa.fit(xlo, xhi, 8);
 
+    int legend = 0; // the right margin holds the legend: as wide as its longest name
+    for (const auto& s : chart.series) {
+        int base = 0;
+        legend = std::max(legend, cv::getTextSize(s.name, kFont, 0.45, 1, &base).width);
+    }
+    const int right = std::min(kWidth / 2, std::max(120, legend + 60));
     cv::Mat img(kHeight, kWidth, CV_8UC3, kWhite);
-    const int x0 = kLeft, x1 = kWidth - kRight, y0 = kHeight - kBottom, y1 = kTop;
+    const int x0 = kLeft, x1 = kWidth - right, y0 = kHeight - kBottom, y1 = kTop;
     auto py = [&](double v) {
         return static_cast<int>(std::lround(y0 - (v - ya.lo) / (ya.hi - ya.lo) * (y0 - y1)));
     };

@@ -134,9 +134,12 @@ std::string header(const ExperimentInfo& info, Workbench& wb, const ExperimentRe
        << " blocks × width " << p.aux.dim << ". " << wb.seeds()
        << " seeds; mean ± sample std over seeds. The ancestry (teacher) is trained once with "
           "seed 0 and shared by all seeds; data subsets are fixed. "
-       << (wb.options().bf16 ? "bf16 autocast." : "fp32.") << ' ' << r.trainedRuns
-       << " models trained in this call, " << r.cachedRuns
-       << " taken from the cache (`" << joinPath(wb.options().root, "cache") << "`).\n\n"
+       << (wb.options().bf16 ? "bf16 autocast" : "fp32") << ", "
+       << (wb.options().threads > 0 ? std::to_string(wb.options().threads) : std::string("all"))
+       << " intra-op thread(s). " << r.trainedRuns << " models trained in this call, "
+       << r.cachedRuns << " uses of cached models (`" << joinPath(wb.options().root, "cache")
+       << "`); training time of every model this experiment uses: "
+       << num(r.standaloneSeconds / 60.0, 1) << " min (its cost with an empty cache).\n\n"
        << "Command: `tleg experiment " << info.name << " --preset " << p.name << " --seeds "
        << wb.seeds() << "`\n\n";
     return os.str();
@@ -160,6 +163,7 @@ ExperimentResult runExperiment(const ExperimentOptions& options, const StageFn& 
     }
     r.trainedRuns = wb.trainedRuns();
     r.cachedRuns = wb.cachedRuns();
+    r.standaloneSeconds = wb.standaloneSeconds();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (r.stopped)
         return r; // the finished models are in the cache; a rerun continues from there
@@ -196,6 +200,7 @@ ExperimentResult runExperiment(const ExperimentOptions& options, const StageFn& 
                                   {"trained_runs", r.trainedRuns},
                                   {"cached_runs", r.cachedRuns},
                                   {"seconds", r.seconds},
+                                  {"standalone_training_seconds", r.standaloneSeconds},
                                   {"finished", timestamp()}};
     write("experiment.json", about.dump(2) + "\n");
     return r;

@@ -47,7 +47,8 @@ struct ExperimentResult {
     std::vector<std::string> files; // everything written to folder (CSV, Markdown, PNG, JSON)
     int64_t trainedRuns = 0;        // models trained by this call
     int64_t cachedRuns = 0;         // models taken from the cache
-    double seconds = 0;
+    double seconds = 0;             // wall time of this call
+    double standaloneSeconds = 0;   // training time of every model used, cached ones included
     bool stopped = false;           // stopped by the flag or the callback; the cache keeps
                                     // every finished model and the last checkpoint
 };

@@ -101,15 +101,15 @@ Preset Preset::get(const std::string& name)
                0.3);
     } else if (name == "quick") {
         p.defaultSeeds = 3;
-        p.trainSubset = 20000;
-        p.testSubset = 5000;
+        p.trainSubset = 10000;
+        p.testSubset = 3000;
         p.labelBudget = 200;
         p.ancestry = ViTConfig::preset("fmnist-s");
         p.aux = ViTConfig::preset("fmnist-ti");
         p.depths = {2, 4, 6, 8};
         p.desDepth = 6;
         p.partialFrom = 2;
-        p.ancestryTrain.epochs = 5;
+        p.ancestryTrain.epochs = 6;
         p.distillTrain.epochs = 5;
         p.finetuneTrain.epochs = 2;
         p.finetuneTrain.warmupEpochs = 0.2;
@@ -228,8 +228,8 @@ std::string Workbench::describe(Domain d)
            std::to_string(m_preset.labelBudget) + " per class";
 }
 
-Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Domain d,
-                       TrainOptions t, const Build& build, const Outcome* teacher)
+Outcome Workbench::run(const std::string& role, const std::string& label,
+                       const nlohmann::json& key, Domain d, TrainOptions t, const Build& build, const Outcome* teacher)
 {
     Outcome out;
     out.key = hashOf(key.dump());
@@ -248,6 +248,7 @@ Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Doma
                 out.learngene = joinPath(out.folder, j.at("learngene").get<std::string>());
             out.cached = true;
             ++m_cached;
+            m_used[out.key] = out.seconds;
             return out;
         } catch (const nlohmann::json::exception& e) {
             throw fileError(outcomePath, std::string("unreadable cache entry (") + e.what() +
@@ -270,7 +271,10 @@ Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Doma
     t.resume = true; // a stopped experiment continues from the last finished epoch
     t.threads = m_options.threads;
     t.bf16 = m_options.bf16;
-    t.provenance = {{"role", label}, {"experiment_key", out.key}, {"data", split.train.name}};
+    t.provenance = {{"role", role},
+                    {"experiment_run", label},
+                    {"experiment_key", out.key},
+                    {"data", split.train.name}};
     const train::TrainResult r =
         train::train(*net, split.train, split.test, t, teacherModel.get(), m_progress, m_stop);
     if (r.stopped || (m_stop && m_stop->load()))
@@ -297,7 +301,16 @@ Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Doma
     }
     writeTextAtomic(outcomePath, j.dump(2) + "\n");
     ++m_trained;
+    m_used[out.key] = out.seconds;
     return out;
+}
+
+double Workbench::standaloneSeconds() const
+{
+    double s = 0;
+    for (const auto& [key, seconds] : m_used)
+        s += seconds;
+    return s;
 }
 
 Outcome Workbench::ancestry(Domain d)
@@ -311,7 +324,8 @@ Outcome Workbench::ancestry(Domain d)
     TrainOptions t = m_preset.ancestryTrain;
     t.seed = 0;
     const std::string label = d == Domain::All ? "ancestry" : "ancestry-source";
-    return run(label, key, d, t, [cfg] { return model::scratch(cfg, 0).ptr(); }, nullptr);
+    return run("ancestry", label, key, d, t, [cfg] { return model::scratch(cfg, 0).ptr(); },
+               nullptr);
 }
 
 Outcome Workbench::learngene(Domain d, const model::AuxOptions& aux, uint64_t seed)
@@ -333,7 +347,7 @@ Outcome Workbench::learngene(Domain d, const model::AuxOptions& aux, uint64_t se
         if (c == ',' || c == '+')
             c = '_';
     label += (d == Domain::Source ? "-source" : "") + std::string("-s") + std::to_string(seed);
-    return run(label, key, d, t,
+    return run("auxnet", label, key, d, t,
                [cfg, aux, seed] {
                    torch::manual_seed(seed);
                    return model::AuxNet(cfg, aux).ptr();
@@ -355,8 +369,8 @@ Outcome Workbench::pretrain(Domain d, int64_t depth, uint64_t seed)
     t.seed = seed;
     const std::string label = "prefin-" + std::to_string(depth) +
                               (d == Domain::Source ? "-source" : "") + "-s" + std::to_string(seed);
-    return run(label, key, d, t, [cfg, seed] { return model::scratch(cfg, seed).ptr(); },
-               &teacher);
+    return run("pretrain", label, key, d, t,
+               [cfg, seed] { return model::scratch(cfg, seed).ptr(); }, &teacher);
 }
 
 Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_t epochs)
@@ -430,7 +444,7 @@ Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_
     if (epochs > 0)
         label += "-e" + std::to_string(epochs);
     label += (d == Domain::Target ? "-target" : "") + std::string("-s") + std::to_string(seed);
-    return run(label, key, d, t, build, nullptr);
+    return run(spec.method == "scratch" ? "scratch" : "desnet", label, key, d, t, build, nullptr);
 }
 
 int64_t storedParameters(const std::string& path,

@@ -88,10 +88,14 @@ public:
     void announce(const std::string& stage) const;
     int64_t trainedRuns() const { return m_trained; }
     int64_t cachedRuns() const { return m_cached; }
+    /// Training time of every distinct model this experiment used, trained now or cached: what
+    /// the experiment costs on its own, with an empty cache.
+    double standaloneSeconds() const;
 
 private:
     using Build = std::function<std::shared_ptr<model::ClassifierImpl>()>;
-    Outcome run(const std::string& label, const nlohmann::json& key, Domain d,
+    Outcome run(const std::string& role, const std::string& label, const nlohmann::json& key,
+                Domain d,
                 train::TrainOptions t, const Build& build, const Outcome* teacher);
     nlohmann::json dataKey(Domain d) const;
 
@@ -103,6 +107,7 @@ private:
     const std::atomic<bool>* m_stop;
     std::map<Domain, data::DataSplit> m_data;
     int64_t m_trained = 0, m_cached = 0;
+    std::map<std::string, double> m_used; // cache key -> training seconds
 };
 
 /// Parameters stored in a safetensors file, optionally only those whose name passes keep
