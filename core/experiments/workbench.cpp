@@ -5,6 +5,7 @@
 #include "model/des_net.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
+#include "train/run_index.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -236,6 +237,13 @@ Outcome Workbench::run(const std::string& role, const std::string& label,
     out.folder = joinPath(joinPath(m_options.root, "cache"), label + "-" + out.key);
     out.model = joinPath(out.folder, "model.safetensors");
     const std::string outcomePath = joinPath(out.folder, "outcome.json");
+    const std::string cache = joinPath(m_options.root, "cache");
+    const std::string hidden = joinPath(cache, train::kHiddenRunsMarker);
+    if (!fileExists(hidden)) { // hundreds of runs: the Runs table leaves them to the Experiments tab
+        makeDirs(cache);
+        writeTextAtomic(hidden, "Models trained by tleg experiment, reused by key; not listed as "
+                                "runs. Delete a folder to train it again.\n");
+    }
     if (fileExists(outcomePath)) {
         try {
             const auto j = nlohmann::json::parse(readText(outcomePath));
@@ -260,6 +268,7 @@ Outcome Workbench::run(const std::string& role, const std::string& label,
 
     announce(label);
     makeDirs(out.folder);
+
     writeTextAtomic(joinPath(out.folder, "key.json"), key.dump(2) + "\n");
     const data::DataSplit& split = data(d);
     std::unique_ptr<train::Teacher> teacherModel;

@@ -358,6 +358,9 @@ std::vector<RunInfo> listRuns(const std::string& root, std::vector<std::string>*
         return runs;
     const fs::path rootPath(root);
     std::function<void(const fs::path&, int)> visit = [&](const fs::path& dir, int level) {
+        std::error_code hiddenError;
+        if (level > 0 && fs::exists(dir / kHiddenRunsMarker, hiddenError))
+            return;
         if (folders)
             folders->push_back(dir.string());
         if (isRunFolder(dir.string())) {

@@ -51,8 +51,13 @@ bool isRunFolder(const std::string& folder);
 /// throws tleg::Error only when folder is not a run folder at all.
 RunInfo listRun(const std::string& folder);
 
+/// A folder holding a file of this name is skipped with everything below it: the experiments'
+/// model cache (hundreds of runs that the Experiments tab summarises) marks itself so.
+constexpr const char* kHiddenRunsMarker = ".tleg-hidden";
+
 /// Every run under root (root itself included), sorted by name. Does not descend into run
-/// folders nor follow symbolic links; a missing root lists nothing. When folders is given it
+/// folders, folders marked with kHiddenRunsMarker (below root) nor symbolic links; a missing
+/// root lists nothing. When folders is given it
 /// receives every folder looked at (root, the folders between, the runs): what to watch for
 /// changes.
 std::vector<RunInfo> listRuns(const std::string& root, std::vector<std::string>* folders = nullptr);

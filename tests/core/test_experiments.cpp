@@ -6,6 +6,7 @@
 #include "experiments/workbench.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
+#include "train/run_index.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -263,6 +264,9 @@ private Q_SLOTS:
         QCOMPARE(shared, 2);
         QVERIFY(m_results.at("partial-init").cachedRuns > 0);
         QVERIFY(m_results.at("linearity").cachedRuns > 0); // depth-sweep trained its models
+        // The cache is marked so that the Runs table does not list its hundreds of runs.
+        QVERIFY(train::listRuns(m_dir.path().toStdString()).empty());
+        QVERIFY(QFileInfo::exists(m_dir.filePath("cache/.tleg-hidden")));
 
         // Running an experiment again trains nothing and gives the same table.
         const auto again = runExperiment(options("transfer", m_dir.path()));

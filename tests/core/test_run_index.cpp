@@ -111,6 +111,11 @@ private Q_SLOTS:
         writeFile(path("broken/config.json"), "{ this is not json");
         makeDirs(path("notes"));
         writeFile(path("notes/readme.txt"), "not a run\n");
+
+        // A marked folder (the experiments' model cache) is not listed, runs inside included.
+        makeDirs(path("experiments/cache/m"));
+        writeFile(path("experiments/cache/.tleg-hidden"), "cache\n");
+        writeFile(path("experiments/cache/m/config.json"), "{}\n");
     }
 
     void listsEveryRunAndSkipsOtherFolders()
@@ -122,8 +127,13 @@ private Q_SLOTS:
             names.push_back(r.name);
         QCOMPARE(names,
                  (std::vector<std::string>{"ancestry", "aux", "broken", "pipe/des-1", "stopped"}));
-        // Watch list: the root, the folders between, the runs; not the runs' insides.
-        QCOMPARE(folders.size(), size_t(1 + 5 + 2)); // root, 5 runs, pipe and notes
+        // Watch list: the root, the folders between, the runs; not the runs' insides nor the
+        // hidden cache.
+        QCOMPARE(folders.size(), size_t(1 + 5 + 3)); // root, 5 runs, pipe, notes, experiments
+        QVERIFY(std::find(folders.begin(), folders.end(), path("experiments/cache")) ==
+                folders.end());
+        // Listing the hidden folder itself (root) still works.
+        QCOMPARE(train::listRuns(path("experiments/cache")).size(), size_t(1));
         QVERIFY(std::find(folders.begin(), folders.end(), path("pipe")) != folders.end());
         QVERIFY(train::listRuns(path("does-not-exist")).empty());
     }
