@@ -5,6 +5,7 @@
 #include "model/des_net.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
+#include "train/pipeline.h"
 #include "train/run_index.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -84,13 +85,9 @@ Preset Preset::get(const std::string& name)
         p.trainSubset = 3000;
         p.testSubset = 1000;
         p.labelBudget = 60;
-        p.ancestry = ViTConfig::preset("fmnist-ti");
-        p.ancestry.dim = 48;
-        p.ancestry.heads = 3;
-        p.ancestry.depth = 4;
-        p.aux = p.ancestry;
-        p.aux.dim = 32;
-        p.aux.heads = 2;
+        const auto pipeline = train::PipelineOptions::preset("smoke"); // the same small models
+        p.ancestry = pipeline.ancestry;
+        p.aux = pipeline.aux;
         p.depths = {2, 4};
         p.desDepth = 4;
         p.partialFrom = 1;
