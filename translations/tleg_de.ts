@@ -119,7 +119,7 @@
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <source>Fashion-MNIST could not be loaded (%1). Install Debian's dataset-fashion-mnist package or open a dataset on the Data page.</source>
+        <source>Fashion-MNIST could not be loaded (%1). Install Debian&apos;s dataset-fashion-mnist package or open a dataset on the Data page.</source>
         <translation>Fashion-MNIST konnte nicht geladen werden (%1). Installieren Sie das Debian-Paket dataset-fashion-mnist oder öffnen Sie einen Datensatz auf der Seite „Daten“.</translation>
     </message>
     <message>
@@ -478,8 +478,8 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
         <translation>Learngene</translation>
     </message>
     <message>
-        <source>learngene.safetensors from the Learngene page or 'tleg distill'</source>
-        <translation>learngene.safetensors von der Seite „Learngene“ oder aus 'tleg distill'</translation>
+        <source>learngene.safetensors from the Learngene page or &apos;tleg distill&apos;</source>
+        <translation>learngene.safetensors von der Seite „Learngene“ oder aus &apos;tleg distill&apos;</translation>
     </message>
     <message>
         <source>Open…</source>
@@ -593,18 +593,6 @@ S-Params zur Initialisierung der Tiefen 1–%1:
         <translation>Längeres Training und mehr Daten: Stunden auf einem Desktop-Rechner.</translation>
     </message>
     <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 h %2 min</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
         <source>Every model is trained once per seed; the tables give mean ± std.</source>
         <translation>Jedes Modell wird einmal pro Seed trainiert; die Tabellen zeigen Mittelwert ± Standardabweichung.</translation>
     </message>
@@ -679,6 +667,21 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     <message>
         <source>Could not open %1 in the file manager.</source>
         <translation>%1 konnte nicht im Dateimanager geöffnet werden.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::Format</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
     </message>
 </context>
 <context>
@@ -788,7 +791,7 @@ S-Params zur Initialisierung der Tiefen 1–%1:
         <translation>Destillation</translation>
     </message>
     <message>
-        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code's default), λ = 0 learns from the labels alone.</source>
+        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code&apos;s default), λ = 0 learns from the labels alone.</source>
         <translation>Verlust = (1−λ)·CE + λ·τ²·KL; λ = 1 ist reine Destillation (Standard des veröffentlichten Codes), bei λ = 0 wird nur aus den Labels gelernt.</translation>
     </message>
     <message>
@@ -955,8 +958,8 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Ergebnisse exportieren…</translation>
     </message>
     <message>
-        <source>Every figure of every model as JSON, or the per-layer points as CSV (as 'tleg pca' writes them)</source>
-        <translation>Alle Abbildungen aller Modelle als JSON oder die Punkte pro Schicht als CSV (wie 'tleg pca' sie schreibt)</translation>
+        <source>Every figure of every model as JSON, or the per-layer points as CSV (as &apos;tleg pca&apos; writes them)</source>
+        <translation>Alle Abbildungen aller Modelle als JSON oder die Punkte pro Schicht als CSV (wie &apos;tleg pca&apos; sie schreibt)</translation>
     </message>
     <message>
         <source>Parameter kind:</source>
@@ -1192,7 +1195,7 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Über TLEG Studio</translation>
     </message>
     <message>
-        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in "Transformer as Linear Expansion of Learngene" (Wang et al., AAAI 2024).</source>
+        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in &quot;Transformer as Linear Expansion of Learngene&quot; (Wang et al., AAAI 2024).</source>
         <translation>TLEG Studio erzeugt und initialisiert Vision Transformers vieler Tiefen aus einem einzigen kompakten Learngene, wie in „Transformer as Linear Expansion of Learngene“ (Wang et al., AAAI 2024).</translation>
     </message>
     <message>
@@ -1357,18 +1360,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 h %2 min</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
     </message>
     <message>
         <source>finished</source>

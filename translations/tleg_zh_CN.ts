@@ -119,7 +119,7 @@
         <translation>导出失败</translation>
     </message>
     <message>
-        <source>Fashion-MNIST could not be loaded (%1). Install Debian's dataset-fashion-mnist package or open a dataset on the Data page.</source>
+        <source>Fashion-MNIST could not be loaded (%1). Install Debian&apos;s dataset-fashion-mnist package or open a dataset on the Data page.</source>
         <translation>无法加载 Fashion-MNIST（%1）。请安装 Debian 的 dataset-fashion-mnist 软件包，或在“数据”页面打开一个数据集。</translation>
     </message>
     <message>
@@ -478,8 +478,8 @@ Split: %6 train images, %7 test images
         <translation>学习基因</translation>
     </message>
     <message>
-        <source>learngene.safetensors from the Learngene page or 'tleg distill'</source>
-        <translation>来自“学习基因”页面或 'tleg distill' 的 learngene.safetensors</translation>
+        <source>learngene.safetensors from the Learngene page or &apos;tleg distill&apos;</source>
+        <translation>来自“学习基因”页面或 &apos;tleg distill&apos; 的 learngene.safetensors</translation>
     </message>
     <message>
         <source>Open…</source>
@@ -593,18 +593,6 @@ S-Params to initialise depths 1–%1:
         <translation>更长的训练、更多的数据：在台式机上需要数小时。</translation>
     </message>
     <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 小时 %2 分</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 分 %2 秒</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
         <source>Every model is trained once per seed; the tables give mean ± std.</source>
         <translation>每个模型对每个随机种子各训练一次；表格给出均值 ± 标准差。</translation>
     </message>
@@ -679,6 +667,21 @@ S-Params to initialise depths 1–%1:
     <message>
         <source>Could not open %1 in the file manager.</source>
         <translation>无法在文件管理器中打开 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::Format</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
     </message>
 </context>
 <context>
@@ -788,7 +791,7 @@ S-Params to initialise depths 1–%1:
         <translation>蒸馏</translation>
     </message>
     <message>
-        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code's default), λ = 0 learns from the labels alone.</source>
+        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code&apos;s default), λ = 0 learns from the labels alone.</source>
         <translation>损失 = (1−λ)·CE + λ·τ²·KL；λ = 1 为纯蒸馏（已发布代码的默认值），λ = 0 则仅从标签学习。</translation>
     </message>
     <message>
@@ -955,8 +958,8 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>导出结果…</translation>
     </message>
     <message>
-        <source>Every figure of every model as JSON, or the per-layer points as CSV (as 'tleg pca' writes them)</source>
-        <translation>将所有模型的全部图表导出为 JSON，或将逐层数据点导出为 CSV（与 'tleg pca' 的输出相同）</translation>
+        <source>Every figure of every model as JSON, or the per-layer points as CSV (as &apos;tleg pca&apos; writes them)</source>
+        <translation>将所有模型的全部图表导出为 JSON，或将逐层数据点导出为 CSV（与 &apos;tleg pca&apos; 的输出相同）</translation>
     </message>
     <message>
         <source>Parameter kind:</source>
@@ -1190,7 +1193,7 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>关于 TLEG Studio</translation>
     </message>
     <message>
-        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in "Transformer as Linear Expansion of Learngene" (Wang et al., AAAI 2024).</source>
+        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in &quot;Transformer as Linear Expansion of Learngene&quot; (Wang et al., AAAI 2024).</source>
         <translation>TLEG Studio 从一个紧凑的学习基因出发，生成并初始化多种深度的 Vision Transformer，方法见论文“Transformer as Linear Expansion of Learngene”（Wang 等，AAAI 2024）。</translation>
     </message>
     <message>
@@ -1355,18 +1358,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 小时 %2 分</translation>
-    </message>
-    <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 分 %2 秒</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
     </message>
     <message>
         <source>finished</source>

@@ -1,4 +1,5 @@
 #include "widgets/main_window.h"
+#include "widgets/text_format.h"
 
 #include "io/safetensors.h"
 #include "widgets/appearance.h"
@@ -32,13 +33,6 @@
 namespace tleg::gui {
 
 namespace {
-QString duration(double seconds)
-{
-    const auto s = static_cast<qint64>(seconds + 0.5);
-    return s >= 60 ? QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'))
-                   : QString("%1s").arg(s);
-}
-
 const char* const kPageKeys[] = {"data", "ancestry", "learngene", "linearity", "expand", "runs"};
 } // namespace
 
@@ -392,7 +386,7 @@ void MainWindow::onProgress(const ProgressUpdate& u)
                           .arg(u.epoch)
                           .arg(u.epochs)
                           .arg(u.loss, 0, 'f', 4)
-                          .arg(duration(u.etaSeconds)));
+                          .arg(formatDuration(u.etaSeconds)));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

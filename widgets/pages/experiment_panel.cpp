@@ -1,4 +1,5 @@
 #include "widgets/pages/experiment_panel.h"
+#include "widgets/text_format.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -49,20 +50,6 @@ const QHash<QString, std::pair<const char*, const char*>>& presetTexts()
                             "Longer training and more data: hours on a desktop machine.")}},
     };
     return texts;
-}
-
-QString duration(double seconds)
-{
-    const auto s = static_cast<qint64>(seconds + 0.5);
-    if (s >= 3600)
-        return QCoreApplication::translate("tleg::gui::ExperimentPanel", "%1 h %2 min")
-            .arg(s / 3600)
-            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-    if (s >= 60)
-        return QCoreApplication::translate("tleg::gui::ExperimentPanel", "%1 min %2 s")
-            .arg(s / 60)
-            .arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QCoreApplication::translate("tleg::gui::ExperimentPanel", "%1 s").arg(s);
 }
 
 /// Shows every image of doc at most kPlotWidth wide, keeping its aspect ratio.
@@ -331,7 +318,7 @@ void ExperimentPanel::onLogged(const QString& line)
     if (!isRunning())
         return;
     m_stage = line;
-    setStatus(tr("%1 — running for %2").arg(line, duration(m_clock.elapsed() / 1000.0)));
+    setStatus(tr("%1 — running for %2").arg(line, formatDuration(m_clock.elapsed() / 1000.0)));
 }
 
 void ExperimentPanel::onProgress(const ProgressUpdate& u)
@@ -342,7 +329,7 @@ void ExperimentPanel::onProgress(const ProgressUpdate& u)
                   .arg(m_stage)
                   .arg(u.epoch)
                   .arg(u.epochs)
-                  .arg(duration(u.etaSeconds), duration(m_clock.elapsed() / 1000.0)));
+                  .arg(formatDuration(u.etaSeconds), formatDuration(m_clock.elapsed() / 1000.0)));
 }
 
 void ExperimentPanel::onFinished(const QString&, bool, const QString& error)
@@ -359,15 +346,15 @@ void ExperimentPanel::onFinished(const QString&, bool, const QString& error)
     // The core says whether it stopped: a Stop that came after the last model still ends with
     // the folder written, and then the results are shown.
     if (!error.isEmpty()) {
-        setStatus(tr("The experiment failed after %1: %2").arg(duration(seconds), error), true);
+        setStatus(tr("The experiment failed after %1: %2").arg(formatDuration(seconds), error), true);
     } else if (result->stopped) {
         setStatus(tr("Stopped after %1. Every finished model stays in the cache: Run goes on "
                      "from there.")
-                      .arg(duration(seconds)));
+                      .arg(formatDuration(seconds)));
     } else {
         showResults(folder);
         setStatus(tr("Finished in %1: %2 models trained, %3 taken from the cache. Results in %4.")
-                      .arg(duration(seconds))
+                      .arg(formatDuration(seconds))
                       .arg(result->trainedRuns)
                       .arg(result->cachedRuns)
                       .arg(QDir::toNativeSeparators(folder)));

@@ -1,4 +1,5 @@
 #include "widgets/pages/learngene_page.h"
+#include "widgets/text_format.h"
 
 #include "model/learngene.h"
 #include "train/teacher.h"
@@ -30,15 +31,6 @@ namespace {
 QString millions(int64_t n)
 {
     return QString::number(static_cast<double>(n) / 1e6, 'f', 3) + " M";
-}
-
-QString duration(double seconds)
-{
-    const auto s = static_cast<qint64>(std::max(0.0, seconds) + 0.5);
-    if (s >= 3600)
-        return QString("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
-    return s >= 60 ? QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'))
-                   : QString("%1s").arg(s);
 }
 
 /// Parameters of the modules of one block that belong to the expanded groups.
@@ -619,7 +611,7 @@ void LearngenePage::showProgressText(const ProgressUpdate& u)
                        .arg(u.epochs)
                        .arg(u.step)
                        .arg(u.totalSteps)
-                       .arg(duration(u.etaSeconds)));
+                       .arg(formatDuration(u.etaSeconds)));
 }
 
 void LearngenePage::onProgress(const ProgressUpdate& u)
@@ -660,7 +652,7 @@ void LearngenePage::onFinished(const QString&, bool stopped, const QString& erro
         m_eta->setText(tr("Failed."));
     } else if (saved) {
         m_progress->setValue(m_progress->maximum());
-        m_eta->setText(tr("Finished in %1.").arg(duration(m_lastProgress.elapsedSeconds)));
+        m_eta->setText(tr("Finished in %1.").arg(formatDuration(m_lastProgress.elapsedSeconds)));
         m_status->setText(
             tr("Learngene saved: %1").arg(QDir(m_state.runFolder).relativeFilePath(learngene)));
         m_status->setToolTip(learngene);

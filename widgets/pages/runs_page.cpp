@@ -1,4 +1,5 @@
 #include "widgets/pages/runs_page.h"
+#include "widgets/text_format.h"
 
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/plots/plot_export.h"
@@ -433,12 +434,7 @@ void RunsPage::setRow(int row, const train::RunInfo& run)
     numberItem(LastTop1, scored ? run.lastTop1 : -1.0,
                scored ? QString::number(run.lastTop1, 'f', 2) : dash);
 
-    const auto s = static_cast<qint64>(run.seconds + 0.5);
-    const QString duration =
-        s >= 3600 ? tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'))
-        : s >= 60 ? tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
-                  : tr("%1 s").arg(s);
-    numberItem(Duration, run.seconds, scored ? duration : dash);
+    numberItem(Duration, run.seconds, scored ? formatDuration(run.seconds) : dash);
 
     QString state;
     switch (run.state) {
