@@ -27,7 +27,8 @@ const char* kUsage =
     "  pca FILE...      weight linearity: PCA of per-layer weights, R² against depth\n"
     "  pipeline         ancestry -> learngene -> Des-Nets of several depths vs scratch\n"
     "  experiment NAME  the paper's comparisons (depth-sweep, transfer, storage, modules,\n"
-    "                   partial-init, partial-expansion, linearity; all; list)\n";
+    "                   partial-init, partial-expansion, linearity; all; list)\n"
+    "  bench            speed against PyTorch and the CPU's peak; --accuracy for the fast path\n";
 
 } // namespace
 
@@ -40,7 +41,7 @@ int main(int argc, char** argv)
         {"expand", expandCommand},                {"finetune", finetuneCommand},
         {"eval", evalCommand},                    {"info", infoCommand},
         {"pipeline", pipelineCommand},            {"pca", pcaCommand},
-        {"experiment", experimentCommand}};
+        {"experiment", experimentCommand}, {"bench", benchCommand}};
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::fputs(kUsage, stdout);
         return argc < 2 ? 2 : 0;

@@ -16,5 +16,6 @@ int evalCommand(const Args& args);
 int infoCommand(const Args& args);
 int pcaCommand(const Args& args);
 int experimentCommand(const Args& args);
+int benchCommand(const Args& args);
 
 } // namespace tleg::cli

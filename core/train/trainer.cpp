@@ -7,8 +7,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <sstream>
 #include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace tleg::train {
 
@@ -93,6 +98,65 @@ Progress makeProgress(int64_t epoch, int64_t epochs, int64_t batch, int64_t batc
     return p;
 }
 
+/// Teacher logits per dataset image, filled the first time an image is seen. Only valid when
+/// the teacher's input for an image never changes (no augmentation) and the teacher is fixed.
+class TeacherLogitCache {
+public:
+    /// Caches at most maxBytes of logits; beyond that (or when disabled) every call is live.
+    TeacherLogitCache(Teacher* teacher, int64_t images, bool enabled, int64_t maxBytes = 1LL << 30)
+        : m_teacher(teacher), m_images(images), m_enabled(enabled && teacher), m_maxBytes(maxBytes)
+    {
+    }
+
+    torch::Tensor logits(const data::Batch& b)
+    {
+        if (!m_enabled)
+            return m_teacher->logits(b.images);
+        const int64_t n = b.indices.size(0);
+        const int64_t* idx = b.indices.data_ptr<int64_t>();
+        bool allSeen = m_logits.defined();
+        for (int64_t i = 0; allSeen && i < n; ++i)
+            allSeen = m_seen[size_t(idx[i])] != 0;
+        if (allSeen)
+            return m_logits.index_select(0, b.indices);
+        torch::Tensor z = m_teacher->logits(b.images).to(torch::kFloat);
+        if (!m_logits.defined()) {
+            if (m_images * z.size(1) * int64_t(sizeof(float)) > m_maxBytes) {
+                m_enabled = false; // too many images × classes to hold: stay live
+                return z;
+            }
+            m_logits = torch::zeros({m_images, z.size(1)}, torch::kFloat);
+            m_seen.assign(size_t(m_images), 0);
+        }
+        m_logits.index_copy_(0, b.indices, z);
+        for (int64_t i = 0; i < n; ++i)
+            m_seen[size_t(idx[i])] = 1;
+        return z;
+    }
+
+private:
+    Teacher* m_teacher;
+    int64_t m_images;
+    bool m_enabled;
+    int64_t m_maxBytes;
+    torch::Tensor m_logits;      // [N, classes]
+    std::vector<uint8_t> m_seen; // [N]
+};
+
+/// Large tensors are freed and allocated again every step. glibc serves blocks above its mmap
+/// threshold with fresh mappings that the kernel must zero and fault in each time; keeping them
+/// on the heap instead removes that cost (a steady state, so memory stays flat across epochs).
+void keepLargeAllocationsOnTheHeap()
+{
+#if defined(__GLIBC__)
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // glibc's largest allowed threshold
+        mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024); // a steady step's free space stays
+    });
+#endif
+}
+
 /// Model, optimizer state and history in one file: the exact resume point.
 void writeCheckpoint(const std::string& path, model::ClassifierImpl& model, const AdamW& opt,
                      nlohmann::json extra, const std::vector<EpochRecord>& history)
@@ -138,7 +202,7 @@ nlohmann::json TrainOptions::toJson() const
             {"lambda", loss.lambda},      {"tau", loss.tau},           {"label_smoothing", loss.labelSmoothing},
             {"kd_deit_normalisation", loss.deitNormalisation},
             {"augment", augment},         {"seed", seed},              {"threads", threads},
-            {"bf16", bf16}};
+            {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits}};
 }
 
 void applyThreads(int threads)
@@ -170,6 +234,7 @@ EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
                     const std::atomic<bool>* stop)
 {
     torch::NoGradGuard guard;
+    keepLargeAllocationsOnTheHeap();
     const bool wasTraining = model.is_training();
     model.eval();
     data::LoaderOptions lo;
@@ -210,6 +275,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
                   const ProgressFn& progress, const std::atomic<bool>* stop)
 {
     validate(o, trainSet, teacher);
+    keepLargeAllocationsOnTheHeap();
     applyThreads(o.threads);
     Bf16Scope bf16(o.bf16);
     torch::manual_seed(o.seed);
@@ -225,6 +291,8 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
     const data::Normalization norm = loader.normalization();
 
     AdamW opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay});
+    TeacherLogitCache teacherLogits(teacher, trainSet.size(),
+                                    o.cacheTeacherLogits && !o.augment && o.loss.lambda > 0.0);
     const int64_t perEpoch = loader.batchesPerEpoch();
     const int64_t totalSteps = perEpoch * o.epochs;
     const auto warmup = static_cast<int64_t>(o.warmupEpochs * static_cast<double>(perEpoch));
@@ -277,10 +345,10 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
             }
             lr = cosineLr(step, totalSteps, warmup, o.lr, o.minLr);
             auto logits = model.forward(b.images);
-            torch::Tensor teacherLogits;
+            torch::Tensor teacherZ;
             if (o.loss.lambda > 0.0)
-                teacherLogits = teacher->logits(b.images);
-            auto loss = tlegLoss(logits, teacherLogits, b.labels, o.loss);
+                teacherZ = teacherLogits.logits(b);
+            auto loss = tlegLoss(logits, teacherZ, b.labels, o.loss);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue)) {
                 log("stopped: loss is not finite at epoch " + std::to_string(epoch + 1));

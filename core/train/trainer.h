@@ -30,6 +30,9 @@ struct TrainOptions {
     uint64_t seed = 0;
     int threads = 0;      // intra-op threads; 0 = all cores
     bool bf16 = false;    // matmuls in bfloat16, residual stream and LayerNorm in fp32
+    /// Without augmentation the teacher sees the same image every epoch: run it once per image
+    /// (first epoch) and reuse its logits. Exact; off only to measure the difference.
+    bool cacheTeacherLogits = true;
     std::string runDir;   // empty: no files written
     bool resume = false;  // continue from runDir/checkpoint.safetensors if present
     int64_t evalBatchSize = 500;

@@ -1,0 +1,148 @@
+// tleg bench: training and inference speed against the PyTorch reference, the machine's peak,
+// the side costs of the performance targets, and (--accuracy) the fast path's accuracy.
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "perf/bench.h"
+#include "util/error.h"
+#include "util/files.h"
+
+#include <cstdio>
+#include <sstream>
+#include <thread>
+
+namespace tleg::cli {
+
+namespace {
+
+/// tests/bench/reference_step.py beside the working directory, else in this source tree.
+std::string defaultReferenceScript()
+{
+    const std::string relative = "tests/bench/reference_step.py";
+    if (fileExists(relative))
+        return relative;
+    std::string here = __FILE__; // .../app/cli/commands_bench.cpp
+    for (int i = 0; i < 3 && here.find('/') != std::string::npos; ++i)
+        here = here.substr(0, here.rfind('/'));
+    const std::string inTree = here + "/" + relative;
+    return fileExists(inTree) ? inTree : relative;
+}
+
+std::vector<int> threadList(const std::string& s)
+{
+    std::vector<int> out;
+    std::stringstream ss(s);
+    std::string item;
+    const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    while (std::getline(ss, item, ',')) {
+        if (item == "all" || item == "0")
+            out.push_back(all);
+        else if (!item.empty())
+            out.push_back(std::max(1, std::atoi(item.c_str())));
+    }
+    if (out.empty())
+        throw Error("tleg bench: --threads expects a list such as 1,all");
+    return out;
+}
+
+std::vector<std::string> wordList(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+void say(const std::string& s)
+{
+    std::fprintf(stderr, "  %s\n", s.c_str());
+}
+
+} // namespace
+
+int benchCommand(const Args& args)
+{
+    CommandLine cl(
+        "bench",
+        "Images per second of the Aux-Net distillation step, Des-Net fine-tuning and inference "
+        "(fp32 / bf16, 1 and all threads, teacher logits live / cached), each alternated with "
+        "the same step in PyTorch (tests/bench/reference_step.py, Debian's python3-torch); "
+        "achieved GFLOP/s against the CPU's peak; the side costs (expanded weights, batch "
+        "assembly, data load, ViT-B expansion, memory over epochs); each target met or missed. "
+        "--accuracy instead distils and fine-tunes with the quick preset's models twice (fp32 "
+        "vs the fast path) and compares top-1.",
+        {{"rounds", "N", "rounds; C++ and PyTorch alternate within each", "3"},
+         {"steps", "N", "timed steps per trial", "20"},
+         {"warmup", "N", "untimed steps before them", "3"},
+         {"threads", "LIST", "thread counts, e.g. 1,all", "1,all"},
+         {"workloads", "LIST", "any of distill,finetune,infer", "distill,finetune,infer"},
+         {"batch", "N", "training batch size", "128"},
+         {"eval-batch", "N", "inference batch size", "500"},
+         {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
+         {"python", "EXE", "Python with torch for the reference", "/usr/bin/python3"},
+         {"reference", "FILE", "the PyTorch reference script (default: tests/bench/...)", ""},
+         {"no-reference", "", "C++ only", ""},
+         {"no-extras", "", "skip the side costs", ""},
+         {"smoke", "", "a few seconds with tiny models (for tests)", ""},
+         {"out", "FILE", "also write the report to FILE", ""},
+         {"accuracy", "", "run the accuracy check of the fast path instead", ""},
+         {"teacher", "FILE", "--accuracy: use this ancestry instead of training one", ""},
+         {"ancestry-epochs", "N", "--accuracy: ancestry epochs when training one", "6"},
+         {"distill-epochs", "N", "--accuracy: distillation epochs", "6"},
+         {"finetune-epochs", "N", "--accuracy: Des-Net fine-tuning epochs", "2"},
+         {"depth", "N", "--accuracy: Des-Net depth", "6"},
+         {"train-subset", "N", "--accuracy: training images (0 = all)", "0"},
+         {"run-dir", "DIR", "--accuracy: keep the runs here", ""}});
+    if (!cl.parse(args))
+        return 0;
+
+    std::string text;
+    if (cl.flag("accuracy")) {
+        perf::AccuracyOptions a;
+        a.data = cl.get("data");
+        a.teacherPath = cl.get("teacher");
+        a.ancestryEpochs = cl.getInt("ancestry-epochs");
+        a.distillEpochs = cl.getInt("distill-epochs");
+        a.finetuneEpochs = cl.getInt("finetune-epochs");
+        a.desDepth = cl.getInt("depth");
+        a.trainSubset = cl.getInt("train-subset");
+        a.threads = threadList(cl.get("threads")).back();
+        a.outDir = cl.get("run-dir");
+        const auto r = perf::runAccuracyCheck(a, say, &stopFlag());
+        text = perf::formatAccuracy(a, r);
+    } else {
+        perf::BenchOptions o =
+            cl.flag("smoke") ? perf::BenchOptions::smoke() : perf::BenchOptions{};
+        if (!cl.flag("smoke") || cl.has("threads"))
+            o.threads = threadList(cl.get("threads"));
+        if (!cl.flag("smoke") || cl.has("rounds"))
+            o.rounds = static_cast<int>(cl.getInt("rounds"));
+        if (!cl.flag("smoke") || cl.has("steps"))
+            o.steps = static_cast<int>(cl.getInt("steps"));
+        if (!cl.flag("smoke") || cl.has("warmup"))
+            o.warmup = static_cast<int>(cl.getInt("warmup"));
+        if (!cl.flag("smoke") || cl.has("batch"))
+            o.batchSize = cl.getInt("batch");
+        if (!cl.flag("smoke") || cl.has("eval-batch"))
+            o.evalBatchSize = cl.getInt("eval-batch");
+        o.workloads = wordList(cl.get("workloads"));
+        o.data = cl.get("data");
+        o.python = cl.get("python");
+        if (!cl.flag("no-reference"))
+            o.referenceScript =
+                cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
+        o.extras = !cl.flag("no-extras");
+        const auto r = perf::runBench(o, say, &stopFlag());
+        text = perf::formatReport(r);
+    }
+    std::fputs(text.c_str(), stdout);
+    if (cl.has("out")) {
+        writeTextAtomic(cl.get("out"), text);
+        std::printf("\nwritten to %s\n", cl.get("out").c_str());
+    }
+    return 0;
+}
+
+} // namespace tleg::cli

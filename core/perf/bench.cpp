@@ -1,0 +1,271 @@
+// The timed trials of `tleg bench`. Every C++ trial goes through train::train() or
+// train::evaluate() exactly as the CLI and GUI call them, timed between progress callbacks, so
+// what is measured is what users run.
+#include "perf/bench.h"
+
+#include "data/open_dataset.h"
+#include "model/aux_net.h"
+#include "model/des_net.h"
+#include "perf/bench_internal.h"
+#include "perf/reference_process.h"
+#include "train/trainer.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace tleg::perf {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/// Restores the calling thread's matmul precision.
+struct Bf16Scope {
+    bool previous;
+    explicit Bf16Scope(bool on) : previous(model::bf16Matmul()) { model::setBf16Matmul(on); }
+    ~Bf16Scope() { model::setBf16Matmul(previous); }
+};
+
+std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx)
+{
+    const BenchOptions& o = cx.options;
+    train::TrainOptions to;
+    to.batchSize = o.batchSize;
+    to.threads = t.threads;
+    to.bf16 = t.bf16;
+    to.augment = t.augment;
+    to.cacheTeacherLogits = t.cached;
+    to.loss.lambda = t.workload == "distill" ? 1.0 : 0.0;
+    // Cached logits are reused from the second epoch on: the first one fills the cache.
+    to.epochs = t.cached ? 2 : 1;
+    const int64_t perEpoch = o.warmup + o.steps;
+    std::vector<double> seconds;
+    Clock::time_point last = Clock::now();
+    auto progress = [&](const train::Progress& p) {
+        const auto now = Clock::now();
+        if (p.epochDone)
+            return true;
+        if (p.epoch == to.epochs && p.batch > o.warmup)
+            seconds.push_back(std::chrono::duration<double>(now - last).count());
+        last = Clock::now();
+        return true;
+    };
+    const data::Dataset none;
+    if (t.workload == "distill") {
+        torch::manual_seed(0);
+        model::AuxNet aux(o.student, model::AuxOptions{});
+        train::train(*aux, cx.trainSubset, none, to, cx.teacher.get(), progress);
+    } else {
+        model::ViT des = model::scratch(o.student, 0);
+        train::train(*des, cx.trainSubset, none, to, nullptr, progress);
+    }
+    if (static_cast<int64_t>(seconds.size()) != o.steps)
+        throw Error("bench: expected " + std::to_string(o.steps) + " timed steps, got "
+                    + std::to_string(seconds.size()) + " (perEpoch " + std::to_string(perEpoch)
+                    + ")");
+    return seconds;
+}
+
+std::vector<double> cppInferTrial(const Trial& t, BenchContext& cx)
+{
+    const BenchOptions& o = cx.options;
+    train::applyThreads(t.threads);
+    Bf16Scope bf16(t.bf16);
+    std::vector<double> seconds;
+    for (int i = 0; i < o.warmup + o.steps; ++i) {
+        const auto t0 = Clock::now();
+        train::evaluate(*cx.inferModel, cx.evalSubset, cx.norm, o.evalBatchSize);
+        if (i >= o.warmup)
+            seconds.push_back(since(t0));
+    }
+    return seconds;
+}
+
+std::vector<Trial> trialsFor(const std::string& workload, int threads)
+{
+    std::vector<Trial> out;
+    auto add = [&](bool bf16, bool cached, bool augment) {
+        Trial t;
+        t.workload = workload;
+        t.bf16 = bf16;
+        t.cached = cached;
+        t.augment = augment;
+        t.threads = threads;
+        out.push_back(t);
+    };
+    if (workload == "distill") {
+        add(false, false, true); // the PyTorch way: fp32, teacher live
+        add(true, false, true);  // bf16, teacher live, augmentation on
+        add(false, true, false); // fp32, cached teacher logits (augmentation off)
+        add(true, true, false);  // the fast path
+    } else if (workload == "finetune" || workload == "infer") {
+        add(false, false, workload == "finetune");
+        add(true, false, workload == "finetune");
+    } else {
+        throw Error("bench: unknown workload '" + workload + "' (distill, finetune, infer)");
+    }
+    return out;
+}
+
+double flopsPerImage(const Trial& t, const BenchOptions& o)
+{
+    const double student = 2.0 * double(o.student.forwardMacs());
+    const double teacher = 2.0 * double(o.teacher.forwardMacs());
+    if (t.workload == "infer")
+        return student;
+    // A training step is about three forward passes (forward, and backward's two matmuls per
+    // forward one); the live teacher adds one forward of its own.
+    return 3.0 * student + (t.workload == "distill" && !t.cached ? teacher : 0.0);
+}
+
+nlohmann::json pythonRun(const Trial& t, const BenchOptions& o)
+{
+    return {{"cmd", "run"},        {"workload", t.workload}, {"threads", t.threads},
+            {"steps", o.steps},    {"warmup", o.warmup},     {"bf16", t.bf16},
+            {"augment", t.augment}};
+}
+
+} // namespace
+
+std::string Trial::key() const
+{
+    return workload + (bf16 ? " bf16" : " fp32") + (cached ? " cached" : "")
+           + (augment ? " aug" : "") + " t" + std::to_string(threads);
+}
+
+std::string Trial::pythonKey() const
+{
+    return workload + (bf16 ? " bf16" : " fp32") + (augment ? " aug" : "") + " t"
+           + std::to_string(threads);
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0.0;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+BenchOptions BenchOptions::smoke()
+{
+    BenchOptions o;
+    o.student.dim = 32;
+    o.student.heads = 2;
+    o.student.depth = 2;
+    o.teacher = o.student;
+    o.teacher.dim = 48;
+    o.teacher.heads = 3;
+    o.batchSize = 32;
+    o.evalBatchSize = 64;
+    o.rounds = 1;
+    o.steps = 2;
+    o.warmup = 1;
+    o.threads = {1};
+    o.memoryEpochs = 2;
+    o.vitPreset = "vit-ti";
+    return o;
+}
+
+BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::atomic<bool>* stop)
+{
+    auto say = [&](const std::string& s) {
+        if (log)
+            log(s);
+    };
+    if (options.rounds < 1 || options.steps < 1 || options.warmup < 1)
+        throw Error("bench: rounds, steps and warmup must be at least 1");
+    BenchReport report;
+    report.options = options;
+    if (report.options.threads.empty())
+        report.options.threads = {
+            1, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+    auto& threads = report.options.threads;
+    threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
+    report.loadBefore = loadAverage();
+    say("measuring the CPU");
+    report.cpu = detectCpu();
+
+    say("loading " + options.data);
+    BenchContext cx(report.options);
+
+    std::unique_ptr<ReferenceProcess> python;
+    if (options.referenceScript.empty()) {
+        report.referenceProblem = "no reference script given";
+    } else {
+        try {
+            say("starting the PyTorch reference " + options.referenceScript);
+            python = std::make_unique<ReferenceProcess>(options.python, options.referenceScript);
+            nlohmann::json setup = {{"cmd", "setup"},
+                                    {"student", cx.options.student.toJson()},
+                                    {"teacher", cx.options.teacher.toJson()},
+                                    {"batch", options.batchSize},
+                                    {"eval_batch", options.evalBatchSize},
+                                    {"data_dir", cx.pythonDataDir}};
+            report.torchVersion = python->request(setup).value("torch", "?");
+        } catch (const Error& e) {
+            report.referenceProblem = e.what();
+            python.reset();
+            say("no PyTorch reference: " + report.referenceProblem);
+        }
+    }
+
+    std::map<std::string, size_t> rowOf;
+    for (int round = 0; round < options.rounds; ++round) {
+        for (int n : threads) {
+            for (const auto& w : options.workloads) {
+                for (const Trial& t : trialsFor(w, n)) {
+                    if (stop && stop->load())
+                        return report;
+                    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds)
+                        + ": C++ " + t.key());
+                    auto s = w == "infer" ? cppInferTrial(t, cx) : cppTrainTrial(t, cx);
+                    if (!rowOf.count(t.key())) {
+                        rowOf[t.key()] = report.cpp.size();
+                        BenchRow row;
+                        row.trial = t;
+                        row.imagesPerStep =
+                            w == "infer" ? options.evalBatchSize : options.batchSize;
+                        row.flopsPerImage = flopsPerImage(t, cx.options);
+                        report.cpp.push_back(row);
+                    }
+                    auto& dst = report.cpp[rowOf[t.key()]].seconds;
+                    dst.insert(dst.end(), s.begin(), s.end());
+
+                    // Python right after C++, once per Python configuration and round.
+                    if (!python)
+                        continue;
+                    const std::string pk = t.pythonKey();
+                    auto& py = report.python[pk];
+                    if (py.size() >= static_cast<size_t>((round + 1) * options.steps))
+                        continue;
+                    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds)
+                        + ": PyTorch " + pk);
+                    try {
+                        auto r = python->request(pythonRun(t, options));
+                        for (const auto& v : r.at("seconds"))
+                            py.push_back(v.get<double>());
+                    } catch (const Error& e) {
+                        report.referenceProblem = e.what();
+                        python.reset();
+                    }
+                }
+            }
+        }
+    }
+    python.reset();
+    if (options.extras && !(stop && stop->load()))
+        report.extras = measureExtras(cx, report, say);
+    report.loadAfter = loadAverage();
+    return report;
+}
+
+} // namespace tleg::perf

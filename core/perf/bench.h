@@ -1,0 +1,121 @@
+#pragma once
+// `tleg bench`: images per second of the Aux-Net distillation step, Des-Net fine-tuning and
+// inference (fp32 / bf16, 1 and all threads, teacher logits live / cached), each C++ trial
+// alternated with the same step of the PyTorch reference script, plus the side costs the
+// performance targets name (expansion, batch assembly, data load, ViT-B expansion, memory).
+// Usage:
+//   BenchOptions o;  o.referenceScript = "tests/bench/reference_step.py";
+//   BenchReport r = runBench(o, [](const std::string& s) { std::puts(s.c_str()); });
+//   std::fputs(formatReport(r).c_str(), stdout);
+#include "model/vit_config.h"
+#include "perf/machine.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tleg::perf {
+
+struct BenchOptions {
+    std::string data = "fashion-mnist";
+    model::ViTConfig student = model::ViTConfig::preset("fmnist-ti"); // Aux-Net / Des-Net
+    model::ViTConfig teacher = model::ViTConfig::preset("fmnist-s");  // ancestry
+    int64_t batchSize = 128;
+    int64_t evalBatchSize = 500;
+    int rounds = 3;           // C++ and Python alternate within every round
+    int steps = 20;           // timed steps per trial
+    int warmup = 3;           // untimed steps before them
+    std::vector<int> threads; // empty: 1 and all cores
+    std::vector<std::string> workloads{"distill", "finetune", "infer"};
+    std::string python = "/usr/bin/python3";
+    std::string referenceScript; // empty: C++ only
+    bool extras = true;          // the side costs below the table
+    int memoryEpochs = 4;
+    std::string scratchDir; // where the ViT-B file is written; empty: the temp folder
+    std::string vitPreset = "vit-b";
+
+    /// A run of a few seconds for tests: tiny models, one round, one thread count.
+    static BenchOptions smoke();
+};
+
+/// One configuration of a step. Python always runs the teacher live.
+struct Trial {
+    std::string workload; // "distill", "finetune", "infer"
+    bool bf16 = false;
+    bool cached = false; // teacher logits cached (distill, implies augment off)
+    bool augment = true;
+    int threads = 1;
+    std::string key() const;       // C++ row identity
+    std::string pythonKey() const; // the Python trial it is compared with
+};
+
+struct BenchRow {
+    Trial trial;
+    std::vector<double> seconds; // per step, all rounds
+    int64_t imagesPerStep = 0;
+    double flopsPerImage = 0;
+};
+
+struct BenchExtras {
+    double expansionMs = -1, expansionShare = -1; // Aux-Net expanded weights, fwd + bwd
+    double batchMsAugment = -1, batchMsPlain = -1, batchShare = -1;
+    double datasetLoadSeconds = -1;
+    double expandWriteSeconds = -1;
+    double expandSeconds = -1; // of which the expansion (mean), the rest is writing
+    int64_t expandWriteBytes = 0;
+    std::vector<double> residentPerEpochMiB; // fast-path distillation, after each epoch
+    double peakResidentMiB = 0;              // of the process, after the distillation epochs
+    int sharesAtThreads = 0;                 // the thread count the shares refer to
+};
+
+struct BenchReport {
+    CpuInfo cpu;
+    double loadBefore = -1, loadAfter = -1;
+    std::string torchVersion;     // of the Python reference
+    std::string referenceProblem; // why there is no Python column, if there is none
+    std::vector<BenchRow> cpp;
+    std::map<std::string, std::vector<double>> python; // Trial::pythonKey() -> seconds
+    BenchExtras extras;
+    BenchOptions options;
+};
+
+using LogFn = std::function<void(const std::string&)>;
+
+/// Runs everything; throws tleg::Error for bad options or data. stop (optional) ends early.
+BenchReport runBench(const BenchOptions& options, const LogFn& log = {},
+                     const std::atomic<bool>* stop = nullptr);
+
+double median(std::vector<double> v);
+
+/// The table, the side costs and the targets as Markdown-friendly text.
+std::string formatReport(const BenchReport& report);
+
+/// The accuracy side of the fast path: distil (and fine-tune a depth-L Des-Net) once as the
+/// CLI does by default (fp32, augmentation, live teacher) and once on the fast path (bf16,
+/// no augmentation, cached teacher logits), from the same teacher and initialisation.
+struct AccuracyOptions {
+    std::string data = "fashion-mnist";
+    std::string teacherPath;    // empty: train an ancestry first (fp32)
+    int64_t ancestryEpochs = 6; // quick preset
+    int64_t distillEpochs = 6;  // quick preset
+    int64_t finetuneEpochs = 2; // quick preset
+    int64_t desDepth = 6;
+    int64_t trainSubset = 0; // 0 = all
+    int threads = 0;
+    std::string outDir; // run folders; empty: nothing written
+};
+
+struct AccuracyReport {
+    double teacherTop1 = 0;
+    double auxFp32 = 0, auxFast = 0, desFp32 = 0, desFast = 0;
+    double distillSecondsFp32 = 0, distillSecondsFast = 0;
+    double finetuneSecondsFp32 = 0, finetuneSecondsFast = 0;
+};
+
+AccuracyReport runAccuracyCheck(const AccuracyOptions& options, const LogFn& log = {},
+                                const std::atomic<bool>* stop = nullptr);
+std::string formatAccuracy(const AccuracyOptions& options, const AccuracyReport& report);
+
+} // namespace tleg::perf

@@ -1,0 +1,27 @@
+#pragma once
+// Shared by the parts of `tleg bench` (not a public API).
+#include "data/dataset.h"
+#include "model/vit.h"
+#include "perf/bench.h"
+#include "train/teacher.h"
+
+#include <memory>
+
+namespace tleg::perf {
+
+/// Data and models loaded once for all trials.
+struct BenchContext {
+    explicit BenchContext(BenchOptions& options); // fits the configs to the data
+    BenchOptions& options;
+    data::DataSplit split;
+    data::Dataset trainSubset; // (warmup + steps) batches: one epoch of a trial
+    data::Dataset evalSubset;  // one evaluation batch
+    data::Normalization norm;
+    std::unique_ptr<train::Teacher> teacher;
+    std::shared_ptr<model::ViTImpl> inferModel;
+    std::string pythonDataDir; // Fashion-MNIST's folder, or empty (random images)
+};
+
+BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const LogFn& say);
+
+} // namespace tleg::perf

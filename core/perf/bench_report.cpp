@@ -1,0 +1,192 @@
+// Printing `tleg bench`: the table of medians, the side costs and each target met or missed.
+#include "perf/bench.h"
+
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <sstream>
+
+namespace tleg::perf {
+
+namespace {
+
+std::string format(const char* f, ...)
+{
+    char buf[512];
+    va_list args;
+    va_start(args, f);
+    std::vsnprintf(buf, sizeof buf, f, args);
+    va_end(args);
+    return buf;
+}
+
+/// Images per second from the median step time.
+double imagesPerSecond(const std::vector<double>& seconds, int64_t images)
+{
+    const double m = median(seconds);
+    return m > 0 ? double(images) / m : 0.0;
+}
+
+const BenchRow* findRow(const BenchReport& r, const std::string& workload, bool bf16, bool cached,
+                        int threads)
+{
+    for (const auto& row : r.cpp)
+        if (row.trial.workload == workload && row.trial.bf16 == bf16 && row.trial.cached == cached
+            && row.trial.threads == threads)
+            return &row;
+    return nullptr;
+}
+
+double pythonRate(const BenchReport& r, const Trial& t, bool bf16, int64_t images)
+{
+    Trial p = t;
+    p.bf16 = bf16;
+    const auto it = r.python.find(p.pythonKey());
+    return it == r.python.end() ? 0.0 : imagesPerSecond(it->second, images);
+}
+
+std::string ratio(double a, double b)
+{
+    return a > 0 && b > 0 ? format("%.2f×", a / b) : "–";
+}
+
+std::string verdict(bool known, bool met)
+{
+    return !known ? "not measured" : met ? "met" : "MISSED";
+}
+
+} // namespace
+
+std::string formatReport(const BenchReport& r)
+{
+    const BenchOptions& o = r.options;
+    std::ostringstream os;
+    os << "Machine: " << r.cpu.describe() << "\n";
+    os << format("Peak per core at %.2f GHz: fp32 %.1f GFLOP/s (%.0f FLOP/cycle), bf16 %.1f "
+                 "GFLOP/s (%.0f FLOP/cycle)\n",
+                 r.cpu.clockGhz(), r.cpu.peakGflops(false, 1), r.cpu.fp32FlopsPerCycle(),
+                 r.cpu.peakGflops(true, 1), r.cpu.bf16FlopsPerCycle());
+    os << format("Load average (1 min): %.2f before, %.2f after\n", r.loadBefore, r.loadAfter);
+    os << "Models: student (Aux-Net / Des-Net) " << o.student.toJson().dump() << "\n"
+       << "        teacher " << o.teacher.toJson().dump() << "\n";
+    os << format("Batch %lld (training), %lld (inference); %d rounds × %d timed steps after %d "
+                 "warm-up steps; C++ and PyTorch alternate within each round; medians.\n",
+                 static_cast<long long>(o.batchSize), static_cast<long long>(o.evalBatchSize),
+                 o.rounds, o.steps, o.warmup);
+    if (!r.referenceProblem.empty())
+        os << "PyTorch reference: " << r.referenceProblem << "\n";
+    else
+        os << "PyTorch reference: torch " << r.torchVersion << " (Debian python3-torch)\n";
+    os << "\n| Workload | Precision | Teacher | Aug | Threads | C++ img/s | PyTorch img/s | C++ / "
+          "PyTorch | C++ / PyTorch fp32 | GFLOP/s | % of peak |\n"
+       << "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& row : r.cpp) {
+        const Trial& t = row.trial;
+        const double cpp = imagesPerSecond(row.seconds, row.imagesPerStep);
+        const double same = pythonRate(r, t, t.bf16, row.imagesPerStep);
+        const double fp32 = pythonRate(r, t, false, row.imagesPerStep);
+        const double gflops = cpp * row.flopsPerImage / 1e9;
+        const double peak = r.cpu.peakGflops(t.bf16, t.threads);
+        os << "| " << t.workload << " | " << (t.bf16 ? "bf16" : "fp32") << " | "
+           << (t.workload != "distill" ? "–"
+               : t.cached              ? "cached"
+                                       : "live")
+           << " | "
+           << (t.workload == "infer" ? "–"
+               : t.augment           ? "on"
+                                     : "off")
+           << " | " << t.threads << " | " << format("%.0f", cpp) << " | "
+           << (same > 0 ? format("%.0f", same) : "–") << " | " << ratio(cpp, same) << " | "
+           << ratio(cpp, fp32) << " | " << format("%.1f", gflops) << " | "
+           << format("%.1f", 100.0 * gflops / peak) << " |\n";
+    }
+
+    const BenchExtras& e = r.extras;
+    os << "\nSide costs (" << e.sharesAtThreads << " threads; shares of the fast-path step):\n";
+    if (e.expansionMs >= 0)
+        os << format("- Aux-Net expanded weights (θ_B + c·θ_A, forward + backward): %.3f ms = "
+                     "%.2f %% of a step\n",
+                     e.expansionMs, 100.0 * e.expansionShare);
+    if (e.batchMsPlain >= 0)
+        os << format("- batch assembly: %.3f ms plain = %.2f %% of a step; %.3f ms with crop + "
+                     "flip\n",
+                     e.batchMsPlain, 100.0 * e.batchShare, e.batchMsAugment);
+    if (e.datasetLoadSeconds >= 0)
+        os << format("- Fashion-MNIST load (70,000 images, gzip): %.3f s\n", e.datasetLoadSeconds);
+    if (e.expandWriteSeconds >= 0)
+        os << format("- expand a learngene into a 12-block %s and write it (%.0f MB): %.3f s "
+                     "(expansion %.3f s, writing with fsync %.3f s)\n",
+                     o.vitPreset.c_str(), double(e.expandWriteBytes) / 1e6, e.expandWriteSeconds,
+                     e.expandSeconds, e.expandWriteSeconds - e.expandSeconds);
+    if (!e.residentPerEpochMiB.empty()) {
+        os << "- resident memory after each distillation epoch (fast path):";
+        for (double m : e.residentPerEpochMiB)
+            os << format(" %.1f", m);
+        os << format(" MiB; process peak so far %.1f MiB\n", e.peakResidentMiB);
+    }
+
+    // Targets, at every thread count measured.
+    os << "\nTargets:\n";
+    for (int n : o.threads) {
+        const BenchRow* fp32 = findRow(r, "distill", false, false, n);
+        const BenchRow* bf16 = findRow(r, "distill", true, false, n);
+        const BenchRow* fast = findRow(r, "distill", true, true, n);
+        auto vsRef = [&](const BenchRow* row) {
+            if (!row)
+                return 0.0;
+            const double cpp = imagesPerSecond(row->seconds, row->imagesPerStep);
+            const double py = pythonRate(r, row->trial, false, row->imagesPerStep);
+            return py > 0 ? cpp / py : 0.0;
+        };
+        const double a = vsRef(fp32), b = vsRef(bf16), c = vsRef(fast);
+        os << format("- [%d thread%s] fp32 C++ step ≥ 1.0× PyTorch: %.2f× (%s)\n", n,
+                     n == 1 ? "" : "s", a, verdict(a > 0, a >= 1.0).c_str());
+        os << format("- [%d thread%s] bf16, teacher live, augmentation on ≥ 2.0× PyTorch fp32: "
+                     "%.2f× (%s)\n",
+                     n, n == 1 ? "" : "s", b, verdict(b > 0, b >= 2.0).c_str());
+        os << format("- [%d thread%s] fast path (bf16, cached teacher logits, no augmentation) ≥ "
+                     "4.0× PyTorch fp32: %.2f× (%s)\n",
+                     n, n == 1 ? "" : "s", c, verdict(c > 0, c >= 4.0).c_str());
+    }
+    os << format("- expanded weights < 5 %% of a step: %.2f %% (%s)\n", 100.0 * e.expansionShare,
+                 verdict(e.expansionShare >= 0, e.expansionShare < 0.05).c_str());
+    os << format("- batch assembly < 5 %% of a step: %.2f %% (%s)\n", 100.0 * e.batchShare,
+                 verdict(e.batchShare >= 0, e.batchShare < 0.05).c_str());
+    os << format("- Fashion-MNIST loads in < 1 s: %.3f s (%s)\n", e.datasetLoadSeconds,
+                 verdict(e.datasetLoadSeconds >= 0, e.datasetLoadSeconds < 1.0).c_str());
+    os << format("- expand into a 12-block %s and write it in < 1 s: %.3f s (%s)\n",
+                 o.vitPreset.c_str(), e.expandWriteSeconds,
+                 verdict(e.expandWriteSeconds >= 0, e.expandWriteSeconds < 1.0).c_str());
+    if (e.residentPerEpochMiB.size() >= 2) {
+        const double first = e.residentPerEpochMiB[1 < e.residentPerEpochMiB.size() - 1 ? 1 : 0];
+        const double last = e.residentPerEpochMiB.back();
+        const double growth = last - first;
+        os << format("- distillation memory flat over epochs: %+.1f MiB from epoch %d to %zu "
+                     "(%s)\n",
+                     growth, e.residentPerEpochMiB.size() > 2 ? 2 : 1, e.residentPerEpochMiB.size(),
+                     verdict(true, growth < std::max(4.0, 0.02 * first)).c_str());
+    }
+    return os.str();
+}
+
+std::string formatAccuracy(const AccuracyOptions& a, const AccuracyReport& r)
+{
+    std::ostringstream os;
+    os << format("Accuracy of the fast path (quick preset models; %lld distillation and %lld "
+                 "fine-tuning epochs; teacher top-1 %.2f %%)\n\n",
+                 static_cast<long long>(a.distillEpochs), static_cast<long long>(a.finetuneEpochs),
+                 r.teacherTop1);
+    os << "| Path | Aux-Net top-1 | Des-Net (depth " << a.desDepth
+       << ") top-1 | distillation s | fine-tuning s |\n|---|---:|---:|---:|---:|\n";
+    os << format("| fp32, augmentation, live teacher | %.2f | %.2f | %.0f | %.0f |\n", r.auxFp32,
+                 r.desFp32, r.distillSecondsFp32, r.finetuneSecondsFp32);
+    os << format("| fast: bf16, no augmentation, cached teacher | %.2f | %.2f | %.0f | %.0f |\n",
+                 r.auxFast, r.desFast, r.distillSecondsFast, r.finetuneSecondsFast);
+    const double d1 = r.auxFast - r.auxFp32, d2 = r.desFast - r.desFp32;
+    os << format("\nΔ Aux-Net %+.2f points, Δ Des-Net %+.2f points: %s (target: the fast path "
+                 "at most 0.5 points below fp32)\n",
+                 d1, d2, d1 >= -0.5 && d2 >= -0.5 ? "met" : "MISSED");
+    return os.str();
+}
+
+} // namespace tleg::perf

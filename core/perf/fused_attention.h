@@ -1,0 +1,23 @@
+#pragma once
+// The attention core of a ViT block as one kernel: softmax(q kᵀ / √d) v for every image and
+// head, read straight from the packed qkv projection and written straight into [B, N, D], with
+// its own backward. Replaces two batched matmuls over tiny per-head matrices, the softmax and
+// the permute / transpose copies around them (a quarter of a small ViT's step on CPU).
+// Usage:
+//   auto qkv = linear(h, w[QkvWeight], w[QkvBias]);          // [B, N, 3D]
+//   if (perf::fusedAttentionApplies(qkv)) ctx = perf::fusedAttention(qkv, heads);  // [B, N, D]
+#include <torch/torch.h>
+
+namespace tleg::perf {
+
+/// True for a CPU float32 [B, N, 3D] tensor (the kernel's only case).
+bool fusedAttentionApplies(const torch::Tensor& qkv);
+
+/// qkv: [B, N, 3D] with q | k | v along the last axis, each D = heads × d (timm's layout).
+/// Returns [B, N, D], heads concatenated. Differentiable with respect to qkv.
+torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads);
+
+/// Which instruction set the kernel runs with here ("avx2" or "generic").
+const char* fusedAttentionIsa();
+
+} // namespace tleg::perf

@@ -1,0 +1,47 @@
+#pragma once
+// What the benchmark needs to know about this machine: the CPU's vector units and clock (for
+// the peak FLOP/s that achieved figures are set against), its load, and the process's memory.
+// Usage:
+//   CpuInfo cpu = detectCpu();
+//   double peak = cpu.peakGflops(/*bf16*/ false, /*threads*/ 2);
+//   std::printf("%s\n", cpu.describe().c_str());
+#include <string>
+
+namespace tleg::perf {
+
+struct CpuInfo {
+    std::string model;      // "AMD EPYC ...", from /proc/cpuinfo
+    std::string vendor;     // "AuthenticAMD", "GenuineIntel", ...
+    int family = 0;         // x86 family (AMD Zen 4 = 25, Zen 5 = 26)
+    int cores = 1;          // logical CPUs this process may use
+    double nominalGhz = 0;  // "cpu MHz" of /proc/cpuinfo (0 when absent)
+    double measuredGhz = 0; // from a dependent chain of integer adds (1 per cycle)
+    bool fma = false, avx2 = false, avx512 = false, avx512bf16 = false, amx = false;
+    /// Width of the FMA datapath: 512 on Intel AVX-512 cores and Zen 5, 256 on Zen 4 (which
+    /// splits 512-bit instructions in two) and AVX2 machines, 128 otherwise.
+    int datapathBits = 128;
+    int fmaPipes = 2;
+
+    /// fp32 FLOP per cycle and core: pipes × (datapath / 32) lanes × 2 (multiply + add).
+    double fp32FlopsPerCycle() const;
+    /// bf16 dot-product FLOP per cycle and core: 2× fp32 with AVX512_BF16 (pairs per lane),
+    /// 1024 with AMX (one 16×32·32×16 tile product per cycle), else fp32's.
+    double bf16FlopsPerCycle() const;
+    /// Peak GFLOP/s for threads cores at the measured clock (nominal when not measured).
+    double peakGflops(bool bf16, int threads) const;
+    double clockGhz() const { return measuredGhz > 0 ? measuredGhz : nominalGhz; }
+    /// One line: model, cores, ISA, datapath, clocks.
+    std::string describe() const;
+};
+
+/// Reads /proc/cpuinfo and measures the clock (about 50 ms).
+CpuInfo detectCpu();
+
+/// 1-minute load average (/proc/loadavg), -1 when unavailable.
+double loadAverage();
+
+/// Resident set of this process now, and its peak so far, in MiB.
+double residentMiB();
+double peakResidentMiB();
+
+} // namespace tleg::perf

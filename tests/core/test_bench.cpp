@@ -1,0 +1,176 @@
+// The fast path is the same computation (fused attention, cached teacher logits), and
+// `tleg bench --smoke` runs and prints its table and targets.
+#include "data/dataset.h"
+#include "model/aux_net.h"
+#include "model/des_net.h"
+#include "perf/fused_attention.h"
+#include "perf/fused_gelu.h"
+#include "train/trainer.h"
+#include "util/files.h"
+
+#include <QtTest/QtTest>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+using namespace tleg;
+
+namespace {
+
+/// The unfused attention: two batched matmuls and a softmax.
+torch::Tensor referenceAttention(const torch::Tensor& qkv, int64_t heads)
+{
+    const int64_t b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3;
+    auto p = qkv.reshape({b, n, 3, heads, d / heads}).permute({2, 0, 3, 1, 4});
+    auto attn =
+        torch::matmul(p[0] / std::sqrt(double(d / heads)), p[1].transpose(-2, -1)).softmax(-1);
+    return torch::matmul(attn, p[2]).transpose(1, 2).reshape({b, n, d});
+}
+
+/// Counts the images the teacher is asked about.
+class CountingTeacher : public train::Teacher {
+public:
+    explicit CountingTeacher(std::shared_ptr<model::ClassifierImpl> m) : m_inner(std::move(m), "t")
+    {
+    }
+    torch::Tensor logits(const torch::Tensor& images) override
+    {
+        seen += images.size(0);
+        return m_inner.logits(images);
+    }
+    std::string description() const override { return "counting"; }
+    int64_t seen = 0;
+
+private:
+    train::ModelTeacher m_inner;
+};
+
+model::ViTConfig small(int64_t dim, int64_t heads)
+{
+    auto c = model::ViTConfig::preset("fmnist-ti");
+    c.dim = dim;
+    c.heads = heads;
+    c.depth = 2;
+    return c;
+}
+
+} // namespace
+
+class TestBench : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fusedAttentionEqualsMatmulSoftmaxMatmul()
+    {
+        for (auto [b, n, d, h] : {std::array<int64_t, 4>{3, 5, 24, 2},
+                                  {4, 17, 64, 2},
+                                  {2, 50, 96, 3},
+                                  {1, 1, 8, 1},
+                                  {2, 9, 30, 3}}) {
+            torch::manual_seed(b * 100 + n);
+            auto x = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
+            auto y = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
+            QVERIFY(perf::fusedAttentionApplies(x));
+            auto fused = perf::fusedAttention(x, h);
+            auto ref = referenceAttention(y, h);
+            QCOMPARE(fused.sizes(), ref.sizes());
+            {
+                torch::NoGradGuard g;
+                y.copy_(x);
+            }
+            ref = referenceAttention(y, h);
+            QVERIFY2((fused - ref).abs().max().item<double>() < 1e-5, "forward differs");
+            auto g = torch::randn_like(fused);
+            fused.backward(g);
+            ref.backward(g);
+            const double err = (x.grad() - y.grad()).abs().max().item<double>();
+            QVERIFY2(err < 1e-5, qPrintable(QString("backward differs by %1").arg(err)));
+        }
+        QVERIFY(!perf::fusedAttentionApplies(torch::zeros({2, 3, 9}, torch::kDouble)));
+    }
+
+    void fusedGeluEqualsTorchGelu()
+    {
+        torch::manual_seed(7);
+        auto x = (torch::randn({1000, 37}) * 3.0).requires_grad_(true); // odd size: tails too
+        auto y = x.detach().clone().requires_grad_(true);
+        QVERIFY(perf::fusedGeluApplies(x));
+        auto a = perf::fusedGelu(x);
+        auto b = torch::gelu(y);
+        QVERIFY2((a - b).abs().max().item<double>() < 1e-6, "forward differs");
+        auto g = torch::randn_like(a);
+        a.backward(g);
+        b.backward(g);
+        QVERIFY2((x.grad() - y.grad()).abs().max().item<double>() < 1e-5, "backward differs");
+
+        // bfloat16 in and out: as close as bf16's own rounding.
+        auto h = x.detach().to(torch::kBFloat16);
+        auto hb = perf::fusedGelu(h);
+        QCOMPARE(hb.scalar_type(), torch::kBFloat16);
+        const double rel = ((hb.to(torch::kFloat) - torch::gelu(h.to(torch::kFloat))).norm()
+                            / torch::gelu(h.to(torch::kFloat)).norm())
+                               .item<double>();
+        QVERIFY2(rel < 5e-3, qPrintable(QString::number(rel)));
+        QVERIFY(!perf::fusedGeluApplies(torch::zeros({3}, torch::kDouble)));
+    }
+
+    void cachedTeacherLogitsRunTheTeacherOnceAndTrainTheSame()
+    {
+        auto split = data::loadFashionMnist();
+        auto trainSet = data::subset(split.train, 320, 3);
+        train::TrainOptions o;
+        o.epochs = 3;
+        o.batchSize = 64;
+        o.threads = 1; // two threads on a busy two-core machine slow down by 10×
+        o.augment = false;
+        o.loss.lambda = 1.0;
+        auto teacherNet = model::scratch(small(48, 3), 5).ptr();
+        std::vector<torch::Tensor> finals;
+        std::vector<int64_t> seen;
+        for (bool cache : {false, true}) {
+            o.cacheTeacherLogits = cache;
+            CountingTeacher teacher(teacherNet);
+            torch::manual_seed(0);
+            model::AuxNet aux(small(32, 2), model::AuxOptions{});
+            auto r = train::train(*aux, trainSet, data::Dataset{}, o, &teacher);
+            QCOMPARE(r.history.size(), size_t(3));
+            seen.push_back(teacher.seen);
+            std::vector<torch::Tensor> flat;
+            for (const auto& p : aux->parameters())
+                flat.push_back(p.detach().flatten());
+            finals.push_back(torch::cat(flat));
+        }
+        QCOMPARE(seen[0], int64_t(3 * 320));
+        QCOMPARE(seen[1], int64_t(320)); // once per image
+        const double rel = ((finals[0] - finals[1]).norm() / finals[0].norm()).item<double>();
+        QVERIFY2(rel < 1e-4, qPrintable(QString::number(rel)));
+
+        // With augmentation every epoch shows the teacher new images: no cache.
+        o.augment = true;
+        o.epochs = 2;
+        CountingTeacher live(teacherNet);
+        model::AuxNet aux(small(32, 2), model::AuxOptions{});
+        train::train(*aux, trainSet, data::Dataset{}, o, &live);
+        QCOMPARE(live.seen, int64_t(2 * 320));
+    }
+
+    void benchSmokePrintsTheTableAndTargets()
+    {
+        QTemporaryDir dir;
+        const std::string out = dir.filePath("bench.md").toStdString();
+        const std::string cmd = std::string(TLEG_CLI_PATH) + " bench --smoke --out " + out + " > "
+                                + dir.filePath("log.txt").toStdString() + " 2>&1";
+        QCOMPARE(std::system(cmd.c_str()), 0);
+        std::ifstream in(out);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string s = text.str();
+        for (const char* part : {"| distill | fp32 | live | on | 1 |", "| distill | bf16 | cached",
+                                 "| finetune |", "| infer |", "Targets:", "fast path",
+                                 "Fashion-MNIST load", "resident memory", "Peak per core"})
+            QVERIFY2(s.find(part) != std::string::npos, part);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestBench)
+#include "test_bench.moc"
