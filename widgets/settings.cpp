@@ -1,5 +1,7 @@
 #include "widgets/settings.h"
 
+#include "perf/machine.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -11,7 +13,8 @@ Settings Settings::load()
     QSettings s;
     Settings out;
     out.threads = s.value("compute/threads", out.threads).toInt();
-    out.bf16 = s.value("compute/bf16", out.bf16).toBool();
+    // Until the user chooses: bf16 where the CPU computes it in hardware (the fast path).
+    out.bf16 = s.value("compute/bf16", perf::nativeBf16()).toBool();
     out.runFolder = s.value("runFolder", out.runFolder).toString();
     out.language = s.value("view/language", out.language).toString();
     out.dark = s.value("view/dark", out.dark).toBool();

@@ -8,7 +8,7 @@ namespace tleg::gui {
 
 struct Settings {
     int threads = 0; // 0 = all cores
-    bool bf16 = false;
+    bool bf16 = false; // load() defaults it to true on CPUs with bf16 hardware
     QString runFolder = QStringLiteral("runs");
     QString language = QStringLiteral("en"); // en, zh_CN, de
     bool dark = false;

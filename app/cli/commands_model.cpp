@@ -35,15 +35,18 @@ int expandCommand(const Args& args)
     eo.initTo = cl.getInt("init-to");
     eo.numClasses = cl.getInt("classes");
     eo.seed = static_cast<uint64_t>(cl.getInt("seed"));
-    model::ViT des = model::expand(lg, eo);
     const std::string out = cl.has("out") ? cl.get("out")
                                           : "des-" + std::to_string(eo.depth) + ".safetensors";
-    model::saveClassifier(out, *des,
-                          {{"role", "desnet"}, {"learngene", lgPath},
-                           {"init_from", eo.initFrom}, {"init_to", eo.initTo}});
+    model::saveExpanded(out, lg, eo,
+                        {{"role", "desnet"}, {"learngene", lgPath},
+                         {"init_from", eo.initFrom}, {"init_to", eo.initTo}});
+    model::ViTConfig des = lg.config;
+    des.depth = eo.depth;
+    if (eo.numClasses > 0)
+        des.numClasses = eo.numClasses;
     std::printf("Des-Net: depth %lld, %.3f M parameters, from a learngene of %.3f M stored "
                 "parameters\ncoefficients c_i = i/%lld:",
-                static_cast<long long>(eo.depth), des->config().totalParams() / 1e6,
+                static_cast<long long>(eo.depth), des.totalParams() / 1e6,
                 lg.storedParams() / 1e6, static_cast<long long>(eo.depth));
     for (int64_t i = 0; i < eo.depth; ++i)
         std::printf(" %.3f", model::expansionCoefficient(i, eo.depth));

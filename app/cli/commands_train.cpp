@@ -156,7 +156,8 @@ int pipelineCommand(const Args& args)
          {"ancestry", "FILE", "use this trained ancestry instead of training one", ""},
          {"seed", "N", "random seed", "0"},
          {"threads", "N", "intra-op threads (0 = all cores)", "0"},
-         {"bf16", "", "matmuls in bfloat16", ""}});
+         precisionOptions()[0],
+         precisionOptions()[1]});
     if (!cl.parse(args))
         return 0;
     auto o = train::PipelineOptions::preset(cl.get("preset"));
@@ -167,7 +168,7 @@ int pipelineCommand(const Args& args)
     if (cl.has("depths"))
         o.depths = cl.getIntList("depths");
     o.setThreads(static_cast<int>(cl.getInt("threads")));
-    o.setBf16(cl.flag("bf16"));
+    o.setBf16(bf16Choice(cl));
 
     ProgressPrinter printer("pipeline");
     auto onStage = [&](const std::string& s) {

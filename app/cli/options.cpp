@@ -1,5 +1,6 @@
 #include "cli/options.h"
 
+#include "perf/machine.h"
 #include "util/error.h"
 
 #include <csignal>
@@ -49,9 +50,25 @@ std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
         {"no-augment", "", "no random crop and flip", ""},
         {"seed", "N", "random seed", "0"},
         {"threads", "N", "intra-op threads (0 = all cores)", "0"},
-        {"bf16", "", "matmuls in bfloat16 (fast on AVX-512 BF16 / AMX CPUs)", ""},
         {"resume", "", "continue from the run folder's checkpoint", ""},
+        precisionOptions()[0],
+        precisionOptions()[1],
     };
+}
+
+std::vector<OptionSpec> precisionOptions()
+{
+    return {
+        {"bf16", "", "matmuls in bfloat16 (the default on CPUs with AVX-512 BF16 or AMX)", ""},
+        {"fp32", "", "matmuls in float32 (the default elsewhere)", ""},
+    };
+}
+
+bool bf16Choice(const CommandLine& cl)
+{
+    if (cl.flag("bf16") && cl.flag("fp32"))
+        throw Error("--bf16 and --fp32 exclude each other");
+    return cl.flag("bf16") || (!cl.flag("fp32") && perf::nativeBf16());
 }
 
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups)
@@ -123,7 +140,7 @@ train::TrainOptions trainConfig(const CommandLine& cl)
     o.augment = !cl.flag("no-augment");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));
     o.threads = static_cast<int>(cl.getInt("threads"));
-    o.bf16 = cl.flag("bf16");
+    o.bf16 = bf16Choice(cl);
     o.resume = cl.flag("resume");
     return o;
 }

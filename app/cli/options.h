@@ -19,6 +19,11 @@ data::DataSplit openData(const CommandLine& cl);
 model::ViTConfig modelConfig(const CommandLine& cl, const data::Dataset& train);
 train::TrainOptions trainConfig(const CommandLine& cl);
 
+/// The --bf16 / --fp32 pair: bf16 matmuls by default where the CPU has bf16 hardware.
+std::vector<OptionSpec> precisionOptions();
+/// Throws tleg::Error when both are given.
+bool bf16Choice(const CommandLine& cl);
+
 /// Set by SIGINT: training stops at the next batch and keeps the last checkpoint.
 std::atomic<bool>& stopFlag();
 void installInterruptHandler();

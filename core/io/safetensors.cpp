@@ -614,6 +614,7 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors,
 
     writeExactly(path, fd.get(), prefix, 8);
     writeExactly(path, fd.get(), text.data(), text.size());
+    [[maybe_unused]] off_t written = off_t(8 + text.size());
     for (const auto& [name, t] : tensors) {
         // One tensor at a time, so GPU or strided inputs never need a second full copy.
         torch::Tensor c;
@@ -624,6 +625,12 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors,
                                       + e.what_without_backtrace());
         }
         writeExactly(path, fd.get(), c.data_ptr(), c.nbytes());
+#if defined(__linux__)
+        // Start writing this tensor to disk now (asynchronously), so that the fsync below
+        // waits for the last tensors only, not for the whole file.
+        ::sync_file_range(fd.get(), written, off_t(c.nbytes()), SYNC_FILE_RANGE_WRITE);
+        written += off_t(c.nbytes());
+#endif
     }
     if (::fsync(fd.get()) != 0)
         throw fileError(path, systemError("cannot flush to disk"));

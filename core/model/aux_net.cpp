@@ -82,11 +82,52 @@ BlockWeights AuxNetImpl::blockWeights(int64_t i) const
     return w;
 }
 
+std::vector<BlockWeights> AuxNetImpl::allBlockWeights() const
+{
+    const int64_t depth = m_config.depth;
+    std::vector<BlockWeights> w(static_cast<size_t>(depth));
+    for (int64_t i = 0; i < depth; ++i) {
+        const BlockWeights own = blocks->ptr<BlockImpl>(i)->weights();
+        for (int p = 0; p < kBlockParamCount; ++p)
+            if (!isExpanded(i, p))
+                w[size_t(i)][p] = own[p];
+    }
+    const int64_t from = std::min(m_options.expandFrom, depth), n = depth - from;
+    if (n <= 0)
+        return w;
+    std::vector<float> cs;
+    for (int64_t i = from; i < depth; ++i)
+        cs.push_back(static_cast<float>(expansionCoefficient(i, depth)));
+    const torch::Tensor c = torch::tensor(cs, torch::kFloat);
+    const BlockWeights b = thetaB->weights();
+    const BlockWeights a = thetaA ? thetaA->weights() : BlockWeights{};
+    const bool bf16 = bf16Matmul();
+    for (int p = 0; p < kBlockParamCount; ++p) {
+        if (!isExpanded(from, p))
+            continue;
+        if (m_options.shareOnly) {
+            for (int64_t i = from; i < depth; ++i)
+                w[size_t(i)][p] = b[p];
+            continue;
+        }
+        std::vector<int64_t> shape(size_t(b[p].dim() + 1), 1);
+        shape[0] = n;
+        torch::Tensor all = torch::addcmul(b[p].unsqueeze(0), c.view(shape), a[p].unsqueeze(0));
+        if (bf16 && blockParamGroup(p) != kGroupLn)
+            all = all.to(torch::kBFloat16); // the GEMMs would convert each block's copy
+        const std::vector<torch::Tensor> parts = all.unbind(0);
+        for (int64_t k = 0; k < n; ++k)
+            w[size_t(from + k)][p] = parts[size_t(k)];
+    }
+    return w;
+}
+
 torch::Tensor AuxNetImpl::forward(const torch::Tensor& images)
 {
     auto x = embed(images);
+    const std::vector<BlockWeights> w = allBlockWeights();
     for (int64_t i = 0; i < m_config.depth; ++i)
-        x = blockForward(x, blockWeights(i), m_config.heads);
+        x = blockForward(x, w[size_t(i)], m_config.heads);
     return pool(x);
 }
 

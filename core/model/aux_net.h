@@ -35,6 +35,10 @@ public:
     bool isExpanded(int64_t block, int param) const;
     /// The effective weights of block i (expanded ones carry autograd to θ_A, θ_B).
     BlockWeights blockWeights(int64_t i) const;
+    /// The same for every block at once, as the forward uses them: one θ_B + c·θ_A per tensor
+    /// kind for all expanded blocks (a dozen ops instead of one or two per block and tensor),
+    /// and under bf16 matmuls the GEMM weights converted once per kind.
+    std::vector<BlockWeights> allBlockWeights() const;
 
     Block thetaA{nullptr}, thetaB{nullptr}; // "learngene.A.*", "learngene.B.*"
     torch::nn::ModuleList blocks{nullptr};  // per-layer parts: "blocks.{i}.*"

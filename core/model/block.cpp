@@ -2,6 +2,7 @@
 
 #include "perf/fused_attention.h"
 #include "perf/fused_gelu.h"
+#include "perf/fused_layer_norm.h"
 #include "util/error.h"
 
 #include <cmath>
@@ -206,7 +207,13 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
     const int64_t headDim = dim / heads;
     namespace F = torch::nn::functional;
 
-    auto h = torch::layer_norm(x, {dim}, w[Norm1Weight], w[Norm1Bias], 1e-6);
+    // LayerNorm writes bf16 straight away when the GEMM after it is bf16.
+    auto norm = [&](const torch::Tensor& t, const torch::Tensor& g, const torch::Tensor& b) {
+        return perf::fusedLayerNormApplies(t, g, b)
+                   ? perf::fusedLayerNorm(t, g, b, 1e-6, t_bf16Matmul)
+                   : torch::layer_norm(t, {dim}, g, b, 1e-6);
+    };
+    auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
     auto packed = linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
     torch::Tensor ctx;                                 // [B, N, D]
     if (perf::fusedAttentionApplies(packed)) {
@@ -220,9 +227,12 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
                 .softmax(-1); // [B, H, N, N]
         ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, tokens, dim});
     }
-    auto out = x + linear(ctx, w[ProjWeight], w[ProjBias]);
+    // A bf16 GEMM result is added to the float residual stream directly: the add converts as
+    // it reads (and autograd rounds the gradient back to bf16 on the way in).
+    auto out = t_bf16Matmul ? x + linearBf16(ctx, w[ProjWeight], w[ProjBias])
+                            : x + linear(ctx, w[ProjWeight], w[ProjBias]);
 
-    h = torch::layer_norm(out, {dim}, w[Norm2Weight], w[Norm2Bias], 1e-6);
+    h = norm(out, w[Norm2Weight], w[Norm2Bias]);
     auto gelu = [](const torch::Tensor& t) {
         return perf::fusedGeluApplies(t) ? perf::fusedGelu(t) : F::gelu(t);
     };
@@ -230,7 +240,7 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
         // The hidden layer stays bf16 between the two GEMMs (fc2 would round it to bf16
         // anyway): half the memory traffic and no conversions of the widest tensor.
         h = gelu(linearBf16(h, w[Fc1Weight], w[Fc1Bias]));
-        return out + linearBf16(h, w[Fc2Weight], w[Fc2Bias]).to(torch::kFloat);
+        return out + linearBf16(h, w[Fc2Weight], w[Fc2Bias]);
     }
     h = gelu(linear(h, w[Fc1Weight], w[Fc1Bias]));
     return out + linear(h, w[Fc2Weight], w[Fc2Bias]);

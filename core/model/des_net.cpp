@@ -1,5 +1,8 @@
 #include "model/des_net.h"
 
+#include "io/safetensors.h"
+#include "model/model_io.h"
+
 #include "util/error.h"
 
 namespace tleg::model {
@@ -101,6 +104,80 @@ ViT heLg(const ViTImpl& ancestry, int64_t depth, int64_t numClasses, uint64_t se
             dst[p].copy_(src[p]);
     }
     return net;
+}
+
+namespace {
+
+/// The parameter names of a ViT with cfg's structure, in registration order: taken from a
+/// miniature of it (width = heads), which costs nothing to build.
+std::vector<std::string> parameterNames(ViTConfig cfg)
+{
+    cfg.dim = cfg.heads;
+    std::vector<std::string> names;
+    for (const auto& item : ViT(cfg)->named_parameters(true))
+        names.push_back(item.key());
+    return names;
+}
+
+/// "blocks.3.attn.qkv.weight" -> (3, QkvWeight); false for names outside the blocks.
+bool parseBlockName(const std::string& name, int64_t& block, int& param)
+{
+    if (name.rfind("blocks.", 0) != 0)
+        return false;
+    const size_t dot = name.find('.', 7);
+    block = std::stoll(name.substr(7, dot - 7));
+    const std::string rest = name.substr(dot + 1);
+    for (int p = 0; p < kBlockParamCount; ++p)
+        if (rest == blockParamName(p)) {
+            param = p;
+            return true;
+        }
+    throw Error("expand: unknown block tensor " + name);
+}
+
+} // namespace
+
+void saveExpanded(const std::string& path, const Learngene& lg, const ExpandOptions& o,
+                  const nlohmann::json& extra)
+{
+    const int64_t initTo = o.initTo < 0 ? o.depth : std::min(o.initTo, o.depth);
+    const bool sameHead = o.numClasses <= 0 || o.numClasses == lg.config.numClasses;
+    const bool whole = o.depth >= 1 && o.initFrom == 0 && initTo == o.depth && sameHead
+                       && lg.options.groups == kAllGroups;
+    ViTConfig cfg = lg.config;
+    cfg.depth = o.depth;
+    io::NamedTensors tensors;
+    if (whole) {
+        torch::NoGradGuard guard;
+        for (const std::string& name : parameterNames(cfg)) {
+            int64_t i = 0;
+            int p = 0;
+            torch::Tensor t;
+            if (!parseBlockName(name, i, p))
+                t = lg.shared(name);
+            else if (i < lg.options.expandFrom)
+                t = lg.lowerBlock(i, p);
+            else if (lg.options.shareOnly)
+                t = lg.thetaB(p);
+            else if (lg.thetaB(p).defined() && lg.thetaA(p).defined())
+                t = lg.thetaB(p) + expansionCoefficient(i, o.depth) * lg.thetaA(p);
+            if (!t.defined()) { // something stays random: build the network after all
+                tensors.clear();
+                break;
+            }
+            tensors.emplace_back(name, t);
+        }
+    }
+    if (tensors.empty()) {
+        ViT des = expand(lg, o);
+        saveClassifier(path, *des, extra);
+        return;
+    }
+    ModelMetadata md;
+    md.kind = "vit";
+    md.architecture = cfg.toJson();
+    md.extra = extra;
+    io::writeSafetensors(path, tensors, md.toStrings());
 }
 
 } // namespace tleg::model

@@ -23,6 +23,14 @@ struct ExpandOptions {
 /// θ_i = θ_B + (i / depth)·θ_A for every expanded tensor; shared parts copied.
 ViT expand(const Learngene& learngene, const ExpandOptions& options);
 
+/// expand() and saveClassifier() in one: the same file, byte for byte. When the learngene
+/// determines every tensor (all blocks initialised, every module group expanded, the same
+/// classes) the tensors are computed and written directly, without building and randomly
+/// initialising a network first (for a ViT-B that is most of the time); otherwise it is
+/// expand() followed by saveClassifier().
+void saveExpanded(const std::string& path, const Learngene& learngene,
+                  const ExpandOptions& options, const nlohmann::json& extra);
+
 /// A randomly initialised ViT (Scratch baseline).
 ViT scratch(const ViTConfig& config, uint64_t seed);
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #ifdef TLEG_HAVE_AVX2_MATH
 #define TLEG_HAVE_AVX2_GELU 1
@@ -111,36 +112,33 @@ __attribute__((target("avx2,fma"))) void geluFloatAvx2(const float* x, float* y,
             _mm256_storeu_ps(d + i + 8, g1);
         }
     }
-    for (; i < n; ++i) {
-        float g;
-        geluScalar(x[i], y[i], g);
+    if (i < n) {
+        // The tail through the same polynomial (padded to 16): an element's value must not
+        // depend on where a thread's chunk happens to end.
+        alignas(32) float in[16] = {}, out[16], der[16];
+        const int64_t rest = n - i;
+        std::memcpy(in, x + i, size_t(rest) * sizeof(float));
+        __m256 v0, g0, v1, g1;
+        gelu8(_mm256_load_ps(in), v0, g0);
+        gelu8(_mm256_load_ps(in + 8), v1, g1);
+        _mm256_store_ps(out, v0);
+        _mm256_store_ps(out + 8, v1);
+        _mm256_store_ps(der, g0);
+        _mm256_store_ps(der + 8, g1);
+        std::memcpy(y + i, out, size_t(rest) * sizeof(float));
         if (d)
-            d[i] = g;
+            std::memcpy(d + i, der, size_t(rest) * sizeof(float));
     }
 }
 
-__attribute__((target("avx2,fma"))) void geluBf16Avx2(const uint16_t* x, uint16_t* y, uint16_t* d,
-                                                      int64_t n)
+/// The vectorised part of mulBf16; returns how many elements it did.
+__attribute__((target("avx2,fma"))) int64_t mulBf16Avx2(const uint16_t* grad, const uint16_t* d,
+                                                       uint16_t* g, int64_t n)
 {
     int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m256 v0, g0, v1, g1;
-        gelu8(loadBf16(x + i), v0, g0);
-        gelu8(loadBf16(x + i + 8), v1, g1);
-        storeBf16(y + i, v0);
-        storeBf16(y + i + 8, v1);
-        if (d) {
-            storeBf16(d + i, g0);
-            storeBf16(d + i + 8, g1);
-        }
-    }
-    for (; i < n; ++i) {
-        float v, g;
-        geluScalar(bf16ToFloat(x[i]), v, g);
-        y[i] = floatToBf16(v);
-        if (d)
-            d[i] = floatToBf16(g);
-    }
+    for (; i + 8 <= n; i += 8)
+        storeBf16(g + i, _mm256_mul_ps(loadBf16(grad + i), loadBf16(d + i)));
+    return i;
 }
 
 #endif
@@ -159,19 +157,53 @@ void geluFloat(const float* x, float* y, float* d, int64_t n)
     }
 }
 
+/// GELU of every bfloat16 value: the low half of entry h is gelu(h), the high half its
+/// derivative, both computed in double and rounded once. A bf16 input has only 65,536 values, so
+/// a lookup (256 KiB, cache-resident) is exact to the last bit and three times faster than the
+/// polynomial.
+const uint32_t* bf16GeluTable()
+{
+    static const std::vector<uint32_t> table = [] {
+        std::vector<uint32_t> t(size_t(1) << 16);
+        for (uint32_t h = 0; h < t.size(); ++h) {
+            const double x = bf16ToFloat(uint16_t(h));
+            const double cdf = 0.5 * (1.0 + std::erf(x * double(kInvSqrt2)));
+            const double value = x * cdf;
+            const double deriv =
+                std::isinf(x) ? (x > 0 ? 1.0 : 0.0) : cdf + x * double(kInvSqrt2Pi) * std::exp(-0.5 * x * x);
+            t[h] = uint32_t(floatToBf16(float(value))) | (uint32_t(floatToBf16(float(deriv))) << 16);
+        }
+        return t;
+    }();
+    return table.data();
+}
+
 void geluBf16(const uint16_t* x, uint16_t* y, uint16_t* d, int64_t n)
 {
-#ifdef TLEG_HAVE_AVX2_GELU
-    if (useAvx2())
-        return geluBf16Avx2(x, y, d, n);
-#endif
-    for (int64_t i = 0; i < n; ++i) {
-        float v, g;
-        geluScalar(bf16ToFloat(x[i]), v, g);
-        y[i] = floatToBf16(v);
-        if (d)
-            d[i] = floatToBf16(g);
+    const uint32_t* table = bf16GeluTable();
+    if (d) {
+        for (int64_t i = 0; i < n; ++i) {
+            const uint32_t e = table[x[i]];
+            y[i] = uint16_t(e);
+            d[i] = uint16_t(e >> 16);
+        }
+    } else {
+        for (int64_t i = 0; i < n; ++i)
+            y[i] = uint16_t(table[x[i]]);
     }
+}
+
+/// g = grad · d in bfloat16 (each product rounded once, as LibTorch's bf16 multiply does).
+void mulBf16(const uint16_t* grad, const uint16_t* d, uint16_t* g, int64_t n)
+{
+    int64_t i = 0;
+#ifdef TLEG_HAVE_AVX2_GELU
+    if (useAvx2()) {
+        i = mulBf16Avx2(grad, d, g, n);
+    }
+#endif
+    for (; i < n; ++i)
+        g[i] = floatToBf16(bf16ToFloat(grad[i]) * bf16ToFloat(d[i]));
 }
 
 /// y = gelu(x); d (when defined) its derivative. Same dtype, contiguous.
@@ -208,7 +240,18 @@ public:
     static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::tensor_list grads)
     {
-        return {grads[0] * ctx->get_saved_variables()[0]};
+        const torch::Tensor d = ctx->get_saved_variables()[0];
+        if (d.scalar_type() != torch::kBFloat16)
+            return {grads[0] * d};
+        const torch::Tensor grad = grads[0].contiguous();
+        auto g = torch::empty_like(d);
+        const auto* gs = reinterpret_cast<const uint16_t*>(grad.data_ptr<at::BFloat16>());
+        const auto* ds = reinterpret_cast<const uint16_t*>(d.data_ptr<at::BFloat16>());
+        auto* out = reinterpret_cast<uint16_t*>(g.data_ptr<at::BFloat16>());
+        at::parallel_for(0, d.numel(), 32768, [&](int64_t from, int64_t to) {
+            mulBf16(gs + from, ds + from, out + from, to - from);
+        });
+        return {g};
     }
 };
 

@@ -92,6 +92,22 @@ std::string CpuInfo::describe() const
     return os.str();
 }
 
+bool nativeBf16()
+{
+    static const bool yes = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind("flags", 0) == 0) {
+                const std::string flags = line.substr(line.find(':') + 1) + " ";
+                return hasFlag(flags, "avx512_bf16")
+                       || (hasFlag(flags, "amx_bf16") && hasFlag(flags, "amx_tile"));
+            }
+        return false;
+    }();
+    return yes;
+}
+
 CpuInfo detectCpu()
 {
     CpuInfo c;

@@ -37,6 +37,10 @@ struct CpuInfo {
 /// Reads /proc/cpuinfo and measures the clock (about 50 ms).
 CpuInfo detectCpu();
 
+/// True where bfloat16 matrix products run on hardware (AVX512_BF16 or AMX-BF16). Elsewhere
+/// LibTorch emulates them, slower than float32, so the CLI and GUI default to bf16 only here.
+bool nativeBf16();
+
 /// 1-minute load average (/proc/loadavg), -1 when unavailable.
 double loadAverage();
 

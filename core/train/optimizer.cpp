@@ -21,6 +21,31 @@ AdamW::AdamW(const torch::OrderedDict<std::string, torch::Tensor>& params, AdamW
     }
 }
 
+namespace {
+
+/// One float32 CPU tensor's update as a single pass over its elements: the same arithmetic as
+/// the tensor ops below, without the nine dispatches per parameter (a third of a millisecond
+/// per step for a small ViT's thirty-odd tensors).
+bool rawFloat(const torch::Tensor& t)
+{
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+}
+
+void adamWRaw(float* p, const float* g, float* m, float* v, int64_t n, float decay, float b1,
+              float b2, float bc2, float eps, float stepSize)
+{
+    for (int64_t i = 0; i < n; ++i) {
+        const float gi = g[i];
+        const float mi = m[i] * b1 + gi * (1.0f - b1);
+        const float vi = v[i] * b2 + gi * gi * (1.0f - b2);
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = p[i] * decay - stepSize * mi / (std::sqrt(vi / bc2) + eps);
+    }
+}
+
+} // namespace
+
 void AdamW::step(double lr)
 {
     torch::NoGradGuard guard;
@@ -32,8 +57,15 @@ void AdamW::step(double lr)
         const auto& g = s.param.grad();
         if (!g.defined())
             continue;
-        if (s.decay && m_options.weightDecay > 0.0)
-            s.param.mul_(1.0 - lr * m_options.weightDecay);
+        const double decay = s.decay && m_options.weightDecay > 0.0 ? 1.0 - lr * m_options.weightDecay : 1.0;
+        if (rawFloat(s.param) && rawFloat(g) && rawFloat(s.expAvg) && rawFloat(s.expAvgSq)) {
+            adamWRaw(s.param.data_ptr<float>(), g.data_ptr<float>(), s.expAvg.data_ptr<float>(),
+                     s.expAvgSq.data_ptr<float>(), s.param.numel(), float(decay), float(b1),
+                     float(b2), float(bc2), float(m_options.eps), float(lr / bc1));
+            continue;
+        }
+        if (decay != 1.0)
+            s.param.mul_(decay);
         s.expAvg.mul_(b1).add_(g, 1.0 - b1);
         s.expAvgSq.mul_(b2).addcmul_(g, g, 1.0 - b2);
         auto denom = (s.expAvgSq / bc2).sqrt_().add_(m_options.eps);
@@ -51,13 +83,34 @@ void AdamW::zeroGrad()
 double AdamW::clipGradNorm(double maxNorm)
 {
     torch::NoGradGuard guard;
-    std::vector<torch::Tensor> norms;
-    for (auto& s : m_slots)
-        if (s.param.grad().defined())
-            norms.push_back(s.param.grad().norm().unsqueeze(0));
-    if (norms.empty())
+    double sumSq = 0.0;
+    bool any = false;
+    for (auto& s : m_slots) {
+        const auto& g = s.param.grad();
+        if (!g.defined())
+            continue;
+        any = true;
+        if (rawFloat(g)) {
+            const float* d = g.data_ptr<float>();
+            float lanes[8] = {}; // eight sums: vectorisable without reassociation
+            const int64_t n = g.numel();
+            int64_t i = 0;
+            for (; i + 8 <= n; i += 8)
+                for (int k = 0; k < 8; ++k)
+                    lanes[k] += d[i + k] * d[i + k];
+            double part = 0.0;
+            for (; i < n; ++i)
+                part += double(d[i]) * d[i];
+            for (float l : lanes)
+                part += l;
+            sumSq += part;
+        } else {
+            sumSq += std::pow(g.norm().item<double>(), 2);
+        }
+    }
+    if (!any)
         return 0.0;
-    const double total = torch::cat(norms).norm().item<double>();
+    const double total = std::sqrt(sumSq);
     if (maxNorm > 0.0 && total > maxNorm) {
         const double scale = maxNorm / (total + 1e-6);
         for (auto& s : m_slots)

@@ -5,6 +5,7 @@
 #include "model/des_net.h"
 #include "perf/fused_attention.h"
 #include "perf/fused_gelu.h"
+#include "perf/fused_layer_norm.h"
 #include "train/trainer.h"
 #include "util/files.h"
 
@@ -112,6 +113,79 @@ private Q_SLOTS:
                                .item<double>();
         QVERIFY2(rel < 5e-3, qPrintable(QString::number(rel)));
         QVERIFY(!perf::fusedGeluApplies(torch::zeros({3}, torch::kDouble)));
+    }
+
+    void fusedLayerNormEqualsTorchLayerNorm()
+    {
+        for (auto [rows, d] : {std::array<int64_t, 2>{2176, 64}, {37, 13}, {5, 96}, {1, 7}}) {
+            torch::manual_seed(rows + d);
+            auto x = (torch::randn({rows, d}) * 2.0 + 0.5).requires_grad_(true);
+            auto w = (torch::randn({d}) + 1.0).requires_grad_(true);
+            auto b = torch::randn({d}).requires_grad_(true);
+            auto x2 = x.detach().clone().requires_grad_(true);
+            auto w2 = w.detach().clone().requires_grad_(true);
+            auto b2 = b.detach().clone().requires_grad_(true);
+            QVERIFY(perf::fusedLayerNormApplies(x, w, b));
+            auto y = perf::fusedLayerNorm(x, w, b, 1e-6, false);
+            auto ref = torch::layer_norm(x2, {d}, w2, b2, 1e-6);
+            QCOMPARE(y.scalar_type(), torch::kFloat);
+            QVERIFY2((y - ref).abs().max().item<double>() < 1e-4, "forward differs");
+            auto g = torch::randn_like(ref);
+            y.backward(g);
+            ref.backward(g);
+            const auto close = [](const torch::Tensor& a, const torch::Tensor& r) {
+                const double e = ((a - r).abs().max() / (r.abs().max() + 1e-6)).item<double>();
+                if (e >= 1e-4)
+                    qWarning("relative error %g", e);
+                return e < 1e-4;
+            };
+            QVERIFY2(close(x.grad(), x2.grad()), "dx differs");
+            QVERIFY2(close(w.grad(), w2.grad()), "dw differs");
+            QVERIFY2(close(b.grad(), b2.grad()), "db differs");
+
+            // bf16 out (and a bf16 gradient in): the float result rounded once.
+            auto x3 = x.detach().clone().requires_grad_(true);
+            auto yb = perf::fusedLayerNorm(x3, w.detach(), b.detach(), 1e-6, true);
+            QCOMPARE(yb.scalar_type(), torch::kBFloat16);
+            const auto refB = ref.detach().to(torch::kBFloat16).to(torch::kFloat);
+            QVERIFY((yb.to(torch::kFloat) - refB).abs().le(refB.abs() * (1.0 / 128) + 1e-5)
+                        .all()
+                        .item<bool>());
+            yb.backward(g.to(torch::kBFloat16));
+            auto x4 = x.detach().clone().requires_grad_(true);
+            torch::layer_norm(x4, {d}, w.detach(), b.detach(), 1e-6)
+                .backward(g.to(torch::kBFloat16).to(torch::kFloat));
+            QCOMPARE(x3.grad().scalar_type(), torch::kFloat);
+            QVERIFY2(close(x3.grad(), x4.grad()), "dx from a bf16 gradient differs");
+        }
+        QVERIFY(!perf::fusedLayerNormApplies(torch::zeros({3, 4}, torch::kDouble), torch::ones({4}),
+                                             torch::zeros({4})));
+    }
+
+    void bf16GeluTableIsExactForEveryValue()
+    {
+        // Every finite bfloat16 value, against GELU and its derivative computed in double and
+        // rounded to bfloat16. (float32 GELU is no reference here: below x = -4 its 1 + erf(x)
+        // cancels and it is off by up to 30 %.)
+        auto bits = torch::arange(0, 65536, torch::kInt32).to(torch::kInt16);
+        auto all = bits.view(torch::kBFloat16);
+        auto x = all.index({all.to(torch::kFloat).isfinite()}).clone().requires_grad_(true);
+        QVERIFY(x.numel() > 65000);
+        auto ref = x.detach().to(torch::kDouble).requires_grad_(true);
+        auto y = perf::fusedGelu(x);
+        auto yRef = torch::gelu(ref);
+        auto asBf16 = [](const torch::Tensor& t) {
+            return t.detach().to(torch::kFloat).to(torch::kBFloat16).to(torch::kDouble);
+        };
+        const auto diff = (y.detach().to(torch::kDouble) - asBf16(yRef)).abs();
+        QVERIFY2(diff.eq(0).all().item<bool>(),
+                 qPrintable(QString("%1 values differ").arg(diff.ne(0).sum().item<int64_t>())));
+
+        y.backward(torch::ones_like(x));
+        yRef.backward(torch::ones_like(ref));
+        const auto dDiff = (x.grad().to(torch::kDouble) - asBf16(ref.grad())).abs();
+        QVERIFY2(dDiff.eq(0).all().item<bool>(),
+                 qPrintable(QString("%1 derivatives differ").arg(dDiff.ne(0).sum().item<int64_t>())));
     }
 
     void cachedTeacherLogitsRunTheTeacherOnceAndTrainTheSame()

@@ -7,6 +7,8 @@
 #include "util/error.h"
 
 #include <QtTest/QtTest>
+#include <QFile>
+#include <QTemporaryDir>
 
 using namespace tleg;
 using namespace tleg::model;
@@ -247,6 +249,53 @@ private Q_SLOTS:
         ViT des = expand(Learngene::fromAuxNet(*aux), o);
         for (int64_t i = 0; i < 4; ++i)
             QCOMPARE(maxDiff(des->block(i).weights()[Fc2Weight], aux->thetaB->weights()[Fc2Weight]), 0.0);
+    }
+
+    void saveExpandedWritesTheFileExpandAndSaveWould()
+    {
+        // Whole learngenes (plain, partial expansion, Share-Init) take the direct path; partial
+        // initialisation, a new head and unexpanded groups build the network. Every case must
+        // give the same bytes as expand() + saveClassifier() with the same seed.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto bytes = [](const std::string& path) {
+            QFile f(QString::fromStdString(path));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        struct Case {
+            AuxOptions aux;
+            ExpandOptions expand;
+        };
+        std::vector<Case> cases(6);
+        cases[0].expand.depth = 7;
+        cases[1].aux.expandFrom = 2;
+        cases[1].expand.depth = 5;
+        cases[2].aux.shareOnly = true;
+        cases[2].expand.depth = 3;
+        cases[3].expand.initTo = 2;                      // partial initialisation
+        cases[4].expand.numClasses = 3;                  // a new class set
+        cases[5].aux.groups = kGroupMsa | kGroupLn;      // the MLP is not expanded
+        int n = 0;
+        for (auto& c : cases) {
+            AuxNet aux(testing::tinyConfig(5), c.aux);
+            testing::randomize(*aux, 20 + n);
+            const Learngene lg = Learngene::fromAuxNet(*aux);
+            c.expand.seed = 5;
+            const std::string direct = dir.filePath(QString("direct-%1.safetensors").arg(n)).toStdString();
+            const std::string built = dir.filePath(QString("built-%1.safetensors").arg(n)).toStdString();
+            saveExpanded(direct, lg, c.expand, {{"role", "desnet"}});
+            ViT des = expand(lg, c.expand);
+            saveClassifier(built, *des, {{"role", "desnet"}});
+            const QByteArray a = bytes(direct), b = bytes(built);
+            QVERIFY2(!a.isEmpty() && a == b, qPrintable(QString("case %1 differs").arg(n)));
+            ++n;
+        }
+        // Bad input is refused as expand() refuses it.
+        AuxNet aux(testing::tinyConfig(2), AuxOptions{});
+        ExpandOptions bad;
+        bad.depth = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, saveExpanded(dir.filePath("x.safetensors").toStdString(),
+                                                     Learngene::fromAuxNet(*aux), bad, {}));
     }
 
     void heLgStacksTheLastThreeAncestryBlocksOnRandomOnes()

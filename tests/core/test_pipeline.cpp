@@ -1,7 +1,9 @@
 // The whole method through the real CLI: `tleg pipeline --preset smoke` finishes, every Des-Net
 // is far above chance, and its files reload with timm names.
+#include "model/block.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
+#include "perf/machine.h"
 #include "train/trainer.h"
 #include "data/dataset.h"
 #include "util/files.h"
@@ -66,8 +68,11 @@ private Q_SLOTS:
             auto des = model::loadViT(f[10].toStdString(), &md);
             QCOMPARE(des->config().depth, f[0].toLongLong());
             QVERIFY(des->named_parameters().contains("blocks.0.attn.qkv.weight"));
+            // The CLI ran with its default precision: bf16 matmuls where the CPU has them.
+            model::setBf16Matmul(perf::nativeBf16());
             const auto ev = train::evaluate(*des, testSubset,
                                             train::normalizationFrom(md.extra, split.train));
+            model::setBf16Matmul(false);
             QVERIFY2(std::abs(ev.top1 - tlegTop1) < 0.01,
                      qPrintable(QString("reloaded %1 vs reported %2").arg(ev.top1).arg(tlegTop1)));
         }

@@ -225,8 +225,7 @@ void ExpandPage::expandTo(const QString& path)
     const std::string out = path.toStdString();
     m_pendingRun.clear();
     m_runner.start(tr("expand"), [learngene, eo, out](JobContext& ctx) {
-        model::ViT des = model::expand(*learngene, eo);
-        model::saveClassifier(out, *des, {{"role", "desnet"}});
+        model::saveExpanded(out, *learngene, eo, {{"role", "desnet"}});
         ctx.log(QObject::tr("Des-Net of depth %1 written to %2")
                     .arg(eo.depth)
                     .arg(QString::fromStdString(out)));

@@ -1,0 +1,324 @@
+#include "perf/fused_layer_norm.h"
+
+#include <ATen/Parallel.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace tleg::perf {
+
+namespace generic {
+
+inline float laneSum(const float* a)
+{
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/// Round to nearest even (NaN stays NaN, Inf stays Inf).
+inline uint16_t toBf16(float f)
+{
+    const uint32_t bits = __builtin_bit_cast(uint32_t, f);
+    return uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+}
+
+inline float fromBf16(uint16_t h)
+{
+    return __builtin_bit_cast(float, uint32_t(h) << 16);
+}
+
+/// One row: statistics into mean / rstd, the result into yF (float) or yB (bfloat16).
+inline void forwardRow(const float* __restrict x, const float* __restrict w,
+                       const float* __restrict b, int64_t d, float eps, float* __restrict yF,
+                       uint16_t* __restrict yB, float& mean, float& rstd)
+{
+    float acc[8] = {};
+    int64_t i = 0;
+    for (; i + 8 <= d; i += 8)
+        for (int k = 0; k < 8; ++k)
+            acc[k] += x[i + k];
+    float sum = laneSum(acc);
+    for (; i < d; ++i)
+        sum += x[i];
+    const float m = sum / float(d);
+    float sq[8] = {};
+    for (i = 0; i + 8 <= d; i += 8)
+        for (int k = 0; k < 8; ++k)
+            sq[k] += (x[i + k] - m) * (x[i + k] - m);
+    float var = laneSum(sq);
+    for (; i < d; ++i)
+        var += (x[i] - m) * (x[i] - m);
+    const float r = 1.0f / std::sqrt(var / float(d) + eps);
+    mean = m;
+    rstd = r;
+    if (yB) {
+        for (i = 0; i < d; ++i)
+            yB[i] = toBf16((x[i] - m) * r * w[i] + b[i]);
+    } else {
+        for (i = 0; i < d; ++i)
+            yF[i] = (x[i] - m) * r * w[i] + b[i];
+    }
+}
+
+/// One row's input gradient; dw / db (float [d]) accumulate this row's share. dy is float
+/// (dyF) or bfloat16 (dyB); g is scratch of d floats.
+inline void backwardRow(const float* __restrict x, const float* __restrict dyF,
+                        const uint16_t* __restrict dyB, const float* __restrict w, int64_t d,
+                        float mean, float rstd, float* __restrict dx, float* __restrict dw,
+                        float* __restrict db, float* __restrict g)
+{
+    float sg[8] = {}, sgx[8] = {};
+    int64_t i = 0;
+    if (dyB) {
+        for (i = 0; i < d; ++i)
+            g[i] = fromBf16(dyB[i]);
+    } else {
+        for (i = 0; i < d; ++i)
+            g[i] = dyF[i];
+    }
+    for (i = 0; i < d; ++i) {
+        const float xhat = (x[i] - mean) * rstd;
+        dw[i] += g[i] * xhat;
+        db[i] += g[i];
+        g[i] *= w[i];
+    }
+    for (i = 0; i + 8 <= d; i += 8)
+        for (int k = 0; k < 8; ++k) {
+            sg[k] += g[i + k];
+            sgx[k] += g[i + k] * ((x[i + k] - mean) * rstd);
+        }
+    float sumG = laneSum(sg), sumGx = laneSum(sgx);
+    for (; i < d; ++i) {
+        sumG += g[i];
+        sumGx += g[i] * ((x[i] - mean) * rstd);
+    }
+    const float a = sumG / float(d), c = sumGx / float(d);
+    for (i = 0; i < d; ++i)
+        dx[i] = rstd * (g[i] - a - (x[i] - mean) * rstd * c);
+}
+
+} // namespace generic
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TLEG_HAVE_AVX2_LAYER_NORM 1
+namespace avx2 {
+
+#define TLEG_AVX2 __attribute__((target("avx2,fma")))
+
+TLEG_AVX2 inline float sum8(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+TLEG_AVX2 inline __m256 loadBf16(const uint16_t* p)
+{
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+TLEG_AVX2 inline void storeBf16(uint16_t* p, __m256 v)
+{
+    __m256i bits = _mm256_castps_si256(v);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    bits = _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
+    const __m128i packed =
+        _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
+}
+
+/// generic::forwardRow for d a multiple of 8.
+TLEG_AVX2 void forwardRow(const float* x, const float* w, const float* b, int64_t d, float eps,
+                          float* yF, uint16_t* yB, float& mean, float& rstd)
+{
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < d; i += 8)
+        acc = _mm256_add_ps(acc, _mm256_loadu_ps(x + i));
+    const float m = sum8(acc) / float(d);
+    const __m256 mv = _mm256_set1_ps(m);
+    __m256 sq = _mm256_setzero_ps();
+    for (int64_t i = 0; i < d; i += 8) {
+        const __m256 c = _mm256_sub_ps(_mm256_loadu_ps(x + i), mv);
+        sq = _mm256_fmadd_ps(c, c, sq);
+    }
+    const float r = 1.0f / std::sqrt(sum8(sq) / float(d) + eps);
+    mean = m;
+    rstd = r;
+    const __m256 rv = _mm256_set1_ps(r);
+    for (int64_t i = 0; i < d; i += 8) {
+        const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv), rv);
+        const __m256 y = _mm256_fmadd_ps(xh, _mm256_loadu_ps(w + i), _mm256_loadu_ps(b + i));
+        if (yB)
+            storeBf16(yB + i, y);
+        else
+            _mm256_storeu_ps(yF + i, y);
+    }
+}
+
+/// generic::backwardRow for d a multiple of 8.
+TLEG_AVX2 void backwardRow(const float* x, const float* dyF, const uint16_t* dyB, const float* w,
+                           int64_t d, float mean, float rstd, float* dx, float* dw, float* db,
+                           float* g)
+{
+    const __m256 mv = _mm256_set1_ps(mean), rv = _mm256_set1_ps(rstd);
+    __m256 sg = _mm256_setzero_ps(), sgx = _mm256_setzero_ps();
+    for (int64_t i = 0; i < d; i += 8) {
+        const __m256 dy = dyB ? loadBf16(dyB + i) : _mm256_loadu_ps(dyF + i);
+        const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv), rv);
+        _mm256_storeu_ps(dw + i, _mm256_fmadd_ps(dy, xh, _mm256_loadu_ps(dw + i)));
+        _mm256_storeu_ps(db + i, _mm256_add_ps(dy, _mm256_loadu_ps(db + i)));
+        const __m256 gw = _mm256_mul_ps(dy, _mm256_loadu_ps(w + i));
+        _mm256_storeu_ps(g + i, gw);
+        sg = _mm256_add_ps(sg, gw);
+        sgx = _mm256_fmadd_ps(gw, xh, sgx);
+    }
+    const __m256 a = _mm256_set1_ps(sum8(sg) / float(d));
+    const __m256 c = _mm256_set1_ps(sum8(sgx) / float(d));
+    for (int64_t i = 0; i < d; i += 8) {
+        const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv), rv);
+        const __m256 t = _mm256_sub_ps(_mm256_sub_ps(_mm256_loadu_ps(g + i), a), _mm256_mul_ps(xh, c));
+        _mm256_storeu_ps(dx + i, _mm256_mul_ps(rv, t));
+    }
+}
+
+#undef TLEG_AVX2
+
+} // namespace avx2
+#endif
+
+namespace {
+
+/// The AVX2 rows need d to be a multiple of 8.
+bool useAvx2(int64_t d)
+{
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return yes && d % 8 == 0;
+#else
+    return false;
+#endif
+}
+
+/// Rows per task: enough work (~16k elements) that a task outweighs its scheduling.
+int64_t grainFor(int64_t d)
+{
+    return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, d));
+}
+
+class FusedLayerNormFn : public torch::autograd::Function<FusedLayerNormFn> {
+public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& in,
+                                 const torch::Tensor& weight, const torch::Tensor& bias,
+                                 double eps, bool bf16Out)
+    {
+        const torch::Tensor x = in.contiguous();
+        const torch::Tensor w = weight.contiguous(), b = bias.contiguous();
+        const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
+        auto y = torch::empty(x.sizes(), x.options().dtype(bf16Out ? torch::kBFloat16 : torch::kFloat));
+        auto mean = torch::empty({rows}, x.options());
+        auto rstd = torch::empty({rows}, x.options());
+        const float* xs = x.data_ptr<float>();
+        const float* ws = w.data_ptr<float>();
+        const float* bs = b.data_ptr<float>();
+        float* ms = mean.data_ptr<float>();
+        float* rs = rstd.data_ptr<float>();
+        float* yF = bf16Out ? nullptr : y.data_ptr<float>();
+        auto* yB = bf16Out ? reinterpret_cast<uint16_t*>(y.data_ptr<at::BFloat16>()) : nullptr;
+        const bool avx = useAvx2(d);
+        const auto e = static_cast<float>(eps);
+        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+            for (int64_t r = from; r < to; ++r) {
+                float* f = yF ? yF + r * d : nullptr;
+                uint16_t* h = yB ? yB + r * d : nullptr;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+                if (avx) {
+                    avx2::forwardRow(xs + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
+                    continue;
+                }
+#endif
+                generic::forwardRow(xs + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
+            }
+        });
+        (void)avx;
+        ctx->save_for_backward({x, w, mean, rstd});
+        return y;
+    }
+
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::tensor_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const torch::Tensor &x = saved[0], &w = saved[1], &mean = saved[2], &rstd = saved[3];
+        const torch::Tensor dy = grads[0].contiguous();
+        const bool dyBf16 = dy.scalar_type() == torch::kBFloat16;
+        const torch::Tensor dyUse = dyBf16 || dy.scalar_type() == torch::kFloat ? dy : dy.to(torch::kFloat);
+        const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
+        auto dx = torch::empty_like(x);
+        auto dw = torch::zeros({d}, x.options());
+        auto db = torch::zeros({d}, x.options());
+        const float* xs = x.data_ptr<float>();
+        const float* ws = w.data_ptr<float>();
+        const float* ms = mean.data_ptr<float>();
+        const float* rs = rstd.data_ptr<float>();
+        const float* dyF = dyBf16 ? nullptr : dyUse.data_ptr<float>();
+        const auto* dyB =
+            dyBf16 ? reinterpret_cast<const uint16_t*>(dyUse.data_ptr<at::BFloat16>()) : nullptr;
+        float* dxs = dx.data_ptr<float>();
+        std::mutex sumLock;
+        float* dws = dw.data_ptr<float>();
+        float* dbs = db.data_ptr<float>();
+        const bool avx = useAvx2(d);
+        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+            // This task's share of dw and db, then one locked add (few tasks per call).
+            std::vector<float> part(size_t(3 * d), 0.0f);
+            float* pw = part.data();
+            float* pb = pw + d;
+            float* g = pb + d;
+            for (int64_t r = from; r < to; ++r) {
+                const float* f = dyF ? dyF + r * d : nullptr;
+                const uint16_t* h = dyB ? dyB + r * d : nullptr;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+                if (avx) {
+                    avx2::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+                    continue;
+                }
+#endif
+                generic::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+            }
+            const std::lock_guard<std::mutex> lock(sumLock);
+            for (int64_t i = 0; i < d; ++i) {
+                dws[i] += pw[i];
+                dbs[i] += pb[i];
+            }
+        });
+        (void)avx;
+        return {dx, dw, db, torch::Tensor(), torch::Tensor()};
+    }
+};
+
+} // namespace
+
+bool fusedLayerNormApplies(const torch::Tensor& x, const torch::Tensor& weight,
+                           const torch::Tensor& bias)
+{
+    return x.device().is_cpu() && x.layout() == torch::kStrided && x.dim() >= 1
+           && x.scalar_type() == torch::kFloat && weight.defined() && bias.defined()
+           && weight.scalar_type() == torch::kFloat && bias.scalar_type() == torch::kFloat
+           && weight.dim() == 1 && bias.dim() == 1 && weight.size(0) == x.size(-1)
+           && bias.size(0) == x.size(-1) && weight.device().is_cpu();
+}
+
+torch::Tensor fusedLayerNorm(const torch::Tensor& x, const torch::Tensor& weight,
+                             const torch::Tensor& bias, double eps, bool bf16Out)
+{
+    return FusedLayerNormFn::apply(x, weight, bias, eps, bf16Out);
+}
+
+} // namespace tleg::perf
