@@ -67,7 +67,9 @@ int distillCommand(const Args& args)
                  {"share-only", "", "weight sharing instead of expansion (Share-Init baseline)", ""},
                  {"lambda", "λ", "distillation weight (1 = pure distillation)", "1.0"},
                  {"tau", "τ", "distillation temperature", "1.0"},
-                 {"kd-deit-norm", "", "divide KL by batch×classes as the released code", ""}},
+                 {"kd-deit-norm", "", "divide KL by batch×classes as the released code", ""},
+                 {"augment", "", "random crop and flip here too (off by default: then the teacher's "
+                                 "logits are computed once and reused every epoch)", ""}},
                 dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
@@ -78,6 +80,7 @@ int distillCommand(const Args& args)
     ao.expandFrom = cl.getInt("expand-from");
     ao.shareOnly = cl.flag("share-only");
     auto o = trainConfig(cl);
+    o.augment = cl.flag("augment"); // the fast path by default (docs/PERFORMANCE.md)
     o.runDir = cl.get("out");
     o.loss.lambda = cl.getDouble("lambda");
     o.loss.tau = cl.getDouble("tau");

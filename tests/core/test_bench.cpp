@@ -241,8 +241,20 @@ private Q_SLOTS:
         const std::string s = text.str();
         for (const char* part : {"| distill | fp32 | live | on | 1 |", "| distill | bf16 | cached",
                                  "| finetune |", "| infer |", "Targets:", "fast path",
-                                 "Fashion-MNIST load", "resident memory", "Peak per core"})
+                                 "Fashion-MNIST load", "resident memory", "Peak per core",
+                                 // python3-torch (scripts/setup.sh) ran the reference step:
+                                 "PyTorch reference: torch 1."})
             QVERIFY2(s.find(part) != std::string::npos, part);
+        // Every C++ row has a PyTorch figure and a ratio beside it.
+        std::istringstream rows(s);
+        int compared = 0;
+        for (std::string line; std::getline(rows, line);)
+            if (line.rfind("| distill |", 0) == 0 || line.rfind("| finetune |", 0) == 0
+                || line.rfind("| infer |", 0) == 0) {
+                QVERIFY2(line.find("× |") != std::string::npos, line.c_str());
+                ++compared;
+            }
+        QCOMPARE(compared, 8);
     }
 };
 

@@ -150,26 +150,31 @@ private Q_SLOTS:
 
     void gradientReachingThetaACarriesTheCoefficients()
     {
-        const ViTConfig c = testing::tinyConfig(4);
-        AuxNet aux(c, AuxOptions{});
-        testing::randomize(*aux, 4);
-        // L = Σ_i <G_i, W_i>  =>  dL/dθ_A = Σ_i c_i G_i,  dL/dθ_B = Σ_i G_i.
-        torch::manual_seed(5);
-        torch::Tensor loss = torch::zeros({});
-        std::vector<torch::Tensor> g;
-        for (int64_t i = 0; i < c.depth; ++i) {
-            auto w = aux->blockWeights(i)[Fc1Weight];
-            g.push_back(torch::randn(w.sizes()));
-            loss = loss + (g.back() * w).sum();
+        // Both ways of building the blocks: one at a time, and all at once as forward() does.
+        for (const bool together : {false, true}) {
+            const ViTConfig c = testing::tinyConfig(4);
+            AuxNet aux(c, AuxOptions{});
+            testing::randomize(*aux, 4);
+            const std::vector<BlockWeights> all = aux->allBlockWeights();
+            // L = Σ_i <G_i, W_i>  =>  dL/dθ_A = Σ_i c_i G_i,  dL/dθ_B = Σ_i G_i.
+            torch::manual_seed(5);
+            torch::Tensor loss = torch::zeros({});
+            std::vector<torch::Tensor> g;
+            for (int64_t i = 0; i < c.depth; ++i) {
+                auto w = together ? all[size_t(i)][Fc1Weight] : aux->blockWeights(i)[Fc1Weight];
+                QVERIFY(maxDiff(w, aux->blockWeights(i)[Fc1Weight]) < 1e-6);
+                g.push_back(torch::randn(w.sizes()));
+                loss = loss + (g.back() * w).sum();
+            }
+            loss.backward();
+            auto expectA = torch::zeros_like(g[0]), expectB = torch::zeros_like(g[0]);
+            for (int64_t i = 0; i < c.depth; ++i) {
+                expectA += expansionCoefficient(i, c.depth) * g[i];
+                expectB += g[i];
+            }
+            QVERIFY(maxDiff(aux->thetaA->weights()[Fc1Weight].grad(), expectA) < 1e-5);
+            QVERIFY(maxDiff(aux->thetaB->weights()[Fc1Weight].grad(), expectB) < 1e-5);
         }
-        loss.backward();
-        auto expectA = torch::zeros_like(g[0]), expectB = torch::zeros_like(g[0]);
-        for (int64_t i = 0; i < c.depth; ++i) {
-            expectA += expansionCoefficient(i, c.depth) * g[i];
-            expectB += g[i];
-        }
-        QVERIFY(maxDiff(aux->thetaA->weights()[Fc1Weight].grad(), expectA) < 1e-5);
-        QVERIFY(maxDiff(aux->thetaB->weights()[Fc1Weight].grad(), expectB) < 1e-5);
     }
 
     void constraintHoldsAfterTraining()

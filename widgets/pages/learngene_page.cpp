@@ -412,6 +412,7 @@ train::TrainOptions LearngenePage::trainOptions() const
     o.loss.lambda = m_lambda->value();
     o.loss.tau = m_tau->value();
     o.loss.deitNormalisation = m_deitNorm->isChecked();
+    o.augment = false; // the fast path: the teacher runs once per image (docs/PERFORMANCE.md)
     return o;
 }
 
