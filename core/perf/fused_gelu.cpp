@@ -133,7 +133,7 @@ __attribute__((target("avx2,fma"))) void geluFloatAvx2(const float* x, float* y,
 
 /// The vectorised part of mulBf16; returns how many elements it did.
 __attribute__((target("avx2,fma"))) int64_t mulBf16Avx2(const uint16_t* grad, const uint16_t* d,
-                                                       uint16_t* g, int64_t n)
+                                                        uint16_t* g, int64_t n)
 {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -169,9 +169,11 @@ const uint32_t* bf16GeluTable()
             const double x = bf16ToFloat(uint16_t(h));
             const double cdf = 0.5 * (1.0 + std::erf(x * double(kInvSqrt2)));
             const double value = x * cdf;
-            const double deriv =
-                std::isinf(x) ? (x > 0 ? 1.0 : 0.0) : cdf + x * double(kInvSqrt2Pi) * std::exp(-0.5 * x * x);
-            t[h] = uint32_t(floatToBf16(float(value))) | (uint32_t(floatToBf16(float(deriv))) << 16);
+            const double deriv = std::isinf(x)
+                                     ? (x > 0 ? 1.0 : 0.0)
+                                     : cdf + x * double(kInvSqrt2Pi) * std::exp(-0.5 * x * x);
+            t[h] =
+                uint32_t(floatToBf16(float(value))) | (uint32_t(floatToBf16(float(deriv))) << 16);
         }
         return t;
     }();

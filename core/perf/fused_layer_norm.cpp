@@ -128,7 +128,8 @@ TLEG_AVX2 inline void storeBf16(uint16_t* p, __m256 v)
 {
     __m256i bits = _mm256_castps_si256(v);
     const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
-    bits = _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
+    bits = _mm256_srli_epi32(
+        _mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
     const __m128i packed =
         _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
@@ -183,7 +184,8 @@ TLEG_AVX2 void backwardRow(const float* x, const float* dyF, const uint16_t* dyB
     const __m256 c = _mm256_set1_ps(sum8(sgx) / float(d));
     for (int64_t i = 0; i < d; i += 8) {
         const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv), rv);
-        const __m256 t = _mm256_sub_ps(_mm256_sub_ps(_mm256_loadu_ps(g + i), a), _mm256_mul_ps(xh, c));
+        const __m256 t =
+            _mm256_sub_ps(_mm256_sub_ps(_mm256_loadu_ps(g + i), a), _mm256_mul_ps(xh, c));
         _mm256_storeu_ps(dx + i, _mm256_mul_ps(rv, t));
     }
 }
@@ -215,13 +217,14 @@ int64_t grainFor(int64_t d)
 class FusedLayerNormFn : public torch::autograd::Function<FusedLayerNormFn> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& in,
-                                 const torch::Tensor& weight, const torch::Tensor& bias,
-                                 double eps, bool bf16Out)
+                                 const torch::Tensor& weight, const torch::Tensor& bias, double eps,
+                                 bool bf16Out)
     {
         const torch::Tensor x = in.contiguous();
         const torch::Tensor w = weight.contiguous(), b = bias.contiguous();
         const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
-        auto y = torch::empty(x.sizes(), x.options().dtype(bf16Out ? torch::kBFloat16 : torch::kFloat));
+        auto y =
+            torch::empty(x.sizes(), x.options().dtype(bf16Out ? torch::kBFloat16 : torch::kFloat));
         auto mean = torch::empty({rows}, x.options());
         auto rstd = torch::empty({rows}, x.options());
         const float* xs = x.data_ptr<float>();
@@ -258,7 +261,8 @@ public:
         const torch::Tensor &x = saved[0], &w = saved[1], &mean = saved[2], &rstd = saved[3];
         const torch::Tensor dy = grads[0].contiguous();
         const bool dyBf16 = dy.scalar_type() == torch::kBFloat16;
-        const torch::Tensor dyUse = dyBf16 || dy.scalar_type() == torch::kFloat ? dy : dy.to(torch::kFloat);
+        const torch::Tensor dyUse =
+            dyBf16 || dy.scalar_type() == torch::kFloat ? dy : dy.to(torch::kFloat);
         const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
         auto dx = torch::empty_like(x);
         auto dw = torch::zeros({d}, x.options());
@@ -286,7 +290,8 @@ public:
                 const uint16_t* h = dyB ? dyB + r * d : nullptr;
 #ifdef TLEG_HAVE_AVX2_LAYER_NORM
                 if (avx) {
-                    avx2::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+                    avx2::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb,
+                                      g);
                     continue;
                 }
 #endif

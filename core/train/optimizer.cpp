@@ -57,7 +57,8 @@ void AdamW::step(double lr)
         const auto& g = s.param.grad();
         if (!g.defined())
             continue;
-        const double decay = s.decay && m_options.weightDecay > 0.0 ? 1.0 - lr * m_options.weightDecay : 1.0;
+        const double decay =
+            s.decay && m_options.weightDecay > 0.0 ? 1.0 - lr * m_options.weightDecay : 1.0;
         if (rawFloat(s.param) && rawFloat(g) && rawFloat(s.expAvg) && rawFloat(s.expAvgSq)) {
             adamWRaw(s.param.data_ptr<float>(), g.data_ptr<float>(), s.expAvg.data_ptr<float>(),
                      s.expAvgSq.data_ptr<float>(), s.param.numel(), float(decay), float(b1),
