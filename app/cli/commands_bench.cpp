@@ -44,17 +44,6 @@ std::vector<int> threadList(const std::string& s)
     return out;
 }
 
-std::vector<std::string> wordList(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
-
 void say(const std::string& s)
 {
     std::fprintf(stderr, "  %s\n", s.c_str());
@@ -127,7 +116,7 @@ int benchCommand(const Args& args)
             o.batchSize = cl.getInt("batch");
         if (!cl.flag("smoke") || cl.has("eval-batch"))
             o.evalBatchSize = cl.getInt("eval-batch");
-        o.workloads = wordList(cl.get("workloads"));
+        o.workloads = splitList(cl.get("workloads"));
         o.data = cl.get("data");
         o.python = cl.get("python");
         if (!cl.flag("no-reference"))

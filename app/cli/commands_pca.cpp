@@ -14,17 +14,6 @@ namespace tleg::cli {
 
 namespace {
 
-std::vector<std::string> splitList(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
-
 std::string fixed(double v, int decimals)
 {
     if (std::isnan(v))

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <sstream>
 
 namespace tleg::cli {
 
@@ -69,6 +70,17 @@ bool bf16Choice(const CommandLine& cl)
     if (cl.flag("bf16") && cl.flag("fp32"))
         throw Error("--bf16 and --fp32 exclude each other");
     return cl.flag("bf16") || (!cl.flag("fp32") && perf::nativeBf16());
+}
+
+std::vector<std::string> splitList(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
 }
 
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups)

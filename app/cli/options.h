@@ -13,6 +13,8 @@ std::vector<OptionSpec> dataOptions();
 std::vector<OptionSpec> modelOptions(const std::string& defaultPreset);
 std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs);
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups);
+/// "a,b,,c" -> {"a", "b", "c"}: the non-empty items of a comma-separated list.
+std::vector<std::string> splitList(const std::string& s);
 
 data::DataSplit openData(const CommandLine& cl);
 /// Preset plus any --dim/--depth/... overrides, with channels and classes from the data.

@@ -5,6 +5,7 @@
 
 #include "data/open_dataset.h"
 #include "model/aux_net.h"
+#include "model/bf16_scope.h"
 #include "model/des_net.h"
 #include "perf/bench_internal.h"
 #include "perf/reference_process.h"
@@ -26,12 +27,6 @@ double since(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/// Restores the calling thread's matmul precision.
-struct Bf16Scope {
-    bool previous;
-    explicit Bf16Scope(bool on) : previous(model::bf16Matmul()) { model::setBf16Matmul(on); }
-    ~Bf16Scope() { model::setBf16Matmul(previous); }
-};
 
 std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx)
 {
@@ -77,7 +72,7 @@ std::vector<double> cppInferTrial(const Trial& t, BenchContext& cx)
 {
     const BenchOptions& o = cx.options;
     train::applyThreads(t.threads);
-    Bf16Scope bf16(t.bf16);
+    model::Bf16Scope bf16(t.bf16);
     std::vector<double> seconds;
     for (int i = 0; i < o.warmup + o.steps; ++i) {
         const auto t0 = Clock::now();

@@ -1,5 +1,7 @@
 #include "train/trainer.h"
 
+#include "model/bf16_scope.h"
+
 #include "model/model_io.h"
 #include "train/optimizer.h"
 #include "util/error.h"
@@ -26,12 +28,6 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/// Restores the thread's matmul precision when training returns or throws.
-struct Bf16Scope {
-    bool previous;
-    explicit Bf16Scope(bool enabled) : previous(model::bf16Matmul()) { model::setBf16Matmul(enabled); }
-    ~Bf16Scope() { model::setBf16Matmul(previous); }
-};
 
 nlohmann::json recordToJson(const EpochRecord& r)
 {
@@ -277,7 +273,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
     validate(o, trainSet, teacher);
     keepLargeAllocationsOnTheHeap();
     applyThreads(o.threads);
-    Bf16Scope bf16(o.bf16);
+    model::Bf16Scope bf16(o.bf16);
     torch::manual_seed(o.seed);
     const auto t0 = Clock::now();
 
