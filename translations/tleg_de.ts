@@ -1195,8 +1195,8 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Über TLEG Studio</translation>
     </message>
     <message>
-        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in &quot;Transformer as Linear Expansion of Learngene&quot; (Wang et al., AAAI 2024).</source>
-        <translation>TLEG Studio erzeugt und initialisiert Vision Transformers vieler Tiefen aus einem einzigen kompakten Learngene, wie in „Transformer as Linear Expansion of Learngene“ (Wang et al., AAAI 2024).</translation>
+        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in &quot;Transformer as Linear Expansion of Learngene&quot; (Xia et al., AAAI 2024).</source>
+        <translation>TLEG Studio erzeugt und initialisiert Vision Transformers vieler Tiefen aus einem einzigen kompakten Learngene, wie in „Transformer as Linear Expansion of Learngene“ (Xia et al., AAAI 2024).</translation>
     </message>
     <message>
         <source>The language can be changed when the running job has ended.</source>

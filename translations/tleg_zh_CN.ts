@@ -1193,8 +1193,8 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>关于 TLEG Studio</translation>
     </message>
     <message>
-        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in &quot;Transformer as Linear Expansion of Learngene&quot; (Wang et al., AAAI 2024).</source>
-        <translation>TLEG Studio 从一个紧凑的学习基因出发，生成并初始化多种深度的 Vision Transformer，方法见论文“Transformer as Linear Expansion of Learngene”（Wang 等，AAAI 2024）。</translation>
+        <source>TLEG Studio produces and initialises Vision Transformers of many depths from one compact learngene, as in &quot;Transformer as Linear Expansion of Learngene&quot; (Xia et al., AAAI 2024).</source>
+        <translation>TLEG Studio 从一个紧凑的学习基因出发，生成并初始化多种深度的 Vision Transformer，方法见论文“Transformer as Linear Expansion of Learngene”（Xia 等，AAAI 2024）。</translation>
     </message>
     <message>
         <source>The language can be changed when the running job has ended.</source>

@@ -219,7 +219,7 @@ void MainWindow::buildMenus()
             this, tr("About TLEG Studio"),
             tr("TLEG Studio produces and initialises Vision Transformers of many depths from one "
                "compact learngene, as in \"Transformer as Linear Expansion of Learngene\" "
-               "(Wang et al., AAAI 2024)."));
+               "(Xia et al., AAAI 2024)."));
     });
     updateJobActions();
 }

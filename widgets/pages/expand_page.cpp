@@ -132,6 +132,11 @@ void ExpandPage::browse()
         loadLearngene(path);
 }
 
+QString ExpandPage::learngenePath() const
+{
+    return m_learngene ? m_path->text() : QString();
+}
+
 bool ExpandPage::loadLearngene(const QString& path)
 {
     try {
@@ -155,7 +160,7 @@ bool ExpandPage::loadLearngene(const QString& path)
             .arg(c.heads)
             .arg(c.numClasses)
             .arg(QString::fromStdString(model::groupsToString(m_learngene->options.groups)))
-            .arg(m_learngene->options.expandFrom)
+            .arg(m_learngene->options.expandFrom + 1) // 1-based, as on the Learngene page
             .arg(millions(m_learngene->storedParams())));
     updatePreview();
     updateEnabled();

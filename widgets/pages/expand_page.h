@@ -45,6 +45,8 @@ public:
     QString previewText() const;
     TrainingPlot* trainingPlot() const { return m_plot; }
     QString lastRunFolder() const { return m_lastRun; }
+    /// The open learngene file (empty before one is loaded).
+    QString learngenePath() const;
 
 Q_SIGNALS:
     /// A learngene was loaded (the main window remembers it in the recent files).
