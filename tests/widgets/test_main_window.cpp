@@ -149,6 +149,18 @@ private Q_SLOTS:
         QCOMPARE(navTexts().at(0), QString("Daten"));
         QCOMPARE(m_window->menuBar()->actions().at(0)->text(), QString("&Datei"));
         QCOMPARE(gui::Settings::load().language, QString("de"));
+        // German texts are the longest: no check box or button on any page is cut off.
+        for (int i = 0; i < m_window->pageCount(); ++i) {
+            m_window->showPage(i);
+            QApplication::processEvents();
+            for (QAbstractButton* box : m_window->page(i)->findChildren<QAbstractButton*>())
+                if (box->isVisible() && !box->text().isEmpty())
+                    QVERIFY2(box->width() >= box->sizeHint().width(),
+                             qPrintable(QString("%1 on page %2: %3 of %4 px")
+                                            .arg(box->text(), m_window->pageKey(i))
+                                            .arg(box->width())
+                                            .arg(box->sizeHint().width())));
+        }
 
         QAction* chinese = findAction(menu(1), QString::fromUtf8("简体中文"));
         QVERIFY(chinese);

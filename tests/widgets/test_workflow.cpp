@@ -152,12 +152,16 @@ private Q_SLOTS:
         gui::LinearityPage* page = m_window->linearityPage();
         QSignalSpy analysed(page, &gui::LinearityPage::modelAnalysed);
         page->addModel(m_ancestryRun + "/model.safetensors");
+        QTRY_COMPARE_WITH_TIMEOUT(analysed.count(), 1, 60000);
+        // "model" alone says nothing: the label names the run folder.
+        QCOMPARE(page->modelLabel(0), QFileInfo(m_ancestryRun).fileName() + "/model");
         page->addModel(m_auxRun + "/model.safetensors");
         QTRY_COMPARE_WITH_TIMEOUT(analysed.count(), 2, 60000);
         QCOMPARE(page->modelCount(), 2);
         QVERIFY(page->errorText().isEmpty());
         const int ancestry = page->modelLabel(0).startsWith("ancestry") ? 0 : 1;
         const int aux = 1 - ancestry;
+        QCOMPARE(page->modelLabel(aux), QFileInfo(m_auxRun).fileName() + "/model");
         // The Aux-Net's effective blocks θ_B + c_l·θ_A lie on a line; a trained ViT's do not.
         double worstAux = 1, worstAncestry = 1;
         for (const auto& k : page->model(aux).kinds) {

@@ -22,6 +22,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace tleg::gui {
 
 /// Written by the worker, read on the GUI thread after JobRunner::finished.
@@ -285,7 +287,19 @@ AncestryPage::AncestryPage(AppState& state, JobRunner& runner, QWidget* parent)
     formLayout->addRow(m_runStatus);
     left->addWidget(form);
     left->addStretch(1);
-    form->setFixedWidth(340);
+    // 340 px fits English and Chinese; in German the longest label and check box text need more.
+    int labels = 0, checks = 0;
+    for (int row = 0; row < formLayout->rowCount(); ++row) {
+        if (QLayoutItem* label = formLayout->itemAt(row, QFormLayout::LabelRole))
+            labels = std::max(labels, label->sizeHint().width());
+        if (QLayoutItem* field = formLayout->itemAt(row, QFormLayout::FieldRole))
+            if (qobject_cast<QCheckBox*>(field->widget()))
+                checks = std::max(checks, field->sizeHint().width());
+    }
+    const QMargins inner = formLayout->contentsMargins(), frame = form->contentsMargins();
+    const int needed = labels + std::max(6, formLayout->horizontalSpacing()) + checks + inner.left()
+                       + inner.right() + frame.left() + frame.right();
+    form->setFixedWidth(std::max(340, needed));
 
     m_plot = new TrainingPlot(this);
     m_plot->setObjectName("ancestryPlot");

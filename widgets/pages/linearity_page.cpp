@@ -363,7 +363,10 @@ void LinearityPage::refreshAll()
 
 void LinearityPage::refreshList()
 {
-    // Labels: the file's base name, with its folder when two files share one (runs/<run>/model).
+    // Labels: the file's base name, with its folder when two files share one or when the name
+    // says nothing by itself (runs/<run>/model.safetensors, Hugging Face's model.safetensors).
+    static const QStringList generic = {QStringLiteral("model"), QStringLiteral("checkpoint"),
+                                        QStringLiteral("pytorch_model")};
     for (auto& e : m_entries) {
         const QFileInfo info(e.path);
         e.label = info.completeBaseName();
@@ -372,7 +375,7 @@ void LinearityPage::refreshList()
                 m_entries.begin(), m_entries.end(),
                 [&](const Entry& o) { return QFileInfo(o.path).completeBaseName() == e.label; })
             > 1;
-        if (shared)
+        if (shared || generic.contains(e.label))
             e.label = info.dir().dirName() + QLatin1Char('/') + e.label;
     }
     const int current = m_list->currentRow();
