@@ -34,7 +34,9 @@ int main(int argc, char** argv)
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption open("open", "Open a model or learngene file (repeatable).", "file");
     const QCommandLineOption runs("runs", "Run folder (default: the saved one).", "dir");
-    parser.addOptions({shots, lang, dark, open, runs});
+    const QCommandLineOption compare(
+        "compare", "Select a run on the Runs page to overlay its curves (repeatable).", "run");
+    parser.addOptions({shots, lang, dark, open, runs, compare});
     parser.addPositionalArgument("files", "Model or learngene files to open.", "[files...]");
     parser.process(app);
 
@@ -64,6 +66,8 @@ int main(int argc, char** argv)
     window.show();
     for (const QString& path : parser.values(open) + parser.positionalArguments())
         window.openFile(path);
+    if (parser.isSet(compare))
+        window.compareRuns(parser.values(compare));
 
     if (parser.isSet(shots)) {
         const QDir dir(parser.value(shots));

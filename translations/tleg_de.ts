@@ -1234,6 +1234,14 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>%1 is still running. Stop it and quit? Finished epochs stay in the run folder.</source>
         <translation>%1 läuft noch. Stoppen und beenden? Abgeschlossene Epochen bleiben im Laufordner.</translation>
     </message>
+    <message>
+        <source>%1: opened on the Linearity page (the Ancestry page loads a model when no job runs).</source>
+        <translation>%1: auf der Seite Linearität geöffnet (die Seite Vorfahr lädt ein Modell, wenn kein Auftrag läuft).</translation>
+    </message>
+    <message>
+        <source>No run %1 in %2.</source>
+        <translation>Kein Lauf %1 in %2.</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsPage</name>

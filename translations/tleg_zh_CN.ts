@@ -1232,6 +1232,14 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>%1 is still running. Stop it and quit? Finished epochs stay in the run folder.</source>
         <translation>%1 仍在运行。要停止它并退出吗？已完成的轮次会保留在运行文件夹中。</translation>
     </message>
+    <message>
+        <source>%1: opened on the Linearity page (the Ancestry page loads a model when no job runs).</source>
+        <translation>%1：已在“线性度”页面打开（“祖先模型”页面只在没有任务运行时加载模型）。</translation>
+    </message>
+    <message>
+        <source>No run %1 in %2.</source>
+        <translation>%2 中没有运行记录 %1。</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsPage</name>

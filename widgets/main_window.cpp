@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -340,12 +341,47 @@ bool MainWindow::openFile(const QString& path)
         // timm / torchvision / HF checkpoints: the Linearity page reads them.
         m_linearity->addModel(path);
         showPage(3);
+    } else if (m_runner.isRunning()) {
+        // Several models opened at once (or during a job): the first is the teacher, the others
+        // are compared on the Linearity page.
+        m_linearity->addModel(path);
+        appendLog(tr("%1: opened on the Linearity page (the Ancestry page loads a model when "
+                     "no job runs).")
+                      .arg(QFileInfo(path).fileName()));
+        showPage(3);
     } else {
         m_ancestry->loadModel(path);
         m_linearity->addModel(path);
         showPage(1);
     }
     return true;
+}
+
+QStringList MainWindow::compareRuns(const QStringList& runs)
+{
+    QStringList folders, missing;
+    for (const QString& run : runs) {
+        const QString underRoot = QDir(m_state.runFolder).filePath(run);
+        if (QFileInfo(run).isDir())
+            folders << run;
+        else if (QFileInfo(underRoot).isDir())
+            folders << underRoot;
+        else
+            missing << run;
+    }
+    for (const QString& run : missing)
+        appendLog(tr("No run %1 in %2.").arg(run, m_state.runFolder));
+    showPage(5);
+    if (!m_runs->isListing()) {
+        m_runs->selectRuns(folders);
+    } else {
+        auto* once = new QObject(this);
+        connect(m_runs, &RunsPage::listed, once, [this, folders, once] {
+            m_runs->selectRuns(folders);
+            once->deleteLater();
+        });
+    }
+    return missing;
 }
 
 void MainWindow::rememberFile(const QString& path)

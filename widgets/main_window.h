@@ -68,8 +68,13 @@ public:
     bool setLanguage(const QString& code);
     void setDark(bool dark);
     /// Opens a model file by its kind: a learngene goes to the Expand page, a classifier or
-    /// TorchScript model to the Ancestry page (as the teacher) and the Linearity page.
+    /// TorchScript model to the Ancestry page (as the teacher; not while a job runs) and the
+    /// Linearity page.
     bool openFile(const QString& path);
+    /// Shows the Runs page with these runs selected, so their curves overlay. A run is a folder,
+    /// or a name under the run folder ("des-6"); selected once the listing has finished. Returns
+    /// the runs that were not found.
+    QStringList compareRuns(const QStringList& runs);
     QMenu* recentMenu() const { return m_recentMenu; }
 
 protected:

@@ -1,11 +1,11 @@
 // GUI responsiveness while a real distillation runs: the Learngene page of the real main window
-// (offscreen, 1100×760, Fusion) distils on a Fashion-MNIST subset, and a 5 ms timer on the GUI
-// thread records how late each tick is handled. Prints the samples, median, p99 and max
+// (offscreen, its default 1280×800, Fusion) distils on a Fashion-MNIST subset, and a 5 ms timer on
+// the GUI thread records how late each tick is handled. Prints the samples, median, p99 and max
 // lateness of an idle baseline and of the training phase, then PASS/FAIL against p99 < 30 ms
 // and max < 100 ms.
 // Usage:
 //   bench_gui_latency [--seconds 30] [--nice N] [--threads T] [--train 6000] [--teacher FILE]
-//                     [--screenshot PNG]
+//                     [--epochs 1000] [--screenshot PNG]
 //   --nice: nice increment of the worker (default: the runner's own); --threads: intra-op
 //   threads (0 = the GUI default, all cores but one). Runs offscreen unless QT_QPA_PLATFORM
 //   says otherwise. Timings mean something only on a quiet machine: the load average is
@@ -48,6 +48,7 @@ struct Options {
     int64_t trainImages = 6000;
     QString teacher;
     QString screenshot; // PNG of the window at the end of the training phase
+    int epochs = 1000;  // planned epochs; the run is stopped after the measured time
 };
 
 Options parse(int argc, char** argv)
@@ -64,6 +65,8 @@ Options parse(int argc, char** argv)
             o.threads = std::stoi(value);
         else if (key == "--train")
             o.trainImages = std::stoll(value);
+        else if (key == "--epochs")
+            o.epochs = std::stoi(value);
         else if (key == "--teacher")
             o.teacher = QString::fromLocal8Bit(value);
         else if (key == "--screenshot")
@@ -192,11 +195,12 @@ int main(int argc, char** argv)
     for (int i = 0; i < window.pageCount(); ++i)
         if (window.pageKey(i) == "learngene")
             window.showPage(i); // a hidden page's plot skips its repaints: show it
-    std::printf("page: inside the 1100×760 main window; worker nice +%d; intra-op threads %d "
+    std::printf("page: inside the %d×%d main window; worker nice +%d; intra-op threads %d "
                 "(setting %d)\n",
-                runner.workerNice(), gui::JobRunner::intraOpThreads(o.threads), o.threads);
+                window.width(), window.height(), runner.workerNice(),
+                gui::JobRunner::intraOpThreads(o.threads), o.threads);
     page->setTeacherPath(teacher);
-    page->epochsBox()->setValue(1000); // stopped after the measured time
+    page->epochsBox()->setValue(o.epochs);
     runFor(500);
 
     LatencyProbe probe(5);

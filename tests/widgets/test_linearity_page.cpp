@@ -328,7 +328,9 @@ private Q_SLOTS:
                              - (k.intercept + k.slope * (layers - 1)))
                     < 1e-9 * (1 + std::abs(k.intercept)));
             QVERIFY(p->legend->hasItemWithPlottable(fit));
+            QVERIFY(!p->legend->hasItemWithPlottable(points)); // one legend entry per model
         }
+        QCOMPARE(p->legend->itemCount(), 2);
         QVERIFY(fitOf("des-8")->name().endsWith("R² = 1.0000"));
     }
 

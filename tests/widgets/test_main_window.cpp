@@ -9,7 +9,9 @@
 #include "model/learngene.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
+#include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/expand_page.h"
+#include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
 
@@ -205,6 +207,39 @@ private Q_SLOTS:
         QVERIFY(m_window->runsPage()->runFolders().contains(expand->lastRunFolder())
                 || m_window->runsPage()->runFolders().contains(
                     QFileInfo(expand->lastRunFolder()).absoluteFilePath()));
+    }
+
+    void compareRunsSelectsThemOnTheRunsPage()
+    {
+        const QString run = m_window->expandPage()->lastRunFolder();
+        QVERIFY(!run.isEmpty());
+        const QString name = QFileInfo(run).fileName(); // a name under the run folder
+        const QStringList missing = m_window->compareRuns({name, "no-such-run"});
+        QCOMPARE(missing, QStringList{"no-such-run"});
+        QCOMPARE(m_window->navigation()->currentRow(), 5);
+        QTRY_COMPARE(m_window->runsPage()->selectedFolders().size(), 1);
+        QCOMPARE(QFileInfo(m_window->runsPage()->selectedFolders().first()).fileName(), name);
+        QCOMPARE(m_window->runsPage()->top1Plot()->graphCount(), 1);
+        QVERIFY(m_window->runsPage()->top1Plot()->graph(0)->dataCount() >= 1);
+        QVERIFY(m_window->logView()->toPlainText().contains("No run no-such-run"));
+    }
+
+    void openingTwoModelsAtOnceComparesTheSecond()
+    {
+        const QString first = m_window->expandPage()->lastRunFolder() + "/model.safetensors";
+        const QString second = m_dir.filePath("second.safetensors");
+        QVERIFY(QFile::copy(first, second));
+        QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);
+        QVERIFY(m_window->openFile(first)); // the Ancestry page evaluates it on the worker
+        QVERIFY(m_window->runner().isRunning());
+        QVERIFY(m_window->openFile(second)); // meanwhile: compared, not refused
+        QCOMPARE(m_window->navigation()->currentRow(), 3);
+        QVERIFY(m_window->linearityPage()->modelPaths().contains(second));
+        QVERIFY(m_window->logView()->toPlainText().contains(
+            "second.safetensors: opened on the Linearity page"));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(m_window->ancestryPage()->errorText(), QString());
+        QCOMPARE(m_window->ancestryPage()->modelPath(), first);
     }
 };
 

@@ -572,7 +572,7 @@ void LearngenePage::startDistillation()
                     .arg(cfg.depth)
                     .arg(cfg.dim)
                     .arg(QString::fromStdString(model::groupsToString(ao.groups)))
-                    .arg(ao.expandFrom));
+                    .arg(ao.expandFrom + 1)); // 1-based, as the form
         const auto r = train::train(*aux, data->train, data->test, o, t.get(), ctx.progressFn(),
                                     ctx.stopFlag());
         if (r.stopped) {

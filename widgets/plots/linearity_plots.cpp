@@ -164,6 +164,7 @@ void drawPc1(QCustomPlot* plot, const std::vector<LinearitySeries>& series)
             const double last = double(k.layers - 1);
             fit->setData(QVector<double>{0.0, last},
                          QVector<double>{k.intercept, k.intercept + k.slope * last}, true);
+            points->removeFromLegend(); // one entry per model: its colour, label and R²
         }
     }
     plot->xAxis->setRange(-0.5, std::max(1.0, lastLayer) + 0.5);

@@ -40,7 +40,8 @@ TrainingPlot::TrainingPlot(QWidget* parent)
     m_plot->yAxis2->setVisible(true);
     m_plot->yAxis2->setRange(0, 100);
     m_plot->legend->setVisible(true);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // Bottom left stays empty in training curves: the loss starts high, top-1 ends high.
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
     installPlotExport(m_plot);
 
     m_replot->setSingleShot(true);
