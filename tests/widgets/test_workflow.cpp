@@ -23,8 +23,11 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -52,6 +55,42 @@ private:
         QTest::mouseClick(nav->viewport(), Qt::LeftButton, Qt::NoModifier, rect.center());
         QCOMPARE(nav->currentRow(), row);
         QVERIFY(m_window->page(row)->isVisible());
+    }
+
+    /// Right-click on plot, choose actionText in the context menu and save as path in the file
+    /// dialog that it opens: what a user does to export a plot.
+    static void exportThroughTheMenu(QCustomPlot* plot, const QString& actionText,
+                                     const QString& path)
+    {
+        bool chosen = false, saved = false;
+        QTimer::singleShot(200, [&] {
+            auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+            if (!menu)
+                return;
+            QTimer::singleShot(200, [&] {
+                auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+                if (!dialog)
+                    return;
+                // As a user: go to the folder, type the name, press Save.
+                dialog->setDirectory(QFileInfo(path).absolutePath());
+                auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");
+                if (!name)
+                    return;
+                name->setText(QFileInfo(path).fileName());
+                static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, as Save does
+                saved = true;
+            });
+            for (QAction* a : menu->actions())
+                if (a->text() == actionText) {
+                    chosen = true;
+                    a->trigger();
+                }
+            menu->close();
+        });
+        Q_EMIT plot->customContextMenuRequested(QPoint(40, 40));
+        QVERIFY2(chosen, qPrintable(actionText));
+        QVERIFY(saved);
+        QVERIFY2(QFileInfo(path).size() > 0, qPrintable(path));
     }
 
     /// Waits for the running job and checks that it ended without an error.
@@ -134,6 +173,26 @@ private Q_SLOTS:
         QVERIFY(page->trainingPlot()->lossPoints() > 0);
         QCOMPARE(page->trainingPlot()->accuracyPoints(), 3);
         QVERIFY(page->trainingPlot()->learningRatePoints() > 0);
+
+        // Its curves export from the plot's context menu as PNG, PDF and CSV.
+        QCustomPlot* plot = page->trainingPlot()->plot();
+        const QString png = m_dir.filePath("distill.png"), pdf = m_dir.filePath("distill.pdf"),
+                      csv = m_dir.filePath("distill.csv");
+        exportThroughTheMenu(plot, "Export PNG…", png);
+        exportThroughTheMenu(plot, "Export PDF…", pdf);
+        exportThroughTheMenu(plot, "Export CSV…", csv);
+        QCOMPARE(QImage(png).size(), plot->size() * 2); // written at twice the screen size
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        QVERIFY(pdfFile.read(5) == "%PDF-");
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList rows =
+            QString::fromUtf8(csvFile.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.first(), QString("graph,x,y"));
+        QCOMPARE(rows.filter(QRegularExpression("^\"?val top-1 %\"?,")).size(), 3);
+        QCOMPARE(rows.filter(QRegularExpression("^\"?loss\"?,")).size(),
+                 page->trainingPlot()->lossPoints());
 
         QCOMPARE(saved.count(), 1);
         m_auxRun = page->lastRunFolder();

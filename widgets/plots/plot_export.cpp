@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -80,10 +81,13 @@ void installPlotExport(QCustomPlot* plot, CsvWriter csv)
         };
         for (const auto& f : formats) {
             menu.addAction(f.label, plot, [plot, csv, f] {
-                QString path =
-                    QFileDialog::getSaveFileName(plot, f.label, "plot." + f.suffix, f.filter);
+                // The dialog opens where the last export went (at first: the home folder).
+                static QString lastDir = QDir::homePath();
+                QString path = QFileDialog::getSaveFileName(
+                    plot, f.label, QDir(lastDir).filePath("plot." + f.suffix), f.filter);
                 if (path.isEmpty())
                     return;
+                lastDir = QFileInfo(path).absolutePath();
                 if (QFileInfo(path).suffix().isEmpty())
                     path += "." + f.suffix;
                 try {
