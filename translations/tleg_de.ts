@@ -199,11 +199,11 @@
     </message>
     <message>
         <source>random crop and flip</source>
-        <translation>zufälliges Zuschneiden und Spiegeln</translation>
+        <translation>Zuschneiden und Spiegeln</translation>
     </message>
     <message>
         <source>bfloat16 matmuls (Settings)</source>
-        <translation>bfloat16-Matrixprodukte (Einstellungen)</translation>
+        <translation>bfloat16 (Einstellungen)</translation>
     </message>
     <message>
         <source>Architecture</source>

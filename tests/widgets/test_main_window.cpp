@@ -22,6 +22,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -240,6 +241,37 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
         QCOMPARE(m_window->ancestryPage()->errorText(), QString());
         QCOMPARE(m_window->ancestryPage()->modelPath(), first);
+    }
+
+    void theExecutableStartsAndWritesEveryPage()
+    {
+        // tleg-studio itself, as README command 1 builds it: it finds Fashion-MNIST, opens a
+        // learngene from the command line and writes a PNG of every page.
+        const QString out = m_dir.filePath("shots");
+        QProcess studio;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_CONFIG_HOME", m_dir.filePath("config")); // leave real settings alone
+        studio.setProcessEnvironment(env);
+        studio.start(TLEG_STUDIO_PATH, {"--screenshots", out, "--runs", m_dir.filePath("runs"),
+                                        "--lang", "de", "--open", m_learngene});
+        QVERIFY(studio.waitForFinished(120000));
+        const QString output = QString::fromLocal8Bit(studio.readAllStandardOutput());
+        QVERIFY2(studio.exitCode() == 0,
+                 qPrintable(output + QString::fromLocal8Bit(studio.readAllStandardError())));
+        for (int i = 0; i < m_window->pageCount(); ++i) {
+            const QString png = QDir(out).filePath(m_window->pageKey(i) + ".png");
+            QVERIFY2(output.contains(png), qPrintable(output));
+            QCOMPARE(QImage(png).size(), QSize(1280, 800));
+        }
+
+        QProcess help;
+        help.start(TLEG_STUDIO_PATH, {"--help"});
+        QVERIFY(help.waitForFinished(30000));
+        QCOMPARE(help.exitCode(), 0);
+        const QString text = QString::fromLocal8Bit(help.readAllStandardOutput());
+        for (const char* option : {"--screenshots", "--runs", "--open", "--compare", "--lang"})
+            QVERIFY2(text.contains(option), option);
     }
 };
 

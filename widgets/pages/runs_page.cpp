@@ -116,6 +116,10 @@ RunsPage::RunsPage(AppState& state, JobRunner* runner, QWidget* parent)
     m_summary = new QLabel(this);
     m_summary->setObjectName("runsSummary");
     m_summary->setTextFormat(Qt::PlainText);
+    // A long run-folder path must not widen the window: the line wraps, the buttons keep their
+    // room, and the tooltip has the whole text.
+    m_summary->setWordWrap(true);
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_refresh = new QPushButton(tr("Refresh"), this);
     m_refresh->setObjectName("runsRefresh");
     m_rename = new QPushButton(tr("Rename…"), this);
@@ -514,6 +518,8 @@ void RunsPage::showError(const QString& message)
 void RunsPage::updateSummary()
 {
     const QString folder = QDir::toNativeSeparators(m_state.runFolder);
+    m_summary->setToolTip(
+        QDir::toNativeSeparators(QFileInfo(m_state.runFolder).absoluteFilePath()));
     if (m_lister && m_runs.isEmpty())
         m_summary->setText(tr("Looking for runs in %1…").arg(folder));
     else if (m_runs.isEmpty())
