@@ -10,7 +10,7 @@ status=0
 for ts in "$src"/translations/tleg_*.ts; do
     cp "$ts" "$tmp/"
     copy="$tmp/$(basename "$ts")"
-    (cd "$src" && "$lupdate" -silent -no-obsolete -locations none -I . widgets app/tleg_studio_main.cpp -ts "$copy")
+    LUPDATE="$lupdate" "$src/scripts/update_translations.sh" "$copy"
     total=$(grep -c "<source>" "$copy" || true)
     unfinished=$(grep -c 'type="unfinished"' "$copy" || true)
     echo "$(basename "$ts"): $total messages, $unfinished unfinished"

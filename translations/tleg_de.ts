@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Experiments</name>
+    <message>
+        <source>Des-Nets of many depths from one learngene vs scratch</source>
+        <translation>Des-Nets vieler Tiefen aus einem Learngene gegen Training von Grund auf</translation>
+    </message>
+    <message>
+        <source>Table 1</source>
+        <translation>Tabelle 1</translation>
+    </message>
+    <message>
+        <source>One learngene is expanded into Des-Nets of several depths and each is fine-tuned briefly; each depth is also trained from scratch with the same budget and with a longer one. Accuracy against depth and the total training cost of both routes.</source>
+        <translation>Ein Learngene wird zu Des-Nets mehrerer Tiefen erweitert, die jeweils kurz feinabgestimmt werden; jede Tiefe wird außerdem von Grund auf trainiert, mit demselben und mit einem längeren Budget. Genauigkeit über der Tiefe und die gesamten Trainingskosten beider Wege.</translation>
+    </message>
+    <message>
+        <source>Transfer to new classes against the baselines</source>
+        <translation>Übertragung auf neue Klassen im Vergleich mit den Baselines</translation>
+    </message>
+    <message>
+        <source>Table 2</source>
+        <translation>Tabelle 2</translation>
+    </message>
+    <message>
+        <source>Learngene, Share-Init and Pre-Fin(U) are trained on the source classes; Des-Nets initialised by Scratch, Pre-Fin(U), He-LG, Share-Init and TLEG are trained on the target classes with a limited label budget. Top-1 and S-Params for each.</source>
+        <translation>Learngene, Share-Init und Pre-Fin(U) werden auf den Quellklassen trainiert; Des-Nets, initialisiert mit Scratch, Pre-Fin(U), He-LG, Share-Init und TLEG, werden mit begrenztem Label-Budget auf den Zielklassen trainiert. Top-1 und S-Params für jedes.</translation>
+    </message>
+    <message>
+        <source>Parameters stored to initialise many depths</source>
+        <translation>Gespeicherte Parameter zur Initialisierung vieler Tiefen</translation>
+    </message>
+    <message>
+        <source>Table 3</source>
+        <translation>Tabelle 3</translation>
+    </message>
+    <message>
+        <source>Des-Nets of several depths on the target classes, initialised either from one pretrained model per depth (Pre-Fin(U)) or from one learngene: stored parameters, pretraining cost and accuracy.</source>
+        <translation>Des-Nets mehrerer Tiefen auf den Zielklassen, initialisiert entweder aus einem vortrainierten Modell pro Tiefe (Pre-Fin(U)) oder aus einem Learngene: gespeicherte Parameter, Vortrainingskosten und Genauigkeit.</translation>
+    </message>
+    <message>
+        <source>Which modules to expand</source>
+        <translation>Welche Module erweitert werden</translation>
+    </message>
+    <message>
+        <source>Table 4</source>
+        <translation>Tabelle 4</translation>
+    </message>
+    <message>
+        <source>Learngenes that expand MSA, MLP, MSA+MLP or MSA+MLP+LN (the rest per-layer in the Aux-Net and random in the Des-Net), against Pre-Fin(U), on the target classes.</source>
+        <translation>Learngenes, die MSA, MLP, MSA+MLP oder MSA+MLP+LN erweitern (der Rest ist im Aux-Net je Schicht eigen und im Des-Net zufällig), im Vergleich mit Pre-Fin(U) auf den Zielklassen.</translation>
+    </message>
+    <message>
+        <source>Initialising part of a Des-Net</source>
+        <translation>Einen Teil eines Des-Net initialisieren</translation>
+    </message>
+    <message>
+        <source>Table 5</source>
+        <translation>Tabelle 5</translation>
+    </message>
+    <message>
+        <source>Only the first half, only the second half, or all blocks of the Des-Net come from the learngene; the rest starts random.</source>
+        <translation>Nur die erste Hälfte, nur die zweite Hälfte oder alle Blöcke des Des-Net stammen aus dem Learngene; der Rest beginnt zufällig.</translation>
+    </message>
+    <message>
+        <source>Expanding part of the Aux-Net</source>
+        <translation>Einen Teil des Aux-Net erweitern</translation>
+    </message>
+    <message>
+        <source>Table 6</source>
+        <translation>Tabelle 6</translation>
+    </message>
+    <message>
+        <source>The Aux-Net&apos;s lowest blocks are independent and only the upper ones are linearly expanded, against expanding all blocks.</source>
+        <translation>Die untersten Blöcke des Aux-Net sind unabhängig und nur die oberen werden linear erweitert, im Vergleich mit der Erweiterung aller Blöcke.</translation>
+    </message>
+    <message>
+        <source>Do weights change linearly with depth?</source>
+        <translation>Ändern sich die Gewichte linear mit der Tiefe?</translation>
+    </message>
+    <message>
+        <source>Fig. 1</source>
+        <translation>Abb. 1</translation>
+    </message>
+    <message>
+        <source>PCA of per-layer weights for an ancestry trained from scratch, the Aux-Net, fine-tuned Des-Nets and models trained from scratch: R² of PC1 against depth per parameter kind.</source>
+        <translation>PCA der Gewichte je Schicht für ein von Grund auf trainiertes Vorfahrenmodell, das Aux-Net, feinabgestimmte Des-Nets und von Grund auf trainierte Modelle: R² von PC1 über der Tiefe je Parameterart.</translation>
+    </message>
+</context>
+<context>
     <name>LinearityPlots</name>
     <message>
         <source>whole block</source>

@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Experiments</name>
+    <message>
+        <source>Des-Nets of many depths from one learngene vs scratch</source>
+        <translation>由一个学习基因得到多种深度的 Des-Net 与从头训练对比</translation>
+    </message>
+    <message>
+        <source>Table 1</source>
+        <translation>表 1</translation>
+    </message>
+    <message>
+        <source>One learngene is expanded into Des-Nets of several depths and each is fine-tuned briefly; each depth is also trained from scratch with the same budget and with a longer one. Accuracy against depth and the total training cost of both routes.</source>
+        <translation>将一个学习基因扩展为多种深度的 Des-Net，并分别做短时微调；每种深度也以相同预算和更长预算从头训练。比较准确率随深度的变化以及两条路线的总训练成本。</translation>
+    </message>
+    <message>
+        <source>Transfer to new classes against the baselines</source>
+        <translation>迁移到新类别：与基线方法对比</translation>
+    </message>
+    <message>
+        <source>Table 2</source>
+        <translation>表 2</translation>
+    </message>
+    <message>
+        <source>Learngene, Share-Init and Pre-Fin(U) are trained on the source classes; Des-Nets initialised by Scratch, Pre-Fin(U), He-LG, Share-Init and TLEG are trained on the target classes with a limited label budget. Top-1 and S-Params for each.</source>
+        <translation>学习基因、Share-Init 和 Pre-Fin(U) 在源类别上训练；分别用 Scratch、Pre-Fin(U)、He-LG、Share-Init 和 TLEG 初始化的 Des-Net 在目标类别上以有限的标注预算训练。给出每种方法的 Top-1 和 S-Params。</translation>
+    </message>
+    <message>
+        <source>Parameters stored to initialise many depths</source>
+        <translation>初始化多种深度所需存储的参数</translation>
+    </message>
+    <message>
+        <source>Table 3</source>
+        <translation>表 3</translation>
+    </message>
+    <message>
+        <source>Des-Nets of several depths on the target classes, initialised either from one pretrained model per depth (Pre-Fin(U)) or from one learngene: stored parameters, pretraining cost and accuracy.</source>
+        <translation>目标类别上多种深度的 Des-Net，分别由每种深度一个预训练模型（Pre-Fin(U)）或由一个学习基因初始化：比较存储参数、预训练成本和准确率。</translation>
+    </message>
+    <message>
+        <source>Which modules to expand</source>
+        <translation>扩展哪些模块</translation>
+    </message>
+    <message>
+        <source>Table 4</source>
+        <translation>表 4</translation>
+    </message>
+    <message>
+        <source>Learngenes that expand MSA, MLP, MSA+MLP or MSA+MLP+LN (the rest per-layer in the Aux-Net and random in the Des-Net), against Pre-Fin(U), on the target classes.</source>
+        <translation>分别扩展 MSA、MLP、MSA+MLP 或 MSA+MLP+LN 的学习基因（其余部分在 Aux-Net 中逐层独立、在 Des-Net 中随机初始化），在目标类别上与 Pre-Fin(U) 对比。</translation>
+    </message>
+    <message>
+        <source>Initialising part of a Des-Net</source>
+        <translation>只初始化 Des-Net 的一部分</translation>
+    </message>
+    <message>
+        <source>Table 5</source>
+        <translation>表 5</translation>
+    </message>
+    <message>
+        <source>Only the first half, only the second half, or all blocks of the Des-Net come from the learngene; the rest starts random.</source>
+        <translation>Des-Net 只有前一半、只有后一半或全部块来自学习基因；其余部分随机初始化。</translation>
+    </message>
+    <message>
+        <source>Expanding part of the Aux-Net</source>
+        <translation>只扩展 Aux-Net 的一部分</translation>
+    </message>
+    <message>
+        <source>Table 6</source>
+        <translation>表 6</translation>
+    </message>
+    <message>
+        <source>The Aux-Net&apos;s lowest blocks are independent and only the upper ones are linearly expanded, against expanding all blocks.</source>
+        <translation>Aux-Net 最底部的若干块相互独立，只对上部的块做线性扩展，并与扩展全部块对比。</translation>
+    </message>
+    <message>
+        <source>Do weights change linearly with depth?</source>
+        <translation>权重是否随深度线性变化？</translation>
+    </message>
+    <message>
+        <source>Fig. 1</source>
+        <translation>图 1</translation>
+    </message>
+    <message>
+        <source>PCA of per-layer weights for an ancestry trained from scratch, the Aux-Net, fine-tuned Des-Nets and models trained from scratch: R² of PC1 against depth per parameter kind.</source>
+        <translation>对从头训练的祖先模型、Aux-Net、微调后的 Des-Net 以及从头训练的模型做逐层权重的 PCA：按参数类型给出 PC1 随深度的 R²。</translation>
+    </message>
+</context>
+<context>
     <name>LinearityPlots</name>
     <message>
         <source>whole block</source>

@@ -3,6 +3,7 @@
 #include "experiments/studies.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/translatable.h"
 
 #include <chrono>
 #include <sstream>
@@ -11,31 +12,55 @@ namespace tleg::experiments {
 
 const std::vector<ExperimentInfo>& experimentList()
 {
+    // Titles and descriptions are translated in the GUI (TLEG_TRANSLATABLE, context
+    // "Experiments"); results.md keeps them in English.
     static const std::vector<ExperimentInfo> list{
-        {"depth-sweep", "Des-Nets of many depths from one learngene vs scratch", "Table 1",
-         "One learngene is expanded into Des-Nets of several depths and each is fine-tuned "
-         "briefly; each depth is also trained from scratch with the same budget and with a "
-         "longer one. Accuracy against depth and the total training cost of both routes."},
-        {"transfer", "Transfer to new classes against the baselines", "Table 2",
-         "Learngene, Share-Init and Pre-Fin(U) are trained on the source classes; Des-Nets "
-         "initialised by Scratch, Pre-Fin(U), He-LG, Share-Init and TLEG are trained on the "
-         "target classes with a limited label budget. Top-1 and S-Params for each."},
-        {"storage", "Parameters stored to initialise many depths", "Table 3",
-         "Des-Nets of several depths on the target classes, initialised either from one "
-         "pretrained model per depth (Pre-Fin(U)) or from one learngene: stored parameters, "
-         "pretraining cost and accuracy."},
-        {"modules", "Which modules to expand", "Table 4",
-         "Learngenes that expand MSA, MLP, MSA+MLP or MSA+MLP+LN (the rest per-layer in the "
-         "Aux-Net and random in the Des-Net), against Pre-Fin(U), on the target classes."},
-        {"partial-init", "Initialising part of a Des-Net", "Table 5",
-         "Only the first half, only the second half, or all blocks of the Des-Net come from the "
-         "learngene; the rest starts random."},
-        {"partial-expansion", "Expanding part of the Aux-Net", "Table 6",
-         "The Aux-Net's lowest blocks are independent and only the upper ones are linearly "
-         "expanded, against expanding all blocks."},
-        {"linearity", "Do weights change linearly with depth?", "Fig. 1",
-         "PCA of per-layer weights for an ancestry trained from scratch, the Aux-Net, fine-tuned "
-         "Des-Nets and models trained from scratch: R² of PC1 against depth per parameter kind."}};
+        {"depth-sweep",
+         TLEG_TRANSLATABLE("Experiments", "Des-Nets of many depths from one learngene vs scratch"),
+         TLEG_TRANSLATABLE("Experiments", "Table 1"),
+         TLEG_TRANSLATABLE(
+             "Experiments",
+             "One learngene is expanded into Des-Nets of several depths and each is fine-tuned "
+             "briefly; each depth is also trained from scratch with the same budget and with a "
+             "longer one. Accuracy against depth and the total training cost of both routes.")},
+        {"transfer",
+         TLEG_TRANSLATABLE("Experiments", "Transfer to new classes against the baselines"),
+         TLEG_TRANSLATABLE("Experiments", "Table 2"),
+         TLEG_TRANSLATABLE(
+             "Experiments",
+             "Learngene, Share-Init and Pre-Fin(U) are trained on the source classes; Des-Nets "
+             "initialised by Scratch, Pre-Fin(U), He-LG, Share-Init and TLEG are trained on the "
+             "target classes with a limited label budget. Top-1 and S-Params for each.")},
+        {"storage", TLEG_TRANSLATABLE("Experiments", "Parameters stored to initialise many depths"),
+         TLEG_TRANSLATABLE("Experiments", "Table 3"),
+         TLEG_TRANSLATABLE(
+             "Experiments",
+             "Des-Nets of several depths on the target classes, initialised either from one "
+             "pretrained model per depth (Pre-Fin(U)) or from one learngene: stored parameters, "
+             "pretraining cost and accuracy.")},
+        {"modules", TLEG_TRANSLATABLE("Experiments", "Which modules to expand"), TLEG_TRANSLATABLE("Experiments", "Table 4"),
+         TLEG_TRANSLATABLE(
+             "Experiments",
+             "Learngenes that expand MSA, MLP, MSA+MLP or MSA+MLP+LN (the rest per-layer in the "
+             "Aux-Net and random in the Des-Net), against Pre-Fin(U), on the target classes.")},
+        {"partial-init", TLEG_TRANSLATABLE("Experiments", "Initialising part of a Des-Net"),
+         TLEG_TRANSLATABLE("Experiments", "Table 5"),
+         TLEG_TRANSLATABLE(
+             "Experiments",
+             "Only the first half, only the second half, or all blocks of the Des-Net come from "
+             "the learngene; the rest starts random.")},
+        {"partial-expansion", TLEG_TRANSLATABLE("Experiments", "Expanding part of the Aux-Net"),
+         TLEG_TRANSLATABLE("Experiments", "Table 6"),
+         TLEG_TRANSLATABLE("Experiments",
+                           "The Aux-Net's lowest blocks are independent and only the upper "
+                           "ones are linearly expanded, against expanding all blocks.")},
+        {"linearity", TLEG_TRANSLATABLE("Experiments", "Do weights change linearly with depth?"),
+         TLEG_TRANSLATABLE("Experiments", "Fig. 1"),
+         TLEG_TRANSLATABLE(
+             "Experiments",
+             "PCA of per-layer weights for an ancestry trained from scratch, the Aux-Net, "
+             "fine-tuned Des-Nets and models trained from scratch: R² of PC1 against depth per "
+             "parameter kind.")}};
     return list;
 }
 
@@ -76,9 +101,9 @@ std::string compareLine(const Records& r, const std::string& a, const std::strin
         return a + " − " + b + ": no common seeds.";
     const Stats s = stats(diffs);
     std::string verdict = s.n > 1 && std::abs(s.mean) <= s.std ? " (within one std of zero)" : "";
-    return a + " − " + b + ": " + signedNum(s.mean) + " points" +
-           (s.n > 1 ? " ± " + num(s.std) : std::string()) + verdict + "; " + a + " ahead in " +
-           std::to_string(ahead) + " of " + std::to_string(pairs) + " seeds.";
+    return a + " − " + b + ": " + signedNum(s.mean) + " points"
+           + (s.n > 1 ? " ± " + num(s.std) : std::string()) + verdict + "; " + a + " ahead in "
+           + std::to_string(ahead) + " of " + std::to_string(pairs) + " seeds.";
 }
 
 std::string seedStage(const Workbench& wb, int seed)

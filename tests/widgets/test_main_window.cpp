@@ -11,6 +11,7 @@
 #include "widgets/main_window.h"
 #include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/expand_page.h"
+#include "widgets/pages/experiment_panel.h"
 #include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
@@ -18,6 +19,7 @@
 #include "qcustomplot_include.h"
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLineEdit>
 #include <QListWidget>
@@ -152,6 +154,13 @@ private Q_SLOTS:
         QCOMPARE(navTexts().at(0), QString("Daten"));
         QCOMPARE(m_window->menuBar()->actions().at(0)->text(), QString("&Datei"));
         QCOMPARE(gui::Settings::load().language, QString("de"));
+        // Texts from core are translated too: the experiments' titles and paper references.
+        QComboBox* experiments = m_window->runsPage()->experimentPanel()->experimentBox();
+        QCOMPARE(experiments->itemText(0),
+                 QString::fromUtf8("Tabelle 1 — Des-Nets vieler Tiefen aus einem Learngene "
+                                   "gegen Training von Grund auf"));
+        QCOMPARE(experiments->itemText(experiments->count() - 1),
+                 QString::fromUtf8("Abb. 1 — Ändern sich die Gewichte linear mit der Tiefe?"));
         // German texts are the longest: no check box or button on any page is cut off.
         for (int i = 0; i < m_window->pageCount(); ++i) {
             m_window->showPage(i);

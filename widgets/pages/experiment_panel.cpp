@@ -1,6 +1,7 @@
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/text_format.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDesktopServices>
@@ -27,6 +28,13 @@
 namespace tleg::gui {
 
 namespace {
+
+/// An experiment's title, description or paper reference in the UI language (core marks them
+/// with TLEG_TRANSLATABLE in the context "Experiments").
+QString translated(const std::string& text)
+{
+    return QCoreApplication::translate("Experiments", text.c_str());
+}
 
 constexpr int kPlotWidth = 520; // two plots side by side in the page at 1280 px
 
@@ -85,10 +93,15 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     auto* choice = new QHBoxLayout;
     m_experiment = new QComboBox(this);
     m_experiment->setObjectName("experimentChoice");
+    // Long titles (German) must not widen the window: the box has a fixed text length and
+    // its list opens as wide as the longest title.
+    m_experiment->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_experiment->setMinimumContentsLength(40);
     for (const auto& e : experiments::experimentList())
-        m_experiment->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(e.paperRef),
-                                                            QString::fromStdString(e.title)),
-                              QString::fromStdString(e.name));
+        m_experiment->addItem(
+            QStringLiteral("%1 — %2").arg(translated(e.paperRef), translated(e.title)),
+            QString::fromStdString(e.name));
+    m_experiment->view()->setMinimumWidth(m_experiment->view()->sizeHintForColumn(0) + 24);
     m_preset = new QComboBox(this);
     m_preset->setObjectName("experimentPreset");
     for (const std::string& p : experiments::presetNames()) {
@@ -207,10 +220,9 @@ void ExperimentPanel::onChoiceChanged()
         const auto& e = list[static_cast<size_t>(index)];
         m_description->setText(
             QStringLiteral("<b>%1</b> (%2, <code>tleg experiment %3</code>)<br>%4")
-                .arg(QString::fromStdString(e.title).toHtmlEscaped(),
-                     QString::fromStdString(e.paperRef).toHtmlEscaped(),
+                .arg(translated(e.title).toHtmlEscaped(), translated(e.paperRef).toHtmlEscaped(),
                      QString::fromStdString(e.name).toHtmlEscaped(),
-                     QString::fromStdString(e.description).toHtmlEscaped()));
+                     translated(e.description).toHtmlEscaped()));
     }
     if (!isRunning())
         setStatus({});
@@ -346,7 +358,8 @@ void ExperimentPanel::onFinished(const QString&, bool, const QString& error)
     // The core says whether it stopped: a Stop that came after the last model still ends with
     // the folder written, and then the results are shown.
     if (!error.isEmpty()) {
-        setStatus(tr("The experiment failed after %1: %2").arg(formatDuration(seconds), error), true);
+        setStatus(tr("The experiment failed after %1: %2").arg(formatDuration(seconds), error),
+                  true);
     } else if (result->stopped) {
         setStatus(tr("Stopped after %1. Every finished model stays in the cache: Run goes on "
                      "from there.")
