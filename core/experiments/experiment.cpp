@@ -38,7 +38,8 @@ const std::vector<ExperimentInfo>& experimentList()
              "Des-Nets of several depths on the target classes, initialised either from one "
              "pretrained model per depth (Pre-Fin(U)) or from one learngene: stored parameters, "
              "pretraining cost and accuracy.")},
-        {"modules", TLEG_TRANSLATABLE("Experiments", "Which modules to expand"), TLEG_TRANSLATABLE("Experiments", "Table 4"),
+        {"modules", TLEG_TRANSLATABLE("Experiments", "Which modules to expand"),
+         TLEG_TRANSLATABLE("Experiments", "Table 4"),
          TLEG_TRANSLATABLE(
              "Experiments",
              "Learngenes that expand MSA, MLP, MSA+MLP or MSA+MLP+LN (the rest per-layer in the "
