@@ -7,7 +7,10 @@
 #include "model/aux_net.h"
 #include "model/learngene.h"
 
+#include <QApplication>
 #include <QString>
+#include <QTimer>
+#include <QWidget>
 
 #include <memory>
 
@@ -32,6 +35,34 @@ inline std::shared_ptr<const data::DataSplit> fashionMnistSubset(int64_t train, 
     small->train = data::subset(split.train, train, 1);
     small->test = data::subset(split.test, test, 2);
     return small;
+}
+
+/// Runs f on the next widget of type T that current() returns, once it is open. Polls every
+/// 50 ms: modal dialogs and menus open inside a click and block it until they close.
+template <typename T, typename F> void whenOpen(QWidget* (*current)(), F f)
+{
+    auto* timer = new QTimer;
+    timer->setInterval(50);
+    QObject::connect(timer, &QTimer::timeout, [timer, current, f] {
+        if (auto* widget = qobject_cast<T*>(current())) {
+            timer->stop();
+            timer->deleteLater();
+            f(widget);
+        }
+    });
+    timer->start();
+}
+
+/// f on the next modal dialog of type T (QMessageBox, QFileDialog, QInputDialog, ...).
+template <typename T, typename F> void onModal(F f)
+{
+    whenOpen<T>(&QApplication::activeModalWidget, f);
+}
+
+/// f on the next popup of type T (a context menu).
+template <typename T, typename F> void onPopup(F f)
+{
+    whenOpen<T>(&QApplication::activePopupWidget, f);
 }
 
 } // namespace tleg::testing

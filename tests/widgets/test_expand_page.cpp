@@ -147,12 +147,9 @@ private Q_SLOTS:
         QTest::mouseClick(page()->fineTuneButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > 1, 60000);
         bool asked = false;
-        QTimer::singleShot(300, [&] {
-            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            if (box) {
-                asked = true;
-                box->button(QMessageBox::Yes)->click();
-            }
+        testing::onModal<QMessageBox>([&](QMessageBox* box) {
+            asked = true;
+            box->button(QMessageBox::Yes)->click();
         });
         QVERIFY(m_window->close());
         QVERIFY(asked);

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "analysis/linearity.h"
+#include "gui_fixture.h"
 #include "io/safetensors.h"
 #include "model/aux_net.h"
 #include "model/des_net.h"
@@ -208,10 +209,7 @@ private Q_SLOTS:
     {
         QSignalSpy analysed(page(), &gui::LinearityPage::modelAnalysed);
         bool dialogSeen = false;
-        QTimer::singleShot(200, this, [&] {
-            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
-            if (!dialog)
-                return;
+        testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
             dialogSeen = true;
             dialog->setDirectory(m_dir.path());
             auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");

@@ -105,9 +105,7 @@ private Q_SLOTS:
     {
         QAction* settingsAction = findAction(menu(0), "&Settings…");
         QVERIFY(settingsAction);
-        QTimer::singleShot(200, [] {
-            auto* dialog = qobject_cast<gui::SettingsDialog*>(QApplication::activeModalWidget());
-            QVERIFY(dialog);
+        testing::onModal<gui::SettingsDialog>([](gui::SettingsDialog* dialog) {
             dialog->threadsBox()->setValue(1);
             dialog->bf16Box()->setChecked(true);
             dialog->runFolderEdit()->setText(dialog->runFolderEdit()->text() + "2");

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "gui_fixture.h"
 #include "model/des_net.h"
 #include "train/run_index.h"
 #include "train/trainer.h"
@@ -33,24 +34,7 @@
 using namespace tleg;
 namespace fs = std::filesystem;
 
-namespace {
-
-/// Runs f on the next modal dialog of type T once it is open (polls: it opens inside a click).
-template <typename T, typename F> void onModal(F f)
-{
-    auto* timer = new QTimer;
-    timer->setInterval(50);
-    QObject::connect(timer, &QTimer::timeout, [timer, f] {
-        if (auto* dialog = qobject_cast<T*>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            f(dialog);
-        }
-    });
-    timer->start();
-}
-
-} // namespace
+using testing::onModal;
 
 class TestRunsPage : public QObject {
     Q_OBJECT

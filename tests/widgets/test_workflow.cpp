@@ -63,22 +63,15 @@ private:
                                      const QString& path)
     {
         bool chosen = false, saved = false;
-        QTimer::singleShot(200, [&] {
-            auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
-            if (!menu)
-                return;
-            QTimer::singleShot(200, [&] {
-                auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
-                if (!dialog)
-                    return;
+        testing::onPopup<QMenu>([&](QMenu* menu) {
+            testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
                 // As a user: go to the folder, type the name, press Save.
                 dialog->setDirectory(QFileInfo(path).absolutePath());
-                auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");
-                if (!name)
-                    return;
-                name->setText(QFileInfo(path).fileName());
+                if (auto* name = dialog->findChild<QLineEdit*>("fileNameEdit")) {
+                    name->setText(QFileInfo(path).fileName());
+                    saved = true;
+                }
                 static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, as Save does
-                saved = true;
             });
             for (QAction* a : menu->actions())
                 if (a->text() == actionText) {
