@@ -1,6 +1,6 @@
 #include "widgets/settings.h"
 
-#include "perf/machine.h"
+#include "util/machine.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -14,7 +14,7 @@ Settings Settings::load()
     Settings out;
     out.threads = s.value("compute/threads", out.threads).toInt();
     // Until the user chooses: bf16 where the CPU computes it in hardware (the fast path).
-    out.bf16 = s.value("compute/bf16", perf::nativeBf16()).toBool();
+    out.bf16 = s.value("compute/bf16", util::nativeBf16()).toBool();
     out.runFolder = s.value("runFolder", out.runFolder).toString();
     out.language = s.value("view/language", out.language).toString();
     out.dark = s.value("view/dark", out.dark).toBool();

@@ -2,7 +2,7 @@
 // the side costs of the performance targets, and (--accuracy) the fast path's accuracy.
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "perf/bench.h"
+#include "bench/bench.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -89,7 +89,7 @@ int benchCommand(const Args& args)
 
     std::string text;
     if (cl.flag("accuracy")) {
-        perf::AccuracyOptions a;
+        bench::AccuracyOptions a;
         a.data = cl.get("data");
         a.teacherPath = cl.get("teacher");
         a.ancestryEpochs = cl.getInt("ancestry-epochs");
@@ -99,11 +99,11 @@ int benchCommand(const Args& args)
         a.trainSubset = cl.getInt("train-subset");
         a.threads = threadList(cl.get("threads")).back();
         a.outDir = cl.get("run-dir");
-        const auto r = perf::runAccuracyCheck(a, say, &stopFlag());
-        text = perf::formatAccuracy(a, r);
+        const auto r = bench::runAccuracyCheck(a, say, &stopFlag());
+        text = bench::formatAccuracy(a, r);
     } else {
-        perf::BenchOptions o =
-            cl.flag("smoke") ? perf::BenchOptions::smoke() : perf::BenchOptions{};
+        bench::BenchOptions o =
+            cl.flag("smoke") ? bench::BenchOptions::smoke() : bench::BenchOptions{};
         if (!cl.flag("smoke") || cl.has("threads"))
             o.threads = threadList(cl.get("threads"));
         if (!cl.flag("smoke") || cl.has("rounds"))
@@ -123,8 +123,8 @@ int benchCommand(const Args& args)
             o.referenceScript =
                 cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
         o.extras = !cl.flag("no-extras");
-        const auto r = perf::runBench(o, say, &stopFlag());
-        text = perf::formatReport(r);
+        const auto r = bench::runBench(o, say, &stopFlag());
+        text = bench::formatReport(r);
     }
     std::fputs(text.c_str(), stdout);
     if (cl.has("out")) {

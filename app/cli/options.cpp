@@ -1,6 +1,6 @@
 #include "cli/options.h"
 
-#include "perf/machine.h"
+#include "util/machine.h"
 #include "util/error.h"
 
 #include <csignal>
@@ -69,7 +69,7 @@ bool bf16Choice(const CommandLine& cl)
 {
     if (cl.flag("bf16") && cl.flag("fp32"))
         throw Error("--bf16 and --fp32 exclude each other");
-    return cl.flag("bf16") || (!cl.flag("fp32") && perf::nativeBf16());
+    return cl.flag("bf16") || (!cl.flag("fp32") && util::nativeBf16());
 }
 
 std::vector<std::string> splitList(const std::string& s)

@@ -1,8 +1,8 @@
 #include "model/block.h"
 
-#include "perf/fused_attention.h"
-#include "perf/fused_gelu.h"
-#include "perf/fused_layer_norm.h"
+#include "kernels/fused_attention.h"
+#include "kernels/fused_gelu.h"
+#include "kernels/fused_layer_norm.h"
 #include "util/error.h"
 
 #include <cmath>
@@ -183,15 +183,15 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
 
     // LayerNorm writes bf16 straight away when the GEMM after it is bf16.
     auto norm = [&](const torch::Tensor& t, const torch::Tensor& g, const torch::Tensor& b) {
-        return perf::fusedLayerNormApplies(t, g, b)
-                   ? perf::fusedLayerNorm(t, g, b, 1e-6, t_bf16Matmul)
+        return kernels::fusedLayerNormApplies(t, g, b)
+                   ? kernels::fusedLayerNorm(t, g, b, 1e-6, t_bf16Matmul)
                    : torch::layer_norm(t, {dim}, g, b, 1e-6);
     };
     auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
     auto packed = linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
     torch::Tensor ctx;                                 // [B, N, D]
-    if (perf::fusedAttentionApplies(packed)) {
-        ctx = perf::fusedAttention(packed, heads);
+    if (kernels::fusedAttentionApplies(packed)) {
+        ctx = kernels::fusedAttention(packed, heads);
     } else {
         auto qkv = packed.reshape({batch, tokens, 3, heads, headDim})
                        .permute({2, 0, 3, 1, 4}); // [3, B, H, N, d]
@@ -208,7 +208,7 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
 
     h = norm(out, w[Norm2Weight], w[Norm2Bias]);
     auto gelu = [](const torch::Tensor& t) {
-        return perf::fusedGeluApplies(t) ? perf::fusedGelu(t) : F::gelu(t);
+        return kernels::fusedGeluApplies(t) ? kernels::fusedGelu(t) : F::gelu(t);
     };
     if (t_bf16Matmul) {
         // The hidden layer stays bf16 between the two GEMMs (fc2 would round it to bf16

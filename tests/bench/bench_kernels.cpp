@@ -2,9 +2,9 @@
 // student (fmnist-ti: 2,176 rows of width 64, hidden width 256, 2 heads): median milliseconds
 // of forward and forward + backward, one thread. Run by hand:
 //   ninja -C build bench_kernels && build/tests/bench_kernels
-#include "perf/fused_attention.h"
-#include "perf/fused_gelu.h"
-#include "perf/fused_layer_norm.h"
+#include "kernels/fused_attention.h"
+#include "kernels/fused_gelu.h"
+#include "kernels/fused_layer_norm.h"
 
 #include <algorithm>
 #include <chrono>
@@ -58,10 +58,10 @@ int main()
     auto qkv = torch::randn({B, N, 3 * D}).requires_grad_(true);
     auto gradCtx = torch::randn({B, N, D});
     row("attention forward", medianMs([&] { torch::NoGradGuard g; referenceAttention(qkv, H); }),
-        medianMs([&] { torch::NoGradGuard g; perf::fusedAttention(qkv, H); }));
+        medianMs([&] { torch::NoGradGuard g; kernels::fusedAttention(qkv, H); }));
     row("attention forward + backward",
         medianMs([&] { referenceAttention(qkv, H).backward(gradCtx); }),
-        medianMs([&] { perf::fusedAttention(qkv, H).backward(gradCtx); }));
+        medianMs([&] { kernels::fusedAttention(qkv, H).backward(gradCtx); }));
 
     for (const bool bf16 : {false, true}) {
         const auto type = bf16 ? torch::kBFloat16 : torch::kFloat;
@@ -69,10 +69,10 @@ int main()
         auto gh = torch::randn({B, N, hidden}).to(type);
         row(bf16 ? "GELU bf16 forward" : "GELU fp32 forward",
             medianMs([&] { torch::NoGradGuard g; torch::gelu(h); }),
-            medianMs([&] { torch::NoGradGuard g; perf::fusedGelu(h); }));
+            medianMs([&] { torch::NoGradGuard g; kernels::fusedGelu(h); }));
         row(bf16 ? "GELU bf16 forward + backward" : "GELU fp32 forward + backward",
             medianMs([&] { torch::gelu(h).backward(gh); }),
-            medianMs([&] { perf::fusedGelu(h).backward(gh); }));
+            medianMs([&] { kernels::fusedGelu(h).backward(gh); }));
     }
 
     auto x = torch::randn({B, N, D}).requires_grad_(true);
@@ -80,9 +80,9 @@ int main()
     auto gx = torch::randn({B, N, D});
     row("LayerNorm forward (fp32 out)",
         medianMs([&] { torch::NoGradGuard g; torch::layer_norm(x, {D}, w, b, 1e-6); }),
-        medianMs([&] { torch::NoGradGuard g; perf::fusedLayerNorm(x, w, b, 1e-6, false); }));
+        medianMs([&] { torch::NoGradGuard g; kernels::fusedLayerNorm(x, w, b, 1e-6, false); }));
     row("LayerNorm forward + backward",
         medianMs([&] { torch::layer_norm(x, {D}, w, b, 1e-6).backward(gx); }),
-        medianMs([&] { perf::fusedLayerNorm(x, w, b, 1e-6, false).backward(gx); }));
+        medianMs([&] { kernels::fusedLayerNorm(x, w, b, 1e-6, false).backward(gx); }));
     return 0;
 }

@@ -3,9 +3,9 @@
 #include "data/dataset.h"
 #include "model/aux_net.h"
 #include "model/des_net.h"
-#include "perf/fused_attention.h"
-#include "perf/fused_gelu.h"
-#include "perf/fused_layer_norm.h"
+#include "kernels/fused_attention.h"
+#include "kernels/fused_gelu.h"
+#include "kernels/fused_layer_norm.h"
 #include "train/trainer.h"
 #include "util/files.h"
 
@@ -71,8 +71,8 @@ private Q_SLOTS:
             torch::manual_seed(b * 100 + n);
             auto x = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
             auto y = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
-            QVERIFY(perf::fusedAttentionApplies(x));
-            auto fused = perf::fusedAttention(x, h);
+            QVERIFY(kernels::fusedAttentionApplies(x));
+            auto fused = kernels::fusedAttention(x, h);
             auto ref = referenceAttention(y, h);
             QCOMPARE(fused.sizes(), ref.sizes());
             {
@@ -87,7 +87,7 @@ private Q_SLOTS:
             const double err = (x.grad() - y.grad()).abs().max().item<double>();
             QVERIFY2(err < 1e-5, qPrintable(QString("backward differs by %1").arg(err)));
         }
-        QVERIFY(!perf::fusedAttentionApplies(torch::zeros({2, 3, 9}, torch::kDouble)));
+        QVERIFY(!kernels::fusedAttentionApplies(torch::zeros({2, 3, 9}, torch::kDouble)));
     }
 
     void fusedGeluEqualsTorchGelu()
@@ -95,8 +95,8 @@ private Q_SLOTS:
         torch::manual_seed(7);
         auto x = (torch::randn({1000, 37}) * 3.0).requires_grad_(true); // odd size: tails too
         auto y = x.detach().clone().requires_grad_(true);
-        QVERIFY(perf::fusedGeluApplies(x));
-        auto a = perf::fusedGelu(x);
+        QVERIFY(kernels::fusedGeluApplies(x));
+        auto a = kernels::fusedGelu(x);
         auto b = torch::gelu(y);
         QVERIFY2((a - b).abs().max().item<double>() < 1e-6, "forward differs");
         auto g = torch::randn_like(a);
@@ -106,13 +106,13 @@ private Q_SLOTS:
 
         // bfloat16 in and out: as close as bf16's own rounding.
         auto h = x.detach().to(torch::kBFloat16);
-        auto hb = perf::fusedGelu(h);
+        auto hb = kernels::fusedGelu(h);
         QCOMPARE(hb.scalar_type(), torch::kBFloat16);
         const double rel = ((hb.to(torch::kFloat) - torch::gelu(h.to(torch::kFloat))).norm()
                             / torch::gelu(h.to(torch::kFloat)).norm())
                                .item<double>();
         QVERIFY2(rel < 5e-3, qPrintable(QString::number(rel)));
-        QVERIFY(!perf::fusedGeluApplies(torch::zeros({3}, torch::kDouble)));
+        QVERIFY(!kernels::fusedGeluApplies(torch::zeros({3}, torch::kDouble)));
     }
 
     void fusedLayerNormEqualsTorchLayerNorm()
@@ -125,8 +125,8 @@ private Q_SLOTS:
             auto x2 = x.detach().clone().requires_grad_(true);
             auto w2 = w.detach().clone().requires_grad_(true);
             auto b2 = b.detach().clone().requires_grad_(true);
-            QVERIFY(perf::fusedLayerNormApplies(x, w, b));
-            auto y = perf::fusedLayerNorm(x, w, b, 1e-6, false);
+            QVERIFY(kernels::fusedLayerNormApplies(x, w, b));
+            auto y = kernels::fusedLayerNorm(x, w, b, 1e-6, false);
             auto ref = torch::layer_norm(x2, {d}, w2, b2, 1e-6);
             QCOMPARE(y.scalar_type(), torch::kFloat);
             QVERIFY2((y - ref).abs().max().item<double>() < 1e-4, "forward differs");
@@ -145,7 +145,7 @@ private Q_SLOTS:
 
             // bf16 out (and a bf16 gradient in): the float result rounded once.
             auto x3 = x.detach().clone().requires_grad_(true);
-            auto yb = perf::fusedLayerNorm(x3, w.detach(), b.detach(), 1e-6, true);
+            auto yb = kernels::fusedLayerNorm(x3, w.detach(), b.detach(), 1e-6, true);
             QCOMPARE(yb.scalar_type(), torch::kBFloat16);
             const auto refB = ref.detach().to(torch::kBFloat16).to(torch::kFloat);
             QVERIFY((yb.to(torch::kFloat) - refB).abs().le(refB.abs() * (1.0 / 128) + 1e-5)
@@ -158,7 +158,7 @@ private Q_SLOTS:
             QCOMPARE(x3.grad().scalar_type(), torch::kFloat);
             QVERIFY2(close(x3.grad(), x4.grad()), "dx from a bf16 gradient differs");
         }
-        QVERIFY(!perf::fusedLayerNormApplies(torch::zeros({3, 4}, torch::kDouble), torch::ones({4}),
+        QVERIFY(!kernels::fusedLayerNormApplies(torch::zeros({3, 4}, torch::kDouble), torch::ones({4}),
                                              torch::zeros({4})));
     }
 
@@ -172,7 +172,7 @@ private Q_SLOTS:
         auto x = all.index({all.to(torch::kFloat).isfinite()}).clone().requires_grad_(true);
         QVERIFY(x.numel() > 65000);
         auto ref = x.detach().to(torch::kDouble).requires_grad_(true);
-        auto y = perf::fusedGelu(x);
+        auto y = kernels::fusedGelu(x);
         auto yRef = torch::gelu(ref);
         auto asBf16 = [](const torch::Tensor& t) {
             return t.detach().to(torch::kFloat).to(torch::kBFloat16).to(torch::kDouble);

@@ -3,7 +3,7 @@
 #include "model/block.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
-#include "perf/machine.h"
+#include "util/machine.h"
 #include "train/trainer.h"
 #include "data/dataset.h"
 #include "util/files.h"
@@ -69,7 +69,7 @@ private Q_SLOTS:
             QCOMPARE(des->config().depth, f[0].toLongLong());
             QVERIFY(des->named_parameters().contains("blocks.0.attn.qkv.weight"));
             // The CLI ran with its default precision: bf16 matmuls where the CPU has them.
-            model::setBf16Matmul(perf::nativeBf16());
+            model::setBf16Matmul(util::nativeBf16());
             const auto ev = train::evaluate(*des, testSubset,
                                             train::normalizationFrom(md.extra, split.train));
             model::setBf16Matmul(false);

@@ -10,7 +10,7 @@
 #include <string>
 #include <sys/types.h>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 class ReferenceProcess {
 public:
@@ -31,4 +31,4 @@ private:
     std::string m_script;
 };
 
-} // namespace tleg::perf
+} // namespace tleg::bench

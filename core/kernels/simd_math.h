@@ -5,7 +5,7 @@
 #include <immintrin.h>
 #define TLEG_HAVE_AVX2_MATH 1
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 /// exp(v) for v in [-88, 0] (Cephes expf: range reduction by ln 2, degree-5 polynomial).
 __attribute__((target("avx2,fma"))) inline __m256 expNonPositive(__m256 v)
@@ -27,6 +27,6 @@ __attribute__((target("avx2,fma"))) inline __m256 expNonPositive(__m256 v)
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
-} // namespace tleg::perf
+} // namespace tleg::kernels
 
 #endif

@@ -1,4 +1,4 @@
-#include "perf/machine.h"
+#include "util/machine.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-namespace tleg::perf {
+namespace tleg::util {
 
 namespace {
 
@@ -167,4 +167,4 @@ double peakResidentMiB()
     return double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
 }
 
-} // namespace tleg::perf
+} // namespace tleg::util

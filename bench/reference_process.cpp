@@ -1,4 +1,4 @@
-#include "perf/reference_process.h"
+#include "bench/reference_process.h"
 
 #include "util/error.h"
 
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 ReferenceProcess::ReferenceProcess(const std::string& python, const std::string& script)
     : m_script(script)
@@ -91,4 +91,4 @@ nlohmann::json ReferenceProcess::request(const nlohmann::json& message)
     return j;
 }
 
-} // namespace tleg::perf
+} // namespace tleg::bench

@@ -1,4 +1,4 @@
-#include "perf/fused_attention.h"
+#include "kernels/fused_attention.h"
 
 #include <ATen/Parallel.h>
 
@@ -6,19 +6,19 @@
 #include <cmath>
 #include <vector>
 
-#include "perf/simd_math.h"
+#include "kernels/simd_math.h"
 
 #ifdef TLEG_HAVE_AVX2_MATH
 #define TLEG_HAVE_AVX2_KERNELS 1
 #endif
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 // The loops first: the kernels call them. (Include order matters here.)
 // clang-format off
 namespace generic {
-#include "perf/attention_loops_generic.inc"
-#include "perf/attention_kernels.inc"
+#include "kernels/attention_loops_generic.inc"
+#include "kernels/attention_kernels.inc"
 } // namespace generic
 // clang-format on
 
@@ -29,8 +29,8 @@ namespace generic {
 #pragma GCC target("avx2,fma")
 // clang-format off
 namespace avx2 {
-#include "perf/attention_loops_avx2.inc"
-#include "perf/attention_kernels.inc"
+#include "kernels/attention_loops_avx2.inc"
+#include "kernels/attention_kernels.inc"
 } // namespace avx2
 // clang-format on
 #pragma GCC pop_options
@@ -160,4 +160,4 @@ const char* fusedAttentionIsa()
     return useAvx2() ? "avx2" : "generic";
 }
 
-} // namespace tleg::perf
+} // namespace tleg::kernels

@@ -5,10 +5,10 @@
 // the permute / transpose copies around them (a quarter of a small ViT's step on CPU).
 // Usage:
 //   auto qkv = linear(h, w[QkvWeight], w[QkvBias]);          // [B, N, 3D]
-//   if (perf::fusedAttentionApplies(qkv)) ctx = perf::fusedAttention(qkv, heads);  // [B, N, D]
+//   if (kernels::fusedAttentionApplies(qkv)) ctx = kernels::fusedAttention(qkv, heads);  // [B, N, D]
 #include <torch/torch.h>
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 /// True for a CPU float32 [B, N, 3D] tensor (the kernel's only case).
 bool fusedAttentionApplies(const torch::Tensor& qkv);
@@ -20,4 +20,4 @@ torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads);
 /// Which instruction set the kernel runs with here ("avx2" or "generic").
 const char* fusedAttentionIsa();
 
-} // namespace tleg::perf
+} // namespace tleg::kernels

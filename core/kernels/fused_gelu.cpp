@@ -1,5 +1,5 @@
-#include "perf/fused_gelu.h"
-#include "perf/simd_math.h"
+#include "kernels/fused_gelu.h"
+#include "kernels/simd_math.h"
 
 #include <ATen/Parallel.h>
 
@@ -11,7 +11,7 @@
 #define TLEG_HAVE_AVX2_GELU 1
 #endif
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 namespace {
 
@@ -276,4 +276,4 @@ torch::Tensor fusedGelu(const torch::Tensor& x)
     return y;
 }
 
-} // namespace tleg::perf
+} // namespace tleg::kernels

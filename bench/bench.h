@@ -8,7 +8,7 @@
 //   BenchReport r = runBench(o, [](const std::string& s) { std::puts(s.c_str()); });
 //   std::fputs(formatReport(r).c_str(), stdout);
 #include "model/vit_config.h"
-#include "perf/machine.h"
+#include "bench/machine.h"
 
 #include <atomic>
 #include <functional>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 struct BenchOptions {
     std::string data = "fashion-mnist";
@@ -71,7 +71,7 @@ struct BenchExtras {
 };
 
 struct BenchReport {
-    CpuInfo cpu;
+    util::CpuInfo cpu;
     double loadBefore = -1, loadAfter = -1;
     std::string torchVersion;     // of the Python reference
     std::string referenceProblem; // why there is no Python column, if there is none
@@ -118,4 +118,4 @@ AccuracyReport runAccuracyCheck(const AccuracyOptions& options, const LogFn& log
                                 const std::atomic<bool>* stop = nullptr);
 std::string formatAccuracy(const AccuracyOptions& options, const AccuracyReport& report);
 
-} // namespace tleg::perf
+} // namespace tleg::bench

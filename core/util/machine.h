@@ -7,7 +7,7 @@
 //   std::printf("%s\n", cpu.describe().c_str());
 #include <string>
 
-namespace tleg::perf {
+namespace tleg::util {
 
 struct CpuInfo {
     std::string model;      // "AMD EPYC ...", from /proc/cpuinfo
@@ -48,4 +48,4 @@ double loadAverage();
 double residentMiB();
 double peakResidentMiB();
 
-} // namespace tleg::perf
+} // namespace tleg::util

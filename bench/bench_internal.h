@@ -2,12 +2,12 @@
 // Shared by the parts of `tleg bench` (not a public API).
 #include "data/dataset.h"
 #include "model/vit.h"
-#include "perf/bench.h"
+#include "bench/bench.h"
 #include "train/teacher.h"
 
 #include <memory>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 /// Data and models loaded once for all trials.
 struct BenchContext {
@@ -24,4 +24,4 @@ struct BenchContext {
 
 BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const LogFn& say);
 
-} // namespace tleg::perf
+} // namespace tleg::bench

@@ -1,4 +1,4 @@
-#include "perf/fused_layer_norm.h"
+#include "kernels/fused_layer_norm.h"
 
 #include <ATen/Parallel.h>
 
@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 namespace generic {
 
@@ -326,4 +326,4 @@ torch::Tensor fusedLayerNorm(const torch::Tensor& x, const torch::Tensor& weight
     return FusedLayerNormFn::apply(x, weight, bias, eps, bf16Out);
 }
 
-} // namespace tleg::perf
+} // namespace tleg::kernels

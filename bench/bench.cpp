@@ -1,14 +1,14 @@
 // The timed trials of `tleg bench`. Every C++ trial goes through train::train() or
 // train::evaluate() exactly as the CLI and GUI call them, timed between progress callbacks, so
 // what is measured is what users run.
-#include "perf/bench.h"
+#include "bench/bench.h"
 
 #include "data/open_dataset.h"
 #include "model/aux_net.h"
 #include "model/bf16_scope.h"
 #include "model/des_net.h"
-#include "perf/bench_internal.h"
-#include "perf/reference_process.h"
+#include "bench/bench_internal.h"
+#include "bench/reference_process.h"
 #include "train/trainer.h"
 #include "util/error.h"
 
@@ -16,7 +16,7 @@
 #include <chrono>
 #include <thread>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 namespace {
 
@@ -185,9 +185,9 @@ BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::a
             1, static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
     auto& threads = report.options.threads;
     threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
-    report.loadBefore = loadAverage();
+    report.loadBefore = util::loadAverage();
     say("measuring the CPU");
-    report.cpu = detectCpu();
+    report.cpu = util::detectCpu();
 
     say("loading " + options.data);
     BenchContext cx(report.options);
@@ -259,8 +259,8 @@ BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::a
     python.reset();
     if (options.extras && !(stop && stop->load()))
         report.extras = measureExtras(cx, report, say);
-    report.loadAfter = loadAverage();
+    report.loadAfter = util::loadAverage();
     return report;
 }
 
-} // namespace tleg::perf
+} // namespace tleg::bench

@@ -1,12 +1,12 @@
 // Printing `tleg bench`: the table of medians, the side costs and each target met or missed.
-#include "perf/bench.h"
+#include "bench/bench.h"
 
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <sstream>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 namespace {
 
@@ -208,4 +208,4 @@ std::string formatAccuracy(const AccuracyOptions& a, const AccuracyReport& r)
     return os.str();
 }
 
-} // namespace tleg::perf
+} // namespace tleg::bench

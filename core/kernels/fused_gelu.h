@@ -4,10 +4,10 @@
 // whose error (< 2e-7 absolute) is below float32's resolution of the result. bfloat16: a lookup
 // in a table of all 65,536 inputs, computed in double and rounded once (exact).
 // Usage:
-//   auto y = perf::fusedGeluApplies(h) ? perf::fusedGelu(h) : torch::gelu(h);
+//   auto y = kernels::fusedGeluApplies(h) ? kernels::fusedGelu(h) : torch::gelu(h);
 #include <torch/torch.h>
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 /// CPU, float32 or bfloat16.
 bool fusedGeluApplies(const torch::Tensor& x);
@@ -15,4 +15,4 @@ bool fusedGeluApplies(const torch::Tensor& x);
 /// x · Φ(x), same dtype and shape as x. Differentiable.
 torch::Tensor fusedGelu(const torch::Tensor& x);
 
-} // namespace tleg::perf
+} // namespace tleg::kernels

@@ -4,11 +4,11 @@
 // the same rows). The result can be written straight as bfloat16, so a bf16 GEMM that follows
 // needs no conversion of its own; statistics, the saved input and all gradients stay float32.
 // Usage:
-//   auto h = perf::fusedLayerNormApplies(x) ? perf::fusedLayerNorm(x, w, b, 1e-6, bf16)
+//   auto h = kernels::fusedLayerNormApplies(x) ? kernels::fusedLayerNorm(x, w, b, 1e-6, bf16)
 //                                           : torch::layer_norm(x, {dim}, w, b, 1e-6);
 #include <torch/torch.h>
 
-namespace tleg::perf {
+namespace tleg::kernels {
 
 /// CPU float32 x with float32 weight and bias of x's last size.
 bool fusedLayerNormApplies(const torch::Tensor& x, const torch::Tensor& weight,
@@ -19,4 +19,4 @@ bool fusedLayerNormApplies(const torch::Tensor& x, const torch::Tensor& weight,
 torch::Tensor fusedLayerNorm(const torch::Tensor& x, const torch::Tensor& weight,
                              const torch::Tensor& bias, double eps, bool bf16Out);
 
-} // namespace tleg::perf
+} // namespace tleg::kernels

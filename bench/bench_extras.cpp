@@ -4,7 +4,7 @@
 #include "model/des_net.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
-#include "perf/bench_internal.h"
+#include "bench/bench_internal.h"
 #include "train/pipeline.h"
 #include "train/trainer.h"
 #include "util/error.h"
@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <unistd.h>
 
-namespace tleg::perf {
+namespace tleg::bench {
 
 namespace {
 
@@ -152,10 +152,10 @@ BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const Log
     train::train(*aux, cx.trainSubset, cx.evalSubset, to, cx.teacher.get(),
                  [&](const train::Progress& p) {
                      if (p.epochDone)
-                         e.residentPerEpochMiB.push_back(residentMiB());
+                         e.residentPerEpochMiB.push_back(util::residentMiB());
                      return true;
                  });
-    e.peakResidentMiB = peakResidentMiB(); // before the ViT-B below
+    e.peakResidentMiB = util::peakResidentMiB(); // before the ViT-B below
     say("side costs: expanding a learngene into a 12-block " + o.vitPreset + " and writing it");
     {
         const auto cfg = model::ViTConfig::preset(o.vitPreset);
@@ -264,4 +264,4 @@ AccuracyReport runAccuracyCheck(const AccuracyOptions& a, const LogFn& log,
     return r;
 }
 
-} // namespace tleg::perf
+} // namespace tleg::bench
