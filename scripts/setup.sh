@@ -9,7 +9,7 @@ PACKAGES=(
     qt6-base-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
     libtorch-dev libopenblas0-openmp libeigen3-dev libopencv-dev nlohmann-json3-dev zlib1g-dev
     dataset-fashion-mnist xvfb fonts-dejavu-core fonts-wqy-microhei qt6-translations-l10n
-    python3-torch
+    python3-torch ccache
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,5 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 JOBS=${TLEG_JOBS:-$(nproc)}
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTLEG_BUILD_TESTS=ON
+# ccache keeps rebuilds cheap (a LibTorch translation unit takes ~20 s); paths below the checkout
+# are hashed relative to it, so another clone or build folder hits the same cache.
+export CCACHE_BASEDIR="$PWD"
+LAUNCHER=()
+command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTLEG_BUILD_TESTS=ON "${LAUNCHER[@]}"
 cmake --build build -j "$JOBS"
