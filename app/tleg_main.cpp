@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "util/error.h"
+#include "util/version.h"
 
 #include <c10/util/Exception.h>
 
@@ -22,6 +23,7 @@ const char* kUsage =
     "  distill          distil a learngene into an Aux-Net from a teacher\n"
     "  expand           initialise a Des-Net of any depth from a learngene\n"
     "  finetune         fine-tune a Des-Net (or any ViT)\n"
+    "  rerun RUN_DIR    run a finished run again from its config.json (same seed, same result)\n"
     "  eval             top-1 / top-5 of a model\n"
     "  info FILE        what a checkpoint holds\n"
     "  pca FILE...      weight linearity: PCA of per-layer weights, R² against depth\n"
@@ -39,9 +41,14 @@ int main(int argc, char** argv)
     const std::map<std::string, std::function<int(const Args&)>> commands = {
         {"train-ancestry", trainAncestryCommand}, {"distill", distillCommand},
         {"expand", expandCommand},                {"finetune", finetuneCommand},
+        {"rerun", rerunCommand},
         {"eval", evalCommand},                    {"info", infoCommand},
         {"pipeline", pipelineCommand},            {"pca", pcaCommand},
         {"experiment", experimentCommand}, {"bench", benchCommand}};
+    if (argc >= 2 && std::string(argv[1]) == "--version") {
+        std::printf("tleg %s\n", tleg::version());
+        return 0;
+    }
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::fputs(kUsage, stdout);
         return argc < 2 ? 2 : 0;

@@ -5,7 +5,7 @@
 #include "model/learngene.h"
 #include "model/model_io.h"
 #include "bench/bench_internal.h"
-#include "train/pipeline.h"
+#include "workflow/pipeline.h"
 #include "train/trainer.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -196,7 +196,7 @@ AccuracyReport runAccuracyCheck(const AccuracyOptions& a, const LogFn& log,
     data::OpenOptions oo;
     oo.trainSubset = a.trainSubset;
     const data::DataSplit split = data::openDataset(a.data, oo);
-    auto quick = train::PipelineOptions::preset("quick");
+    auto quick = workflow::PipelineOptions::preset("quick");
     auto fit = [&](model::ViTConfig c) {
         c.channels = split.train.channels();
         c.imageSize = split.train.height();

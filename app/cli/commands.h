@@ -10,6 +10,7 @@ using Args = std::vector<std::string>;
 int trainAncestryCommand(const Args& args);
 int distillCommand(const Args& args);
 int finetuneCommand(const Args& args);
+int rerunCommand(const Args& args);
 int pipelineCommand(const Args& args);
 int expandCommand(const Args& args);
 int evalCommand(const Args& args);

@@ -1,10 +1,10 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "io/safetensors.h"
-#include "model/des_net.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
 #include "util/error.h"
+#include "workflow/jobs.h"
 
 #include <cstdio>
 #include <iostream>
@@ -27,48 +27,47 @@ int expandCommand(const Args& args)
                     {"out", "FILE", "output (default des-DEPTH.safetensors)", ""}});
     if (!cl.parse(args))
         return 0;
-    const std::string lgPath = cl.require("learngene");
-    const auto lg = model::Learngene::load(lgPath);
-    model::ExpandOptions eo;
-    eo.depth = cl.getInt("depth");
-    eo.initFrom = cl.getInt("init-from");
-    eo.initTo = cl.getInt("init-to");
-    eo.numClasses = cl.getInt("classes");
-    eo.seed = static_cast<uint64_t>(cl.getInt("seed"));
-    const std::string out = cl.has("out") ? cl.get("out")
-                                          : "des-" + std::to_string(eo.depth) + ".safetensors";
-    model::saveExpanded(out, lg, eo,
-                        {{"role", "desnet"}, {"learngene", lgPath},
-                         {"init_from", eo.initFrom}, {"init_to", eo.initTo}});
+    workflow::ExpandSpec spec;
+    spec.learngene = cl.require("learngene");
+    spec.expand.depth = cl.getInt("depth");
+    spec.expand.initFrom = cl.getInt("init-from");
+    spec.expand.initTo = cl.getInt("init-to");
+    spec.expand.numClasses = cl.getInt("classes");
+    spec.expand.seed = static_cast<uint64_t>(cl.getInt("seed"));
+    spec.out = cl.has("out") ? cl.get("out")
+                             : "des-" + std::to_string(spec.expand.depth) + ".safetensors";
+    workflow::runExpand(spec);
+    const auto lg = model::Learngene::load(spec.learngene);
     model::ViTConfig des = lg.config;
-    des.depth = eo.depth;
-    if (eo.numClasses > 0)
-        des.numClasses = eo.numClasses;
+    des.depth = spec.expand.depth;
+    if (spec.expand.numClasses > 0)
+        des.numClasses = spec.expand.numClasses;
+    const auto depth = static_cast<long long>(spec.expand.depth);
     std::printf("Des-Net: depth %lld, %.3f M parameters, from a learngene of %.3f M stored "
                 "parameters\ncoefficients c_i = i/%lld:",
-                static_cast<long long>(eo.depth), des.totalParams() / 1e6,
-                lg.storedParams() / 1e6, static_cast<long long>(eo.depth));
-    for (int64_t i = 0; i < eo.depth; ++i)
-        std::printf(" %.3f", model::expansionCoefficient(i, eo.depth));
-    std::printf("\n-> %s\n", out.c_str());
+                depth, static_cast<double>(des.totalParams()) / 1e6,
+                static_cast<double>(lg.storedParams()) / 1e6, depth);
+    for (int64_t i = 0; i < spec.expand.depth; ++i)
+        std::printf(" %.3f", model::expansionCoefficient(i, spec.expand.depth));
+    std::printf("\n-> %s\n", spec.out.c_str());
     return 0;
 }
 
 int evalCommand(const Args& args)
 {
     CommandLine cl("eval", "Top-1 / top-5 accuracy and loss of a model on the test split.",
-                   concat({{{"model", "FILE", "a tleg model (.safetensors)", ""},
+                   concat({{{"model", "FILE", "a tleg model (.safetensors) or a TorchScript .pt", ""},
                             {"seed", "N", "seed for --test-subset", "0"},
                             {"threads", "N", "intra-op threads (0 = all cores)", "0"}},
                            dataOptions()}));
     if (!cl.parse(args))
         return 0;
-    train::applyThreads(static_cast<int>(cl.getInt("threads")));
-    model::ModelMetadata md;
-    auto net = model::loadClassifier(cl.require("model"), &md);
-    auto split = openData(cl);
-    auto norm = train::normalizationFrom(md.extra, split.train);
-    printEval(cl.get("model"), train::evaluate(*net, split.test, norm));
+    workflow::EvalSpec spec;
+    spec.data = dataSpec(cl);
+    spec.model = cl.require("model");
+    spec.threads = static_cast<int>(cl.getInt("threads"));
+    ProgressPrinter printer("eval");
+    printEval(spec.model, workflow::runEval(spec, hooksFor(printer)));
     return 0;
 }
 

@@ -1,55 +1,34 @@
+// The training commands: each fills a workflow job spec from its options and runs it.
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress_printer.h"
-#include "model/des_net.h"
-#include "model/learngene.h"
-#include "model/model_io.h"
-#include "train/pipeline.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "workflow/jobs.h"
+#include "workflow/pipeline.h"
 
 #include <cstdio>
-#include <iostream>
 
 namespace tleg::cli {
-
-namespace {
-
-int reportStopped(const train::TrainResult& r, const std::string& runDir)
-{
-    if (!r.stopped)
-        return 0;
-    std::printf("\nstopped after %zu epochs; continue with the same command and --resume "
-                "(checkpoint in %s)\n",
-                r.history.size(), runDir.c_str());
-    return 130;
-}
-
-} // namespace
 
 int trainAncestryCommand(const Args& args)
 {
     CommandLine cl("train-ancestry",
                    "Train an ancestry ViT from scratch with cross-entropy. Writes "
                    "OUT/model.safetensors, checkpoint.safetensors, metrics.csv, log.txt.",
-                   concat({{{"out", "DIR", "run folder", "runs/ancestry"}},
+                   concat({{{"out", "DIR", "run folder (default: the next free runs/ancestry)", ""}},
                            dataOptions(), modelOptions("fmnist-s"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
-    auto split = openData(cl);
-    auto cfg = modelConfig(cl, split.train);
-    auto o = trainConfig(cl);
-    o.runDir = cl.get("out");
-    o.provenance = {{"role", "ancestry"}, {"data", split.train.name}};
-    model::ViT net = model::scratch(cfg, o.seed);
-    std::printf("ancestry: %s, %.3f M parameters\n", cfg.toJson().dump().c_str(),
-                cfg.totalParams() / 1e6);
+    auto spec = workflow::TrainSpec::ancestry(dataSpec(cl), modelConfig(cl), trainConfig(cl));
+    spec.out = runFolder(cl, workflow::runFolderBase(workflow::Role::Ancestry));
+    spec.resume = cl.flag("resume");
     ProgressPrinter printer("ancestry");
-    auto r = train::train(*net, split.train, split.test, o, nullptr, std::ref(printer), &stopFlag());
-    if (int rc = reportStopped(r, o.runDir))
+    const auto o = workflow::runTrain(spec, hooksFor(printer));
+    if (int rc = reportStopped(o))
         return rc;
-    std::printf("ancestry: top-1 %.2f%%  top-5 %.2f%%  -> %s\n", r.finalTop1, r.finalTop5,
-                joinPath(o.runDir, "model.safetensors").c_str());
+    std::printf("ancestry: top-1 %.2f%%  top-5 %.2f%%  -> %s\n", o.result.finalTop1,
+                o.result.finalTop5, o.model.c_str());
     return 0;
 }
 
@@ -61,7 +40,7 @@ int distillCommand(const Args& args)
         "teacher (loss (1-λ)·CE + λ·τ²·KL). Writes OUT/model.safetensors (the Aux-Net) and "
         "OUT/learngene.safetensors.",
         concat({{{"teacher", "FILE", "ancestry model: a tleg .safetensors or a TorchScript .pt", ""},
-                 {"out", "DIR", "run folder", "runs/auxnet"},
+                 {"out", "DIR", "run folder (default: the next free runs/aux-net)", ""},
                  {"expand", "GROUPS", "linearly expanded modules: msa,mlp,ln (any subset)", "msa,mlp,ln"},
                  {"expand-from", "K", "partial expansion: blocks 0..K-1 stay independent", "0"},
                  {"share-only", "", "weight sharing instead of expansion (Share-Init baseline)", ""},
@@ -73,42 +52,28 @@ int distillCommand(const Args& args)
                 dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
-    auto split = openData(cl);
-    auto cfg = modelConfig(cl, split.train);
-    model::AuxOptions ao;
-    ao.groups = model::groupsFromString(cl.get("expand"));
-    ao.expandFrom = cl.getInt("expand-from");
-    ao.shareOnly = cl.flag("share-only");
-    auto o = trainConfig(cl);
-    o.augment = cl.flag("augment"); // the fast path by default (docs/PERFORMANCE.md)
-    o.runDir = cl.get("out");
-    o.loss.lambda = cl.getDouble("lambda");
-    o.loss.tau = cl.getDouble("tau");
-    o.loss.deitNormalisation = cl.flag("kd-deit-norm");
-    std::unique_ptr<train::Teacher> teacher;
-    if (o.loss.lambda > 0.0)
-        teacher = train::loadTeacher(cl.require("teacher"));
-    o.provenance = {{"role", "auxnet"}, {"teacher", cl.get("teacher")}, {"data", split.train.name}};
-
-    torch::manual_seed(o.seed);
-    model::AuxNet aux(cfg, ao);
-    int64_t trainable = 0;
-    for (const auto& p : aux->parameters())
-        trainable += p.numel();
-    std::printf("Aux-Net: %s, expands %s from block %lld; %.3f M trainable parameters\n",
-                cfg.toJson().dump().c_str(), model::groupsToString(ao.groups).c_str(),
-                static_cast<long long>(ao.expandFrom), static_cast<double>(trainable) / 1e6);
+    workflow::DistillSpec spec;
+    spec.data = dataSpec(cl);
+    spec.aux = modelConfig(cl);
+    spec.auxOptions.groups = model::groupsFromString(cl.get("expand"));
+    spec.auxOptions.expandFrom = cl.getInt("expand-from");
+    spec.auxOptions.shareOnly = cl.flag("share-only");
+    spec.train = trainConfig(cl);
+    spec.train.augment = cl.flag("augment"); // the fast path by default (docs/PERFORMANCE.md)
+    spec.train.loss.lambda = cl.getDouble("lambda");
+    spec.train.loss.tau = cl.getDouble("tau");
+    spec.train.loss.deitNormalisation = cl.flag("kd-deit-norm");
+    if (spec.train.loss.lambda > 0.0)
+        spec.teacher = cl.require("teacher");
+    spec.out = runFolder(cl, workflow::runFolderBase(workflow::Role::AuxNet));
+    spec.resume = cl.flag("resume");
     ProgressPrinter printer("distill");
-    auto r = train::train(*aux, split.train, split.test, o, teacher.get(), std::ref(printer),
-                          &stopFlag());
-    if (int rc = reportStopped(r, o.runDir))
+    const auto o = workflow::runDistill(spec, hooksFor(printer));
+    if (int rc = reportStopped(o))
         return rc;
-    const auto lg = model::Learngene::fromAuxNet(*aux);
-    const std::string path = joinPath(o.runDir, "learngene.safetensors");
-    lg.save(path, {{"aux_top1", r.finalTop1}, {"teacher", cl.get("teacher")},
-                   {"data", split.train.name}});
     std::printf("Aux-Net: top-1 %.2f%%; learngene (%.3f M stored parameters) -> %s\n",
-                r.finalTop1, lg.storedParams() / 1e6, path.c_str());
+                o.result.finalTop1, static_cast<double>(o.storedParams) / 1e6,
+                o.learngene.c_str());
     return 0;
 }
 
@@ -118,29 +83,50 @@ int finetuneCommand(const Args& args)
                    "Fine-tune a ViT (a Des-Net from 'tleg expand', or any tleg ViT) with "
                    "cross-entropy. A model whose head has another class count gets a fresh head.",
                    concat({{{"model", "FILE", "the ViT to fine-tune", ""},
-                            {"out", "DIR", "run folder", "runs/finetune"}},
+                            {"out", "DIR", "run folder (default: the next free runs/fine-tune)",
+                             ""}},
                            dataOptions(), trainOptions("3")}));
     if (!cl.parse(args))
         return 0;
-    model::ModelMetadata md;
-    auto net = model::loadViT(cl.require("model"), &md);
-    auto split = openData(cl);
-    if (net->config().numClasses != split.train.numClasses) {
-        std::printf("the model has %lld classes, the data %lld: starting with a fresh head\n",
-                    static_cast<long long>(net->config().numClasses),
-                    static_cast<long long>(split.train.numClasses));
-        const auto seed = static_cast<uint64_t>(cl.getInt("seed"));
-        net = model::withNewHead(*net, split.train.numClasses, seed).ptr();
-    }
-    auto o = trainConfig(cl);
-    o.runDir = cl.get("out");
-    o.provenance = {{"role", "finetune"}, {"init", cl.get("model")}, {"data", split.train.name}};
+    workflow::TrainSpec spec;
+    spec.role = workflow::Role::FineTune;
+    spec.data = dataSpec(cl);
+    spec.init.method = workflow::InitMethod::Model;
+    spec.init.path = cl.require("model");
+    spec.train = trainConfig(cl);
+    spec.init.seed = spec.train.seed;
+    spec.train.loss.lambda = 0.0;
+    spec.out = runFolder(cl, workflow::runFolderBase(workflow::Role::FineTune));
+    spec.resume = cl.flag("resume");
     ProgressPrinter printer("finetune");
-    auto r = train::train(*net, split.train, split.test, o, nullptr, std::ref(printer), &stopFlag());
-    if (int rc = reportStopped(r, o.runDir))
+    const auto o = workflow::runTrain(spec, hooksFor(printer));
+    if (int rc = reportStopped(o))
         return rc;
-    std::printf("fine-tuned: top-1 %.2f%%  top-5 %.2f%% -> %s\n", r.finalTop1, r.finalTop5,
-                joinPath(o.runDir, "model.safetensors").c_str());
+    std::printf("fine-tuned: top-1 %.2f%%  top-5 %.2f%% -> %s\n", o.result.finalTop1,
+                o.result.finalTop5, o.model.c_str());
+    return 0;
+}
+
+int rerunCommand(const Args& args)
+{
+    CommandLine cl("rerun",
+                   "Run a finished (or stopped) run again from its config.json: the same data, "
+                   "model, teacher, options and seed, into a new folder. In fp32 the new "
+                   "metrics.csv equals the old one (timings aside).",
+                   {{"out", "DIR", "run folder (default: RUN_DIR-rerun, then -rerun-2, ...)", ""}},
+                   "RUN_DIR");
+    if (!cl.parse(args))
+        return 0;
+    const std::string runDir = cl.positional().front();
+    const auto record = workflow::readRunRecord(runDir); // a clear error before anything starts
+    const std::string out = cl.has("out") ? cl.get("out") : workflow::rerunFolder(runDir);
+    std::printf("rerun of %s (%s) -> %s\n", runDir.c_str(), record.job.c_str(), out.c_str());
+    ProgressPrinter printer("rerun");
+    const auto o = workflow::rerun(runDir, out, hooksFor(printer));
+    if (int rc = reportStopped(o))
+        return rc;
+    std::printf("rerun: top-1 %.2f%%  top-5 %.2f%% -> %s\n", o.result.finalTop1,
+                o.result.finalTop5, o.model.c_str());
     return 0;
 }
 
@@ -163,7 +149,7 @@ int pipelineCommand(const Args& args)
          precisionOptions()[1]});
     if (!cl.parse(args))
         return 0;
-    auto o = train::PipelineOptions::preset(cl.get("preset"));
+    auto o = workflow::PipelineOptions::preset(cl.get("preset"));
     o.outDir = cl.has("out") ? cl.get("out") : "runs/pipeline-" + o.presetName;
     o.data = cl.get("data");
     o.ancestryPath = cl.get("ancestry");
@@ -175,11 +161,10 @@ int pipelineCommand(const Args& args)
 
     ProgressPrinter printer("pipeline");
     auto onStage = [&](const std::string& s) {
-        std::printf("== %s\n", s.c_str());
-        std::fflush(stdout);
+        printer.line("== " + s);
         printer.setLabel(s);
     };
-    auto r = train::runPipeline(o, onStage, std::ref(printer), &stopFlag());
+    auto r = workflow::runPipeline(o, onStage, std::ref(printer), &stopFlag());
     if (r.stopped) {
         std::printf("\npipeline stopped; finished runs are in %s\n", o.outDir.c_str());
         return 130;

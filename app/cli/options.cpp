@@ -91,9 +91,11 @@ std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> gr
     return out;
 }
 
-data::DataSplit openData(const CommandLine& cl)
+workflow::DataSpec dataSpec(const CommandLine& cl)
 {
-    data::OpenOptions o;
+    workflow::DataSpec d;
+    d.source = cl.get("data");
+    auto& o = d.options;
     o.imageSize = cl.getInt("image-size");
     o.grey = cl.flag("grey");
     o.trainSubset = cl.getInt("train-subset");
@@ -102,18 +104,10 @@ data::DataSplit openData(const CommandLine& cl)
     if (cl.has("classes"))
         o.classes = cl.getIntList("classes");
     o.perClass = cl.getInt("per-class");
-    auto split = data::openDataset(cl.get("data"), o);
-    std::printf("data: %s, %lld train / %lld test images, %lldx%lldx%lld, %lld classes\n",
-                split.train.name.c_str(), static_cast<long long>(split.train.size()),
-                static_cast<long long>(split.test.size()),
-                static_cast<long long>(split.train.channels()),
-                static_cast<long long>(split.train.height()),
-                static_cast<long long>(split.train.width()),
-                static_cast<long long>(split.train.numClasses));
-    return split;
+    return d;
 }
 
-model::ViTConfig modelConfig(const CommandLine& cl, const data::Dataset& train)
+model::ViTConfig modelConfig(const CommandLine& cl)
 {
     auto cfg = model::ViTConfig::preset(cl.get("model"));
     if (cl.has("depth"))
@@ -128,14 +122,32 @@ model::ViTConfig modelConfig(const CommandLine& cl, const data::Dataset& train)
         cfg.mlpRatio = cl.getDouble("mlp-ratio");
     if (cl.has("pool"))
         cfg.pooling = model::poolingFromName(cl.get("pool"));
-    cfg.channels = train.channels();
-    cfg.imageSize = train.height();
-    cfg.numClasses = train.numClasses;
-    if (train.height() != train.width())
-        throw Error("images must be square, got " + std::to_string(train.height()) + "x" +
-                    std::to_string(train.width()));
-    cfg.validate();
     return cfg;
+}
+
+std::string runFolder(const CommandLine& cl, const std::string& base)
+{
+    if (cl.has("out"))
+        return cl.get("out");
+    if (cl.flag("resume"))
+        throw Error("--resume needs --out: the run folder to continue");
+    return workflow::newRunFolder("runs", base);
+}
+
+workflow::Hooks hooksFor(ProgressPrinter& printer)
+{
+    return {std::ref(printer), [&printer](const std::string& s) { printer.line(s); },
+            &stopFlag()};
+}
+
+int reportStopped(const workflow::Outcome& o)
+{
+    if (!o.stopped())
+        return 0;
+    std::printf("\nstopped after %zu epochs; continue with the same command, --out %s and "
+                "--resume\n",
+                o.result.history.size(), o.runDir.c_str());
+    return 130;
 }
 
 train::TrainOptions trainConfig(const CommandLine& cl)

@@ -1,9 +1,10 @@
 #pragma once
 // Option groups shared by several subcommands, and turning parsed options into core structs.
 #include "cli/command_line.h"
-#include "data/open_dataset.h"
+#include "cli/progress_printer.h"
 #include "model/aux_net.h"
 #include "train/trainer.h"
+#include "workflow/jobs.h"
 
 #include <atomic>
 
@@ -16,10 +17,18 @@ std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> gr
 /// "a,b,,c" -> {"a", "b", "c"}: the non-empty items of a comma-separated list.
 std::vector<std::string> splitList(const std::string& s);
 
-data::DataSplit openData(const CommandLine& cl);
-/// Preset plus any --dim/--depth/... overrides, with channels and classes from the data.
-model::ViTConfig modelConfig(const CommandLine& cl, const data::Dataset& train);
+/// The --data, --train-subset, ... options as a job's data spec.
+workflow::DataSpec dataSpec(const CommandLine& cl);
+/// Preset plus any --dim/--depth/... overrides (the job takes channels, image size and classes
+/// from the data).
+model::ViTConfig modelConfig(const CommandLine& cl);
 train::TrainOptions trainConfig(const CommandLine& cl);
+/// --out when given, else the next free runs/<base> (the one naming scheme); --resume needs --out.
+std::string runFolder(const CommandLine& cl, const std::string& base);
+/// Progress to printer, log lines printed, Ctrl-C as the stop flag.
+workflow::Hooks hooksFor(ProgressPrinter& printer);
+/// "stopped after N epochs; continue with ... --resume" and exit code 130 when stopped, else 0.
+int reportStopped(const workflow::Outcome& o);
 
 /// The --bf16 / --fp32 pair: bf16 matmuls by default where the CPU has bf16 hardware.
 std::vector<OptionSpec> precisionOptions();

@@ -23,6 +23,12 @@ ProgressPrinter::ProgressPrinter(std::string label)
 {
 }
 
+void ProgressPrinter::line(const std::string& text) const
+{
+    std::printf("%s%s\n", m_tty ? "\r\033[K" : "", text.c_str());
+    std::fflush(stdout);
+}
+
 bool ProgressPrinter::operator()(const train::Progress& p)
 {
     if (p.epochDone) {

@@ -13,6 +13,8 @@ public:
     explicit ProgressPrinter(std::string label);
     void setLabel(std::string label) { m_label = std::move(label); }
     bool operator()(const train::Progress& p);
+    /// One line of its own (a job's log line), clearing a bar drawn on a TTY first.
+    void line(const std::string& text) const;
 
 private:
     std::string m_label;

@@ -32,6 +32,7 @@ struct Dataset {
 struct DataSplit {
     Dataset train;
     Dataset test;
+    std::string note; // how the split was made, when the data did not say (empty otherwise)
 };
 
 /// Default location of Debian's Fashion-MNIST files.

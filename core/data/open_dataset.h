@@ -4,11 +4,23 @@
 //   DIR with {train,t10k}-images-idx3-ubyte[.gz]   MNIST family (IDX)
 //   DIR with data_batch_1.bin / train.bin           CIFAR-10 / CIFAR-100 binary
 //   DIR with train/ and test/ (or val/) class trees  ImageFolder, resized to imageSize
+//   DIR with <class>/<image> trees only              ImageFolder, a seeded 20 % is the test split
+// Usage:
+//   OpenOptions o; o.trainSubset = 6000;  DataSplit s = openDataset("fashion-mnist", o);
+//   OpenOptions img; img.format = Format::ImageFolder; img.imageSize = 64;  openDataset(dir, img);
 #include "data/dataset.h"
 
 namespace tleg::data {
 
+/// What a folder holds; Auto decides by the files in it.
+enum class Format { Auto, Idx, Cifar10, Cifar100, ImageFolder };
+/// "auto", "idx", "cifar10", "cifar100", "image-folder".
+std::string formatName(Format f);
+/// Throws tleg::Error naming the known formats.
+Format formatFromName(const std::string& name);
+
 struct OpenOptions {
+    Format format = Format::Auto; // a folder of another format is an error naming it
     int64_t imageSize = 32; // ImageFolder only
     bool grey = false;      // ImageFolder only
     int64_t trainSubset = 0; // keep a seeded random subset of this many (0 = all)
@@ -19,9 +31,13 @@ struct OpenOptions {
     /// At most this many training images per class (a label budget); 0 = no limit.
     int64_t perClass = 0;
     uint64_t seed = 0;
+    /// Draw the subsets from all classes before selecting classes and the label budget (the
+    /// experiments' order); by default the subsets come last, from the selected classes.
+    bool subsetFirst = false;
 };
 
-/// Throws tleg::Error naming spec when nothing recognisable is there.
+/// Throws tleg::Error naming spec when nothing recognisable is there. A flat image folder
+/// (no train/) is split 80/20 (seeded by options.seed) and says so in DataSplit::note.
 DataSplit openDataset(const std::string& spec, const OpenOptions& options = {});
 
 } // namespace tleg::data

@@ -2,13 +2,11 @@
 
 #include "data/open_dataset.h"
 #include "io/safetensors.h"
-#include "model/des_net.h"
-#include "model/learngene.h"
 #include "model/model_io.h"
-#include "train/pipeline.h"
-#include "train/run_index.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "workflow/pipeline.h"
+#include "workflow/run_index.h"
 
 #include <cstdio>
 #include <fstream>
@@ -85,7 +83,7 @@ Preset Preset::get(const std::string& name)
         p.trainSubset = 3000;
         p.testSubset = 1000;
         p.labelBudget = 60;
-        const auto pipeline = train::PipelineOptions::preset("smoke"); // the same small models
+        const auto pipeline = workflow::PipelineOptions::preset("smoke"); // the same small models
         p.ancestry = pipeline.ancestry;
         p.aux = pipeline.aux;
         p.depths = {2, 4};
@@ -187,10 +185,7 @@ const data::DataSplit& Workbench::data(Domain d)
         return it->second;
     if (d == Domain::All) {
         announce("load data " + m_options.data);
-        data::OpenOptions o;
-        o.trainSubset = m_preset.trainSubset;
-        o.testSubset = m_preset.testSubset;
-        data::DataSplit split = data::openDataset(m_options.data, o);
+        data::DataSplit split = workflow::openData(dataSpec(d));
         if (split.train.numClasses < 2)
             throw Error("experiment: the data has fewer than two classes");
         return m_data[d] = std::move(split);
@@ -202,10 +197,9 @@ const data::DataSplit& Workbench::data(Domain d)
             throw Error("experiment: the transfer split needs class " + std::to_string(c) +
                         ", but " + all.train.name + " has " +
                         std::to_string(all.train.numClasses) + " classes");
-    data::DataSplit split{data::selectClasses(all.train, classes),
-                          data::selectClasses(all.test, classes)};
-    if (d == Domain::Target)
-        split.train = data::labelBudget(split.train, m_preset.labelBudget, 0);
+    // The job specs name this data by dataSpec(d), so a cached run can be made again from its
+    // config.json alone.
+    data::DataSplit split = workflow::openData(dataSpec(d));
     split.train.name = describe(d);
     split.test.name = describe(d) + " (test)";
     return m_data[d] = std::move(split);
@@ -226,8 +220,24 @@ std::string Workbench::describe(Domain d)
            std::to_string(m_preset.labelBudget) + " per class";
 }
 
-Outcome Workbench::run(const std::string& role, const std::string& label,
-                       const nlohmann::json& key, Domain d, TrainOptions t, const Build& build, const Outcome* teacher)
+workflow::DataSpec Workbench::dataSpec(Domain d) const
+{
+    workflow::DataSpec spec;
+    spec.source = m_options.data;
+    spec.options.trainSubset = m_preset.trainSubset;
+    spec.options.testSubset = m_preset.testSubset;
+    spec.options.subsetFirst = true; // as data(d): the subsets are drawn from all ten classes
+    if (d == Domain::Source)
+        spec.options.classes = m_preset.sourceClasses;
+    if (d == Domain::Target) {
+        spec.options.classes = m_preset.targetClasses;
+        spec.options.perClass = m_preset.labelBudget;
+    }
+    return spec;
+}
+
+Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Domain d,
+                       TrainOptions t, const Job& job)
 {
     Outcome out;
     out.key = hashOf(key.dump());
@@ -235,7 +245,7 @@ Outcome Workbench::run(const std::string& role, const std::string& label,
     out.model = joinPath(out.folder, "model.safetensors");
     const std::string outcomePath = joinPath(out.folder, "outcome.json");
     const std::string cache = joinPath(m_options.root, "cache");
-    const std::string hidden = joinPath(cache, train::kHiddenRunsMarker);
+    const std::string hidden = joinPath(cache, workflow::kHiddenRunsMarker);
     if (!fileExists(hidden)) { // hundreds of runs: the Runs table leaves them to the Experiments tab
         makeDirs(cache);
         writeTextAtomic(hidden, "Models trained by tleg experiment, reused by key; not listed as "
@@ -265,44 +275,27 @@ Outcome Workbench::run(const std::string& role, const std::string& label,
 
     announce(label);
     makeDirs(out.folder);
-
     writeTextAtomic(joinPath(out.folder, "key.json"), key.dump(2) + "\n");
-    const data::DataSplit& split = data(d);
-    std::unique_ptr<train::Teacher> teacherModel;
-    if (teacher)
-        teacherModel = std::make_unique<train::ModelTeacher>(model::loadClassifier(teacher->model),
-                                                             "ancestry");
-    std::shared_ptr<model::ClassifierImpl> net = build();
-    t.runDir = out.folder;
-    t.resume = true; // a stopped experiment continues from the last finished epoch
     t.threads = m_options.threads;
     t.bf16 = m_options.bf16;
-    t.provenance = {{"role", role},
-                    {"experiment_run", label},
-                    {"experiment_key", out.key},
-                    {"data", split.train.name}};
-    const train::TrainResult r =
-        train::train(*net, split.train, split.test, t, teacherModel.get(), m_progress, m_stop);
-    if (r.stopped || (m_stop && m_stop->load()))
+    t.provenance = {{"experiment_run", label}, {"experiment_key", out.key}};
+    const workflow::Hooks hooks{m_progress, {}, m_stop};
+    const workflow::Outcome r = job({out.folder, t, hooks, data(d)});
+    if (r.stopped() || (m_stop && m_stop->load()))
         throw Stopped{};
 
     double seconds = 0;
-    for (const auto& e : r.history)
+    for (const auto& e : r.result.history)
         seconds += e.seconds;
-    out.top1 = r.finalTop1;
-    out.top5 = r.finalTop5;
-    out.seconds = seconds > 0 ? seconds : r.seconds;
-    out.images = r.imagesSeen;
-    int64_t params = 0;
-    for (const auto& p : net->parameters())
-        params += p.numel();
-    out.params = params;
+    out.top1 = r.result.finalTop1;
+    out.top5 = r.result.finalTop5;
+    out.seconds = seconds > 0 ? seconds : r.result.seconds;
+    out.images = r.result.imagesSeen;
+    out.params = r.params;
     nlohmann::json j = {{"top1", out.top1},     {"top5", out.top5},    {"seconds", out.seconds},
                         {"images", out.images}, {"params", out.params}, {"label", label}};
-    if (auto* aux = dynamic_cast<model::AuxNetImpl*>(net.get())) {
-        out.learngene = joinPath(out.folder, "learngene.safetensors");
-        model::Learngene::fromAuxNet(*aux).save(out.learngene,
-                                                {{"aux_top1", out.top1}, {"data", split.train.name}});
+    if (!r.learngene.empty()) {
+        out.learngene = r.learngene;
         j["learngene"] = "learngene.safetensors";
     }
     writeTextAtomic(outcomePath, j.dump(2) + "\n");
@@ -330,8 +323,12 @@ Outcome Workbench::ancestry(Domain d)
     TrainOptions t = m_preset.ancestryTrain;
     t.seed = 0;
     const std::string label = d == Domain::All ? "ancestry" : "ancestry-source";
-    return run("ancestry", label, key, d, t, [cfg] { return model::scratch(cfg, 0).ptr(); },
-               nullptr);
+    return run(label, key, d, t, [this, d, cfg](const JobContext& c) {
+        workflow::TrainSpec spec = workflow::TrainSpec::ancestry(dataSpec(d), cfg, c.train);
+        spec.out = c.folder;
+        spec.resume = true; // a stopped experiment continues from the last finished epoch
+        return workflow::runTrain(spec, c.hooks, &c.data);
+    });
 }
 
 Outcome Workbench::learngene(Domain d, const model::AuxOptions& aux, uint64_t seed)
@@ -353,12 +350,17 @@ Outcome Workbench::learngene(Domain d, const model::AuxOptions& aux, uint64_t se
         if (c == ',' || c == '+')
             c = '_';
     label += (d == Domain::Source ? "-source" : "") + std::string("-s") + std::to_string(seed);
-    return run("auxnet", label, key, d, t,
-               [cfg, aux, seed] {
-                   torch::manual_seed(seed);
-                   return model::AuxNet(cfg, aux).ptr();
-               },
-               &teacher);
+    return run(label, key, d, t, [this, d, cfg, aux, teacher](const JobContext& c) {
+        workflow::DistillSpec spec;
+        spec.data = dataSpec(d);
+        spec.aux = cfg;
+        spec.auxOptions = aux;
+        spec.teacher = teacher.model;
+        spec.train = c.train;
+        spec.out = c.folder;
+        spec.resume = true;
+        return workflow::runDistill(spec, c.hooks, &c.data);
+    });
 }
 
 Outcome Workbench::pretrain(Domain d, int64_t depth, uint64_t seed)
@@ -375,22 +377,36 @@ Outcome Workbench::pretrain(Domain d, int64_t depth, uint64_t seed)
     t.seed = seed;
     const std::string label = "prefin-" + std::to_string(depth) +
                               (d == Domain::Source ? "-source" : "") + "-s" + std::to_string(seed);
-    return run("pretrain", label, key, d, t,
-               [cfg, seed] { return model::scratch(cfg, seed).ptr(); }, &teacher);
+    return run(label, key, d, t, [this, d, cfg, seed, teacher](const JobContext& c) {
+        workflow::TrainSpec spec;
+        spec.role = workflow::Role::Pretrain;
+        spec.data = dataSpec(d);
+        spec.init.config = cfg;
+        spec.init.seed = seed;
+        spec.teacher = teacher.model;
+        spec.train = c.train;
+        spec.out = c.folder;
+        spec.resume = true;
+        return workflow::runTrain(spec, c.hooks, &c.data);
+    });
 }
 
 Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_t epochs)
 {
+    using workflow::InitMethod;
     const int64_t numClasses = classes(d);
     ViTConfig cfg = m_preset.aux;
     cfg.depth = spec.depth;
     cfg.numClasses = numClasses;
     cfg.channels = data(d).train.channels();
     const uint64_t initSeed = seed * 1000 + static_cast<uint64_t>(spec.depth);
-    // Pretrained parts come from the source classes: the target's head is always new.
-    const bool newClassSet = d == Domain::Target;
     nlohmann::json init = {{"method", spec.method}, {"depth", spec.depth}, {"seed", initSeed}};
-    Build build;
+    workflow::InitSpec how;
+    how.seed = initSeed;
+    how.newHead = d == Domain::Target; // pretrained on the source classes: a new class set
+    how.expand.depth = spec.depth;
+    how.expand.seed = initSeed;
+    workflow::Role role = workflow::Role::DesNet;
     const Outcome* from = spec.from;
     auto needFrom = [&] {
         if (!from)
@@ -398,41 +414,21 @@ Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_
         init["from"] = from->key;
     };
     if (spec.method == "scratch") {
-        build = [cfg, initSeed] { return model::scratch(cfg, initSeed).ptr(); };
+        role = workflow::Role::Scratch;
+        how.config = cfg;
     } else if (spec.method == "tleg" || spec.method == "share-init") {
         needFrom();
         init["init_from"] = spec.initFrom;
         init["init_to"] = spec.initTo;
-        const std::string path = from->learngene;
-        model::ExpandOptions eo;
-        eo.depth = spec.depth;
-        eo.initFrom = spec.initFrom;
-        eo.initTo = spec.initTo;
-        eo.numClasses = numClasses;
-        eo.seed = initSeed;
-        build = [path, eo, newClassSet, numClasses, initSeed] {
-            model::ViT des = model::expand(model::Learngene::load(path), eo);
-            if (newClassSet) // same class count, other classes: the head does not transfer
-                des = model::withNewHead(*des, numClasses, initSeed);
-            return des.ptr();
-        };
-    } else if (spec.method == "pre-fin") {
+        how.method = InitMethod::Learngene;
+        how.path = from->learngene;
+        how.expand.initFrom = spec.initFrom;
+        how.expand.initTo = spec.initTo;
+    } else if (spec.method == "pre-fin" || spec.method == "he-lg") {
         needFrom();
-        const std::string path = from->model;
-        build = [path, newClassSet, numClasses, initSeed] {
-            auto net = model::loadViT(path);
-            if (!newClassSet && net->config().numClasses == numClasses)
-                return net;
-            return std::static_pointer_cast<model::ViTImpl>(
-                model::withNewHead(*net, numClasses, initSeed).ptr());
-        };
-    } else if (spec.method == "he-lg") {
-        needFrom();
-        const std::string path = from->model;
-        const int64_t depth = spec.depth;
-        build = [path, depth, numClasses, initSeed] {
-            return model::heLg(*model::loadViT(path), depth, numClasses, initSeed).ptr();
-        };
+        role = workflow::Role::FineTune;
+        how.method = spec.method == "pre-fin" ? InitMethod::Model : InitMethod::HeLg;
+        how.path = from->model;
     } else {
         throw Error("experiment: unknown initialisation '" + spec.method + "'");
     }
@@ -450,7 +446,16 @@ Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_
     if (epochs > 0)
         label += "-e" + std::to_string(epochs);
     label += (d == Domain::Target ? "-target" : "") + std::string("-s") + std::to_string(seed);
-    return run(spec.method == "scratch" ? "scratch" : "desnet", label, key, d, t, build, nullptr);
+    return run(label, key, d, t, [this, d, role, how](const JobContext& c) {
+        workflow::TrainSpec s;
+        s.role = role;
+        s.data = dataSpec(d);
+        s.init = how;
+        s.train = c.train;
+        s.out = c.folder;
+        s.resume = true;
+        return workflow::runTrain(s, c.hooks, &c.data);
+    });
 }
 
 int64_t storedParameters(const std::string& path,

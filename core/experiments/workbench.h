@@ -9,6 +9,7 @@
 #include "experiments/experiment.h"
 #include "model/aux_net.h"
 #include "model/vit.h"
+#include "workflow/jobs.h"
 
 #include <map>
 #include <memory>
@@ -93,11 +94,22 @@ public:
     double standaloneSeconds() const;
 
 private:
-    using Build = std::function<std::shared_ptr<model::ClassifierImpl>()>;
-    Outcome run(const std::string& role, const std::string& label, const nlohmann::json& key,
-                Domain d,
-                train::TrainOptions t, const Build& build, const Outcome* teacher);
+    /// What a job gets from run(): its cache folder, the experiment's training options and
+    /// provenance to use, and the domain's data.
+    struct JobContext {
+        std::string folder;
+        train::TrainOptions train; // the preset's, with threads, precision, seed, provenance
+        const workflow::Hooks& hooks;
+        const data::DataSplit& data;
+    };
+    using Job = std::function<workflow::Outcome(const JobContext&)>;
+    /// The cached outcome of key, or job's, trained now into the cache under label with the
+    /// preset's options t.
+    Outcome run(const std::string& label, const nlohmann::json& key, Domain d,
+                train::TrainOptions t, const Job& job);
     nlohmann::json dataKey(Domain d) const;
+    /// The data of a domain as a job spec describes it (the same images data(d) holds).
+    workflow::DataSpec dataSpec(Domain d) const;
 
     ExperimentOptions m_options;
     Preset m_preset;

@@ -29,6 +29,40 @@ double expansionCoefficient(int64_t i, int64_t depth)
     return static_cast<double>(i) / static_cast<double>(depth);
 }
 
+namespace {
+
+/// Parameters of the modules of one block that belong to the given groups.
+int64_t groupParams(const ViTConfig& c, unsigned groups)
+{
+    const int64_t d = c.dim, h = c.hiddenDim();
+    int64_t n = 0;
+    if (groups & kGroupLn)
+        n += 2 * 2 * d; // norm1, norm2: γ and β
+    if (groups & kGroupMsa)
+        n += d * 3 * d + 3 * d + d * d + d; // qkv, proj
+    if (groups & kGroupMlp)
+        n += d * h + h + h * d + d; // fc1, fc2
+    return n;
+}
+
+} // namespace
+
+AuxNetSize auxNetSize(const ViTConfig& c, const AuxOptions& o)
+{
+    // As the constructor below: θ_B (and θ_A unless shared) hold the expanded groups; blocks
+    // below expandFrom are whole blocks; the blocks above keep only their groups that are not
+    // expanded. The learngene keeps everything but those per-layer leftovers (and, as
+    // S-Params, the head). test_expansion checks this against a built Aux-Net.
+    const int64_t expanded = groupParams(c, o.groups);
+    const int64_t learngene = expanded * (o.shareOnly ? 1 : 2);
+    const int64_t lower = o.expandFrom * c.blockParams();
+    AuxNetSize s;
+    s.trainable = c.sharedParams() + learngene + lower
+                  + (c.depth - o.expandFrom) * (c.blockParams() - expanded);
+    s.stored = c.sharedParams() - c.headParams() + learngene + lower;
+    return s;
+}
+
 AuxNetImpl::AuxNetImpl(const ViTConfig& config, const AuxOptions& options)
     : ViTBase(config), m_options(options)
 {

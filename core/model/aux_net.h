@@ -4,7 +4,7 @@
 // Usage:
 //   AuxOptions o; o.groups = kGroupMsa | kGroupMlp | kGroupLn; o.expandFrom = 0;
 //   AuxNet aux(ViTConfig::preset("fmnist-ti"), o);
-//   logits = aux->forward(images);   Learngene lg = aux->learngene();
+//   logits = aux->forward(images);   Learngene lg = Learngene::fromAuxNet(*aux);
 #include "model/vit.h"
 
 namespace tleg::model {
@@ -23,6 +23,14 @@ struct AuxOptions {
 
 /// c_i = i / L for block i (0-based) of a depth-L model: block 0 is exactly θ_B.
 double expansionCoefficient(int64_t i, int64_t depth);
+
+/// Parameters of an Aux-Net, counted from its configuration without building it: what trains,
+/// and what its learngene stores (S-Params, head excluded).
+struct AuxNetSize {
+    int64_t trainable = 0;
+    int64_t stored = 0;
+};
+AuxNetSize auxNetSize(const ViTConfig& config, const AuxOptions& options);
 
 class AuxNetImpl : public ViTBase {
 public:

@@ -1,9 +1,7 @@
 #include "train/teacher.h"
 
-#include "model/model_io.h"
+#include "model/script_classifier.h"
 #include "util/error.h"
-
-#include <fstream>
 
 namespace tleg::train {
 
@@ -21,37 +19,32 @@ torch::Tensor ModelTeacher::logits(const torch::Tensor& images)
     return m_model->forward(images);
 }
 
-TorchScriptTeacher::TorchScriptTeacher(const std::string& path) : m_path(path)
-{
-    try {
-        m_module = torch::jit::load(path);
-    } catch (const c10::Error& e) {
-        throw fileError(path, std::string("cannot load as TorchScript: ") + e.what_without_backtrace());
-    }
-    m_module.eval();
-}
-
-torch::Tensor TorchScriptTeacher::logits(const torch::Tensor& images)
-{
-    torch::NoGradGuard guard;
-    auto out = m_module.forward({images});
-    if (out.isTensor())
-        return out.toTensor();
-    if (out.isTuple()) // e.g. (logits, distillation logits)
-        return out.toTuple()->elements().at(0).toTensor();
-    throw fileError(m_path, "TorchScript forward() returned neither a tensor nor a tuple");
-}
-
 std::unique_ptr<Teacher> loadTeacher(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw fileError(path, "cannot open teacher file");
-    char magic[2] = {0, 0};
-    in.read(magic, 2);
-    if (magic[0] == 'P' && magic[1] == 'K') // TorchScript archives are zip files
-        return std::make_unique<TorchScriptTeacher>(path);
-    return std::make_unique<ModelTeacher>(model::loadClassifier(path), path);
+    model::ModelMetadata md;
+    auto net = model::loadAnyClassifier(path, &md);
+    return std::make_unique<ModelTeacher>(
+        std::move(net), md.kind == "torchscript" ? "TorchScript " + path : path);
+}
+
+void checkTeacher(Teacher& teacher, const data::Dataset& d, const std::string& path)
+{
+    const std::string images = std::to_string(d.height()) + "×" + std::to_string(d.width()) +
+                               " images with " + std::to_string(d.channels()) + " channel(s)";
+    torch::Tensor logits;
+    try {
+        logits = teacher.logits(torch::zeros({2, d.channels(), d.height(), d.width()}));
+    } catch (const std::exception& e) {
+        std::string why = e.what();
+        if (const auto nl = why.find('\n'); nl != std::string::npos)
+            why.resize(nl);
+        throw fileError(path, "the teacher cannot classify " + images + " (" + why + ")");
+    }
+    if (logits.dim() != 2 || logits.size(0) != 2)
+        throw fileError(path, "the teacher's output for " + images + " is not [batch, classes]");
+    if (logits.size(1) != d.numClasses)
+        throw fileError(path, "the teacher predicts " + std::to_string(logits.size(1)) +
+                                  " classes, the data has " + std::to_string(d.numClasses));
 }
 
 } // namespace tleg::train

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <mutex>
 #include <sstream>
+#include <type_traits>
 #include <thread>
 
 #if defined(__GLIBC__)
@@ -201,6 +202,39 @@ nlohmann::json TrainOptions::toJson() const
             {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits}};
 }
 
+TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
+{
+    TrainOptions o;
+    if (!j.is_object())
+        throw Error("train options: not a JSON object");
+    auto read = [&j](const char* key, auto& field) {
+        if (!j.contains(key))
+            return;
+        try {
+            field = j.at(key).get<std::remove_reference_t<decltype(field)>>();
+        } catch (const nlohmann::json::exception&) {
+            throw Error(std::string("train options: '") + key + "' has the wrong type");
+        }
+    };
+    read("epochs", o.epochs);
+    read("batch_size", o.batchSize);
+    read("lr", o.lr);
+    read("min_lr", o.minLr);
+    read("warmup_epochs", o.warmupEpochs);
+    read("weight_decay", o.weightDecay);
+    read("clip_grad", o.clipGrad);
+    read("lambda", o.loss.lambda);
+    read("tau", o.loss.tau);
+    read("label_smoothing", o.loss.labelSmoothing);
+    read("kd_deit_normalisation", o.loss.deitNormalisation);
+    read("augment", o.augment);
+    read("seed", o.seed);
+    read("threads", o.threads);
+    read("bf16", o.bf16);
+    read("cache_teacher_logits", o.cacheTeacherLogits);
+    return o;
+}
+
 void applyThreads(int threads)
 {
     const int n = threads > 0 ? threads
@@ -266,6 +300,246 @@ EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
     return r;
 }
 
+namespace {
+
+/// One call of train(): the loop is split into opening the run folder (resume or a new
+/// config.json), an epoch of steps, the end of an epoch (evaluation, checkpoint, metrics, log)
+/// and the end of the run (model.safetensors).
+class Training {
+public:
+    Training(model::ClassifierImpl& model, const data::Dataset& trainSet,
+             const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
+             const ProgressFn& progress, const std::atomic<bool>* stop)
+        : m_model(model), m_train(trainSet), m_val(valSet), m_o(o), m_teacher(teacher),
+          m_progress(progress), m_stop(stop), m_t0(Clock::now()), m_loader(trainSet, loaderOptions()),
+          m_opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay}),
+          m_teacherLogits(teacher, trainSet.size(),
+                          o.cacheTeacherLogits && !o.augment && o.loss.lambda > 0.0),
+          m_perEpoch(m_loader.batchesPerEpoch()), m_totalSteps(m_perEpoch * o.epochs),
+          m_warmup(static_cast<int64_t>(o.warmupEpochs * static_cast<double>(m_perEpoch)))
+    {
+        m_extra = o.provenance;
+        m_extra["normalization"] = normalizationToJson(m_loader.normalization());
+        m_extra["train_options"] = o.toJson();
+        if (!o.runDir.empty()) {
+            m_checkpoint = joinPath(o.runDir, "checkpoint.safetensors");
+            m_logPath = joinPath(o.runDir, "log.txt");
+        }
+    }
+
+    TrainResult run()
+    {
+        const int64_t startEpoch = openRunFolder();
+        m_result.imagesSeen = startEpoch * m_perEpoch * m_batch;
+        m_step = startEpoch * m_perEpoch;
+        for (int64_t epoch = startEpoch; epoch < m_o.epochs && !m_result.stopped; ++epoch) {
+            const auto e0 = Clock::now();
+            EpochRecord rec;
+            if (!trainEpoch(epoch, rec))
+                break; // the previous epoch's checkpoint stays the resume point
+            endEpoch(epoch, rec, e0);
+        }
+        finish();
+        return m_result;
+    }
+
+private:
+    data::LoaderOptions loaderOptions()
+    {
+        data::LoaderOptions lo;
+        lo.batchSize = std::min(m_o.batchSize, m_train.size());
+        lo.shuffle = true;
+        lo.dropLast = m_train.size() > m_o.batchSize; // no tiny last batch with a noisy gradient
+        lo.augment = m_o.augment;
+        lo.seed = m_o.seed;
+        m_batch = lo.batchSize;
+        return lo;
+    }
+
+    void log(const std::string& line) const
+    {
+        if (!m_logPath.empty())
+            appendLine(m_logPath, "[" + timestamp() + "] " + line);
+    }
+
+    /// A new run writes config.json; a resumed one loads its checkpoint. Returns the epochs
+    /// already done.
+    int64_t openRunFolder()
+    {
+        if (m_o.runDir.empty())
+            return 0;
+        makeDirs(m_o.runDir);
+        if (m_o.resume && fileExists(m_checkpoint)) {
+            m_result.history = readCheckpoint(m_checkpoint, m_model, m_opt);
+            const auto done = static_cast<int64_t>(m_result.history.size());
+            log("resumed after epoch " + std::to_string(done));
+            return done;
+        }
+        nlohmann::json cfg = m_o.runConfig.is_object() ? m_o.runConfig : nlohmann::json::object();
+        cfg["kind"] = m_model.kind();
+        cfg["architecture"] = m_model.architecture();
+        cfg["train_options"] = m_o.toJson();
+        cfg["provenance"] = m_o.provenance;
+        cfg["train_images"] = m_train.size();
+        cfg["val_images"] = m_val.size();
+        cfg["teacher"] = m_teacher ? m_teacher->description() : "";
+        writeTextAtomic(joinPath(m_o.runDir, "config.json"), cfg.dump(2) + "\n");
+        log("started " + m_model.kind() + ": " + m_model.architecture().dump());
+        return 0;
+    }
+
+    /// One optimizer step; returns the batch's loss. Throws when the loss is not finite.
+    double step(const data::Batch& b, double lr, int64_t epoch, int64_t batch, int64_t& correct)
+    {
+        auto logits = m_model.forward(b.images);
+        torch::Tensor teacherZ;
+        if (m_o.loss.lambda > 0.0)
+            teacherZ = m_teacherLogits.logits(b);
+        auto loss = tlegLoss(logits, teacherZ, b.labels, m_o.loss);
+        const double value = loss.item<double>();
+        if (!std::isfinite(value)) {
+            log("stopped: loss is not finite at epoch " + std::to_string(epoch + 1));
+            throw Error("training diverged: the loss became " + std::to_string(value) +
+                        " in epoch " + std::to_string(epoch + 1) + ", batch " +
+                        std::to_string(batch + 1) +
+                        (m_o.runDir.empty() ? std::string()
+                                            : "; the last good checkpoint is kept in " + m_o.runDir) +
+                        " (try a lower learning rate)");
+        }
+        m_opt.zeroGrad();
+        loss.backward();
+        if (m_o.clipGrad > 0.0)
+            m_opt.clipGradNorm(m_o.clipGrad);
+        m_opt.step(lr);
+        correct += logits.argmax(1).eq(b.labels).sum().item<int64_t>();
+        return value;
+    }
+
+    /// Calls the progress callback; false when it asks to stop.
+    bool report(int64_t epoch, int64_t batch, double loss, double lr,
+                const EpochRecord* done = nullptr)
+    {
+        if (!m_progress)
+            return true;
+        Progress p = makeProgress(epoch, m_o.epochs, batch, m_perEpoch, m_step, m_totalSteps,
+                                  m_stepsThisCall, m_t0);
+        p.loss = loss;
+        p.lr = lr;
+        p.epochDone = done;
+        return m_progress(p);
+    }
+
+    bool stopped()
+    {
+        m_result.stopped = true;
+        return false;
+    }
+
+    /// The steps of one epoch into rec's training figures; false when stopped.
+    bool trainEpoch(int64_t epoch, EpochRecord& rec)
+    {
+        m_model.train();
+        m_loader.startEpoch(epoch);
+        double lossSum = 0;
+        rec.lr = m_o.lr;
+        int64_t correct = 0, seen = 0, batch = 0;
+        data::Batch b;
+        while (m_loader.next(b)) {
+            if (m_stop && m_stop->load())
+                return stopped();
+            rec.lr = cosineLr(m_step, m_totalSteps, m_warmup, m_o.lr, m_o.minLr);
+            const double loss = step(b, rec.lr, epoch, batch, correct);
+            const int64_t n = b.labels.size(0);
+            lossSum += loss * static_cast<double>(n);
+            seen += n;
+            m_result.imagesSeen += n;
+            ++m_step;
+            ++m_stepsThisCall;
+            ++batch;
+            if (!report(epoch + 1, batch, loss, rec.lr))
+                return stopped();
+        }
+        rec.epoch = epoch + 1;
+        rec.trainLoss = seen ? lossSum / static_cast<double>(seen) : 0.0;
+        rec.trainTop1 = seen ? 100.0 * static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
+        return true;
+    }
+
+    /// Evaluation, checkpoint, metrics.csv, the log line and the epoch's progress report.
+    void endEpoch(int64_t epoch, EpochRecord& rec, Clock::time_point e0)
+    {
+        rec.seconds = secondsSince(e0);
+        const int64_t seen = m_perEpoch * m_batch;
+        rec.imagesPerSecond = static_cast<double>(seen) / std::max(1e-9, rec.seconds);
+        if (m_val.size() > 0) {
+            const EvalResult ev =
+                evaluate(m_model, m_val, m_loader.normalization(), m_o.evalBatchSize, m_stop);
+            rec.valLoss = ev.loss;
+            rec.valTop1 = ev.top1;
+            rec.valTop5 = ev.top5;
+        }
+        rec.seconds = secondsSince(e0);
+        m_result.history.push_back(rec);
+        if (!m_o.runDir.empty()) {
+            writeCheckpoint(m_checkpoint, m_model, m_opt, m_extra, m_result.history);
+            writeTextAtomic(joinPath(m_o.runDir, "metrics.csv"), metricsCsv(m_result.history));
+            std::ostringstream line;
+            line << "epoch " << rec.epoch << "/" << m_o.epochs << " loss " << rec.trainLoss
+                 << " train top-1 " << rec.trainTop1 << " val top-1 " << rec.valTop1
+                 << " top-5 " << rec.valTop5 << " (" << rec.seconds << " s)";
+            log(line.str());
+        }
+        if (!report(epoch + 1, m_perEpoch, rec.trainLoss, rec.lr, &m_result.history.back())
+            && epoch + 1 < m_o.epochs)
+            m_result.stopped = true;
+    }
+
+    void finish()
+    {
+        for (const auto& r : m_result.history)
+            m_result.bestTop1 = std::max(m_result.bestTop1, r.valTop1);
+        if (!m_result.history.empty()) {
+            m_result.finalTop1 = m_result.history.back().valTop1;
+            m_result.finalTop5 = m_result.history.back().valTop5;
+        }
+        m_result.seconds = secondsSince(m_t0);
+        if (m_result.stopped) {
+            log("stopped by the user after " + std::to_string(m_result.history.size()) +
+                " epochs");
+            return;
+        }
+        if (m_o.runDir.empty())
+            return;
+        m_extra["metrics"] = {{"val_top1", m_result.finalTop1},
+                              {"val_top5", m_result.finalTop5},
+                              {"best_val_top1", m_result.bestTop1},
+                              {"epochs", m_o.epochs},
+                              {"images_seen", m_result.imagesSeen}};
+        model::saveClassifier(joinPath(m_o.runDir, "model.safetensors"), m_model, m_extra);
+        log("finished: val top-1 " + std::to_string(m_result.finalTop1));
+    }
+
+    model::ClassifierImpl& m_model;
+    const data::Dataset& m_train;
+    const data::Dataset& m_val;
+    const TrainOptions& m_o;
+    Teacher* m_teacher;
+    const ProgressFn& m_progress;
+    const std::atomic<bool>* m_stop;
+    Clock::time_point m_t0;
+    int64_t m_batch = 0; // set by loaderOptions() before m_loader is built
+    data::BatchLoader m_loader;
+    AdamW m_opt;
+    TeacherLogitCache m_teacherLogits;
+    int64_t m_perEpoch, m_totalSteps, m_warmup;
+    int64_t m_step = 0, m_stepsThisCall = 0;
+    std::string m_checkpoint, m_logPath;
+    nlohmann::json m_extra;
+    TrainResult m_result;
+};
+
+} // namespace
+
 TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
                   const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
                   const ProgressFn& progress, const std::atomic<bool>* stop)
@@ -275,169 +549,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
     applyThreads(o.threads);
     model::Bf16Scope bf16(o.bf16);
     torch::manual_seed(o.seed);
-    const auto t0 = Clock::now();
-
-    data::LoaderOptions lo;
-    lo.batchSize = std::min(o.batchSize, trainSet.size());
-    lo.shuffle = true;
-    lo.dropLast = trainSet.size() > o.batchSize; // no tiny last batch with a noisy gradient
-    lo.augment = o.augment;
-    lo.seed = o.seed;
-    data::BatchLoader loader(trainSet, lo);
-    const data::Normalization norm = loader.normalization();
-
-    AdamW opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay});
-    TeacherLogitCache teacherLogits(teacher, trainSet.size(),
-                                    o.cacheTeacherLogits && !o.augment && o.loss.lambda > 0.0);
-    const int64_t perEpoch = loader.batchesPerEpoch();
-    const int64_t totalSteps = perEpoch * o.epochs;
-    const auto warmup = static_cast<int64_t>(o.warmupEpochs * static_cast<double>(perEpoch));
-
-    TrainResult result;
-    int64_t startEpoch = 0;
-    const std::string checkpointPath = o.runDir.empty() ? "" : joinPath(o.runDir, "checkpoint.safetensors");
-    const std::string logPath = o.runDir.empty() ? "" : joinPath(o.runDir, "log.txt");
-    auto log = [&](const std::string& line) {
-        if (!logPath.empty())
-            appendLine(logPath, "[" + timestamp() + "] " + line);
-    };
-    nlohmann::json extra = o.provenance;
-    extra["normalization"] = normalizationToJson(norm);
-    extra["train_options"] = o.toJson();
-
-    if (!o.runDir.empty()) {
-        makeDirs(o.runDir);
-        if (o.resume && fileExists(checkpointPath)) {
-            result.history = readCheckpoint(checkpointPath, model, opt);
-            startEpoch = static_cast<int64_t>(result.history.size());
-            log("resumed after epoch " + std::to_string(startEpoch));
-        } else {
-            nlohmann::json cfg = {{"kind", model.kind()},
-                                  {"architecture", model.architecture()},
-                                  {"train_options", o.toJson()},
-                                  {"provenance", o.provenance},
-                                  {"train_images", trainSet.size()},
-                                  {"val_images", valSet.size()},
-                                  {"teacher", teacher ? teacher->description() : ""}};
-            writeTextAtomic(joinPath(o.runDir, "config.json"), cfg.dump(2) + "\n");
-            log("started " + model.kind() + ": " + model.architecture().dump());
-        }
-    }
-    result.imagesSeen = startEpoch * perEpoch * lo.batchSize;
-
-    int64_t step = startEpoch * perEpoch;
-    int64_t stepsThisCall = 0;
-    for (int64_t epoch = startEpoch; epoch < o.epochs && !result.stopped; ++epoch) {
-        model.train();
-        loader.startEpoch(epoch);
-        const auto e0 = Clock::now();
-        double lossSum = 0, lr = o.lr;
-        int64_t correct = 0, seen = 0, batch = 0;
-        data::Batch b;
-        while (loader.next(b)) {
-            if (stop && stop->load()) {
-                result.stopped = true;
-                break;
-            }
-            lr = cosineLr(step, totalSteps, warmup, o.lr, o.minLr);
-            auto logits = model.forward(b.images);
-            torch::Tensor teacherZ;
-            if (o.loss.lambda > 0.0)
-                teacherZ = teacherLogits.logits(b);
-            auto loss = tlegLoss(logits, teacherZ, b.labels, o.loss);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue)) {
-                log("stopped: loss is not finite at epoch " + std::to_string(epoch + 1));
-                throw Error("training diverged: the loss became " + std::to_string(lossValue) +
-                            " in epoch " + std::to_string(epoch + 1) + ", batch " +
-                            std::to_string(batch + 1) +
-                            (o.runDir.empty() ? std::string()
-                                              : "; the last good checkpoint is kept in " + o.runDir) +
-                            " (try a lower learning rate)");
-            }
-            opt.zeroGrad();
-            loss.backward();
-            if (o.clipGrad > 0.0)
-                opt.clipGradNorm(o.clipGrad);
-            opt.step(lr);
-
-            const int64_t n = b.labels.size(0);
-            lossSum += lossValue * static_cast<double>(n);
-            correct += logits.argmax(1).eq(b.labels).sum().item<int64_t>();
-            seen += n;
-            result.imagesSeen += n;
-            ++step;
-            ++stepsThisCall;
-            ++batch;
-            if (progress) {
-                Progress p = makeProgress(epoch + 1, o.epochs, batch, perEpoch, step, totalSteps,
-                                          stepsThisCall, t0);
-                p.loss = lossValue;
-                p.lr = lr;
-                if (!progress(p)) {
-                    result.stopped = true;
-                    break;
-                }
-            }
-        }
-        if (result.stopped)
-            break; // the previous epoch's checkpoint stays the resume point
-
-        EpochRecord rec;
-        rec.epoch = epoch + 1;
-        rec.trainLoss = seen ? lossSum / static_cast<double>(seen) : 0.0;
-        rec.trainTop1 = seen ? 100.0 * static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
-        rec.lr = lr;
-        rec.seconds = secondsSince(e0);
-        rec.imagesPerSecond = static_cast<double>(seen) / std::max(1e-9, rec.seconds);
-        if (valSet.size() > 0) {
-            const EvalResult ev = evaluate(model, valSet, norm, o.evalBatchSize, stop);
-            rec.valLoss = ev.loss;
-            rec.valTop1 = ev.top1;
-            rec.valTop5 = ev.top5;
-        }
-        rec.seconds = secondsSince(e0);
-        result.history.push_back(rec);
-
-        if (!o.runDir.empty()) {
-            writeCheckpoint(checkpointPath, model, opt, extra, result.history);
-            writeTextAtomic(joinPath(o.runDir, "metrics.csv"), metricsCsv(result.history));
-            std::ostringstream line;
-            line << "epoch " << rec.epoch << "/" << o.epochs << " loss " << rec.trainLoss
-                 << " train top-1 " << rec.trainTop1 << " val top-1 " << rec.valTop1
-                 << " top-5 " << rec.valTop5 << " (" << rec.seconds << " s)";
-            log(line.str());
-        }
-        if (progress) {
-            Progress p = makeProgress(epoch + 1, o.epochs, perEpoch, perEpoch, step, totalSteps,
-                                      stepsThisCall, t0);
-            p.loss = rec.trainLoss;
-            p.lr = lr;
-            p.epochDone = &result.history.back();
-            if (!progress(p) && epoch + 1 < o.epochs)
-                result.stopped = true;
-        }
-    }
-
-    for (const auto& r : result.history)
-        result.bestTop1 = std::max(result.bestTop1, r.valTop1);
-    if (!result.history.empty()) {
-        result.finalTop1 = result.history.back().valTop1;
-        result.finalTop5 = result.history.back().valTop5;
-    }
-    result.seconds = secondsSince(t0);
-    if (!o.runDir.empty() && !result.stopped) {
-        extra["metrics"] = {{"val_top1", result.finalTop1},
-                            {"val_top5", result.finalTop5},
-                            {"best_val_top1", result.bestTop1},
-                            {"epochs", o.epochs},
-                            {"images_seen", result.imagesSeen}};
-        model::saveClassifier(joinPath(o.runDir, "model.safetensors"), model, extra);
-        log("finished: val top-1 " + std::to_string(result.finalTop1));
-    } else if (result.stopped) {
-        log("stopped by the user after " + std::to_string(result.history.size()) + " epochs");
-    }
-    return result;
+    return Training(model, trainSet, valSet, o, teacher, progress, stop).run();
 }
 
 } // namespace tleg::train

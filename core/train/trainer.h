@@ -2,6 +2,8 @@
 // One trainer for ancestry training (cross-entropy), Aux-Net distillation (Eq. 6) and Des-Net
 // fine-tuning. Long work reports through a callback that returns false to stop, and checks an
 // atomic stop flag every batch. Checkpoints every epoch (atomic write) and resumes exactly.
+// Front ends do not call train() directly: the workflow layer (workflow/jobs.h) builds the
+// network and the teacher from a job spec and calls it.
 // Usage:
 //   TrainOptions o; o.epochs = 5; o.runDir = "runs/des-6"; o.loss.lambda = 0.0;
 //   TrainResult r = train(*net, data.train, data.test, o, /*teacher*/ nullptr, onProgress, &stop);
@@ -37,8 +39,15 @@ struct TrainOptions {
     bool resume = false;  // continue from runDir/checkpoint.safetensors if present
     int64_t evalBatchSize = 500;
     nlohmann::json provenance = nlohmann::json::object(); // copied into saved models
+    /// Written into runDir/config.json beside the trainer's own facts (model kind,
+    /// architecture, options, data sizes): the workflow's job spec, what `tleg rerun` reads.
+    nlohmann::json runConfig = nlohmann::json::object();
 
+    /// The options that determine the result (not runDir, resume, provenance, runConfig).
     nlohmann::json toJson() const;
+    /// Reads toJson(); keys that are absent keep their defaults. Throws tleg::Error naming a
+    /// field of the wrong type.
+    static TrainOptions fromJson(const nlohmann::json& j);
 };
 
 struct EpochRecord {

@@ -7,11 +7,14 @@
 //   RunInfo one = listRun("runs/des-6");          // throws only if it is not a run folder
 //   std::string moved = renameRun("runs/des-6", "des-6-lr3e-4");  deleteRun(moved);
 #include "train/trainer.h"
+#include "workflow/role.h"
 
 #include <string>
 #include <vector>
 
-namespace tleg::train {
+namespace tleg::workflow {
+
+using train::EpochRecord;
 
 enum class RunState {
     Finished,   // model.safetensors is there
@@ -27,8 +30,9 @@ std::string runStateName(RunState state);
 struct RunInfo {
     std::string folder; // the run folder, as found
     std::string name;   // folder relative to the listed root ("pipeline/des-4"), '/'-separated
-    /// What was trained, in the paper's words: "ancestry", "aux-net", "des-net", "scratch",
-    /// "fine-tune", else the role or model kind written by whoever made the run ("" if unknown).
+    /// What was trained, in the paper's words: roleName() of the run's role ("ancestry",
+    /// "aux-net", "des-net", "scratch", "fine-tune", "pretrain"; older spellings are read as
+    /// these), else the role or model kind written by whoever made the run ("" if unknown).
     std::string kind;
     std::string data;       // provenance "data" (dataset name), if recorded
     std::string teacher;    // description of the distillation teacher, if any
@@ -70,4 +74,4 @@ std::string renameRun(const std::string& folder, const std::string& newName);
 /// that does not look like a run: no run files, subfolders, links, or files a run never writes.
 void deleteRun(const std::string& folder);
 
-} // namespace tleg::train
+} // namespace tleg::workflow

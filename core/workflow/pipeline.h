@@ -8,7 +8,7 @@
 #include "model/aux_net.h"
 #include "train/trainer.h"
 
-namespace tleg::train {
+namespace tleg::workflow {
 
 struct PipelineOptions {
     std::string presetName;
@@ -21,7 +21,7 @@ struct PipelineOptions {
     model::ViTConfig aux;
     model::AuxOptions auxOptions;
     std::vector<int64_t> depths;
-    TrainOptions ancestryTrain, distillTrain, finetuneTrain;
+    train::TrainOptions ancestryTrain, distillTrain, finetuneTrain;
     uint64_t seed = 0;
 
     /// "smoke" (under a minute here) or "quick" (all of Fashion-MNIST).
@@ -53,7 +53,10 @@ struct PipelineResult {
 /// Called when a stage starts ("ancestry", "distill", "expand", "finetune depth 4", ...).
 using StageFn = std::function<void(const std::string& stage)>;
 
+/// Every stage is a workflow job (runTrain, runDistill) into outDir/<run>: "ancestry",
+/// "aux-net", "des-<depth>", "scratch-<depth>"; the learngene is outDir/learngene.safetensors.
 PipelineResult runPipeline(const PipelineOptions& options, const StageFn& stage = {},
-                           const ProgressFn& progress = {}, const std::atomic<bool>* stop = nullptr);
+                           const train::ProgressFn& progress = {},
+                           const std::atomic<bool>* stop = nullptr);
 
-} // namespace tleg::train
+} // namespace tleg::workflow

@@ -1,4 +1,4 @@
-#include "train/run_index.h"
+#include "workflow/run_index.h"
 
 #include "io/safetensors.h"
 #include "model/model_io.h"
@@ -13,7 +13,7 @@
 #include <map>
 #include <sstream>
 
-namespace tleg::train {
+namespace tleg::workflow {
 
 namespace fs = std::filesystem;
 
@@ -129,11 +129,8 @@ std::vector<EpochRecord> parseMetrics(const std::string& text)
 
 std::string kindFromRole(const std::string& role)
 {
-    static const std::map<std::string, std::string> names = {
-        {"ancestry", "ancestry"}, {"auxnet", "aux-net"},     {"desnet", "des-net"},
-        {"scratch", "scratch"},   {"finetune", "fine-tune"}, {"vit", "vit"}};
-    auto it = names.find(role);
-    return it == names.end() ? role : it->second;
+    const auto r = roleFromName(role); // a model kind ("vit") when the role is unknown
+    return r ? roleName(*r) : role;
 }
 
 std::string stringAt(const nlohmann::json& j, const char* key)
@@ -214,6 +211,108 @@ bool isRunFolder(const std::string& folder)
     return isFile(p / kConfig) || isFile(p / kMetrics) || isFile(p / kCheckpoint);
 }
 
+namespace {
+
+/// What listRun gathers besides the RunInfo fields.
+struct RunFacts {
+    std::string role, modelKind;
+};
+
+void markBroken(RunInfo& r, const std::string& file, const std::string& why)
+{
+    if (r.state != RunState::Broken) // the first defect is the one to fix first
+        r.problem = file + ": " + why;
+    r.state = RunState::Broken;
+}
+
+/// config.json: what was trained and how long it was meant to train.
+void readConfig(const fs::path& dir, RunInfo& r, RunFacts& f)
+{
+    if (!isFile(dir / kConfig))
+        return;
+    try {
+        const auto cfg = nlohmann::json::parse(readText(dir / kConfig));
+        if (!cfg.is_object())
+            throw Error("is not a JSON object");
+        f.modelKind = stringAt(cfg, "kind");
+        const auto provenance = cfg.value("provenance", nlohmann::json::object());
+        f.role = stringAt(provenance, "role");
+        r.data = stringAt(provenance, "data");
+        r.teacher = stringAt(cfg, "teacher");
+        if (cfg.contains("architecture"))
+            r.depth = cfg["architecture"].value("depth", int64_t(0));
+        if (cfg.contains("train_options"))
+            r.epochsPlanned = cfg["train_options"].value("epochs", int64_t(0));
+        if (r.depth == 0 && cfg.contains("architecture"))
+            throw Error("the architecture has no depth");
+    } catch (const nlohmann::json::exception& e) {
+        markBroken(r, kConfig, std::string("not valid: ") + e.what());
+    } catch (const Error& e) {
+        markBroken(r, kConfig, e.what());
+    }
+}
+
+/// The model's (else the checkpoint's) header: size, and what the config may lack.
+void readWeights(const fs::path& dir, RunInfo& r, RunFacts& f)
+{
+    if (!r.hasModel && !r.hasCheckpoint)
+        return;
+    const fs::path weights = r.hasModel ? dir / kModel : dir / kCheckpoint;
+    try {
+        const auto header = io::readSafetensorsHeader(weights.string());
+        r.parameters = countParameters(header);
+        const auto md = model::ModelMetadata::fromStrings(header.metadata, weights.string());
+        if (f.modelKind.empty())
+            f.modelKind = md.kind;
+        if (f.role.empty())
+            f.role = stringAt(md.extra, "role");
+        if (r.data.empty())
+            r.data = stringAt(md.extra, "data");
+        if (r.depth == 0 && md.architecture.is_object())
+            r.depth = md.architecture.value("depth", int64_t(0));
+        if (r.hasModel && md.extra.contains("metrics") && md.extra["metrics"].is_object()) {
+            const auto& m = md.extra["metrics"];
+            r.epochsPlanned = m.value("epochs", r.epochsPlanned);
+            if (r.curves.empty()) { // metrics.csv lost: the model still knows its score
+                r.bestTop1 = m.value("best_val_top1", 0.0);
+                r.lastTop1 = m.value("val_top1", 0.0);
+            }
+        }
+    } catch (const std::exception& e) {
+        // Error messages from the reader already start with the path.
+        markBroken(r, weights.filename().string(), e.what());
+    }
+}
+
+/// Not finished: the log's last line tells a user stop from a run still writing or one that
+/// was killed. "Running" needs a recent write: a crashed run's log ends the same way.
+void readUnfinishedState(const fs::path& dir, RunInfo& r)
+{
+    r.state = RunState::Incomplete;
+    if (!isFile(dir / kLog))
+        return;
+    try {
+        const std::string last = lastLogLine(dir / kLog);
+        if (startsWith(last, "stopped")) {
+            r.state = RunState::Stopped;
+            r.problem = last;
+        } else if (startsWith(last, "started") || startsWith(last, "resumed")
+                   || startsWith(last, "epoch")) {
+            double longestEpoch = 0;
+            for (const auto& e : r.curves)
+                longestEpoch = std::max(longestEpoch, e.seconds);
+            const auto age = fs::file_time_type::clock::now() - fs::last_write_time(dir / kLog);
+            const double ageSeconds = std::chrono::duration<double>(age).count();
+            if (ageSeconds < std::max(600.0, 3.0 * longestEpoch))
+                r.state = RunState::Running;
+        }
+    } catch (const std::exception& e) {
+        markBroken(r, kLog, e.what());
+    }
+}
+
+} // namespace
+
 RunInfo listRun(const std::string& folder)
 {
     std::error_code ec;
@@ -231,74 +330,17 @@ RunInfo listRun(const std::string& folder)
     r.hasModel = isFile(dir / kModel);
     r.hasCheckpoint = isFile(dir / kCheckpoint);
     r.hasLearngene = isFile(dir / kLearngene);
-    auto broken = [&](const std::string& file, const std::string& why) {
-        if (r.state != RunState::Broken) // the first defect is the one to fix first
-            r.problem = file + ": " + why;
-        r.state = RunState::Broken;
-    };
-
-    // config.json: what was trained and how long it was meant to train.
-    std::string role, modelKind;
-    if (isFile(dir / kConfig)) {
-        try {
-            const auto cfg = nlohmann::json::parse(readText(dir / kConfig));
-            if (!cfg.is_object())
-                throw Error("is not a JSON object");
-            modelKind = stringAt(cfg, "kind");
-            role = stringAt(cfg.value("provenance", nlohmann::json::object()), "role");
-            r.data = stringAt(cfg.value("provenance", nlohmann::json::object()), "data");
-            r.teacher = stringAt(cfg, "teacher");
-            if (cfg.contains("architecture"))
-                r.depth = cfg["architecture"].value("depth", int64_t(0));
-            if (cfg.contains("train_options"))
-                r.epochsPlanned = cfg["train_options"].value("epochs", int64_t(0));
-            if (r.depth == 0 && cfg.contains("architecture"))
-                throw Error("the architecture has no depth");
-        } catch (const nlohmann::json::exception& e) {
-            broken(kConfig, std::string("not valid: ") + e.what());
-        } catch (const Error& e) {
-            broken(kConfig, e.what());
-        }
-    }
-
-    // metrics.csv: the curves.
+    RunFacts facts;
+    readConfig(dir, r, facts);
     if (isFile(dir / kMetrics)) {
         try {
             r.curves = parseMetrics(readText(dir / kMetrics));
         } catch (const Error& e) {
-            broken(kMetrics, e.what());
+            markBroken(r, kMetrics, e.what());
         }
     }
-
-    // The model's (else the checkpoint's) header: size, and what the config may lack.
-    const fs::path weights = r.hasModel ? dir / kModel : dir / kCheckpoint;
-    if (r.hasModel || r.hasCheckpoint) {
-        try {
-            const auto header = io::readSafetensorsHeader(weights.string());
-            r.parameters = countParameters(header);
-            const auto md = model::ModelMetadata::fromStrings(header.metadata, weights.string());
-            if (modelKind.empty())
-                modelKind = md.kind;
-            if (role.empty())
-                role = stringAt(md.extra, "role");
-            if (r.data.empty())
-                r.data = stringAt(md.extra, "data");
-            if (r.depth == 0 && md.architecture.is_object())
-                r.depth = md.architecture.value("depth", int64_t(0));
-            if (r.hasModel && md.extra.contains("metrics") && md.extra["metrics"].is_object()) {
-                const auto& m = md.extra["metrics"];
-                r.epochsPlanned = m.value("epochs", r.epochsPlanned);
-                if (r.curves.empty()) { // metrics.csv lost: the model still knows its score
-                    r.bestTop1 = m.value("best_val_top1", 0.0);
-                    r.lastTop1 = m.value("val_top1", 0.0);
-                }
-            }
-        } catch (const std::exception& e) {
-            // Error messages from the reader already start with the path.
-            broken(weights.filename().string(), e.what());
-        }
-    }
-    if (r.parameters == 0 && modelKind == "vit") {
+    readWeights(dir, r, facts);
+    if (r.parameters == 0 && facts.modelKind == "vit") {
         try {
             const auto cfg = nlohmann::json::parse(readText(dir / kConfig));
             r.parameters = model::ViTConfig::fromJson(cfg.at("architecture")).totalParams();
@@ -306,8 +348,7 @@ RunInfo listRun(const std::string& folder)
             // unknown size is shown as such
         }
     }
-    r.kind = kindFromRole(role.empty() ? modelKind : role);
-
+    r.kind = kindFromRole(facts.role.empty() ? facts.modelKind : facts.role);
     r.epochsDone = static_cast<int64_t>(r.curves.size());
     for (const auto& e : r.curves) {
         r.seconds += e.seconds;
@@ -317,36 +358,12 @@ RunInfo listRun(const std::string& folder)
         r.lastTop1 = r.curves.back().valTop1;
     if (r.hasModel && r.epochsDone == 0 && r.epochsPlanned > 0 && !isFile(dir / kMetrics))
         r.epochsDone = r.epochsPlanned;
-
     if (r.state == RunState::Broken)
         return r;
-    if (r.hasModel) {
+    if (r.hasModel)
         r.state = RunState::Finished;
-        return r;
-    }
-    // Not finished: the log's last line tells a user stop from a run still writing or one that
-    // was killed. "Running" needs a recent write: a crashed run's log ends the same way.
-    r.state = RunState::Incomplete;
-    if (isFile(dir / kLog)) {
-        try {
-            const std::string last = lastLogLine(dir / kLog);
-            if (startsWith(last, "stopped")) {
-                r.state = RunState::Stopped;
-                r.problem = last;
-            } else if (startsWith(last, "started") || startsWith(last, "resumed")
-                       || startsWith(last, "epoch")) {
-                double longestEpoch = 0;
-                for (const auto& e : r.curves)
-                    longestEpoch = std::max(longestEpoch, e.seconds);
-                const auto age = fs::file_time_type::clock::now() - fs::last_write_time(dir / kLog);
-                const double ageSeconds = std::chrono::duration<double>(age).count();
-                if (ageSeconds < std::max(600.0, 3.0 * longestEpoch))
-                    r.state = RunState::Running;
-            }
-        } catch (const std::exception& e) {
-            broken(kLog, e.what());
-        }
-    }
+    else
+        readUnfinishedState(dir, r);
     return r;
 }
 
@@ -453,4 +470,4 @@ void deleteRun(const std::string& folder)
         throw fileError(folder, "cannot be deleted completely: " + ec.message());
 }
 
-} // namespace tleg::train
+} // namespace tleg::workflow

@@ -1,0 +1,371 @@
+#include "workflow/jobs.h"
+
+#include "model/bf16_scope.h"
+#include "model/learngene.h"
+#include "util/error.h"
+#include "util/files.h"
+#include "util/version.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tleg::workflow {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string absolute(const std::string& path)
+{
+    if (path.empty())
+        return path;
+    std::error_code ec;
+    const fs::path p = fs::absolute(path, ec);
+    return ec ? path : p.lexically_normal().string();
+}
+
+void makeAbsolute(DataSpec& d)
+{
+    if (!d.source.empty() && d.source != "fashion-mnist")
+        d.source = absolute(d.source);
+}
+
+/// The caller's split, or spec's data opened now (and described in one log line).
+data::DataSplit openIfNeeded(const DataSpec& spec, const data::DataSplit* given,
+                             const Hooks& hooks)
+{
+    if (given)
+        return *given; // shallow: the tensors are shared, not copied
+    data::DataSplit split = openData(spec);
+    const auto& t = split.train;
+    hooks.say("data: " + t.name + ", " + std::to_string(t.size()) + " train / " +
+              std::to_string(split.test.size()) + " test images, " + std::to_string(t.channels()) +
+              "x" + std::to_string(t.height()) + "x" + std::to_string(t.width()) + ", " +
+              std::to_string(t.numClasses) + " classes" +
+              (split.note.empty() ? std::string() : " (" + split.note + ")"));
+    return split;
+}
+
+std::string shape(const data::Dataset& d)
+{
+    return std::to_string(d.height()) + "×" + std::to_string(d.width()) + " images with " +
+           std::to_string(d.channels()) + " channel(s) and " + std::to_string(d.numClasses) +
+           " classes";
+}
+
+/// The data decides the input and the head of a network built from a configuration.
+model::ViTConfig fitToData(model::ViTConfig c, const data::Dataset& d)
+{
+    if (d.height() != d.width())
+        throw Error("images must be square, these are " + std::to_string(d.width()) + "×" +
+                    std::to_string(d.height()));
+    c.channels = d.channels();
+    c.imageSize = d.height();
+    c.numClasses = d.numClasses;
+    c.validate();
+    return c;
+}
+
+void checkInput(const model::ViTConfig& c, const data::Dataset& d, const std::string& path)
+{
+    if (c.channels != d.channels() || c.imageSize != d.height() || c.imageSize != d.width())
+        throw fileError(path, "the model takes " + std::to_string(c.imageSize) + "×" +
+                                  std::to_string(c.imageSize) + " images with " +
+                                  std::to_string(c.channels) + " channel(s); the data has " +
+                                  shape(d));
+}
+
+std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset& d,
+                                      const Hooks& hooks)
+{
+    const int64_t classes = d.numClasses;
+    std::shared_ptr<model::ViTImpl> net;
+    switch (init.method) {
+    case InitMethod::Scratch:
+        return model::scratch(fitToData(init.config, d), init.seed).ptr();
+    case InitMethod::HeLg: {
+        auto ancestry = model::loadViT(init.path);
+        checkInput(ancestry->config(), d, init.path);
+        return model::heLg(*ancestry, init.expand.depth, classes, init.seed).ptr();
+    }
+    case InitMethod::Model:
+        net = model::loadViT(init.path);
+        break;
+    case InitMethod::Learngene: {
+        model::ExpandOptions eo = init.expand;
+        eo.numClasses = classes;
+        net = model::expand(model::Learngene::load(init.path), eo).ptr();
+        break;
+    }
+    }
+    checkInput(net->config(), d, init.path);
+    const int64_t had = net->config().numClasses;
+    if (had != classes || init.newHead) {
+        if (had != classes)
+            hooks.say("the model has " + std::to_string(had) + " classes, the data " +
+                      std::to_string(classes) + ": starting with a fresh head");
+        net = std::static_pointer_cast<model::ViTImpl>(
+            model::withNewHead(*net, classes, init.seed).ptr());
+    }
+    return net;
+}
+
+std::unique_ptr<train::Teacher> teacherFor(const train::TrainOptions& t, const std::string& path,
+                                           const data::Dataset& d, const Hooks& hooks)
+{
+    if (!(t.loss.lambda > 0.0))
+        return nullptr;
+    if (path.empty())
+        throw Error("distillation (lambda > 0) needs a teacher model");
+    auto teacher = train::loadTeacher(path);
+    train::checkTeacher(*teacher, d, path);
+    hooks.say("teacher: " + teacher->description());
+    return teacher;
+}
+
+std::string millions(int64_t n)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f M", static_cast<double>(n) / 1e6);
+    return buf;
+}
+
+int64_t parameterCount(torch::nn::Module& net)
+{
+    int64_t n = 0;
+    for (const auto& p : net.parameters())
+        n += p.numel();
+    return n;
+}
+
+nlohmann::json runConfig(const char* job, const nlohmann::json& spec)
+{
+    return {{"job", job}, {"spec", spec}, {"tleg_version", version()}};
+}
+
+/// Provenance the model file and the Runs table read; keys already there are kept.
+nlohmann::json provenance(nlohmann::json p, Role role, const data::Dataset& d)
+{
+    if (!p.is_object())
+        p = nlohmann::json::object();
+    p["role"] = roleName(role);
+    p["data"] = d.name;
+    return p;
+}
+
+Outcome outcomeOf(const std::string& runDir, const train::TrainResult& r, int64_t params)
+{
+    Outcome o;
+    o.runDir = runDir;
+    o.result = r;
+    o.params = params;
+    if (!r.stopped && !runDir.empty())
+        o.model = joinPath(runDir, "model.safetensors");
+    return o;
+}
+
+} // namespace
+
+void Hooks::say(const std::string& line) const
+{
+    if (log)
+        log(line);
+}
+
+Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* given)
+{
+    makeAbsolute(spec.data);
+    spec.init.path = absolute(spec.init.path);
+    spec.teacher = absolute(spec.teacher);
+    spec.out = absolute(spec.out);
+    const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
+
+    auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
+    auto net = build(spec.init, split.train, hooks);
+    const int64_t params = parameterCount(*net);
+    hooks.say(roleName(spec.role) + ": depth " + std::to_string(net->config().depth) + ", width " +
+              std::to_string(net->config().dim) + ", " + millions(params) +
+              " parameters, from " + initMethodName(spec.init.method) +
+              (spec.init.path.empty() ? std::string() : " " + spec.init.path));
+
+    train::TrainOptions t = spec.train;
+    t.runDir = spec.out;
+    t.resume = spec.resume;
+    t.provenance = provenance(t.provenance, spec.role, split.train);
+    if (spec.init.method == InitMethod::Learngene)
+        t.provenance["learngene"] = spec.init.path;
+    else if (spec.init.method != InitMethod::Scratch)
+        t.provenance["init"] = spec.init.path;
+    if (teacher)
+        t.provenance["teacher"] = spec.teacher;
+    t.runConfig = runConfig("train", spec.toJson());
+    const auto r = train::train(*net, split.train, split.test, t, teacher.get(), hooks.progress,
+                                hooks.stop);
+    return outcomeOf(spec.out, r, params);
+}
+
+Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* given)
+{
+    makeAbsolute(spec.data);
+    spec.teacher = absolute(spec.teacher);
+    spec.out = absolute(spec.out);
+    spec.learngene = absolute(spec.learngene);
+    const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
+
+    auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
+    const model::ViTConfig cfg = fitToData(spec.aux, split.train);
+    torch::manual_seed(spec.train.seed);
+    model::AuxNet aux(cfg, spec.auxOptions);
+    const int64_t params = parameterCount(*aux);
+    const int64_t lower = spec.auxOptions.expandFrom;
+    hooks.say("Aux-Net: depth " + std::to_string(cfg.depth) + ", width " +
+              std::to_string(cfg.dim) + ", " +
+              (spec.auxOptions.shareOnly ? "shares " : "expands ") +
+              model::groupsToString(spec.auxOptions.groups) +
+              (lower > 0 ? " above its first " + std::to_string(lower) + " independent blocks"
+                         : std::string()) +
+              "; " + millions(params) + " trainable parameters");
+
+    train::TrainOptions t = spec.train;
+    t.runDir = spec.out;
+    t.resume = spec.resume;
+    t.provenance = provenance(t.provenance, Role::AuxNet, split.train);
+    t.provenance["teacher"] = spec.teacher;
+    t.runConfig = runConfig("distill", spec.toJson());
+    const auto r =
+        train::train(*aux, split.train, split.test, t, teacher.get(), hooks.progress, hooks.stop);
+    Outcome o = outcomeOf(spec.out, r, params);
+    if (o.stopped())
+        return o;
+    const auto lg = model::Learngene::fromAuxNet(*aux);
+    o.learngene = spec.learngene.empty() ? joinPath(spec.out, "learngene.safetensors")
+                                         : spec.learngene;
+    lg.save(o.learngene,
+            {{"aux_top1", r.finalTop1}, {"teacher", spec.teacher}, {"data", split.train.name}});
+    o.storedParams = lg.storedParams();
+    hooks.say("learngene (" + millions(o.storedParams) + " stored parameters) -> " + o.learngene);
+    return o;
+}
+
+void runExpand(ExpandSpec spec, const Hooks& hooks)
+{
+    spec.learngene = absolute(spec.learngene);
+    const auto lg = model::Learngene::load(spec.learngene);
+    model::saveExpanded(spec.out, lg, spec.expand,
+                        {{"role", roleName(Role::DesNet)},
+                         {"learngene", spec.learngene},
+                         {"init_from", spec.expand.initFrom},
+                         {"init_to", spec.expand.initTo}});
+    hooks.say("Des-Net of depth " + std::to_string(spec.expand.depth) + " -> " + spec.out);
+}
+
+OpenModel openModel(const std::string& path)
+{
+    OpenModel m;
+    model::ModelMetadata md;
+    m.net = model::loadAnyClassifier(path, &md);
+    m.summary.path = path;
+    m.summary.kind = md.kind;
+    m.summary.extra = md.extra.is_object() ? md.extra : nlohmann::json::object();
+    m.summary.params = parameterCount(*m.net);
+    if (auto* script = dynamic_cast<model::ScriptClassifierImpl*>(m.net.get()))
+        m.summary.params = script->parameterCount();
+    else {
+        m.summary.config = model::ViTConfig::fromJson(md.architecture);
+        m.summary.macs = m.summary.config->forwardMacs();
+    }
+    return m;
+}
+
+std::string inputMismatch(const ModelSummary& m, const data::Dataset& d)
+{
+    if (!m.config)
+        return {};
+    const auto& c = *m.config;
+    if (c.channels == d.channels() && c.imageSize == d.height() && c.imageSize == d.width() &&
+        c.numClasses == d.numClasses)
+        return {};
+    return "the model takes " + std::to_string(c.imageSize) + "×" + std::to_string(c.imageSize) +
+           " images with " + std::to_string(c.channels) + " channel(s) and predicts " +
+           std::to_string(c.numClasses) + " classes; the data has " + shape(d);
+}
+
+train::EvalResult evaluateModel(OpenModel& m, const data::Dataset& d,
+                                const data::Dataset& fallback, int64_t batchSize,
+                                const std::atomic<bool>* stop)
+{
+    const auto norm = m.summary.config ? train::normalizationFrom(m.summary.extra, fallback)
+                                       : data::computeNormalization(fallback);
+    return train::evaluate(*m.net, d, norm, batchSize, stop);
+}
+
+train::EvalResult runEval(const EvalSpec& spec, const Hooks& hooks, const data::DataSplit* given)
+{
+    train::applyThreads(spec.threads);
+    model::Bf16Scope bf16(spec.bf16);
+    OpenModel m = openModel(spec.model);
+    const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
+    if (const std::string why = inputMismatch(m.summary, split.test); !why.empty())
+        throw fileError(spec.model, why);
+    return evaluateModel(m, split.test, split.train, spec.batchSize, hooks.stop);
+}
+
+RunRecord readRunRecord(const std::string& runDir)
+{
+    const std::string path = joinPath(runDir, "config.json");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw fileError(path, "cannot be read: is " + runDir + " a run folder?");
+    std::ostringstream text;
+    text << in.rdbuf();
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::exception& e) {
+        throw fileError(path, std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object() || !j.contains("job") || !j["job"].is_string() || !j.contains("spec"))
+        throw fileError(path, "records no job to run again (it was written before TLEG Studio "
+                              "kept job specs, or by something else)");
+    return {j["job"].get<std::string>(), j["spec"]};
+}
+
+std::string rerunFolder(const std::string& runDir)
+{
+    fs::path dir(runDir);
+    if (dir.filename().empty())
+        dir = dir.parent_path();
+    return newRunFolder(dir.parent_path().string(), dir.filename().string() + "-rerun");
+}
+
+Outcome rerun(const std::string& runDir, const std::string& out, const Hooks& hooks)
+{
+    const RunRecord record = readRunRecord(runDir);
+    const std::string target = out.empty() ? rerunFolder(runDir) : out;
+    const std::string config = joinPath(runDir, "config.json");
+    try {
+        if (record.job == "train") {
+            TrainSpec spec = TrainSpec::fromJson(record.spec);
+            spec.out = target;
+            spec.resume = false;
+            return runTrain(spec, hooks);
+        }
+        if (record.job == "distill") {
+            DistillSpec spec = DistillSpec::fromJson(record.spec);
+            spec.out = target;
+            spec.resume = false;
+            spec.learngene.clear();
+            return runDistill(spec, hooks);
+        }
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        if (what.rfind("config: ", 0) == 0)
+            throw fileError(config, what.substr(8));
+        throw;
+    }
+    throw fileError(config, "unknown job '" + record.job + "' (train or distill)");
+}
+
+} // namespace tleg::workflow
