@@ -170,9 +170,80 @@ BenchOptions BenchOptions::smoke()
     return o;
 }
 
+namespace {
+
+/// The PyTorch reference process, set up for the bench's models; null (with the reason in
+/// report.referenceProblem) when there is none.
+std::unique_ptr<ReferenceProcess> startReference(const BenchOptions& options, BenchContext& cx,
+                                                 BenchReport& report, const LogFn& say)
+{
+    if (options.referenceScript.empty()) {
+        report.referenceProblem = "no reference script given";
+        return nullptr;
+    }
+    try {
+        say("starting the PyTorch reference " + options.referenceScript);
+        auto python = std::make_unique<ReferenceProcess>(options.python, options.referenceScript);
+        nlohmann::json setup = {{"cmd", "setup"},
+                                {"student", cx.options.student.toJson()},
+                                {"teacher", cx.options.teacher.toJson()},
+                                {"batch", options.batchSize},
+                                {"eval_batch", options.evalBatchSize},
+                                {"data_dir", cx.pythonDataDir}};
+        report.torchVersion = python->request(setup).value("torch", "?");
+        return python;
+    } catch (const Error& e) {
+        report.referenceProblem = e.what();
+        say("no PyTorch reference: " + report.referenceProblem);
+        return nullptr;
+    }
+}
+
+/// One C++ trial's steps into its row (made on first use).
+void runCppTrial(const Trial& t, BenchContext& cx, BenchReport& report,
+                 std::map<std::string, size_t>& rowOf)
+{
+    const BenchOptions& options = report.options;
+    const bool infer = t.workload == "infer";
+    auto s = infer ? cppInferTrial(t, cx) : cppTrainTrial(t, cx);
+    if (!rowOf.count(t.key())) {
+        rowOf[t.key()] = report.cpp.size();
+        BenchRow row;
+        row.trial = t;
+        row.imagesPerStep = infer ? options.evalBatchSize : options.batchSize;
+        row.flopsPerImage = flopsPerImage(t, cx.options);
+        report.cpp.push_back(row);
+    }
+    auto& dst = report.cpp[rowOf[t.key()]].seconds;
+    dst.insert(dst.end(), s.begin(), s.end());
+}
+
+/// The same step in PyTorch right after C++, once per Python configuration and round.
+void runPythonTrial(const Trial& t, int round, std::unique_ptr<ReferenceProcess>& python,
+                    BenchReport& report, const LogFn& say)
+{
+    const BenchOptions& options = report.options;
+    const std::string pk = t.pythonKey();
+    auto& py = report.python[pk];
+    if (py.size() >= static_cast<size_t>((round + 1) * options.steps))
+        return;
+    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds) +
+        ": PyTorch " + pk);
+    try {
+        auto r = python->request(pythonRun(t, options));
+        for (const auto& v : r.at("seconds"))
+            py.push_back(v.get<double>());
+    } catch (const Error& e) {
+        report.referenceProblem = e.what();
+        python.reset();
+    }
+}
+
+} // namespace
+
 BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::atomic<bool>* stop)
 {
-    auto say = [&](const std::string& s) {
+    const LogFn say = [&](const std::string& s) {
         if (log)
             log(s);
     };
@@ -191,71 +262,20 @@ BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::a
 
     say("loading " + options.data);
     BenchContext cx(report.options);
-
-    std::unique_ptr<ReferenceProcess> python;
-    if (options.referenceScript.empty()) {
-        report.referenceProblem = "no reference script given";
-    } else {
-        try {
-            say("starting the PyTorch reference " + options.referenceScript);
-            python = std::make_unique<ReferenceProcess>(options.python, options.referenceScript);
-            nlohmann::json setup = {{"cmd", "setup"},
-                                    {"student", cx.options.student.toJson()},
-                                    {"teacher", cx.options.teacher.toJson()},
-                                    {"batch", options.batchSize},
-                                    {"eval_batch", options.evalBatchSize},
-                                    {"data_dir", cx.pythonDataDir}};
-            report.torchVersion = python->request(setup).value("torch", "?");
-        } catch (const Error& e) {
-            report.referenceProblem = e.what();
-            python.reset();
-            say("no PyTorch reference: " + report.referenceProblem);
-        }
-    }
-
+    std::unique_ptr<ReferenceProcess> python = startReference(options, cx, report, say);
     std::map<std::string, size_t> rowOf;
-    for (int round = 0; round < options.rounds; ++round) {
-        for (int n : threads) {
-            for (const auto& w : options.workloads) {
+    for (int round = 0; round < options.rounds; ++round)
+        for (int n : threads)
+            for (const auto& w : options.workloads)
                 for (const Trial& t : trialsFor(w, n)) {
                     if (stop && stop->load())
                         return report;
-                    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds)
-                        + ": C++ " + t.key());
-                    auto s = w == "infer" ? cppInferTrial(t, cx) : cppTrainTrial(t, cx);
-                    if (!rowOf.count(t.key())) {
-                        rowOf[t.key()] = report.cpp.size();
-                        BenchRow row;
-                        row.trial = t;
-                        row.imagesPerStep =
-                            w == "infer" ? options.evalBatchSize : options.batchSize;
-                        row.flopsPerImage = flopsPerImage(t, cx.options);
-                        report.cpp.push_back(row);
-                    }
-                    auto& dst = report.cpp[rowOf[t.key()]].seconds;
-                    dst.insert(dst.end(), s.begin(), s.end());
-
-                    // Python right after C++, once per Python configuration and round.
-                    if (!python)
-                        continue;
-                    const std::string pk = t.pythonKey();
-                    auto& py = report.python[pk];
-                    if (py.size() >= static_cast<size_t>((round + 1) * options.steps))
-                        continue;
-                    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds)
-                        + ": PyTorch " + pk);
-                    try {
-                        auto r = python->request(pythonRun(t, options));
-                        for (const auto& v : r.at("seconds"))
-                            py.push_back(v.get<double>());
-                    } catch (const Error& e) {
-                        report.referenceProblem = e.what();
-                        python.reset();
-                    }
+                    say("round " + std::to_string(round + 1) + "/" +
+                        std::to_string(options.rounds) + ": C++ " + t.key());
+                    runCppTrial(t, cx, report, rowOf);
+                    if (python)
+                        runPythonTrial(t, round, python, report, say);
                 }
-            }
-        }
-    }
     python.reset();
     if (options.extras && !(stop && stop->load()))
         report.extras = measureExtras(cx, report, say);

@@ -1,5 +1,7 @@
 #pragma once
 // Shared by the parts of `tleg bench` (not a public API).
+// Usage (bench.cpp and bench_extras.cpp):
+//   BenchContext cx(options);  auto seconds = cppTrainTrial(trial, cx);
 #include "data/dataset.h"
 #include "model/vit.h"
 #include "bench/bench.h"

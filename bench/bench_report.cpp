@@ -61,12 +61,9 @@ std::string measured(bool known, const std::string& figure, bool met)
     return known ? figure + " (" + verdict(true, met) + ")" : verdict(false, met);
 }
 
-} // namespace
-
-std::string formatReport(const BenchReport& r)
+void writeHeader(std::ostringstream& os, const BenchReport& r)
 {
     const BenchOptions& o = r.options;
-    std::ostringstream os;
     os << "Machine: " << r.cpu.describe() << "\n";
     os << format("Peak per core at %.2f GHz: fp32 %.1f GFLOP/s (%.0f FLOP/cycle), bf16 %.1f "
                  "GFLOP/s (%.0f FLOP/cycle)\n",
@@ -83,6 +80,10 @@ std::string formatReport(const BenchReport& r)
         os << "PyTorch reference: " << r.referenceProblem << "\n";
     else
         os << "PyTorch reference: torch " << r.torchVersion << " (Debian python3-torch)\n";
+}
+
+void writeTable(std::ostringstream& os, const BenchReport& r)
+{
     os << "\n| Workload | Precision | Teacher | Aug | Threads | C++ img/s | PyTorch img/s | C++ / "
           "PyTorch | C++ / PyTorch fp32 | GFLOP/s | % of peak |\n"
        << "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
@@ -107,6 +108,11 @@ std::string formatReport(const BenchReport& r)
            << format("%.1f", 100.0 * gflops / peak) << " |\n";
     }
 
+}
+
+void writeSideCosts(std::ostringstream& os, const BenchReport& r)
+{
+    const BenchOptions& o = r.options;
     const BenchExtras& e = r.extras;
     if (e.sharesAtThreads > 0)
         os << "\nSide costs (" << e.sharesAtThreads << " thread" << (e.sharesAtThreads == 1 ? "" : "s")
@@ -137,6 +143,12 @@ std::string formatReport(const BenchReport& r)
         os << format(" MiB; process peak so far %.1f MiB\n", e.peakResidentMiB);
     }
 
+}
+
+void writeTargets(std::ostringstream& os, const BenchReport& r)
+{
+    const BenchOptions& o = r.options;
+    const BenchExtras& e = r.extras;
     // Targets, at every thread count measured.
     os << "\nTargets:\n";
     for (int n : o.threads) {
@@ -185,6 +197,17 @@ std::string formatReport(const BenchReport& r)
                      growth, e.residentPerEpochMiB.size() > 2 ? 2 : 1, e.residentPerEpochMiB.size(),
                      verdict(true, growth < std::max(4.0, 0.02 * first)).c_str());
     }
+}
+
+} // namespace
+
+std::string formatReport(const BenchReport& r)
+{
+    std::ostringstream os;
+    writeHeader(os, r);
+    writeTable(os, r);
+    writeSideCosts(os, r);
+    writeTargets(os, r);
     return os.str();
 }
 

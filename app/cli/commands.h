@@ -1,5 +1,7 @@
 #pragma once
 // The tleg subcommands. Each takes the arguments after its name and returns an exit code.
+// Usage (app/tleg_main.cpp dispatches on the first argument):
+//   return distillCommand({"--teacher", "runs/ancestry/model.safetensors", "--epochs", "3"});
 #include <string>
 #include <vector>
 

@@ -49,6 +49,48 @@ void say(const std::string& s)
     std::fprintf(stderr, "  %s\n", s.c_str());
 }
 
+std::string accuracyCheck(const CommandLine& cl)
+{
+    bench::AccuracyOptions a;
+    a.data = cl.get("data");
+    a.teacherPath = cl.get("teacher");
+    a.ancestryEpochs = cl.getInt("ancestry-epochs");
+    a.distillEpochs = cl.getInt("distill-epochs");
+    a.finetuneEpochs = cl.getInt("finetune-epochs");
+    a.desDepth = cl.getInt("depth");
+    a.trainSubset = cl.getInt("train-subset");
+    a.threads = threadList(cl.get("threads")).back();
+    a.outDir = cl.get("run-dir");
+    return bench::formatAccuracy(a, bench::runAccuracyCheck(a, say, &stopFlag()));
+}
+
+std::string speedBench(const CommandLine& cl)
+{
+    const bool smoke = cl.flag("smoke");
+    bench::BenchOptions o = smoke ? bench::BenchOptions::smoke() : bench::BenchOptions{};
+    // --smoke keeps its own small numbers unless an option is given explicitly.
+    auto given = [&](const char* name) { return !smoke || cl.has(name); };
+    if (given("threads"))
+        o.threads = threadList(cl.get("threads"));
+    if (given("rounds"))
+        o.rounds = static_cast<int>(cl.getInt("rounds"));
+    if (given("steps"))
+        o.steps = static_cast<int>(cl.getInt("steps"));
+    if (given("warmup"))
+        o.warmup = static_cast<int>(cl.getInt("warmup"));
+    if (given("batch"))
+        o.batchSize = cl.getInt("batch");
+    if (given("eval-batch"))
+        o.evalBatchSize = cl.getInt("eval-batch");
+    o.workloads = splitList(cl.get("workloads"));
+    o.data = cl.get("data");
+    o.python = cl.get("python");
+    if (!cl.flag("no-reference"))
+        o.referenceScript = cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
+    o.extras = !cl.flag("no-extras");
+    return bench::formatReport(bench::runBench(o, say, &stopFlag()));
+}
+
 } // namespace
 
 int benchCommand(const Args& args)
@@ -87,45 +129,7 @@ int benchCommand(const Args& args)
     if (!cl.parse(args))
         return 0;
 
-    std::string text;
-    if (cl.flag("accuracy")) {
-        bench::AccuracyOptions a;
-        a.data = cl.get("data");
-        a.teacherPath = cl.get("teacher");
-        a.ancestryEpochs = cl.getInt("ancestry-epochs");
-        a.distillEpochs = cl.getInt("distill-epochs");
-        a.finetuneEpochs = cl.getInt("finetune-epochs");
-        a.desDepth = cl.getInt("depth");
-        a.trainSubset = cl.getInt("train-subset");
-        a.threads = threadList(cl.get("threads")).back();
-        a.outDir = cl.get("run-dir");
-        const auto r = bench::runAccuracyCheck(a, say, &stopFlag());
-        text = bench::formatAccuracy(a, r);
-    } else {
-        bench::BenchOptions o =
-            cl.flag("smoke") ? bench::BenchOptions::smoke() : bench::BenchOptions{};
-        if (!cl.flag("smoke") || cl.has("threads"))
-            o.threads = threadList(cl.get("threads"));
-        if (!cl.flag("smoke") || cl.has("rounds"))
-            o.rounds = static_cast<int>(cl.getInt("rounds"));
-        if (!cl.flag("smoke") || cl.has("steps"))
-            o.steps = static_cast<int>(cl.getInt("steps"));
-        if (!cl.flag("smoke") || cl.has("warmup"))
-            o.warmup = static_cast<int>(cl.getInt("warmup"));
-        if (!cl.flag("smoke") || cl.has("batch"))
-            o.batchSize = cl.getInt("batch");
-        if (!cl.flag("smoke") || cl.has("eval-batch"))
-            o.evalBatchSize = cl.getInt("eval-batch");
-        o.workloads = splitList(cl.get("workloads"));
-        o.data = cl.get("data");
-        o.python = cl.get("python");
-        if (!cl.flag("no-reference"))
-            o.referenceScript =
-                cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
-        o.extras = !cl.flag("no-extras");
-        const auto r = bench::runBench(o, say, &stopFlag());
-        text = bench::formatReport(r);
-    }
+    const std::string text = cl.flag("accuracy") ? accuracyCheck(cl) : speedBench(cl);
     std::fputs(text.c_str(), stdout);
     if (cl.has("out")) {
         writeTextAtomic(cl.get("out"), text);

@@ -1,5 +1,9 @@
 #pragma once
 // Option groups shared by several subcommands, and turning parsed options into core structs.
+// Usage:
+//   CommandLine cl("distill", "...", concat({dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
+//   workflow::DistillSpec s; s.data = dataSpec(cl); s.aux = modelConfig(cl); s.train = trainConfig(cl);
+//   ProgressPrinter printer("distill");  workflow::runDistill(s, hooksFor(printer));
 #include "cli/command_line.h"
 #include "cli/progress_printer.h"
 #include "model/aux_net.h"

@@ -1,6 +1,9 @@
 #pragma once
 // Training progress on the terminal: a redrawn bar with ETA on a TTY (at most 10 Hz), plain
 // lines otherwise (one per quarter epoch and one per finished epoch), so logs stay readable.
+// Usage:
+//   ProgressPrinter printer("distill");  train(..., std::ref(printer), ...);
+//   printer.line("learngene -> runs/aux-net/learngene.safetensors");
 #include "train/trainer.h"
 
 #include <chrono>

@@ -74,122 +74,159 @@ struct Axis {
     }
 };
 
-} // namespace
-
-void savePng(const Chart& chart, const std::string& path)
-{
-    if (chart.series.empty())
-        throw Error("chart '" + chart.title + "': no data");
-    const bool bars = !chart.categories.empty();
-    double ylo = 1e300, yhi = -1e300, xlo = 1e300, xhi = -1e300;
-    for (const auto& s : chart.series) {
-        for (size_t i = 0; i < s.y.size(); ++i) {
-            const double e = i < s.err.size() ? s.err[i] : 0.0;
-            if (!std::isfinite(s.y[i]))
-                continue;
-            ylo = std::min(ylo, s.y[i] - e);
-            yhi = std::max(yhi, s.y[i] + e);
-            if (!bars) {
-                xlo = std::min(xlo, s.x.at(i));
-                xhi = std::max(xhi, s.x.at(i));
-            }
+/// The plot area of one chart and its drawing steps.
+class Canvas {
+public:
+    explicit Canvas(const Chart& chart) : m_chart(chart), m_bars(!chart.categories.empty())
+    {
+        fitAxes();
+        int legend = 0; // the right margin holds the legend: as wide as its longest name
+        for (const auto& s : chart.series) {
+            int base = 0;
+            legend = std::max(legend, cv::getTextSize(s.name, kFont, 0.45, 1, &base).width);
         }
+        m_x1 = kWidth - std::min(kWidth / 2, std::max(120, legend + 60));
+        m_img = cv::Mat(kHeight, kWidth, CV_8UC3, kWhite);
     }
-    if (ylo > yhi)
-        throw Error("chart '" + chart.title + "': no finite values");
-    Axis ya, xa;
-    if (bars)
-        ylo = std::min(ylo, 0.0); // bars start at zero...
-    ya.fit(ylo, yhi, 6);
-    if (bars && ylo >= 0)
-        ya.lo = 0; // ...without padding below it
-    if (!bars)
-        xa.fit(xlo, xhi, 8);
 
-    int legend = 0; // the right margin holds the legend: as wide as its longest name
-    for (const auto& s : chart.series) {
-        int base = 0;
-        legend = std::max(legend, cv::getTextSize(s.name, kFont, 0.45, 1, &base).width);
+    cv::Mat draw()
+    {
+        for (double v = m_ya.lo; v <= m_ya.hi + m_ya.step * 0.5; v += m_ya.step) {
+            cv::line(m_img, {m_x0, py(v)}, {m_x1, py(v)}, kGrid, 1);
+            text(m_img, label(v, m_ya.step), {m_x0 - 8, py(v) + 5}, 0.45, 2);
+        }
+        if (m_bars)
+            drawBars();
+        else
+            drawLines();
+        drawFrame();
+        return m_img;
     }
-    const int right = std::min(kWidth / 2, std::max(120, legend + 60));
-    cv::Mat img(kHeight, kWidth, CV_8UC3, kWhite);
-    const int x0 = kLeft, x1 = kWidth - right, y0 = kHeight - kBottom, y1 = kTop;
-    auto py = [&](double v) {
-        return static_cast<int>(std::lround(y0 - (v - ya.lo) / (ya.hi - ya.lo) * (y0 - y1)));
-    };
-    auto px = [&](double v) {
-        return static_cast<int>(std::lround(x0 + (v - xa.lo) / (xa.hi - xa.lo) * (x1 - x0)));
-    };
 
-    for (double v = ya.lo; v <= ya.hi + ya.step * 0.5; v += ya.step) {
-        cv::line(img, {x0, py(v)}, {x1, py(v)}, kGrid, 1);
-        text(img, label(v, ya.step), {x0 - 8, py(v) + 5}, 0.45, 2);
-    }
-    const size_t categories = chart.categories.size();
-    if (bars) {
-        const double slot = double(x1 - x0) / categories;
-        const double barWidth = slot * 0.8 / chart.series.size();
-        for (size_t c = 0; c < categories; ++c) {
-            const int centre = static_cast<int>(x0 + slot * (c + 0.5));
-            text(img, chart.categories[c], {centre, y0 + 22}, 0.45, 1);
-            for (size_t s = 0; s < chart.series.size(); ++s) {
-                const auto& ser = chart.series[s];
-                if (c >= ser.y.size() || !std::isfinite(ser.y[c]))
+private:
+    void fitAxes()
+    {
+        double ylo = 1e300, yhi = -1e300, xlo = 1e300, xhi = -1e300;
+        for (const auto& s : m_chart.series)
+            for (size_t i = 0; i < s.y.size(); ++i) {
+                const double e = i < s.err.size() ? s.err[i] : 0.0;
+                if (!std::isfinite(s.y[i]))
                     continue;
-                const int left = static_cast<int>(x0 + slot * c + slot * 0.1 + barWidth * s);
-                const int right = static_cast<int>(left + barWidth) - 2;
-                const int base = py(std::max(ya.lo, 0.0));
-                cv::rectangle(img, {left, std::min(base, py(ser.y[c]))},
-                              {right, std::max(base, py(ser.y[c]))}, colour(s), cv::FILLED);
-                if (c < ser.err.size() && ser.err[c] > 0) {
-                    const int mid = (left + right) / 2;
-                    cv::line(img, {mid, py(ser.y[c] - ser.err[c])},
-                             {mid, py(ser.y[c] + ser.err[c])}, kInk, 1, cv::LINE_AA);
-                    cv::line(img, {mid - 4, py(ser.y[c] + ser.err[c])},
-                             {mid + 4, py(ser.y[c] + ser.err[c])}, kInk, 1, cv::LINE_AA);
-                    cv::line(img, {mid - 4, py(ser.y[c] - ser.err[c])},
-                             {mid + 4, py(ser.y[c] - ser.err[c])}, kInk, 1, cv::LINE_AA);
+                ylo = std::min(ylo, s.y[i] - e);
+                yhi = std::max(yhi, s.y[i] + e);
+                if (!m_bars) {
+                    xlo = std::min(xlo, s.x.at(i));
+                    xhi = std::max(xhi, s.x.at(i));
                 }
             }
+        if (ylo > yhi)
+            throw Error("chart '" + m_chart.title + "': no finite values");
+        if (m_bars)
+            ylo = std::min(ylo, 0.0); // bars start at zero...
+        m_ya.fit(ylo, yhi, 6);
+        if (m_bars && ylo >= 0)
+            m_ya.lo = 0; // ...without padding below it
+        if (!m_bars)
+            m_xa.fit(xlo, xhi, 8);
+    }
+
+    int py(double v) const
+    {
+        return static_cast<int>(
+            std::lround(m_y0 - (v - m_ya.lo) / (m_ya.hi - m_ya.lo) * (m_y0 - m_y1)));
+    }
+    int px(double v) const
+    {
+        return static_cast<int>(
+            std::lround(m_x0 + (v - m_xa.lo) / (m_xa.hi - m_xa.lo) * (m_x1 - m_x0)));
+    }
+
+    /// A vertical ± err bar with caps at x.
+    void errorBar(int x, double y, double err, const cv::Scalar& c)
+    {
+        const int a = py(y - err), b = py(y + err);
+        cv::line(m_img, {x, a}, {x, b}, c, 1, cv::LINE_AA);
+        cv::line(m_img, {x - 4, a}, {x + 4, a}, c, 1, cv::LINE_AA);
+        cv::line(m_img, {x - 4, b}, {x + 4, b}, c, 1, cv::LINE_AA);
+    }
+
+    void drawBars()
+    {
+        const size_t categories = m_chart.categories.size();
+        const double slot = double(m_x1 - m_x0) / categories;
+        const double barWidth = slot * 0.8 / m_chart.series.size();
+        for (size_t c = 0; c < categories; ++c) {
+            const int centre = static_cast<int>(m_x0 + slot * (c + 0.5));
+            text(m_img, m_chart.categories[c], {centre, m_y0 + 22}, 0.45, 1);
+            for (size_t s = 0; s < m_chart.series.size(); ++s) {
+                const auto& ser = m_chart.series[s];
+                if (c >= ser.y.size() || !std::isfinite(ser.y[c]))
+                    continue;
+                const int left = static_cast<int>(m_x0 + slot * c + slot * 0.1 + barWidth * s);
+                const int right = static_cast<int>(left + barWidth) - 2;
+                const int base = py(std::max(m_ya.lo, 0.0));
+                cv::rectangle(m_img, {left, std::min(base, py(ser.y[c]))},
+                              {right, std::max(base, py(ser.y[c]))}, colour(s), cv::FILLED);
+                if (c < ser.err.size() && ser.err[c] > 0)
+                    errorBar((left + right) / 2, ser.y[c], ser.err[c], kInk);
+            }
         }
-    } else {
-        for (double v = xa.lo; v <= xa.hi + xa.step * 0.5; v += xa.step) {
-            cv::line(img, {px(v), y0}, {px(v), y0 + 5}, kInk, 1);
-            text(img, label(v, xa.step), {px(v), y0 + 22}, 0.45, 1);
+    }
+
+    void drawLines()
+    {
+        for (double v = m_xa.lo; v <= m_xa.hi + m_xa.step * 0.5; v += m_xa.step) {
+            cv::line(m_img, {px(v), m_y0}, {px(v), m_y0 + 5}, kInk, 1);
+            text(m_img, label(v, m_xa.step), {px(v), m_y0 + 22}, 0.45, 1);
         }
-        for (size_t s = 0; s < chart.series.size(); ++s) {
-            const auto& ser = chart.series[s];
+        for (size_t s = 0; s < m_chart.series.size(); ++s) {
+            const auto& ser = m_chart.series[s];
             cv::Point prev(-1, -1);
             for (size_t i = 0; i < ser.y.size(); ++i) {
                 if (!std::isfinite(ser.y[i]))
                     continue;
                 const cv::Point p(px(ser.x.at(i)), py(ser.y[i]));
                 if (prev.x >= 0)
-                    cv::line(img, prev, p, colour(s), 2, cv::LINE_AA);
-                cv::circle(img, p, 4, colour(s), cv::FILLED, cv::LINE_AA);
-                if (i < ser.err.size() && ser.err[i] > 0) {
-                    const int a = py(ser.y[i] - ser.err[i]), b = py(ser.y[i] + ser.err[i]);
-                    cv::line(img, {p.x, a}, {p.x, b}, colour(s), 1, cv::LINE_AA);
-                    cv::line(img, {p.x - 4, a}, {p.x + 4, a}, colour(s), 1, cv::LINE_AA);
-                    cv::line(img, {p.x - 4, b}, {p.x + 4, b}, colour(s), 1, cv::LINE_AA);
-                }
+                    cv::line(m_img, prev, p, colour(s), 2, cv::LINE_AA);
+                cv::circle(m_img, p, 4, colour(s), cv::FILLED, cv::LINE_AA);
+                if (i < ser.err.size() && ser.err[i] > 0)
+                    errorBar(p.x, ser.y[i], ser.err[i], colour(s));
                 prev = p;
             }
         }
     }
-    cv::rectangle(img, {x0, y1}, {x1, y0}, kInk, 1);
-    text(img, chart.title, {kWidth / 2, 30}, 0.6, 1);
-    text(img, chart.xLabel, {(x0 + x1) / 2, kHeight - 25}, 0.5, 1);
-    cv::Mat yl(30, y0 - y1, CV_8UC3, kWhite); // the y label, drawn flat and turned
-    text(yl, chart.yLabel, {(y0 - y1) / 2, 20}, 0.5, 1);
-    cv::rotate(yl, yl, cv::ROTATE_90_COUNTERCLOCKWISE);
-    yl.copyTo(img(cv::Rect(8, y1, yl.cols, yl.rows)));
-    for (size_t s = 0; s < chart.series.size(); ++s) {
-        const int y = y1 + 12 + static_cast<int>(s) * 22;
-        cv::rectangle(img, {x1 + 15, y - 8}, {x1 + 31, y + 4}, colour(s), cv::FILLED);
-        text(img, chart.series[s].name, {x1 + 38, y + 3}, 0.45, 0);
+
+    /// The frame, title, axis labels and the legend.
+    void drawFrame()
+    {
+        cv::rectangle(m_img, {m_x0, m_y1}, {m_x1, m_y0}, kInk, 1);
+        text(m_img, m_chart.title, {kWidth / 2, 30}, 0.6, 1);
+        text(m_img, m_chart.xLabel, {(m_x0 + m_x1) / 2, kHeight - 25}, 0.5, 1);
+        cv::Mat yl(30, m_y0 - m_y1, CV_8UC3, kWhite); // the y label, drawn flat and turned
+        text(yl, m_chart.yLabel, {(m_y0 - m_y1) / 2, 20}, 0.5, 1);
+        cv::rotate(yl, yl, cv::ROTATE_90_COUNTERCLOCKWISE);
+        yl.copyTo(m_img(cv::Rect(8, m_y1, yl.cols, yl.rows)));
+        for (size_t s = 0; s < m_chart.series.size(); ++s) {
+            const int y = m_y1 + 12 + static_cast<int>(s) * 22;
+            cv::rectangle(m_img, {m_x1 + 15, y - 8}, {m_x1 + 31, y + 4}, colour(s), cv::FILLED);
+            text(m_img, m_chart.series[s].name, {m_x1 + 38, y + 3}, 0.45, 0);
+        }
     }
 
+    const Chart& m_chart;
+    const bool m_bars;
+    Axis m_ya, m_xa;
+    int m_x0 = kLeft, m_x1 = kWidth, m_y0 = kHeight - kBottom, m_y1 = kTop;
+    cv::Mat m_img;
+};
+
+} // namespace
+
+void savePng(const Chart& chart, const std::string& path)
+{
+    if (chart.series.empty())
+        throw Error("chart '" + chart.title + "': no data");
+    const cv::Mat img = Canvas(chart).draw();
     std::vector<uchar> png;
     if (!cv::imencode(".png", img, png))
         throw fileError(path, "cannot encode the PNG");

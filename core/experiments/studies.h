@@ -1,6 +1,8 @@
 #pragma once
 // Internal to the experiments: each study trains through the Workbench and returns its tables,
 // per-seed records and charts; runExperiment (experiment.cpp) writes them to the folder.
+// Usage (experiment.cpp):
+//   Workbench wb(options, stage, progress, stop);  Report r = depthSweep(wb);  // r.markdown
 #include "experiments/chart.h"
 #include "experiments/report.h"
 #include "experiments/workbench.h"

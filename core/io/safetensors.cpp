@@ -555,10 +555,13 @@ SafetensorsFile readSafetensors(const std::string& path)
     return file;
 }
 
-void writeSafetensors(const std::string& path, const NamedTensors& tensors,
+namespace {
+
+/// The header text (padded to 8 bytes) for tensors and metadata; everything is checked here,
+/// before a temporary file exists.
+std::string headerFor(const std::string& path, const NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata)
 {
-    // Everything is checked and the header built before the temporary file exists.
     Json root = Json::object();
     std::set<std::string> names;
     uint64_t offset = 0;
@@ -588,7 +591,6 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors,
     }
     if (!metadata.empty())
         root[kMetadataKey] = metadata;
-
     std::string text;
     try {
         text = root.dump();
@@ -603,6 +605,39 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors,
     if (text.size() > kMaxHeaderBytes)
         throw fileError(path, "header would be " + std::to_string(text.size())
                                   + " bytes, more than readers accept");
+    return text;
+}
+
+/// Every tensor's bytes after one another, each handed to the disk as soon as it is written.
+void writeTensorData(const std::string& path, int fd, const NamedTensors& tensors, off_t written)
+{
+    for (const auto& [name, t] : tensors) {
+        // One tensor at a time, so GPU or strided inputs never need a second full copy.
+        torch::Tensor c;
+        try {
+            c = toFileLayout(t);
+        } catch (const c10::Error& e) {
+            throw fileError(path, "cannot write tensor " + inQuotes(name) + ": "
+                                      + e.what_without_backtrace());
+        }
+        writeExactly(path, fd, c.data_ptr(), c.nbytes());
+#if defined(__linux__)
+        // Start writing this tensor to disk now (asynchronously), so that the fsync below
+        // waits for the last tensors only, not for the whole file.
+        ::sync_file_range(fd, written, off_t(c.nbytes()), SYNC_FILE_RANGE_WRITE);
+        written += off_t(c.nbytes());
+#else
+        (void)written;
+#endif
+    }
+}
+
+} // namespace
+
+void writeSafetensors(const std::string& path, const NamedTensors& tensors,
+                      const std::map<std::string, std::string>& metadata)
+{
+    const std::string text = headerFor(path, tensors, metadata);
     unsigned char prefix[8];
     encodeLe64(text.size(), prefix);
 
@@ -614,24 +649,7 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors,
 
     writeExactly(path, fd.get(), prefix, 8);
     writeExactly(path, fd.get(), text.data(), text.size());
-    [[maybe_unused]] off_t written = off_t(8 + text.size());
-    for (const auto& [name, t] : tensors) {
-        // One tensor at a time, so GPU or strided inputs never need a second full copy.
-        torch::Tensor c;
-        try {
-            c = toFileLayout(t);
-        } catch (const c10::Error& e) {
-            throw fileError(path, "cannot write tensor " + inQuotes(name) + ": "
-                                      + e.what_without_backtrace());
-        }
-        writeExactly(path, fd.get(), c.data_ptr(), c.nbytes());
-#if defined(__linux__)
-        // Start writing this tensor to disk now (asynchronously), so that the fsync below
-        // waits for the last tensors only, not for the whole file.
-        ::sync_file_range(fd.get(), written, off_t(c.nbytes()), SYNC_FILE_RANGE_WRITE);
-        written += off_t(c.nbytes());
-#endif
-    }
+    writeTensorData(path, fd.get(), tensors, off_t(8 + text.size()));
     if (::fsync(fd.get()) != 0)
         throw fileError(path, systemError("cannot flush to disk"));
     if (!fd.close())

@@ -1,6 +1,8 @@
 #pragma once
 // Vectorised elementary functions shared by the fused kernels. Each function carries its own
 // target attribute, so callers pick them at run time after checking the CPU.
+// Usage (inside a kernel compiled for AVX2 + FMA, after checking the CPU):
+//   __m256 e = expNonPositive(_mm256_sub_ps(x, rowMax));
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define TLEG_HAVE_AVX2_MATH 1

@@ -3,6 +3,9 @@
 //   L = (1-λ)·CE(z_s, y) + λ·τ²·KL(softmax(z_t/τ) ‖ softmax(z_s/τ))
 // KL summed over classes and averaged over the batch; with deitNormalisation it is divided by
 // batch × classes instead, as the released code (after DeiT) does.
+// Usage:
+//   LossOptions o{1.0, 2.0, 0.0, false};   // λ = 1, τ = 2
+//   torch::Tensor loss = tlegLoss(studentLogits, teacherLogits, labels, o);
 #include <torch/torch.h>
 
 namespace tleg::train {

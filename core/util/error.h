@@ -1,6 +1,9 @@
 #pragma once
 // One error type for everything the core rejects: bad files, bad options, bad shapes.
 // The message is meant for the user as it stands ("<file>: <what is wrong>").
+// Usage:
+//   throw fileError(path, "header length runs past the end of the file");
+//   catch (const tleg::Error& e) { std::fprintf(stderr, "error: %s\n", e.what()); }
 #include <stdexcept>
 #include <string>
 

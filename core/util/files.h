@@ -1,5 +1,8 @@
 #pragma once
 // Small file helpers: atomic text writes (temp file + rename) and appends.
+// Usage:
+//   writeTextAtomic(joinPath(runDir, "metrics.csv"), csv);   // readers never see half a file
+//   appendLine(joinPath(runDir, "log.txt"), "[" + timestamp() + "] epoch 1/6 ...");
 #include <string>
 
 namespace tleg {
