@@ -4,6 +4,7 @@
 #include "util/error.h"
 
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <sstream>
 
@@ -176,12 +177,32 @@ std::atomic<bool>& stopFlag()
 }
 
 namespace {
+
+std::atomic<int64_t> g_lastProgress{0}; // CLOCK_MONOTONIC nanoseconds of the last batch
+
+int64_t monotonicNanoseconds()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts); // async-signal-safe, unlike std::chrono's clocks
+    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 extern "C" void onInterrupt(int)
 {
-    if (stopFlag().exchange(true))
-        std::_Exit(130); // second Ctrl-C: leave at once
+    // A training loop that reported a batch in the last seconds will see the flag at its next
+    // batch and keep its checkpoint; anything else (loading, parsing, a second Ctrl-C) would
+    // not look at the flag soon, so the process leaves at once.
+    const bool training = monotonicNanoseconds() - g_lastProgress.load() < 10'000'000'000LL;
+    if (!training || stopFlag().exchange(true))
+        std::_Exit(130);
 }
+
 } // namespace
+
+void noteProgress()
+{
+    g_lastProgress.store(monotonicNanoseconds());
+}
 
 void installInterruptHandler()
 {

@@ -39,9 +39,12 @@ std::vector<OptionSpec> precisionOptions();
 /// Throws tleg::Error when both are given.
 bool bf16Choice(const CommandLine& cl);
 
-/// Set by SIGINT: training stops at the next batch and keeps the last checkpoint.
+/// Set by SIGINT / SIGTERM while a training loop runs: it stops at the next batch and keeps the
+/// last checkpoint. Outside training (or at the second signal) the process exits at once.
 std::atomic<bool>& stopFlag();
 void installInterruptHandler();
+/// Called for every training batch (ProgressPrinter does): a signal now stops gracefully.
+void noteProgress();
 
 void printEval(const std::string& what, const train::EvalResult& r);
 

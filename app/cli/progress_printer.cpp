@@ -1,5 +1,7 @@
 #include "cli/progress_printer.h"
 
+#include "cli/options.h"
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -31,6 +33,7 @@ void ProgressPrinter::line(const std::string& text) const
 
 bool ProgressPrinter::operator()(const train::Progress& p)
 {
+    noteProgress();
     if (p.epochDone) {
         const auto& r = *p.epochDone;
         std::printf("%s[%s] epoch %lld/%lld  loss %.4f  train top-1 %.2f%%  val top-1 %.2f%%  "

@@ -170,6 +170,10 @@ LayerWeights loadAuxNet(const std::string& path, const io::SafetensorsFile& file
     auto net = std::dynamic_pointer_cast<model::AuxNetImpl>(model::loadClassifier(path));
     if (!net)
         throw fileError(path, "is marked as an Aux-Net but does not load as one");
+    if (net->config().depth > kMaxLayers)
+        throw fileError(path, "is an Aux-Net of depth " + std::to_string(net->config().depth) +
+                                  "; the linearity analysis takes at most " +
+                                  std::to_string(kMaxLayers) + " blocks");
     torch::NoGradGuard guard;
     io::NamedTensors tensors;
     for (int64_t i = 0; i < net->config().depth; ++i) {
@@ -271,6 +275,11 @@ LayerWeights layerWeightsFromTensors(const io::NamedTensors& tensors, const std:
     if (namings.size() > 1)
         throw fileError(path, "mixes block names of different libraries (timm, torchvision, "
                               "Hugging Face); cannot tell which tensors form a layer");
+    if (blocks.size() > static_cast<size_t>(kMaxLayers))
+        throw fileError(path, "has " + std::to_string(blocks.size()) +
+                                  " blocks; the linearity analysis takes at most " +
+                                  std::to_string(kMaxLayers) +
+                                  " (its work grows with the square of the layer count)");
     w.naming = *namings.begin();
 
     std::set<std::string> allKinds;

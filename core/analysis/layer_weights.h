@@ -44,6 +44,10 @@ struct LayerWeights {
 /// file for anything it cannot analyse (learngene files, no blocks, inconsistent shapes, ...).
 LayerWeights loadLayerWeights(const std::string& path);
 
+/// Most blocks a model may have for the analysis: far above any ViT (ViT-G has 48), and the
+/// Gram matrices and PCA cost grows with its square and cube.
+constexpr int64_t kMaxLayers = 512;
+
 /// Groups already loaded tensors; used by loadLayerWeights. `path` only names errors.
 LayerWeights layerWeightsFromTensors(const io::NamedTensors& tensors, const std::string& path);
 

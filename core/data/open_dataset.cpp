@@ -127,7 +127,11 @@ Format formatFromName(const std::string& name)
 DataSplit openDataset(const std::string& spec, const OpenOptions& o)
 {
     if (o.trainSubset < 0 || o.testSubset < 0 || o.perClass < 0)
-        throw Error("data subsets and the per-class budget must not be negative");
+        throw Error("data subsets (--train-subset, --test-subset) and the per-class budget "
+                    "(--per-class) must not be negative");
+    if (o.imageSize < 1 || o.imageSize > 4096)
+        throw Error("the image size (--image-size) must be between 1 and 4096 pixels, got " +
+                    std::to_string(o.imageSize));
     DataSplit split = read(spec, o);
     if (o.subsetFirst)
         takeSubsets(split, o);

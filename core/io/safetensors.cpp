@@ -27,9 +27,11 @@ namespace tleg::io {
 
 namespace {
 
-// ordered_json keeps keys in file order, which is how ties between equal offsets
-// (zero-size tensors) are broken and how the writer's order reaches the file.
+// The writer builds an ordered_json, so the header lists tensors in the order given. The reader
+// parses into a plain json (a std::map: ordered_json's linear lookups made a 200,000-tensor
+// header take minutes) and keeps the file's key order in a list of its own.
 using Json = nlohmann::ordered_json;
+using ReadJson = nlohmann::json;
 
 // Same cap as the reference implementation: a header this large is not a real checkpoint,
 // and the cap bounds what a hostile file can make us allocate.
@@ -37,6 +39,9 @@ constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 // Longest array the header can legitimately hold (a shape); longer ones are rejected while
 // parsing, before they are materialised.
 constexpr size_t kMaxArrayLength = 64;
+// More tensors than any real checkpoint holds (a ViT-B has 152, large language models tens of
+// thousands); the cap bounds the work a forged header can cause.
+constexpr size_t kMaxTensors = 1'000'000;
 constexpr const char* kMetadataKey = "__metadata__";
 
 struct DtypeEntry {
@@ -182,10 +187,11 @@ void writeExactly(const std::string& path, int fd, const void* buffer, uint64_t 
     }
 }
 
-/// Opens a regular file for reading and returns its size.
+/// Opens a regular file for reading and returns its size. A FIFO is refused, not waited on:
+/// O_NONBLOCK makes open() return at once, and fstat() tells what it is.
 int openForReading(const std::string& path, uint64_t* size)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw fileError(path, systemError("cannot open"));
     struct stat st {};
@@ -196,83 +202,144 @@ int openForReading(const std::string& path, uint64_t* size)
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
+        requireRegularFile(path); // names what it is instead
         throw fileError(path, "is not a regular file");
     }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     *size = static_cast<uint64_t>(st.st_size);
     return fd;
 }
 
-/// Parses the JSON text with a callback that stops hostile structures (deep nesting, huge
-/// arrays, repeated names) before the parser builds a tree for them. Legitimate headers are
-/// an object of objects whose fields are strings or short integer arrays.
-Json parseHeaderText(const std::string& path, const std::string& text)
-{
-    using Event = nlohmann::json::parse_event_t;
+/// The header's top-level entries in file order, each a small JSON value (a tensor's dtype,
+/// shape and offsets, or the metadata object).
+struct ParsedHeader {
+    std::vector<std::pair<std::string, ReadJson>> entries;
+};
+
+/// Builds ParsedHeader from SAX events in one linear pass. nlohmann's callback parser was
+/// quadratic here (it scans a parent object for discarded children at every object end), so a
+/// 200,000-tensor header took minutes. Hostile structure is refused as it streams by: nesting
+/// deeper than a safetensors header, arrays longer than a shape, repeated names, too many
+/// tensors; unknown fields of a tensor entry are dropped unread.
+class HeaderSax : public nlohmann::json_sax<ReadJson> {
+public:
     struct Abort {
         std::string message;
     };
-    struct Container {
-        bool isArray;
-        size_t elements;
-    };
-    // open[i] is the container at depth i. The parser reports no end event for a container it
-    // was told to drop, so the stack is trimmed to the depth of each event instead.
-    std::vector<Container> open;
-    std::set<std::string> names;
-    std::string currentName;
-    auto countElement = [&](size_t depth) {
-        // An element at depth d belongs to the container at depth d - 1.
-        open.resize(std::min(depth, open.size()));
-        if (depth == 0 || open.size() != depth)
-            return;
-        Container& parent = open.back();
-        if (parent.isArray && ++parent.elements > kMaxArrayLength)
-            throw Abort{"entry " + inQuotes(currentName) + " has an array longer than "
-                        + std::to_string(kMaxArrayLength) + " elements"};
-    };
-    auto guard = [&](int depth, Event event, Json& parsed) {
-        const auto d = static_cast<size_t>(depth);
-        switch (event) {
-        case Event::object_start:
-        case Event::array_start:
-            countElement(d);
-            // Objects live at depth 0 (root) and 1 (entry, metadata); arrays at 1 and 2.
-            if (d > 2 || (event == Event::object_start && d > 1))
-                throw Abort{"header nests deeper than a safetensors header can (in entry "
-                            + inQuotes(currentName) + ")"};
-            open.push_back({event == Event::array_start, 0});
+    ParsedHeader header;
+
+    bool null() override { return value(nullptr); }
+    bool boolean(bool v) override { return value(v); }
+    bool number_integer(number_integer_t v) override { return value(v); }
+    bool number_unsigned(number_unsigned_t v) override { return value(v); }
+    bool number_float(number_float_t v, const string_t&) override { return value(v); }
+    bool string(string_t& v) override { return value(v); }
+    bool binary(binary_t&) override { throw Abort{"header holds binary data"}; }
+
+    bool start_object(std::size_t) override
+    {
+        if (m_depth == 0) {
+            m_depth = 1;
             return true;
-        case Event::object_end:
-        case Event::array_end:
-            return true;
-        case Event::value:
-            countElement(d);
-            return true;
-        case Event::key: {
-            const std::string& key = parsed.get_ref<const std::string&>();
-            if (d == 1) {
-                currentName = key;
-                if (!names.insert(key).second)
-                    throw Abort{"header names " + inQuotes(key) + " twice"};
-                return true;
-            }
-            // Unknown fields of a tensor entry are dropped unread rather than kept in memory.
-            return currentName == kMetadataKey || key == "dtype" || key == "shape"
-                   || key == "data_offsets";
         }
-        }
+        if (m_depth != 1)
+            throw Abort{"header nests deeper than a safetensors header can (in entry " +
+                        inQuotes(m_name) + ")"};
+        current() = ReadJson::object();
+        m_depth = 2;
         return true;
-    };
+    }
+    bool end_object() override
+    {
+        --m_depth;
+        return true;
+    }
+    bool start_array(std::size_t) override
+    {
+        if (m_depth == 0)
+            throw Abort{"header is not a JSON object"};
+        if (m_depth != 2)
+            throw Abort{"header nests deeper than a safetensors header can (in entry " +
+                        inQuotes(m_name) + ")"};
+        if (m_keep)
+            current()[m_field] = ReadJson::array();
+        m_arrayLength = 0;
+        m_depth = 3;
+        return true;
+    }
+    bool end_array() override
+    {
+        --m_depth;
+        return true;
+    }
+    bool key(string_t& k) override
+    {
+        if (m_depth == 1) {
+            if (!m_names.insert(k).second)
+                throw Abort{"header names " + inQuotes(k) + " twice"};
+            if (m_names.size() > kMaxTensors)
+                throw Abort{"header lists more than " + std::to_string(kMaxTensors) +
+                            " tensors"};
+            m_name = k;
+            header.entries.emplace_back(k, ReadJson());
+            return true;
+        }
+        m_field = k;
+        m_keep = m_name == kMetadataKey || k == "dtype" || k == "shape" || k == "data_offsets";
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override
+    {
+        throw Abort{"header is not valid JSON (" + printable(e.what()) + ")"};
+    }
+
+private:
+    ReadJson& current() { return header.entries.back().second; }
+
+    template <class T> bool value(T&& v)
+    {
+        switch (m_depth) {
+        case 0:
+            throw Abort{"header is not a JSON object"};
+        case 1: // a top-level value that is not an object: parseEntry names it
+            current() = ReadJson(std::forward<T>(v));
+            return true;
+        case 2:
+            if (m_keep)
+                current()[m_field] = ReadJson(std::forward<T>(v));
+            return true;
+        default:
+            if (++m_arrayLength > kMaxArrayLength)
+                throw Abort{"entry " + inQuotes(m_name) + " has an array longer than " +
+                            std::to_string(kMaxArrayLength) + " elements"};
+            if (m_keep)
+                current()[m_field].push_back(ReadJson(std::forward<T>(v)));
+            return true;
+        }
+    }
+
+    int m_depth = 0;
+    std::set<std::string> m_names;
+    std::string m_name, m_field;
+    bool m_keep = false;
+    size_t m_arrayLength = 0;
+};
+
+ParsedHeader parseHeaderText(const std::string& path, const std::string& text)
+{
+    HeaderSax sax;
     try {
-        return Json::parse(text, guard);
-    } catch (const Abort& abort) {
+        if (!ReadJson::sax_parse(text, &sax))
+            throw fileError(path, "header is not valid JSON");
+    } catch (const HeaderSax::Abort& abort) {
         throw fileError(path, abort.message);
     } catch (const nlohmann::json::exception& e) {
         throw fileError(path, "header is not valid JSON (" + printable(e.what()) + ")");
     }
+    return std::move(sax.header);
 }
 
-uint64_t readOffset(const std::string& path, const std::string& name, const Json& value)
+uint64_t readOffset(const std::string& path, const std::string& name, const ReadJson& value)
 {
     if (!value.is_number_unsigned())
         throw fileError(path, "tensor " + inQuotes(name)
@@ -281,7 +348,7 @@ uint64_t readOffset(const std::string& path, const std::string& name, const Json
 }
 
 /// Checks one tensor entry against the format and the data section size.
-TensorInfo parseEntry(const std::string& path, const std::string& name, const Json& entry,
+TensorInfo parseEntry(const std::string& path, const std::string& name, const ReadJson& entry,
                       uint64_t dataBytes)
 {
     const std::string tensor = "tensor " + inQuotes(name);
@@ -293,7 +360,7 @@ TensorInfo parseEntry(const std::string& path, const std::string& name, const Js
 
     TensorInfo info;
     info.name = name;
-    const Json& dtype = entry["dtype"];
+    const ReadJson& dtype = entry["dtype"];
     if (!dtype.is_string())
         throw fileError(path, tensor + " has a dtype that is not a string");
     info.dtype = dtype.get<std::string>();
@@ -302,14 +369,14 @@ TensorInfo parseEntry(const std::string& path, const std::string& name, const Js
         throw fileError(path, tensor + " has unknown dtype \"" + info.dtype
                                   + "\" (supported: F64 F32 F16 BF16 I64 I32 I16 I8 U8 BOOL)");
 
-    const Json& shape = entry["shape"];
+    const ReadJson& shape = entry["shape"];
     if (!shape.is_array())
         throw fileError(path, tensor + " has a shape that is not an array");
     // Elements are counted in uint64 with explicit overflow checks: a forged shape must not
     // wrap around to a small size that then matches the offsets.
     uint64_t elements = 1;
     bool overflow = false;
-    for (const Json& d : shape) {
+    for (const ReadJson& d : shape) {
         if (!d.is_number_integer())
             throw fileError(path, tensor + " has a shape entry that is not an integer");
         if (!d.is_number_unsigned())
@@ -328,7 +395,7 @@ TensorInfo parseEntry(const std::string& path, const std::string& name, const Js
     if (overflow)
         throw fileError(path, tensor + " has a shape whose size overflows 64 bits");
 
-    const Json& offsets = entry["data_offsets"];
+    const ReadJson& offsets = entry["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2)
         throw fileError(path, tensor + " needs data_offsets [begin, end]");
     info.begin = readOffset(path, name, offsets[0]);
@@ -347,7 +414,7 @@ TensorInfo parseEntry(const std::string& path, const std::string& name, const Js
     return info;
 }
 
-std::map<std::string, std::string> parseMetadata(const std::string& path, const Json& value)
+std::map<std::string, std::string> parseMetadata(const std::string& path, const ReadJson& value)
 {
     if (!value.is_object())
         throw fileError(path, "\"__metadata__\" is not an object");
@@ -370,10 +437,9 @@ SafetensorsHeader parseHeader(const std::string& path, const std::string& text,
     header.fileBytes = fileBytes;
     const uint64_t dataBytes = fileBytes - 8 - text.size();
 
-    const Json root = parseHeaderText(path, text);
-    if (!root.is_object())
-        throw fileError(path, "header is not a JSON object");
-    for (const auto& [key, value] : root.items()) {
+    const ParsedHeader parsed = parseHeaderText(path, text);
+    header.tensors.reserve(parsed.entries.size());
+    for (const auto& [key, value] : parsed.entries) {
         if (key == kMetadataKey)
             header.metadata = parseMetadata(path, value);
         else

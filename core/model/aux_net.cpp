@@ -24,6 +24,15 @@ AuxOptions AuxOptions::fromJson(const nlohmann::json& j)
     return o;
 }
 
+void AuxOptions::validate(int64_t depth) const
+{
+    if (groups == 0 || (groups & ~kAllGroups))
+        throw Error("Aux-Net: the expanded module groups must be a non-empty subset of msa,mlp,ln");
+    if (expandFrom < 0 || expandFrom >= depth)
+        throw Error("Aux-Net: expansion must start at a block in [0, " + std::to_string(depth) +
+                    "), got " + std::to_string(expandFrom));
+}
+
 double expansionCoefficient(int64_t i, int64_t depth)
 {
     return static_cast<double>(i) / static_cast<double>(depth);
@@ -66,12 +75,7 @@ AuxNetSize auxNetSize(const ViTConfig& c, const AuxOptions& o)
 AuxNetImpl::AuxNetImpl(const ViTConfig& config, const AuxOptions& options)
     : ViTBase(config), m_options(options)
 {
-    if (m_options.groups == 0 || (m_options.groups & ~kAllGroups))
-        throw Error("Aux-Net: the expanded module groups must be a non-empty subset of msa,mlp,ln");
-    if (m_options.expandFrom < 0 || m_options.expandFrom >= m_config.depth)
-        throw Error("Aux-Net: expansion must start at a block in [0, " +
-                    std::to_string(m_config.depth) + "), got " +
-                    std::to_string(m_options.expandFrom));
+    m_options.validate(m_config.depth);
 
     auto learngene = register_module("learngene", std::make_shared<torch::nn::Module>());
     // θ_A starts at zero for LayerNorm γ so that every expanded LayerNorm begins as identity.

@@ -19,6 +19,9 @@ struct AuxOptions {
 
     nlohmann::json toJson() const;
     static AuxOptions fromJson(const nlohmann::json& j);
+    /// Throws tleg::Error unless the groups are a non-empty subset of msa,mlp,ln and expansion
+    /// starts at a block in [0, depth).
+    void validate(int64_t depth) const;
 };
 
 /// c_i = i / L for block i (0-based) of a depth-L model: block 0 is exactly θ_B.

@@ -46,9 +46,14 @@ Learngene Learngene::load(const std::string& path)
     try {
         lg.config = ViTConfig::fromJson(md.architecture);
         lg.options = AuxOptions::fromJson(md.expansion);
+        lg.options.validate(lg.config.depth);
     } catch (const Error& e) {
         throw fileError(path, e.what());
     }
+    checkParameterCount(path, file.tensors,
+                        auxNetSize(lg.config, lg.options).stored + lg.config.headParams(),
+                        "a learngene of an Aux-Net of depth " + std::to_string(lg.config.depth) +
+                            " and width " + std::to_string(lg.config.dim));
     for (const auto& [name, t] : file.tensors)
         lg.tensors[name] = t.to(torch::kFloat);
 

@@ -112,24 +112,49 @@ void saveClassifier(const std::string& path, ClassifierImpl& model, const nlohma
     io::writeSafetensors(path, namedTensors(model), metadataFor(model, extra).toStrings());
 }
 
+void checkParameterCount(const std::string& path, const io::NamedTensors& tensors,
+                         int64_t expected, const std::string& what)
+{
+    int64_t held = 0;
+    for (const auto& [name, t] : tensors)
+        if (!isOptimizerState(name))
+            held += t.numel();
+    if (held != expected)
+        throw fileError(path, "its metadata describes " + what + " of " +
+                                  std::to_string(expected) + " parameters, but the file holds " +
+                                  std::to_string(held));
+}
+
 std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMetadata* metadata)
 {
     auto file = io::readSafetensors(path);
     auto md = ModelMetadata::fromStrings(file.metadata, path);
     ViTConfig cfg;
+    AuxOptions aux;
+    const bool isAux = md.kind == "auxnet";
+    if (!isAux && md.kind != "vit" && md.kind != "checkpoint")
+        throw fileError(path, "holds a " + md.kind + ", not a model (use 'tleg expand' for a "
+                              "learngene)");
     try {
         cfg = ViTConfig::fromJson(md.architecture);
+        if (isAux) {
+            aux = AuxOptions::fromJson(md.expansion);
+            aux.validate(cfg.depth);
+        }
     } catch (const Error& e) {
         throw fileError(path, e.what());
     }
+    // What the metadata claims is checked against what the file holds before anything of that
+    // size is built.
+    checkParameterCount(path, file.tensors,
+                        isAux ? auxNetSize(cfg, aux).trainable : cfg.totalParams(),
+                        "a " + std::string(isAux ? "Aux-Net" : "ViT") + " of depth " +
+                            std::to_string(cfg.depth) + " and width " + std::to_string(cfg.dim));
     std::shared_ptr<ClassifierImpl> net;
-    if (md.kind == "vit" || md.kind == "checkpoint")
-        net = std::make_shared<ViTImpl>(cfg);
-    else if (md.kind == "auxnet")
-        net = std::make_shared<AuxNetImpl>(cfg, AuxOptions::fromJson(md.expansion));
+    if (isAux)
+        net = std::make_shared<AuxNetImpl>(cfg, aux);
     else
-        throw fileError(path, "holds a " + md.kind + ", not a model (use 'tleg expand' for a "
-                              "learngene)");
+        net = std::make_shared<ViTImpl>(cfg);
     loadTensorsInto(*net, parameterTensors(file), path);
     if (metadata)
         *metadata = md;

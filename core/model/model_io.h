@@ -42,6 +42,11 @@ io::NamedTensors parameterTensors(const io::SafetensorsFile& file);
 void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,
                      const std::string& path, bool strict = true);
 
+/// The parameters in tensors (optimizer state aside) must number expected; otherwise an error
+/// naming path says what the metadata described (what) and what the file holds.
+void checkParameterCount(const std::string& path, const io::NamedTensors& tensors,
+                         int64_t expected, const std::string& what);
+
 void saveClassifier(const std::string& path, ClassifierImpl& model,
                     const nlohmann::json& extra = nlohmann::json::object());
 std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path,

@@ -1,6 +1,7 @@
 #include "model/script_classifier.h"
 
 #include "util/error.h"
+#include "util/files.h"
 
 #include <fstream>
 
@@ -8,6 +9,7 @@ namespace tleg::model {
 
 ScriptClassifierImpl::ScriptClassifierImpl(const std::string& path) : m_path(path)
 {
+    requireRegularFile(path);
     try {
         m_module = torch::jit::load(path);
     } catch (const c10::Error& e) {
@@ -63,6 +65,7 @@ bool isTorchScriptFile(const std::string& path)
 std::shared_ptr<ClassifierImpl> loadAnyClassifier(const std::string& path,
                                                   ModelMetadata* metadata)
 {
+    requireRegularFile(path); // a FIFO would block the reads below
     if (!isTorchScriptFile(path))
         return loadClassifier(path, metadata);
     auto net = std::make_shared<ScriptClassifierImpl>(path);

@@ -23,6 +23,22 @@ void ViTConfig::validate() const
              + std::to_string(heads));
     if (!(mlpRatio > 0.0) || hiddenDim() <= 0)
         fail("mlp ratio must be positive");
+    // Far above any real ViT, low enough that no count below overflows 64 bits and that a
+    // file or an option cannot make us build a network of absurd size.
+    auto atMost = [&](const char* what, int64_t value, int64_t limit) {
+        if (value > limit)
+            fail(std::string(what) + " " + std::to_string(value) + " is above the limit of " +
+                 std::to_string(limit));
+    };
+    atMost("image size", imageSize, kMaxImageSize);
+    atMost("channels", channels, kMaxChannels);
+    atMost("width (dim)", dim, kMaxDim);
+    atMost("depth", depth, kMaxDepth);
+    atMost("classes", numClasses, kMaxClasses);
+    if (!(mlpRatio <= kMaxMlpRatio))
+        fail("mlp ratio " + std::to_string(mlpRatio) + " is above the limit of " +
+             std::to_string(kMaxMlpRatio));
+    atMost("tokens (patches per image)", numTokens(), kMaxTokens);
 }
 
 int64_t ViTConfig::blockParams() const

@@ -30,8 +30,12 @@ struct ViTConfig {
     int64_t numTokens() const;
     int64_t hiddenDim() const { return static_cast<int64_t>(dim * mlpRatio); }
 
-    /// Throws tleg::Error when the numbers cannot make a ViT (dim % heads, image % patch, ...).
+    /// Throws tleg::Error when the numbers cannot make a ViT (dim % heads, image % patch, ...)
+    /// or exceed the limits below.
     void validate() const;
+    static constexpr int64_t kMaxImageSize = 4096, kMaxChannels = 64, kMaxDim = 16384,
+                             kMaxDepth = 1024, kMaxClasses = 1'000'000, kMaxTokens = 65536;
+    static constexpr double kMaxMlpRatio = 64.0;
 
     /// Parameters of one block, of everything outside the blocks, and of the whole model.
     int64_t blockParams() const;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <type_traits>
@@ -65,12 +66,7 @@ std::string metricsCsv(const std::vector<EpochRecord>& history)
 
 void validate(const TrainOptions& o, const data::Dataset& trainSet, const Teacher* teacher)
 {
-    if (o.epochs < 1)
-        throw Error("epochs must be at least 1");
-    if (o.batchSize < 1)
-        throw Error("batch size must be at least 1");
-    if (!(o.lr > 0.0))
-        throw Error("learning rate must be positive");
+    o.validate();
     if (trainSet.size() == 0)
         throw Error("the training set is empty");
     if (o.loss.lambda > 0.0 && !teacher)
@@ -200,6 +196,45 @@ nlohmann::json TrainOptions::toJson() const
             {"kd_deit_normalisation", loss.deitNormalisation},
             {"augment", augment},         {"seed", seed},              {"threads", threads},
             {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits}};
+}
+
+void TrainOptions::validate() const
+{
+    auto fail = [](const char* option, const char* what, const std::string& got) {
+        throw Error(std::string(option) + " must be " + what + ", got " + got);
+    };
+    auto count = [&](const char* option, int64_t v, int64_t lo, int64_t hi) {
+        if (v < lo || v > hi)
+            fail(option,
+                 ("between " + std::to_string(lo) + " and " + std::to_string(hi)).c_str(),
+                 std::to_string(v));
+    };
+    auto real = [&](const char* option, double v, double lo, double hi, bool openLow,
+                    bool openHigh) {
+        const bool ok = std::isfinite(v) && (openLow ? v > lo : v >= lo) &&
+                        (openHigh ? v < hi : v <= hi);
+        if (!ok) {
+            std::ostringstream range;
+            range << "a number in " << (openLow ? "(" : "[") << lo << ", " << hi
+                  << (openHigh ? ")" : "]");
+            std::ostringstream got;
+            got << v;
+            fail(option, range.str().c_str(), got.str());
+        }
+    };
+    const double inf = std::numeric_limits<double>::max();
+    count("epochs (--epochs)", epochs, 1, 100000);
+    count("batch size (--batch)", batchSize, 1, 65536);
+    count("evaluation batch size", evalBatchSize, 1, 65536);
+    count("threads (--threads; 0 = all cores)", threads, 0, 1024);
+    real("learning rate (--lr)", lr, 0.0, 10.0, true, false);
+    real("final learning rate (--min-lr)", minLr, 0.0, 10.0, false, false);
+    real("warm-up epochs (--warmup)", warmupEpochs, 0.0, inf, false, false);
+    real("weight decay (--wd)", weightDecay, 0.0, inf, false, false);
+    real("gradient clipping norm (--clip; 0 = off)", clipGrad, 0.0, inf, false, false);
+    real("label smoothing (--smoothing)", loss.labelSmoothing, 0.0, 1.0, false, true);
+    real("distillation weight λ (--lambda)", loss.lambda, 0.0, 1.0, false, false);
+    real("temperature τ (--tau)", loss.tau, 0.0, 1000.0, true, false);
 }
 
 TrainOptions TrainOptions::fromJson(const nlohmann::json& j)

@@ -48,6 +48,9 @@ struct TrainOptions {
     /// Reads toJson(); keys that are absent keep their defaults. Throws tleg::Error naming a
     /// field of the wrong type.
     static TrainOptions fromJson(const nlohmann::json& j);
+    /// Throws tleg::Error naming the first option out of range (NaN, negative, too large), with
+    /// its command-line spelling: checked before any data is read or network built.
+    void validate() const;
 };
 
 struct EpochRecord {

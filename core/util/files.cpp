@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tleg {
@@ -60,6 +61,22 @@ bool fileExists(const std::string& path)
 {
     std::error_code ec;
     return std::filesystem::exists(path, ec);
+}
+
+void requireRegularFile(const std::string& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw fileError(path, errno == ENOENT ? std::string("no such file")
+                                              : std::string("cannot open: ") + std::strerror(errno));
+    if (S_ISREG(st.st_mode))
+        return;
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                     : "not a regular file";
+    throw fileError(path, std::string("is ") + what + ", not a model or data file");
 }
 
 std::string joinPath(const std::string& dir, const std::string& name)

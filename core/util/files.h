@@ -17,6 +17,9 @@ void appendLine(const std::string& path, const std::string& line);
 /// Creates the directory and its parents; throws tleg::Error on failure.
 void makeDirs(const std::string& path);
 bool fileExists(const std::string& path);
+/// Throws tleg::Error naming path unless it is a regular file (or a link to one): reading a
+/// FIFO, a device or a directory would block or never end. Only stats it, never opens it.
+void requireRegularFile(const std::string& path);
 std::string joinPath(const std::string& dir, const std::string& name);
 /// Local time as "2026-11-27 10:15:00".
 std::string timestamp();

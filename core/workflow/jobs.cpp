@@ -4,6 +4,7 @@
 #include "model/learngene.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/folder_lock.h"
 #include "util/version.h"
 
 #include <cstdio>
@@ -166,6 +167,54 @@ Outcome outcomeOf(const std::string& runDir, const train::TrainResult& r, int64_
     return o;
 }
 
+void checkOut(const std::string& out, const char* what)
+{
+    if (out.empty())
+        throw Error(std::string("the ") + what + " to write (--out) must not be empty");
+}
+
+void checkExpand(const model::ExpandOptions& e)
+{
+    if (e.depth < 1 || e.depth > model::ViTConfig::kMaxDepth)
+        throw Error("the Des-Net depth (--depth) must be between 1 and " +
+                    std::to_string(model::ViTConfig::kMaxDepth) + ", got " +
+                    std::to_string(e.depth));
+    if (e.numClasses < 0 || e.numClasses > model::ViTConfig::kMaxClasses)
+        throw Error("the class count (--classes) must be between 0 (the learngene's) and " +
+                    std::to_string(model::ViTConfig::kMaxClasses) + ", got " +
+                    std::to_string(e.numClasses));
+    const int64_t to = e.initTo < 0 ? e.depth : e.initTo;
+    if (e.initFrom < 0 || e.initFrom >= to || to > e.depth)
+        throw Error("partial initialisation (--init-from " + std::to_string(e.initFrom) +
+                    " --init-to " + std::to_string(e.initTo) + ") must name blocks in [0, " +
+                    std::to_string(e.depth) + ")");
+}
+
+/// Everything a job spec says is checked before any data is read or network built.
+void checkSpec(const TrainSpec& s)
+{
+    s.train.validate();
+    checkOut(s.out, "run folder");
+    if (s.init.method == InitMethod::Scratch) {
+        model::ViTConfig c = s.init.config; // input size and classes come from the data later
+        c.validate();
+    } else if (s.init.path.empty()) {
+        throw Error("initialisation '" + initMethodName(s.init.method) + "' needs a file");
+    }
+    if (s.init.method == InitMethod::Learngene || s.init.method == InitMethod::HeLg)
+        checkExpand(s.init.expand);
+}
+
+void checkSpec(const DistillSpec& s)
+{
+    s.train.validate();
+    checkOut(s.out, "run folder");
+    s.aux.validate();
+    s.auxOptions.validate(s.aux.depth);
+    if (s.train.loss.lambda > 0.0 && s.teacher.empty())
+        throw Error("distillation (λ > 0) needs a teacher model (--teacher)");
+}
+
 } // namespace
 
 void Hooks::say(const std::string& line) const
@@ -176,6 +225,7 @@ void Hooks::say(const std::string& line) const
 
 Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* given)
 {
+    checkSpec(spec);
     makeAbsolute(spec.data);
     spec.init.path = absolute(spec.init.path);
     spec.teacher = absolute(spec.teacher);
@@ -201,6 +251,7 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
     if (teacher)
         t.provenance["teacher"] = spec.teacher;
     t.runConfig = runConfig("train", spec.toJson());
+    const FolderLock lock(spec.out); // after every check: a refused job writes nothing
     const auto r = train::train(*net, split.train, split.test, t, teacher.get(), hooks.progress,
                                 hooks.stop);
     return outcomeOf(spec.out, r, params);
@@ -208,6 +259,7 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
 
 Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* given)
 {
+    checkSpec(spec);
     makeAbsolute(spec.data);
     spec.teacher = absolute(spec.teacher);
     spec.out = absolute(spec.out);
@@ -234,6 +286,7 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     t.provenance = provenance(t.provenance, Role::AuxNet, split.train);
     t.provenance["teacher"] = spec.teacher;
     t.runConfig = runConfig("distill", spec.toJson());
+    const FolderLock lock(spec.out); // held until the learngene is written too
     const auto r =
         train::train(*aux, split.train, split.test, t, teacher.get(), hooks.progress, hooks.stop);
     Outcome o = outcomeOf(spec.out, r, params);
@@ -251,6 +304,8 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
 
 void runExpand(ExpandSpec spec, const Hooks& hooks)
 {
+    checkOut(spec.out, "Des-Net file");
+    checkExpand(spec.expand);
     spec.learngene = absolute(spec.learngene);
     const auto lg = model::Learngene::load(spec.learngene);
     model::saveExpanded(spec.out, lg, spec.expand,
@@ -315,6 +370,7 @@ train::EvalResult runEval(const EvalSpec& spec, const Hooks& hooks, const data::
 RunRecord readRunRecord(const std::string& runDir)
 {
     const std::string path = joinPath(runDir, "config.json");
+    requireRegularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw fileError(path, "cannot be read: is " + runDir + " a run folder?");

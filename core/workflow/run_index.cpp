@@ -4,6 +4,7 @@
 #include "model/model_io.h"
 #include "model/vit_config.h"
 #include "util/error.h"
+#include "util/folder_lock.h"
 
 #include <algorithm>
 #include <charconv>
@@ -458,7 +459,8 @@ void deleteRun(const std::string& folder)
                                         + "', which a run never writes (a folder or a link); "
                                           "nothing deleted");
         const std::string ext = it->path().extension().string();
-        const bool temporary = name.find(".tmp-") != std::string::npos; // an interrupted write
+        const bool temporary = name.find(".tmp-") != std::string::npos // an interrupted write
+                               || name == FolderLock::kFileName;
         if (!temporary && std::find(extensions.begin(), extensions.end(), ext) == extensions.end())
             throw fileError(folder,
                             "holds '" + name + "', which a run never writes; nothing deleted");

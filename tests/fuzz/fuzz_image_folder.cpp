@@ -1,0 +1,19 @@
+// Image folders: OpenCV decoding whatever bytes a .png or .jpg holds, resizing, class trees.
+#include "data/open_dataset.h"
+#include "fuzz_support.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    const auto files = fuzz::parts(fuzz::bytes(data, size), 2);
+    fuzz::TempDir dir;
+    dir.write("train/a/1.png", files[0]);
+    dir.write("train/b/1.jpg", files[1]);
+    dir.write("test/a/1.png", files[1]);
+    dir.write("test/b/1.jpg", files[0]);
+    tleg::data::OpenOptions o;
+    o.imageSize = 16;
+    fuzz::expectOnlyError([&] { tleg::data::openDataset(dir.path(), o); });
+    o.grey = true;
+    fuzz::expectOnlyError([&] { tleg::data::loadImageFolder(dir.path("train"), 8, true); });
+    return 0;
+}

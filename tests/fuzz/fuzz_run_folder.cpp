@@ -1,0 +1,28 @@
+// The run-folder index and the job record: config.json, metrics.csv, log.txt and a checkpoint,
+// as the Runs page and `tleg rerun` read them.
+#include "fuzz_support.h"
+#include "workflow/jobs.h"
+#include "workflow/run_index.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    const auto files = fuzz::parts(fuzz::bytes(data, size), 4);
+    fuzz::TempDir dir;
+    const std::string run = dir.path("run");
+    dir.write("run/config.json", files[0]);
+    dir.write("run/metrics.csv", files[1]);
+    dir.write("run/log.txt", files[2]);
+    if (!files[3].empty())
+        dir.write("run/checkpoint.safetensors", files[3]);
+    // listRun reports a damaged run as Broken; it throws only for a folder that is not a run.
+    fuzz::expectOnlyError([&] { tleg::workflow::listRun(run); });
+    fuzz::expectOnlyError([&] { tleg::workflow::listRuns(dir.path()); });
+    fuzz::expectOnlyError([&] {
+        const auto record = tleg::workflow::readRunRecord(run);
+        if (record.job == "train")
+            tleg::workflow::TrainSpec::fromJson(record.spec).train.validate();
+        else
+            tleg::workflow::DistillSpec::fromJson(record.spec).train.validate();
+    });
+    return 0;
+}
