@@ -35,7 +35,7 @@ int experimentCommand(const Args& args)
                     {"root", "DIR", "experiment folders and the model cache", "runs/experiments"},
                     {"data", "SPEC", "fashion-mnist or a dataset folder with at least 10 classes",
                      "fashion-mnist"},
-                    {"threads", "N", "intra-op threads (0 = all cores)", "0"},
+                    {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
                     {"bf16", "", "matmuls in bfloat16", ""}},
                    "NAME");
     if (!cl.parse(args))

@@ -58,7 +58,7 @@ int evalCommand(const Args& args)
     CommandLine cl("eval", "Top-1 / top-5 accuracy and loss of a model on the test split.",
                    concat({{{"model", "FILE", "a tleg model (.safetensors) or a TorchScript .pt", ""},
                             {"seed", "N", "seed for --test-subset", "0"},
-                            {"threads", "N", "intra-op threads (0 = all cores)", "0"}},
+                            {"threads", "N", "intra-op threads (0 = the idle cores)", "0"}},
                            dataOptions()}));
     if (!cl.parse(args))
         return 0;
@@ -93,22 +93,18 @@ int infoCommand(const Args& args)
         }
         std::printf("%s: %s\n", key.c_str(), shown.c_str());
     }
-    int64_t total = 0;
     std::printf("\n%-48s %-5s %s\n", "tensor", "dtype", "shape");
     for (const auto& t : header.tensors) {
         std::ostringstream shape;
-        int64_t n = 1;
         shape << "[";
-        for (size_t i = 0; i < t.shape.size(); ++i) {
+        for (size_t i = 0; i < t.shape.size(); ++i)
             shape << (i ? ", " : "") << t.shape[i];
-            n *= t.shape[i];
-        }
         shape << "]";
-        if (!model::isOptimizerState(t.name))
-            total += n;
         std::printf("%-48s %-5s %s\n", t.name.c_str(), t.dtype.c_str(), shape.str().c_str());
     }
-    std::printf("\nparameters: %lld (%.3f M)\n", static_cast<long long>(total), total / 1e6);
+    const int64_t total = model::headerParameterCount(header);
+    std::printf("\nparameters: %lld (%.3f M)\n", static_cast<long long>(total),
+                static_cast<double>(total) / 1e6);
     return 0;
 }
 

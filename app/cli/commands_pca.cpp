@@ -143,7 +143,7 @@ int pcaCommand(const Args& args)
                      "cos_next",
                      ""},
                     {"json", "OUT", "write every figure and series as JSON", ""},
-                    {"threads", "N", "intra-op threads (0 = all cores)", "0"}},
+                    {"threads", "N", "intra-op threads (0 = the idle cores)", "0"}},
                    "FILE...");
     if (!cl.parse(args))
         return 0;

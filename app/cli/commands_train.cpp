@@ -144,7 +144,7 @@ int pipelineCommand(const Args& args)
          {"depths", "LIST", "Des-Net depths, e.g. 2,4,6 (default: the preset's)", ""},
          {"ancestry", "FILE", "use this trained ancestry instead of training one", ""},
          {"seed", "N", "random seed", "0"},
-         {"threads", "N", "intra-op threads (0 = all cores)", "0"},
+         {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
          precisionOptions()[0],
          precisionOptions()[1]});
     if (!cl.parse(args))

@@ -51,7 +51,7 @@ std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
         {"smoothing", "S", "label smoothing", "0"},
         {"no-augment", "", "no random crop and flip", ""},
         {"seed", "N", "random seed", "0"},
-        {"threads", "N", "intra-op threads (0 = all cores)", "0"},
+        {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
         {"resume", "", "continue from the run folder's checkpoint", ""},
         precisionOptions()[0],
         precisionOptions()[1],

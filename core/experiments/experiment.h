@@ -37,7 +37,7 @@ struct ExperimentOptions {
     int seeds = 3;                         // 0 = the preset's default
     std::string root = "runs/experiments"; // root/<name>-<preset>/ and root/cache/
     std::string data = "fashion-mnist";    // anything data::openDataset accepts
-    int threads = 0;                       // intra-op threads, 0 = all cores
+    int threads = 0;                       // intra-op threads, 0 = the idle cores
     bool bf16 = false;
 };
 

@@ -461,16 +461,7 @@ Outcome Workbench::finetune(Domain d, const DesSpec& spec, uint64_t seed, int64_
 int64_t storedParameters(const std::string& path,
                          const std::function<bool(const std::string&)>& keep)
 {
-    int64_t n = 0;
-    for (const auto& t : io::readSafetensorsHeader(path).tensors) {
-        if (model::isOptimizerState(t.name) || (keep && !keep(t.name)))
-            continue;
-        int64_t numel = 1;
-        for (int64_t s : t.shape)
-            numel *= s;
-        n += numel;
-    }
-    return n;
+    return model::headerParameterCount(io::readSafetensorsHeader(path), keep);
 }
 
 } // namespace tleg::experiments

@@ -59,6 +59,21 @@ bool isOptimizerState(const std::string& name)
     return name.rfind("optim.", 0) == 0;
 }
 
+int64_t headerParameterCount(const io::SafetensorsHeader& header,
+                             const std::function<bool(const std::string&)>& keep)
+{
+    int64_t n = 0;
+    for (const auto& t : header.tensors) {
+        if (isOptimizerState(t.name) || (keep && !keep(t.name)))
+            continue;
+        int64_t numel = 1;
+        for (int64_t d : t.shape)
+            numel *= d;
+        n += numel;
+    }
+    return n;
+}
+
 io::NamedTensors parameterTensors(const io::SafetensorsFile& file)
 {
     io::NamedTensors out;

@@ -8,6 +8,7 @@
 #include "model/aux_net.h"
 #include "model/vit.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,10 @@ io::NamedTensors namedTensors(const torch::nn::Module& module);
 
 /// Training checkpoints carry "optim.*" tensors beside the model's own.
 bool isOptimizerState(const std::string& name);
+/// Parameters a file's header lists (optimizer state aside; only names keep accepts, when given),
+/// without reading tensor data: a model's size, or the S-Params of a file.
+int64_t headerParameterCount(const io::SafetensorsHeader& header,
+                             const std::function<bool(const std::string&)>& keep = {});
 /// A file's tensors without optimizer state: what loadTensorsInto expects.
 io::NamedTensors parameterTensors(const io::SafetensorsFile& file);
 

@@ -135,11 +135,27 @@ io::NamedTensors AdamW::state() const
 void AdamW::loadState(const io::SafetensorsFile& file)
 {
     torch::NoGradGuard guard;
+    // Exact shapes: copy_ would broadcast a forged [1] into a whole moment tensor.
+    auto exactly = [&file](const std::string& name, const torch::Tensor& like) {
+        const torch::Tensor& t = file.tensor(name);
+        if (t.sizes() != like.sizes())
+            throw fileError(file.path, "optimizer state '" + name + "' has " +
+                                           std::to_string(t.numel()) +
+                                           " elements in another shape than its parameter");
+        if (!t.is_floating_point())
+            throw fileError(file.path, "optimizer state '" + name + "' is not floating point");
+        return t;
+    };
     for (auto& s : m_slots) {
-        s.expAvg.copy_(file.tensor("optim.exp_avg." + s.name));
-        s.expAvgSq.copy_(file.tensor("optim.exp_avg_sq." + s.name));
+        s.expAvg.copy_(exactly("optim.exp_avg." + s.name, s.expAvg));
+        s.expAvgSq.copy_(exactly("optim.exp_avg_sq." + s.name, s.expAvgSq));
     }
-    m_step = file.tensor("optim.step").item<int64_t>();
+    const torch::Tensor& step = file.tensor("optim.step");
+    if (step.numel() != 1 || step.is_floating_point())
+        throw fileError(file.path, "optimizer state 'optim.step' is not one integer");
+    m_step = step.item<int64_t>();
+    if (m_step < 0)
+        throw fileError(file.path, "optimizer state 'optim.step' is negative");
 }
 
 double cosineLr(int64_t step, int64_t total, int64_t warmup, double baseLr, double minLr)

@@ -6,6 +6,7 @@
 #include "train/optimizer.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/machine.h"
 
 #include <chrono>
 #include <cmath>
@@ -64,9 +65,18 @@ std::string metricsCsv(const std::vector<EpochRecord>& history)
     return os.str();
 }
 
-void validate(const TrainOptions& o, const data::Dataset& trainSet, const Teacher* teacher)
+void validate(const TrainOptions& o, const data::Dataset& trainSet, const data::Dataset& valSet,
+              const Teacher* teacher)
 {
     o.validate();
+    if (valSet.size() > 0 && (valSet.channels() != trainSet.channels() ||
+                              valSet.height() != trainSet.height() ||
+                              valSet.width() != trainSet.width()))
+        throw Error("the test images (" + std::to_string(valSet.channels()) + "×" +
+                    std::to_string(valSet.height()) + "×" + std::to_string(valSet.width()) +
+                    ") are not the size of the training images (" +
+                    std::to_string(trainSet.channels()) + "×" + std::to_string(trainSet.height()) +
+                    "×" + std::to_string(trainSet.width()) + ")");
     if (trainSet.size() == 0)
         throw Error("the training set is empty");
     if (o.loss.lambda > 0.0 && !teacher)
@@ -226,7 +236,7 @@ void TrainOptions::validate() const
     count("epochs (--epochs)", epochs, 1, 100000);
     count("batch size (--batch)", batchSize, 1, 65536);
     count("evaluation batch size", evalBatchSize, 1, 65536);
-    count("threads (--threads; 0 = all cores)", threads, 0, 1024);
+    count("threads (--threads; 0 = the idle cores)", threads, 0, 1024);
     real("learning rate (--lr)", lr, 0.0, 10.0, true, false);
     real("final learning rate (--min-lr)", minLr, 0.0, 10.0, false, false);
     real("warm-up epochs (--warmup)", warmupEpochs, 0.0, inf, false, false);
@@ -272,9 +282,7 @@ TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
 
 void applyThreads(int threads)
 {
-    const int n = threads > 0 ? threads
-                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(n);
+    torch::set_num_threads(threads > 0 ? threads : util::defaultThreads());
 }
 
 nlohmann::json normalizationToJson(const data::Normalization& n)
@@ -286,9 +294,20 @@ data::Normalization normalizationFrom(const nlohmann::json& extra, const data::D
 {
     if (extra.is_object() && extra.contains("normalization")) {
         data::Normalization n;
-        n.mean = extra["normalization"].at("mean").get<std::vector<float>>();
-        n.std = extra["normalization"].at("std").get<std::vector<float>>();
-        if (static_cast<int64_t>(n.mean.size()) == fallback.channels())
+        try {
+            n.mean = extra["normalization"].at("mean").get<std::vector<float>>();
+            n.std = extra["normalization"].at("std").get<std::vector<float>>();
+        } catch (const nlohmann::json::exception&) {
+            throw Error("metadata 'normalization' is not {\"mean\": [numbers], \"std\": "
+                        "[numbers]}");
+        }
+        for (size_t i = 0; i < n.std.size(); ++i)
+            if (!std::isfinite(n.std[i]) || !(n.std[i] > 0.0f) ||
+                (i < n.mean.size() && !std::isfinite(n.mean[i])))
+                throw Error("metadata 'normalization' holds a mean or std that is not a finite "
+                            "number (std must be positive)");
+        if (n.mean.size() == n.std.size() &&
+            static_cast<int64_t>(n.mean.size()) == fallback.channels())
             return n;
     }
     return data::computeNormalization(fallback);
@@ -579,7 +598,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
                   const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
                   const ProgressFn& progress, const std::atomic<bool>* stop)
 {
-    validate(o, trainSet, teacher);
+    validate(o, trainSet, valSet, teacher);
     keepLargeAllocationsOnTheHeap();
     applyThreads(o.threads);
     model::Bf16Scope bf16(o.bf16);

@@ -30,7 +30,7 @@ struct TrainOptions {
     LossOptions loss{0.0, 1.0, 0.0, false};
     bool augment = true;
     uint64_t seed = 0;
-    int threads = 0;      // intra-op threads; 0 = all cores
+    int threads = 0;      // intra-op threads; 0 = the idle cores (util::defaultThreads)
     bool bf16 = false;    // matmuls in bfloat16, residual stream and LayerNorm in fp32
     /// Without augmentation the teacher sees the same image every epoch: run it once per image
     /// (first epoch) and reuse its logits. Exact; off only to measure the difference.
@@ -97,7 +97,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
 data::Normalization normalizationFrom(const nlohmann::json& extra, const data::Dataset& fallback);
 nlohmann::json normalizationToJson(const data::Normalization& n);
 
-/// Applies intra-op threads (0 = all cores) for the calling thread's Torch work.
+/// Applies intra-op threads (0 = the idle cores now) for the calling thread's Torch work.
 void applyThreads(int threads);
 
 } // namespace tleg::train

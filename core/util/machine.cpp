@@ -1,9 +1,12 @@
 #include "util/machine.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -53,7 +56,64 @@ double measureClockGhz()
 #endif
 }
 
+/// Busy and total jiffies of the CPUs in the affinity mask, from /proc/stat's "cpuN" lines.
+bool cpuTimes(uint64_t& busy, uint64_t& total)
+{
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    const bool haveMask = ::sched_getaffinity(0, sizeof mask, &mask) == 0;
+    std::ifstream in("/proc/stat");
+    std::string line;
+    busy = total = 0;
+    bool any = false;
+    while (std::getline(in, line)) {
+        if (line.compare(0, 3, "cpu") != 0 || line.size() < 4 || !std::isdigit(line[3]))
+            continue;
+        std::istringstream fields(line.substr(3));
+        int cpu = 0;
+        uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                 steal = 0;
+        fields >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+        if (!fields || (haveMask && (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &mask))))
+            continue;
+        const uint64_t b = user + nice + system + irq + softirq + steal;
+        busy += b;
+        total += b + idle + iowait;
+        any = true;
+    }
+    return any;
+}
+
 } // namespace
+
+int usableCores()
+{
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    if (::sched_getaffinity(0, sizeof mask, &mask) == 0)
+        return std::max(1, CPU_COUNT(&mask));
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+double idleCores(double seconds)
+{
+    const int cores = usableCores();
+    uint64_t busy0 = 0, total0 = 0, busy1 = 0, total1 = 0;
+    if (!cpuTimes(busy0, total0))
+        return cores;
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    if (!cpuTimes(busy1, total1) || total1 <= total0)
+        return cores;
+    const double busyShare = double(busy1 - busy0) / double(total1 - total0);
+    return std::clamp(double(cores) * (1.0 - busyShare), 0.0, double(cores));
+}
+
+int defaultThreads()
+{
+    const int cores = usableCores();
+    const int idle = static_cast<int>(std::lround(idleCores()));
+    return std::clamp(idle, 1, cores);
+}
 
 double CpuInfo::fp32FlopsPerCycle() const
 {

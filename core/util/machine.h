@@ -44,6 +44,17 @@ bool nativeBf16();
 /// 1-minute load average (/proc/loadavg), -1 when unavailable.
 double loadAverage();
 
+/// Logical CPUs this process may run on (its affinity mask), at least 1.
+int usableCores();
+/// How many of those CPUs were idle over the last `seconds` (from /proc/stat, counting only the
+/// CPUs in the affinity mask); usableCores() when /proc/stat cannot be read.
+double idleCores(double seconds = 0.2);
+/// The intra-op threads a job uses when the user leaves it to us (threads = 0): the idle CPUs,
+/// rounded, at least 1. On a busy machine more threads than free cores make every parallel
+/// region wait for a descheduled thread: with one CPU-bound neighbour on 2 cores, 2 threads
+/// trained up to 10× slower than 1.
+int defaultThreads();
+
 /// Resident set of this process now, and its peak so far, in MiB.
 double residentMiB();
 double peakResidentMiB();

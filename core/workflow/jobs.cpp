@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "util/folder_lock.h"
+#include "util/machine.h"
 #include "util/version.h"
 
 #include <cstdio>
@@ -156,6 +157,17 @@ nlohmann::json provenance(nlohmann::json p, Role role, const data::Dataset& d)
     return p;
 }
 
+/// threads = 0 becomes the cores idle now, so that config.json records the count the run used
+/// (the same count gives the same numbers when it is run again).
+void resolveThreads(train::TrainOptions& t, const Hooks& hooks)
+{
+    if (t.threads > 0)
+        return;
+    t.threads = util::defaultThreads();
+    hooks.say("threads: " + std::to_string(t.threads) + " (the idle cores of " +
+              std::to_string(util::usableCores()) + "; --threads sets it)");
+}
+
 Outcome outcomeOf(const std::string& runDir, const train::TrainResult& r, int64_t params)
 {
     Outcome o;
@@ -226,6 +238,7 @@ void Hooks::say(const std::string& line) const
 Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* given)
 {
     checkSpec(spec);
+    resolveThreads(spec.train, hooks);
     makeAbsolute(spec.data);
     spec.init.path = absolute(spec.init.path);
     spec.teacher = absolute(spec.teacher);
@@ -260,6 +273,7 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
 Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* given)
 {
     checkSpec(spec);
+    resolveThreads(spec.train, hooks);
     makeAbsolute(spec.data);
     spec.teacher = absolute(spec.teacher);
     spec.out = absolute(spec.out);
@@ -351,8 +365,13 @@ train::EvalResult evaluateModel(OpenModel& m, const data::Dataset& d,
                                 const data::Dataset& fallback, int64_t batchSize,
                                 const std::atomic<bool>* stop)
 {
-    const auto norm = m.summary.config ? train::normalizationFrom(m.summary.extra, fallback)
-                                       : data::computeNormalization(fallback);
+    data::Normalization norm;
+    try {
+        norm = m.summary.config ? train::normalizationFrom(m.summary.extra, fallback)
+                                : data::computeNormalization(fallback);
+    } catch (const Error& e) {
+        throw fileError(m.summary.path, e.what());
+    }
     return train::evaluate(*m.net, d, norm, batchSize, stop);
 }
 

@@ -162,21 +162,6 @@ bool startsWith(const std::string& s, const std::string& prefix)
     return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-/// Parameters of the model in a TLEG safetensors file, from its header alone.
-int64_t countParameters(const io::SafetensorsHeader& header)
-{
-    int64_t n = 0;
-    for (const auto& t : header.tensors) {
-        if (model::isOptimizerState(t.name))
-            continue;
-        int64_t size = 1;
-        for (int64_t d : t.shape)
-            size *= d;
-        n += size;
-    }
-    return n;
-}
-
 std::string genericRelative(const fs::path& folder, const fs::path& root)
 {
     std::error_code ec;
@@ -261,7 +246,7 @@ void readWeights(const fs::path& dir, RunInfo& r, RunFacts& f)
     const fs::path weights = r.hasModel ? dir / kModel : dir / kCheckpoint;
     try {
         const auto header = io::readSafetensorsHeader(weights.string());
-        r.parameters = countParameters(header);
+        r.parameters = model::headerParameterCount(header);
         const auto md = model::ModelMetadata::fromStrings(header.metadata, weights.string());
         if (f.modelKind.empty())
             f.modelKind = md.kind;

@@ -107,7 +107,7 @@ struct ExpandSpec {
 struct EvalSpec {
     DataSpec data;
     std::string model; ///< a model of ours or a TorchScript classifier
-    int threads = 0;   ///< intra-op threads, 0 = all cores
+    int threads = 0;   ///< intra-op threads, 0 = the idle cores
     bool bf16 = false;
     int64_t batchSize = 500;
 
