@@ -7,7 +7,7 @@
 #include "data/dataset.h"
 #include "gui_fixture.h"
 #include "model/des_net.h"
-#include "train/run_index.h"
+#include "workflow/run_index.h"
 #include "train/trainer.h"
 #include "util/files.h"
 #include "widgets/pages/runs_page.h"
@@ -104,7 +104,7 @@ private Q_SLOTS:
     void tableRowsAreTheRuns()
     {
         QStringList want;
-        for (const auto& r : train::listRuns(m_root.toStdString()))
+        for (const auto& r : workflow::listRuns(m_root.toStdString()))
             want << QDir::cleanPath(QString::fromStdString(r.folder));
         QCOMPARE(m_page->runFolders(), want); // sorted by name, as the core lists them
         QCOMPARE(table()->rowCount(), 4);

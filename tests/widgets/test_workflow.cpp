@@ -272,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(des);
         QCOMPARE(des->kind, std::string("des-net"));
         QCOMPARE(des->depth, int64_t(6));
-        QVERIFY(des->state == train::RunState::Finished);
+        QVERIFY(des->state == workflow::RunState::Finished);
         qInfo("ancestry top-1 %.2f %%, des-6 best top-1 %.2f %%",
               m_window->ancestryPage()->summary().top1, des->bestTop1);
         // A Des-Net from the learngene of a weak, small teacher is still far above chance (10 %).

@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "widgets/plots/training_plot.h"
+#include "workflow/jobs.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -67,103 +68,33 @@ QString dataName(const data::Dataset& d)
     return name;
 }
 
-/// TorchScript archives are zip files (as train::loadTeacher decides).
-bool isTorchScript(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) && f.read(2) == "PK";
-}
-
-/// Any TorchScript classifier seen as one of ours, so that train::evaluate can score it.
-class ScriptClassifier : public model::ClassifierImpl {
-public:
-    ScriptClassifier(torch::jit::Module module, std::string path)
-        : m_module(std::move(module)), m_path(std::move(path))
-    {
-        m_module.eval();
-    }
-    torch::Tensor forward(const torch::Tensor& images) override
-    {
-        auto out = m_module.forward({images});
-        if (out.isTensor())
-            return out.toTensor();
-        if (out.isTuple()) // e.g. DeiT's (logits, distillation logits)
-            return out.toTuple()->elements().at(0).toTensor();
-        throw fileError(m_path, "TorchScript forward() returned neither a tensor nor a tuple");
-    }
-    std::string kind() const override { return "torchscript"; }
-    nlohmann::json architecture() const override { return nlohmann::json::object(); }
-
-private:
-    torch::jit::Module m_module;
-    std::string m_path;
-};
-
-/// Loads path (ours or TorchScript) and scores it on data's test split. Runs on the worker.
+/// Opens path (ours or TorchScript) and scores it on data's test split. Runs on the worker.
 AncestrySummary loadAndEvaluate(const QString& path,
                                 const std::shared_ptr<const data::DataSplit>& data, JobContext& ctx)
 {
+    workflow::OpenModel m = workflow::openModel(path.toStdString());
     AncestrySummary s;
     s.path = path;
-    const std::string file = path.toStdString();
-    std::shared_ptr<model::ClassifierImpl> net;
-    data::Normalization norm;
-    bool fits = true;
-    if (isTorchScript(path)) {
-        torch::jit::Module module;
-        try {
-            module = torch::jit::load(file);
-        } catch (const c10::Error& e) {
-            throw fileError(file, std::string("cannot load as TorchScript: ")
-                                      + e.what_without_backtrace());
-        }
-        for (const auto& p : module.parameters())
-            s.params += p.numel();
-        s.kind = QStringLiteral("torchscript");
-        s.architecture = AncestryPage::tr("TorchScript module (architecture not recorded)");
-        net = std::make_shared<ScriptClassifier>(std::move(module), file);
-        if (data)
-            norm = data::computeNormalization(data->train);
-    } else {
-        model::ModelMetadata md;
-        net = model::loadClassifier(file, &md);
-        const auto cfg = model::ViTConfig::fromJson(md.architecture);
-        for (const auto& p : net->parameters())
-            s.params += p.numel();
-        s.macs = cfg.forwardMacs();
-        s.kind = QString::fromStdString(md.kind);
-        s.architecture = architectureLine(cfg);
-        if (data) {
-            const auto& test = data->test;
-            fits = cfg.channels == test.channels() && cfg.imageSize == test.height()
-                   && cfg.imageSize == test.width() && cfg.numClasses == test.numClasses;
-            if (!fits)
-                s.note = AncestryPage::tr("no top-1: the model takes %1×%1 images with %2 "
-                                          "channel(s) and %3 classes; the open data has %4×%5, "
-                                          "%6 channel(s), %7 classes")
-                             .arg(cfg.imageSize)
-                             .arg(cfg.channels)
-                             .arg(cfg.numClasses)
-                             .arg(test.height())
-                             .arg(test.width())
-                             .arg(test.channels())
-                             .arg(test.numClasses);
-            else
-                norm = train::normalizationFrom(md.extra, data->train);
-        }
-    }
+    s.kind = QString::fromStdString(m.summary.kind);
+    s.params = m.summary.params;
+    s.macs = m.summary.macs;
+    s.architecture = m.summary.config
+                         ? architectureLine(*m.summary.config)
+                         : AncestryPage::tr("TorchScript module (architecture not recorded)");
     if (!data) {
         s.note = AncestryPage::tr("no top-1: no dataset is open");
         return s;
     }
     s.dataName = dataName(data->train);
-    if (!fits)
+    if (const std::string why = workflow::inputMismatch(m.summary, data->test); !why.empty()) {
+        s.note = AncestryPage::tr("no top-1: %1").arg(QString::fromStdString(why));
         return s;
+    }
     ctx.log(AncestryPage::tr("evaluating %1 on %2 test images")
                 .arg(QFileInfo(path).fileName())
                 .arg(data->test.size()));
     try {
-        const auto r = train::evaluate(*net, data->test, norm, 500, ctx.stopFlag());
+        const auto r = workflow::evaluateModel(m, data->test, data->train, 500, ctx.stopFlag());
         if (ctx.stopRequested()) {
             s.note = AncestryPage::tr("no top-1: the evaluation was stopped");
         } else {

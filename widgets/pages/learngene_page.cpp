@@ -33,60 +33,7 @@ QString millions(int64_t n)
     return QString::number(static_cast<double>(n) / 1e6, 'f', 3) + " M";
 }
 
-/// Parameters of the modules of one block that belong to the expanded groups.
-int64_t groupParams(const model::ViTConfig& c, unsigned groups)
-{
-    const int64_t d = c.dim, h = c.hiddenDim();
-    int64_t n = 0;
-    if (groups & model::kGroupLn)
-        n += 2 * 2 * d; // norm1, norm2: γ and β
-    if (groups & model::kGroupMsa)
-        n += d * 3 * d + 3 * d + d * d + d; // qkv, proj
-    if (groups & model::kGroupMlp)
-        n += d * h + h + h * d + d; // fc1, fc2
-    return n;
-}
-
-/// The teacher must map these images to as many logits as the data has classes; checked on
-/// two blank images so that a mismatch is one clear sentence, not a shape error mid-epoch.
-void checkTeacher(train::Teacher& teacher, const data::Dataset& d, const std::string& path)
-{
-    torch::Tensor logits;
-    try {
-        logits = teacher.logits(torch::zeros({2, d.channels(), d.height(), d.width()}));
-    } catch (const std::exception& e) {
-        throw Error(QObject::tr("%1: the teacher cannot classify %2×%3 images with %4 channel(s)")
-                        .arg(QString::fromStdString(path))
-                        .arg(d.height())
-                        .arg(d.width())
-                        .arg(d.channels())
-                        .toStdString());
-    }
-    if (logits.dim() != 2 || logits.size(1) != d.numClasses)
-        throw Error(QObject::tr("%1: the teacher predicts %2 classes, the data has %3")
-                        .arg(QString::fromStdString(path))
-                        .arg(logits.dim() == 2 ? logits.size(1) : -1)
-                        .arg(d.numClasses)
-                        .toStdString());
-}
-
 } // namespace
-
-AuxNetSize auxNetSize(const model::ViTConfig& c, const model::AuxOptions& o)
-{
-    // Mirrors AuxNetImpl: θ_B (and θ_A unless shared) hold the expanded groups; blocks below
-    // expandFrom are whole blocks; the blocks above keep only their groups that are not
-    // expanded. The learngene keeps everything but those per-layer leftovers (and, as
-    // S-Params, the head).
-    const int64_t expanded = groupParams(c, o.groups);
-    const int64_t learngene = expanded * (o.shareOnly ? 1 : 2);
-    const int64_t lower = o.expandFrom * c.blockParams();
-    AuxNetSize s;
-    s.trainable = c.sharedParams() + learngene + lower
-                  + (c.depth - o.expandFrom) * (c.blockParams() - expanded);
-    s.stored = c.sharedParams() - c.headParams() + learngene + lower;
-    return s;
-}
 
 LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent)
     : QWidget(parent), m_state(state), m_runner(runner)
@@ -480,7 +427,7 @@ void LearngenePage::updatePreview()
         m_previewLabel->setText(tr("No preview: the settings do not make an Aux-Net yet."));
         return;
     }
-    m_preview = auxNetSize(c, o);
+    m_preview = model::auxNetSize(c, o);
     const QString blocks =
         o.shareOnly
             ? tr("Blocks %1–%2 share one block θ_B.").arg(o.expandFrom + 1).arg(c.depth)
@@ -563,7 +510,7 @@ void LearngenePage::startDistillation()
         std::unique_ptr<train::Teacher> t;
         if (o.loss.lambda > 0.0) {
             t = train::loadTeacher(teacher);
-            checkTeacher(*t, data->train, teacher);
+            train::checkTeacher(*t, data->train, teacher);
             ctx.log(QObject::tr("teacher: %1").arg(QString::fromStdString(t->description())));
         }
         torch::manual_seed(o.seed);

@@ -26,14 +26,6 @@ namespace tleg::gui {
 
 class TrainingPlot;
 
-/// Trainable parameters of an Aux-Net and the parameters its learngene stores (S-Params, head
-/// excluded), counted from the configuration without building the model.
-struct AuxNetSize {
-    int64_t trainable = 0;
-    int64_t stored = 0;
-};
-AuxNetSize auxNetSize(const model::ViTConfig& config, const model::AuxOptions& options);
-
 class LearngenePage : public QWidget {
     Q_OBJECT
 public:
@@ -51,7 +43,7 @@ public:
     bool isDistilling() const { return !m_pendingRun.isEmpty(); }
 
     // For tests and screenshots.
-    const AuxNetSize& preview() const { return m_preview; }
+    const model::AuxNetSize& preview() const { return m_preview; }
     QString previewText() const;
     QComboBox* presetBox() const { return m_preset; }
     QSpinBox* widthBox() const { return m_dim; }
@@ -114,7 +106,7 @@ private:
 
     AppState& m_state;
     JobRunner& m_runner;
-    AuxNetSize m_preview;
+    model::AuxNetSize m_preview;
     double m_mlpRatio = 4.0; // from the preset; not on the form
     QString m_pendingRun, m_pendingLearngene, m_lastRun, m_lastLearngene;
     std::shared_ptr<std::atomic<bool>> m_saved; // set by the job once the learngene is written

@@ -260,7 +260,7 @@ void RunsPage::refresh()
     // JobRunner, which may be training.
     m_lister = QThread::create([this, root] {
         try {
-            m_listing = train::listRuns(root, &m_listingFolders);
+            m_listing = workflow::listRuns(root, &m_listingFolders);
         } catch (const std::exception& e) {
             m_listingError = QString::fromStdString(e.what());
         }
@@ -277,7 +277,7 @@ void RunsPage::onListed()
     m_lister = nullptr;
 
     if (m_listedRoot == m_state.runFolder) {
-        QHash<QString, train::RunInfo> runs;
+        QHash<QString, workflow::RunInfo> runs;
         for (auto& r : m_listing) {
             const QString k = key(QString::fromStdString(r.folder));
             if (QFileInfo::exists(k)) // deleted here while the listing ran
@@ -335,13 +335,13 @@ QStringList RunsPage::watchedFolders() const
 
 void RunsPage::addRun(const QString& folder)
 {
-    std::vector<train::RunInfo> runs;
+    std::vector<workflow::RunInfo> runs;
     try {
         const std::string f = folder.toStdString();
-        if (train::isRunFolder(f))
-            runs.push_back(train::listRun(f)); // a few small files: fine on the GUI thread
+        if (workflow::isRunFolder(f))
+            runs.push_back(workflow::listRun(f)); // a few small files: fine on the GUI thread
         else
-            runs = train::listRuns(f);
+            runs = workflow::listRuns(f);
     } catch (const std::exception& e) {
         showError(
             tr("Could not read the run %1: %2").arg(folder, QString::fromStdString(e.what())));
@@ -387,7 +387,7 @@ void RunsPage::showRuns()
     updateEnabled();
 }
 
-void RunsPage::setRow(int row, const train::RunInfo& run)
+void RunsPage::setRow(int row, const workflow::RunInfo& run)
 {
     const QString folder = key(QString::fromStdString(run.folder));
     const QString dash = QStringLiteral("–");
@@ -442,26 +442,26 @@ void RunsPage::setRow(int row, const train::RunInfo& run)
 
     QString state;
     switch (run.state) {
-    case train::RunState::Finished:
+    case workflow::RunState::Finished:
         state = tr("finished");
         break;
-    case train::RunState::Running:
+    case workflow::RunState::Running:
         state = tr("running");
         break;
-    case train::RunState::Stopped:
+    case workflow::RunState::Stopped:
         state = tr("stopped");
         break;
-    case train::RunState::Incomplete:
+    case workflow::RunState::Incomplete:
         state = tr("incomplete");
         break;
-    case train::RunState::Broken:
+    case workflow::RunState::Broken:
         state = tr("broken");
         break;
     }
     auto* stateItem = text(State, state);
     if (!run.problem.empty())
         stateItem->setToolTip(QString::fromStdString(run.problem));
-    if (run.state == train::RunState::Broken)
+    if (run.state == workflow::RunState::Broken)
         stateItem->setForeground(QColor(198, 40, 40));
 }
 
@@ -498,7 +498,7 @@ void RunsPage::selectRuns(const QStringList& folders)
     m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
-const train::RunInfo* RunsPage::run(const QString& folder) const
+const workflow::RunInfo* RunsPage::run(const QString& folder) const
 {
     auto it = m_runs.constFind(key(folder));
     return it == m_runs.constEnd() ? nullptr : &it.value();
@@ -552,7 +552,7 @@ void RunsPage::plotSelection()
         const QTableWidgetItem* item = m_table->item(row, Name);
         if (!item || !item->isSelected())
             continue;
-        const train::RunInfo* r = run(item->data(kFolderRole).toString());
+        const workflow::RunInfo* r = run(item->data(kFolderRole).toString());
         if (!r)
             continue;
         QVector<double> epochs, top1, loss;
@@ -594,7 +594,7 @@ bool RunsPage::renameRun(const QString& folder, const QString& newName)
     QString to;
     try {
         to = key(QString::fromStdString(
-            train::renameRun(from.toStdString(), newName.trimmed().toStdString())));
+            workflow::renameRun(from.toStdString(), newName.trimmed().toStdString())));
     } catch (const std::exception& e) {
         showError(tr("Could not rename the run: %1").arg(QString::fromStdString(e.what())));
         return false;
@@ -602,7 +602,7 @@ bool RunsPage::renameRun(const QString& folder, const QString& newName)
     showError({});
     m_runs.remove(from);
     try {
-        train::RunInfo r = train::listRun(to.toStdString());
+        workflow::RunInfo r = workflow::listRun(to.toStdString());
         m_runs.insert(to, std::move(r));
         if (m_lister)
             m_addedWhileListing.insert(to);
@@ -622,7 +622,7 @@ bool RunsPage::deleteRuns(const QStringList& folders)
     for (const QString& folder : folders) {
         const QString k = key(folder);
         try {
-            train::deleteRun(k.toStdString());
+            workflow::deleteRun(k.toStdString());
             m_runs.remove(k);
         } catch (const std::exception& e) {
             errors << tr("Could not delete the run: %1").arg(QString::fromStdString(e.what()));
@@ -640,7 +640,7 @@ QString RunsPage::tableCsv() const
                                  "best_val_top1,last_val_top1,seconds,state,problem,folder\n");
     for (int row = 0; row < m_table->rowCount(); ++row) {
         const QString folder = m_table->item(row, Name)->data(kFolderRole).toString();
-        const train::RunInfo* r = run(folder);
+        const workflow::RunInfo* r = run(folder);
         if (!r)
             continue;
         const QStringList fields = {csvField(m_table->item(row, Name)->text()),
@@ -652,7 +652,7 @@ QString RunsPage::tableCsv() const
                                     number(r->bestTop1),
                                     number(r->lastTop1),
                                     number(r->seconds),
-                                    QString::fromStdString(train::runStateName(r->state)),
+                                    QString::fromStdString(workflow::runStateName(r->state)),
                                     csvField(QString::fromStdString(r->problem)),
                                     csvField(folder)};
         csv += fields.join(QLatin1Char(',')) + QLatin1Char('\n');
@@ -692,7 +692,7 @@ void RunsPage::askDelete()
         return;
     bool running = false;
     for (const QString& f : selected)
-        if (const auto* r = run(f); r && r->state == train::RunState::Running)
+        if (const auto* r = run(f); r && r->state == workflow::RunState::Running)
             running = true;
     QString question =
         selected.size() == 1

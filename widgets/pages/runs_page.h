@@ -10,7 +10,7 @@
 //   runs->refresh();   // after the settings changed state.runFolder
 #include <torch/torch.h> // before Qt
 
-#include "train/run_index.h"
+#include "workflow/run_index.h"
 #include "widgets/app_state.h"
 
 #include <QHash>
@@ -84,7 +84,7 @@ public:
     QStringList runFolders() const;
     QStringList selectedFolders() const;
     /// The listed run in folder, or nullptr.
-    const train::RunInfo* run(const QString& folder) const;
+    const workflow::RunInfo* run(const QString& folder) const;
     bool isListing() const { return m_lister != nullptr; }
     /// Folders the file watcher follows.
     QStringList watchedFolders() const;
@@ -102,7 +102,7 @@ Q_SIGNALS:
 private:
     void onListed();
     void showRuns();
-    void setRow(int row, const train::RunInfo& run);
+    void setRow(int row, const workflow::RunInfo& run);
     void plotSelection();
     void updateEnabled();
     void updateSummary();
@@ -116,10 +116,10 @@ private:
 
     AppState& m_state;
     /// By canonical folder key; what the table shows.
-    QHash<QString, train::RunInfo> m_runs;
+    QHash<QString, workflow::RunInfo> m_runs;
     QThread* m_lister = nullptr;
     QString m_listedRoot;                  // the root the lister is listing
-    std::vector<train::RunInfo> m_listing; // written by the lister, read after it finished
+    std::vector<workflow::RunInfo> m_listing; // written by the lister, read after it finished
     std::vector<std::string> m_listingFolders;
     QString m_listingError;
     QSet<QString> m_addedWhileListing;
