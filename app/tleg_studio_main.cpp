@@ -1,11 +1,9 @@
 // tleg-studio: the desktop application. Thin: reads the settings, opens the default data and
 // shows the window. `tleg-studio --screenshots DIR` writes a PNG of every page (README).
-#include <torch/torch.h> // before Qt
-
-#include "data/dataset.h"
+#include "studio_shots/studio_shots.h"
+#include "util/version.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
-#include "widgets/screenshots.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -19,7 +17,7 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName("TLEG Studio");
     QApplication::setOrganizationName("TLEG Studio");
-    QApplication::setApplicationVersion("0.1");
+    QApplication::setApplicationVersion(QString::fromLatin1(tleg::version()));
     tleg::gui::setupStyle(app);
 
     QCommandLineParser parser;
@@ -50,10 +48,11 @@ int main(int argc, char** argv)
     if (parser.isSet(runs))
         settings.runFolder = parser.value(runs);
 
-    tleg::gui::AppState state;
+    tleg::gui::AppState state; // state.dataSpec: Fashion-MNIST, as the CLI's default
     QString dataError;
     try {
-        state.data = std::make_shared<const tleg::data::DataSplit>(tleg::data::loadFashionMnist());
+        state.data =
+            std::make_shared<const tleg::data::DataSplit>(tleg::workflow::openData(state.dataSpec));
     } catch (const std::exception& e) {
         dataError = QString::fromStdString(e.what());
     }
@@ -75,8 +74,10 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "cannot create %s\n", qPrintable(dir.path()));
             return 1;
         }
-        tleg::gui::settle(window, 300000); // opened models are evaluated on the worker first
-        for (const auto& shot : tleg::gui::grabPages(window)) {
+        // Opened models are evaluated on the worker first; runs are listed in the background.
+        if (!tleg::studio::settle(window, 300000))
+            std::fprintf(stderr, "still busy after 5 minutes; the pictures may show it\n");
+        for (const auto& shot : tleg::studio::grabPages(window)) {
             const QString path = dir.filePath(shot.key + ".png");
             if (!shot.image.save(path)) {
                 std::fprintf(stderr, "cannot write %s\n", qPrintable(path));

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pipeline="${1:-runs/pipeline-quick}"
-for f in ancestry/model.safetensors auxnet/model.safetensors learngene.safetensors \
+for f in ancestry/model.safetensors aux-net/model.safetensors learngene.safetensors \
          des-6/model.safetensors scratch-6; do
     if [ ! -e "$pipeline/$f" ]; then
         echo "$pipeline/$f is missing: run 'build/app/tleg pipeline --preset quick' first" >&2
@@ -20,7 +20,7 @@ cmake --build build --target tleg-studio bench_gui_latency
 export QT_QPA_PLATFORM=offscreen
 build/app/tleg-studio --screenshots docs/screenshots --runs "$pipeline" \
     --open "$pipeline/ancestry/model.safetensors" \
-    --open "$pipeline/auxnet/model.safetensors" \
+    --open "$pipeline/aux-net/model.safetensors" \
     --open "$pipeline/des-6/model.safetensors" \
     --open "$pipeline/scratch-6/model.safetensors" \
     --open "$pipeline/learngene.safetensors" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings the .ts files up to date with the sources (Qt's lupdate): the GUI's tr() texts and
-# core's TLEG_TRANSLATABLE texts (experiment titles and descriptions).
+# core's TLEG_TRANSLATABLE texts (experiment titles and descriptions, the note on how a dataset
+# was split).
 #   scripts/update_translations.sh [TS_FILE...]   (default: translations/tleg_*.ts)
 # LUPDATE overrides the lupdate binary. Entries that are new show as type="unfinished".
 set -euo pipefail
@@ -12,4 +13,5 @@ fi
 cd "$root"
 "$lupdate" -silent -no-obsolete -locations none -I . \
     -tr-function-alias QT_TRANSLATE_NOOP+=TLEG_TRANSLATABLE \
-    widgets app/tleg_studio_main.cpp core/experiments/experiment.cpp -ts "$@"
+    widgets app/tleg_studio_main.cpp core/experiments/experiment.cpp \
+    core/data/open_dataset.cpp -ts "$@"

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Data</name>
+    <message>
+        <source>there is no train/ folder: a seeded 20% of the images is the test split</source>
+        <translation>Es gibt keinen Ordner train/: 20 % der Bilder (mit festem Seed gewählt) bilden die Testdaten.</translation>
+    </message>
+</context>
+<context>
     <name>Experiments</name>
     <message>
         <source>Des-Nets of many depths from one learngene vs scratch</source>
@@ -166,18 +173,6 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>Des-Net of depth %1 written to %2</source>
-        <translation>Des-Net der Tiefe %1 nach %2 geschrieben</translation>
-    </message>
-    <message>
-        <source>expanded a Des-Net of depth %1; fine-tuning</source>
-        <translation>Des-Net der Tiefe %1 erweitert; Feinabstimmung läuft</translation>
-    </message>
-    <message>
-        <source>fine-tuned depth %1: top-1 %2%</source>
-        <translation>Tiefe %1 feinabgestimmt: top-1 %2%</translation>
-    </message>
-    <message>
         <source>Export PNG…</source>
         <translation>PNG exportieren…</translation>
     </message>
@@ -209,72 +204,12 @@
         <source>Fashion-MNIST could not be loaded (%1). Install Debian&apos;s dataset-fashion-mnist package or open a dataset on the Data page.</source>
         <translation>Fashion-MNIST konnte nicht geladen werden (%1). Installieren Sie das Debian-Paket dataset-fashion-mnist oder öffnen Sie einen Datensatz auf der Seite „Daten“.</translation>
     </message>
-    <message>
-        <source>%1: the teacher cannot classify %2×%3 images with %4 channel(s)</source>
-        <translation>%1: Das Lehrermodell kann keine %2×%3-Bilder mit %4 Kanal/Kanälen klassifizieren</translation>
-    </message>
-    <message>
-        <source>%1: the teacher predicts %2 classes, the data has %3</source>
-        <translation>%1: Das Lehrermodell sagt %2 Klassen vorher, die Daten haben %3</translation>
-    </message>
-    <message>
-        <source>teacher: %1</source>
-        <translation>Lehrermodell: %1</translation>
-    </message>
-    <message>
-        <source>Aux-Net of depth %1, width %2: expands %3 from block %4</source>
-        <translation>Aux-Net der Tiefe %1, Breite %2: erweitert %3 ab Block %4</translation>
-    </message>
-    <message>
-        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
-        <translation>Destillation nach %1 Epochen gestoppt; der Checkpoint liegt in %2</translation>
-    </message>
-    <message>
-        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
-        <translation>Aux-Net top-1 %1%; Learngene (%2 gespeicherte Parameter) nach %3 geschrieben</translation>
-    </message>
 </context>
 <context>
-    <name>tleg::gui::AncestryPage</name>
+    <name>tleg::gui::AncestryForm</name>
     <message>
         <source>depth %1, width %2, %3 heads, patch %4, %5×%5×%6 input, %7 classes, %8 pooling</source>
         <translation>Tiefe %1, Breite %2, %3 Köpfe, Patch %4, Eingabe %5×%5×%6, %7 Klassen, %8-Pooling</translation>
-    </message>
-    <message>
-        <source>TorchScript module (architecture not recorded)</source>
-        <translation>TorchScript-Modul (Architektur nicht gespeichert)</translation>
-    </message>
-    <message>
-        <source>no top-1: the model takes %1×%1 images with %2 channel(s) and %3 classes; the open data has %4×%5, %6 channel(s), %7 classes</source>
-        <translation>kein top-1: Das Modell erwartet %1×%1-Bilder mit %2 Kanal/Kanälen und %3 Klassen; die geöffneten Daten haben %4×%5, %6 Kanal/Kanäle, %7 Klassen</translation>
-    </message>
-    <message>
-        <source>no top-1: no dataset is open</source>
-        <translation>kein top-1: kein Datensatz geöffnet</translation>
-    </message>
-    <message>
-        <source>evaluating %1 on %2 test images</source>
-        <translation>werte %1 auf %2 Testbildern aus</translation>
-    </message>
-    <message>
-        <source>no top-1: the evaluation was stopped</source>
-        <translation>kein top-1: Die Auswertung wurde gestoppt</translation>
-    </message>
-    <message>
-        <source>no top-1 on %1: %2</source>
-        <translation>kein top-1 auf %1: %2</translation>
-    </message>
-    <message>
-        <source>Ancestry model (the teacher)</source>
-        <translation>Vorfahrenmodell (das Lehrermodell)</translation>
-    </message>
-    <message>
-        <source>Load…</source>
-        <translation>Laden…</translation>
-    </message>
-    <message>
-        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
-        <translation>Ein TLEG-Modell (.safetensors) oder ein beliebiger TorchScript-Klassifikator (.pt)</translation>
     </message>
     <message>
         <source>Train an ancestry</source>
@@ -291,6 +226,10 @@
     <message>
         <source>bfloat16 matmuls (Settings)</source>
         <translation>bfloat16 (Einstellungen)</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
     </message>
     <message>
         <source>Architecture</source>
@@ -329,22 +268,6 @@
         <translation>bf16</translation>
     </message>
     <message>
-        <source>Train</source>
-        <translation>Trainieren</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stopp</translation>
-    </message>
-    <message>
-        <source>Load an ancestry model</source>
-        <translation>Vorfahrenmodell laden</translation>
-    </message>
-    <message>
-        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
-        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
-    </message>
-    <message>
         <source>Open a dataset on the Data page first.</source>
         <translation>Öffnen Sie zuerst einen Datensatz auf der Seite „Daten“.</translation>
     </message>
@@ -355,6 +278,49 @@
     <message>
         <source>%1 on %2: %3; %4 parameters, %5 MACs per image</source>
         <translation>%1 auf %2: %3; %4 Parameter, %5 MACs pro Bild</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::AncestryPage</name>
+    <message>
+        <source>TorchScript module (architecture not recorded)</source>
+        <translation>TorchScript-Modul (Architektur nicht gespeichert)</translation>
+    </message>
+    <message>
+        <source>no top-1: no dataset is open</source>
+        <translation>kein top-1: kein Datensatz geöffnet</translation>
+    </message>
+    <message>
+        <source>evaluating %1 on %2 test images</source>
+        <translation>werte %1 auf %2 Testbildern aus</translation>
+    </message>
+    <message>
+        <source>no top-1: the evaluation was stopped</source>
+        <translation>kein top-1: Die Auswertung wurde gestoppt</translation>
+    </message>
+    <message>
+        <source>no top-1 on %1: %2</source>
+        <translation>kein top-1 auf %1: %2</translation>
+    </message>
+    <message>
+        <source>Ancestry model (the teacher)</source>
+        <translation>Vorfahrenmodell (das Lehrermodell)</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>Laden…</translation>
+    </message>
+    <message>
+        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
+        <translation>Ein TLEG-Modell (.safetensors) oder ein beliebiger TorchScript-Klassifikator (.pt)</translation>
+    </message>
+    <message>
+        <source>Load an ancestry model</source>
+        <translation>Vorfahrenmodell laden</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>No ancestry model yet: load a model file, or train one below.</source>
@@ -403,10 +369,6 @@ Top-1: %6</translation>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <source>ancestry: %1, %2 parameters, %3 epochs into %4</source>
-        <translation>Vorfahr: %1, %2 Parameter, %3 Epochen nach %4</translation>
-    </message>
-    <message>
         <source>ancestry: top-1 %1%, top-5 %2% -&gt; %3</source>
         <translation>Vorfahr: top-1 %1%, top-5 %2% -&gt; %3</translation>
     </message>
@@ -433,6 +395,18 @@ Top-1: %6</translation>
     <message>
         <source>Finished: %1</source>
         <translation>Abgeschlossen: %1</translation>
+    </message>
+    <message>
+        <source>no top-1: %1</source>
+        <translation>kein top-1: %1</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Loaded %1.</source>
+        <translation>%1 geladen.</translation>
     </message>
 </context>
 <context>
@@ -554,8 +528,16 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
 %8</translation>
     </message>
     <message>
-        <source>There is no train/ folder: 20% of the images (seeded) are the test split.</source>
-        <translation>Es gibt keinen Ordner train/: 20 % der Bilder (mit festem Seed gewählt) bilden die Testdaten.</translation>
+        <source>Open CIFAR-100 folder…</source>
+        <translation>CIFAR-100-Ordner öffnen…</translation>
+    </message>
+    <message>
+        <source>A folder with train.bin and test.bin (the fine labels are used)</source>
+        <translation>Ein Ordner mit train.bin und test.bin (die feinen Klassen werden verwendet)</translation>
+    </message>
+    <message>
+        <source>Open a CIFAR-100 binary folder</source>
+        <translation>CIFAR-100-Binärordner öffnen</translation>
     </message>
 </context>
 <context>
@@ -595,10 +577,6 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
     <message>
         <source>Expand &amp;&amp; fine-tune</source>
         <translation>Erweitern &amp;&amp; feinabstimmen</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stopp</translation>
     </message>
     <message>
         <source> epochs</source>
@@ -651,6 +629,10 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     <message>
         <source>fine-tune depth %1</source>
         <translation>Tiefe %1 feinabstimmen</translation>
+    </message>
+    <message>
+        <source>fine-tuned depth %1: top-1 %2%</source>
+        <translation>Tiefe %1 feinabgestimmt: top-1 %2%</translation>
     </message>
 </context>
 <context>
@@ -772,51 +754,7 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     </message>
 </context>
 <context>
-    <name>tleg::gui::LearngenePage</name>
-    <message>
-        <source>Teacher (ancestry model):</source>
-        <translation>Lehrermodell (Vorfahrenmodell):</translation>
-    </message>
-    <message>
-        <source>model.safetensors from the Ancestry page, or a TorchScript .pt</source>
-        <translation>model.safetensors von der Seite „Vorfahr“ oder eine TorchScript-Datei (.pt)</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Durchsuchen…</translation>
-    </message>
-    <message>
-        <source>Start</source>
-        <translation>Starten</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stopp</translation>
-    </message>
-    <message>
-        <source>Not started.</source>
-        <translation>Nicht gestartet.</translation>
-    </message>
-    <message>
-        <source>Pausing after the current batch…</source>
-        <translation>Pause nach dem aktuellen Batch…</translation>
-    </message>
-    <message>
-        <source>Stopping…</source>
-        <translation>Wird gestoppt…</translation>
-    </message>
-    <message>
-        <source>Paused at step %1 of %2; the ETA leaves the pause out.</source>
-        <translation>Pausiert bei Schritt %1 von %2; die ETA berücksichtigt die Pause nicht.</translation>
-    </message>
+    <name>tleg::gui::LearngeneForm</name>
     <message>
         <source>Aux-Net</source>
         <translation>Aux-Net</translation>
@@ -918,32 +856,12 @@ S-Params zur Initialisierung der Tiefen 1–%1:
         <translation>Seed</translation>
     </message>
     <message>
-        <source>Open a dataset on the Data page first.</source>
-        <translation>Öffnen Sie zuerst einen Datensatz auf der Seite „Daten“.</translation>
-    </message>
-    <message>
         <source>This Aux-Net cannot be built: %1</source>
         <translation>Dieses Aux-Net kann nicht erstellt werden: %1</translation>
     </message>
     <message>
         <source>Choose at least one of MSA, MLP and LN to expand.</source>
         <translation>Wählen Sie mindestens eines von MSA, MLP und LN zum Erweitern.</translation>
-    </message>
-    <message>
-        <source>Distillation (λ &gt; 0) needs a teacher: choose the ancestry model above, or set λ to 0 to train the Aux-Net from the labels alone.</source>
-        <translation>Destillation (λ &gt; 0) benötigt ein Lehrermodell: Wählen Sie oben das Vorfahrenmodell oder setzen Sie λ auf 0, um das Aux-Net nur mit den Labels zu trainieren.</translation>
-    </message>
-    <message>
-        <source>The teacher file %1 does not exist.</source>
-        <translation>Die Datei des Lehrermodells %1 existiert nicht.</translation>
-    </message>
-    <message>
-        <source>Another job is running (%1): wait for it or stop it.</source>
-        <translation>Ein anderer Auftrag läuft (%1): Warten Sie das Ende ab oder stoppen Sie ihn.</translation>
-    </message>
-    <message>
-        <source>no module group is expanded</source>
-        <translation>keine Modulgruppe wird erweitert</translation>
     </message>
     <message>
         <source>No preview: the settings do not make an Aux-Net yet.</source>
@@ -969,6 +887,41 @@ Learngene: %2 stored parameters (S-Params, head excluded).
 Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
 %3 %4</translation>
     </message>
+</context>
+<context>
+    <name>tleg::gui::LearngenePage</name>
+    <message>
+        <source>Teacher (ancestry model):</source>
+        <translation>Lehrermodell (Vorfahrenmodell):</translation>
+    </message>
+    <message>
+        <source>model.safetensors from the Ancestry page, or a TorchScript .pt</source>
+        <translation>model.safetensors von der Seite „Vorfahr“ oder eine TorchScript-Datei (.pt)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>Öffnen Sie zuerst einen Datensatz auf der Seite „Daten“.</translation>
+    </message>
+    <message>
+        <source>Distillation (λ &gt; 0) needs a teacher: choose the ancestry model above, or set λ to 0 to train the Aux-Net from the labels alone.</source>
+        <translation>Destillation (λ &gt; 0) benötigt ein Lehrermodell: Wählen Sie oben das Vorfahrenmodell oder setzen Sie λ auf 0, um das Aux-Net nur mit den Labels zu trainieren.</translation>
+    </message>
+    <message>
+        <source>The teacher file %1 does not exist.</source>
+        <translation>Die Datei des Lehrermodells %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Another job is running (%1): wait for it or stop it.</source>
+        <translation>Ein anderer Auftrag läuft (%1): Warten Sie das Ende ab oder stoppen Sie ihn.</translation>
+    </message>
     <message>
         <source>λ = 0: the Aux-Net learns from the labels alone; the teacher is not used.</source>
         <translation>λ = 0: Das Aux-Net lernt nur aus den Labels; das Lehrermodell wird nicht verwendet.</translation>
@@ -986,48 +939,28 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>destillieren</translation>
     </message>
     <message>
-        <source>Starting…</source>
-        <translation>Starte…</translation>
-    </message>
-    <message>
-        <source>Epoch %1 of %2, step %3 of %4, ETA %5</source>
-        <translation>Epoche %1 von %2, Schritt %3 von %4, ETA %5</translation>
-    </message>
-    <message>
         <source>Distillation failed: %1</source>
         <translation>Destillation fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Failed.</source>
-        <translation>Fehlgeschlagen.</translation>
-    </message>
-    <message>
-        <source>Finished in %1.</source>
-        <translation>Abgeschlossen in %1.</translation>
     </message>
     <message>
         <source>Learngene saved: %1</source>
         <translation>Learngene gespeichert: %1</translation>
     </message>
     <message>
-        <source>Stopped.</source>
-        <translation>Gestoppt.</translation>
-    </message>
-    <message>
-        <source>Ended without a learngene.</source>
-        <translation>Ohne Learngene beendet.</translation>
-    </message>
-    <message>
         <source>Stopped: finished epochs stay in %1 (checkpoint.safetensors).</source>
         <translation>Gestoppt: Abgeschlossene Epochen bleiben in %1 (checkpoint.safetensors).</translation>
+    </message>
+    <message>
+        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
+        <translation>Destillation nach %1 Epochen gestoppt; der Checkpoint liegt in %2</translation>
+    </message>
+    <message>
+        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
+        <translation>Aux-Net top-1 %1%; Learngene (%2 gespeicherte Parameter) nach %3 geschrieben</translation>
     </message>
 </context>
 <context>
     <name>tleg::gui::LinearityPage</name>
-    <message>
-        <source>n/a</source>
-        <translation>k. A.</translation>
-    </message>
     <message>
         <source>Open…</source>
         <translation>Öffnen…</translation>
@@ -1051,58 +984,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Parameter kind:</source>
         <translation>Parameterart:</translation>
-    </message>
-    <message>
-        <source>PC1 against depth</source>
-        <translation>PC1 über der Tiefe</translation>
-    </message>
-    <message>
-        <source>PC1–PC2 trajectory</source>
-        <translation>PC1–PC2-Verlauf</translation>
-    </message>
-    <message>
-        <source>R² heat map</source>
-        <translation>R²-Heatmap</translation>
-    </message>
-    <message>
-        <source>Explained variance</source>
-        <translation>Erklärte Varianz</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Art</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>Modell</translation>
-    </message>
-    <message>
-        <source>R²</source>
-        <translation>R²</translation>
-    </message>
-    <message>
-        <source>Slope</source>
-        <translation>Steigung</translation>
-    </message>
-    <message>
-        <source>PC1 var. %</source>
-        <translation>PC1-Var. %</translation>
-    </message>
-    <message>
-        <source>PC2 var. %</source>
-        <translation>PC2-Var. %</translation>
-    </message>
-    <message>
-        <source>Residual</source>
-        <translation>Residuum</translation>
-    </message>
-    <message>
-        <source>How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)</source>
-        <translation>Wie weit die Gewichte vom besten θ_l = θ_B + (l/L)·θ_A entfernt sind, das ein Learngene ausdrücken könnte: ‖X − fit‖ / ‖X − mean‖ (0 = exakt linear)</translation>
-    </message>
-    <message>
-        <source>R² of a straight line through PC1 against layer index</source>
-        <translation>R² einer Geraden durch PC1 über dem Schichtindex</translation>
     </message>
     <message>
         <source>Export linearity results</source>
@@ -1169,6 +1050,68 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Open one or more checkpoints to see how their weights change with depth (paper Fig. 1): PCA of the per-layer weights of each kind, and how well a straight line explains PC1.</source>
         <translation>Öffnen Sie einen oder mehrere Checkpoints, um zu sehen, wie sich ihre Gewichte mit der Tiefe ändern (Paper, Abb. 1): PCA der Gewichte pro Schicht für jede Art und wie gut eine Gerade PC1 erklärt.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LinearityPlotTabs</name>
+    <message>
+        <source>PC1 against depth</source>
+        <translation>PC1 über der Tiefe</translation>
+    </message>
+    <message>
+        <source>PC1–PC2 trajectory</source>
+        <translation>PC1–PC2-Verlauf</translation>
+    </message>
+    <message>
+        <source>R² heat map</source>
+        <translation>R²-Heatmap</translation>
+    </message>
+    <message>
+        <source>Explained variance</source>
+        <translation>Erklärte Varianz</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LinearityTable</name>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>Slope</source>
+        <translation>Steigung</translation>
+    </message>
+    <message>
+        <source>PC1 var. %</source>
+        <translation>PC1-Var. %</translation>
+    </message>
+    <message>
+        <source>PC2 var. %</source>
+        <translation>PC2-Var. %</translation>
+    </message>
+    <message>
+        <source>Residual</source>
+        <translation>Residuum</translation>
+    </message>
+    <message>
+        <source>How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)</source>
+        <translation>Wie weit die Gewichte vom besten θ_l = θ_B + (l/L)·θ_A entfernt sind, das ein Learngene ausdrücken könnte: ‖X − fit‖ / ‖X − mean‖ (0 = exakt linear)</translation>
+    </message>
+    <message>
+        <source>R² of a straight line through PC1 against layer index</source>
+        <translation>R² einer Geraden durch PC1 über dem Schichtindex</translation>
     </message>
 </context>
 <context>
@@ -1331,11 +1274,25 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     </message>
 </context>
 <context>
-    <name>tleg::gui::RunsPage</name>
+    <name>tleg::gui::RunCurves</name>
     <message>
         <source>epoch</source>
         <translation>Epoche</translation>
     </message>
+</context>
+<context>
+    <name>tleg::gui::RunsModel</name>
+    <message>
+        <source>Could not read the run %1: %2</source>
+        <translation>Der Lauf %1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>There is no run in %1.</source>
+        <translation>In %1 gibt es keinen Lauf.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunsPage</name>
     <message>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
@@ -1357,42 +1314,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Art</translation>
-    </message>
-    <message>
-        <source>Depth</source>
-        <translation>Tiefe</translation>
-    </message>
-    <message>
-        <source>Parameters</source>
-        <translation>Parameter</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>Epochen</translation>
-    </message>
-    <message>
-        <source>Best top-1 (%)</source>
-        <translation>Beste top-1 (%)</translation>
-    </message>
-    <message>
-        <source>Last top-1 (%)</source>
-        <translation>Letzte top-1 (%)</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Dauer</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>Status</translation>
-    </message>
-    <message>
         <source>Validation top-1</source>
         <translation>Validierungs-top-1</translation>
     </message>
@@ -1411,70 +1332,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Could not list the runs in %1: %2</source>
         <translation>Die Läufe in %1 konnten nicht aufgelistet werden: %2</translation>
-    </message>
-    <message>
-        <source>Could not read the run %1: %2</source>
-        <translation>Der Lauf %1 konnte nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>There is no run in %1.</source>
-        <translation>In %1 gibt es keinen Lauf.</translation>
-    </message>
-    <message>
-        <source>data: %1</source>
-        <translation>Daten: %1</translation>
-    </message>
-    <message>
-        <source>teacher: %1</source>
-        <translation>Lehrermodell: %1</translation>
-    </message>
-    <message>
-        <source>ancestry</source>
-        <translation>Vorfahr</translation>
-    </message>
-    <message>
-        <source>aux-net</source>
-        <translation>Aux-Net</translation>
-    </message>
-    <message>
-        <source>des-net</source>
-        <translation>Des-Net</translation>
-    </message>
-    <message>
-        <source>scratch</source>
-        <translation>von Grund auf</translation>
-    </message>
-    <message>
-        <source>fine-tune</source>
-        <translation>Feinabstimmung</translation>
-    </message>
-    <message>
-        <source>%1 M</source>
-        <translation>%1 Mio.</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>finished</source>
-        <translation>abgeschlossen</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>läuft</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>gestoppt</translation>
-    </message>
-    <message>
-        <source>incomplete</source>
-        <translation>unvollständig</translation>
-    </message>
-    <message>
-        <source>broken</source>
-        <translation>beschädigt</translation>
     </message>
     <message>
         <source>Looking for runs in %1…</source>
@@ -1552,6 +1409,129 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
         <source>Experiments</source>
         <translation>Experimente</translation>
     </message>
+    <message>
+        <source>Run again</source>
+        <translation>Erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Train the selected run once more from its config.json: the same data, model, options and seed, into a new folder</source>
+        <translation>Den gewählten Lauf nach seiner config.json noch einmal trainieren: mit denselben Daten, demselben Modell, denselben Optionen und demselben Seed, in einen neuen Ordner</translation>
+    </message>
+    <message>
+        <source>%1 is running: wait for it or stop it, then run again.</source>
+        <translation>%1 läuft: Warten Sie das Ende ab oder stoppen Sie den Auftrag und führen Sie dann erneut aus.</translation>
+    </message>
+    <message>
+        <source>Cannot run %1 again: %2</source>
+        <translation>%1 kann nicht erneut ausgeführt werden: %2</translation>
+    </message>
+    <message>
+        <source>run again %1</source>
+        <translation>%1 erneut ausführen</translation>
+    </message>
+    <message>
+        <source>Running %1 again failed: %2</source>
+        <translation>Erneutes Ausführen von %1 fehlgeschlagen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunsTable</name>
+    <message>
+        <source>finished</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>unvollständig</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>beschädigt</translation>
+    </message>
+    <message>
+        <source>ancestry</source>
+        <translation>Vorfahr</translation>
+    </message>
+    <message>
+        <source>aux-net</source>
+        <translation>Aux-Net</translation>
+    </message>
+    <message>
+        <source>des-net</source>
+        <translation>Des-Net</translation>
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation>von Grund auf</translation>
+    </message>
+    <message>
+        <source>fine-tune</source>
+        <translation>Feinabstimmung</translation>
+    </message>
+    <message>
+        <source>pretrain</source>
+        <translation>Vortraining</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>Best top-1 (%)</source>
+        <translation>Beste top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Last top-1 (%)</source>
+        <translation>Letzte top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>data: %1</source>
+        <translation>Daten: %1</translation>
+    </message>
+    <message>
+        <source>teacher: %1</source>
+        <translation>Lehrermodell: %1</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 Mio.</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::SettingsDialog</name>
@@ -1590,6 +1570,57 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>New settings apply to the next job; a running job keeps its own.</source>
         <translation>Neue Einstellungen gelten ab dem nächsten Auftrag; ein laufender Auftrag behält seine eigenen.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::TrainingPanel</name>
+    <message>
+        <source>Not started.</source>
+        <translation>Nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Pausing after the current batch…</source>
+        <translation>Pause nach dem aktuellen Batch…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Wird gestoppt…</translation>
+    </message>
+    <message>
+        <source>Paused at step %1 of %2; the ETA leaves the pause out.</source>
+        <translation>Pausiert bei Schritt %1 von %2; die ETA berücksichtigt die Pause nicht.</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Starte…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4, ETA %5</source>
+        <translation>Epoche %1 von %2, Schritt %3 von %4, ETA %5</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Gestoppt.</translation>
+    </message>
+    <message>
+        <source>Finished in %1.</source>
+        <translation>Abgeschlossen in %1.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Data</name>
+    <message>
+        <source>there is no train/ folder: a seeded 20% of the images is the test split</source>
+        <translation>没有 train/ 文件夹：20% 的图像（按固定种子抽取）作为测试集。</translation>
+    </message>
+</context>
+<context>
     <name>Experiments</name>
     <message>
         <source>Des-Nets of many depths from one learngene vs scratch</source>
@@ -166,18 +173,6 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>Des-Net of depth %1 written to %2</source>
-        <translation>深度为 %1 的 Des-Net 已写入 %2</translation>
-    </message>
-    <message>
-        <source>expanded a Des-Net of depth %1; fine-tuning</source>
-        <translation>已扩展深度为 %1 的 Des-Net；正在微调</translation>
-    </message>
-    <message>
-        <source>fine-tuned depth %1: top-1 %2%</source>
-        <translation>深度 %1 微调完成：top-1 %2%</translation>
-    </message>
-    <message>
         <source>Export PNG…</source>
         <translation>导出 PNG…</translation>
     </message>
@@ -209,72 +204,12 @@
         <source>Fashion-MNIST could not be loaded (%1). Install Debian&apos;s dataset-fashion-mnist package or open a dataset on the Data page.</source>
         <translation>无法加载 Fashion-MNIST（%1）。请安装 Debian 的 dataset-fashion-mnist 软件包，或在“数据”页面打开一个数据集。</translation>
     </message>
-    <message>
-        <source>%1: the teacher cannot classify %2×%3 images with %4 channel(s)</source>
-        <translation>%1：教师模型无法对 %4 通道的 %2×%3 图像进行分类</translation>
-    </message>
-    <message>
-        <source>%1: the teacher predicts %2 classes, the data has %3</source>
-        <translation>%1：教师模型预测 %2 个类别，而数据有 %3 个</translation>
-    </message>
-    <message>
-        <source>teacher: %1</source>
-        <translation>教师模型：%1</translation>
-    </message>
-    <message>
-        <source>Aux-Net of depth %1, width %2: expands %3 from block %4</source>
-        <translation>深度 %1、宽度 %2 的 Aux-Net：从第 %4 块起扩展 %3</translation>
-    </message>
-    <message>
-        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
-        <translation>蒸馏在 %1 轮后停止；检查点位于 %2</translation>
-    </message>
-    <message>
-        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
-        <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
-    </message>
 </context>
 <context>
-    <name>tleg::gui::AncestryPage</name>
+    <name>tleg::gui::AncestryForm</name>
     <message>
         <source>depth %1, width %2, %3 heads, patch %4, %5×%5×%6 input, %7 classes, %8 pooling</source>
         <translation>深度 %1，宽度 %2，%3 个头，patch %4，输入 %5×%5×%6，%7 个类别，%8 池化</translation>
-    </message>
-    <message>
-        <source>TorchScript module (architecture not recorded)</source>
-        <translation>TorchScript 模块（未记录架构）</translation>
-    </message>
-    <message>
-        <source>no top-1: the model takes %1×%1 images with %2 channel(s) and %3 classes; the open data has %4×%5, %6 channel(s), %7 classes</source>
-        <translation>无 top-1：模型接受 %2 通道的 %1×%1 图像和 %3 个类别；已打开的数据为 %4×%5、%6 通道、%7 个类别</translation>
-    </message>
-    <message>
-        <source>no top-1: no dataset is open</source>
-        <translation>无 top-1：未打开数据集</translation>
-    </message>
-    <message>
-        <source>evaluating %1 on %2 test images</source>
-        <translation>正在 %2 张测试图像上评估 %1</translation>
-    </message>
-    <message>
-        <source>no top-1: the evaluation was stopped</source>
-        <translation>无 top-1：评估已停止</translation>
-    </message>
-    <message>
-        <source>no top-1 on %1: %2</source>
-        <translation>在 %1 上无 top-1：%2</translation>
-    </message>
-    <message>
-        <source>Ancestry model (the teacher)</source>
-        <translation>祖先模型（教师模型）</translation>
-    </message>
-    <message>
-        <source>Load…</source>
-        <translation>加载…</translation>
-    </message>
-    <message>
-        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
-        <translation>TLEG 模型（.safetensors）或任意 TorchScript 分类器（.pt）</translation>
     </message>
     <message>
         <source>Train an ancestry</source>
@@ -291,6 +226,10 @@
     <message>
         <source>bfloat16 matmuls (Settings)</source>
         <translation>bfloat16 矩阵乘法（设置）</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
     </message>
     <message>
         <source>Architecture</source>
@@ -329,22 +268,6 @@
         <translation>bf16</translation>
     </message>
     <message>
-        <source>Train</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Load an ancestry model</source>
-        <translation>加载祖先模型</translation>
-    </message>
-    <message>
-        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
-        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Open a dataset on the Data page first.</source>
         <translation>请先在“数据”页面打开一个数据集。</translation>
     </message>
@@ -355,6 +278,49 @@
     <message>
         <source>%1 on %2: %3; %4 parameters, %5 MACs per image</source>
         <translation>%1 在 %2 上：%3；%4 个参数，每张图像 %5 MACs</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::AncestryPage</name>
+    <message>
+        <source>TorchScript module (architecture not recorded)</source>
+        <translation>TorchScript 模块（未记录架构）</translation>
+    </message>
+    <message>
+        <source>no top-1: no dataset is open</source>
+        <translation>无 top-1：未打开数据集</translation>
+    </message>
+    <message>
+        <source>evaluating %1 on %2 test images</source>
+        <translation>正在 %2 张测试图像上评估 %1</translation>
+    </message>
+    <message>
+        <source>no top-1: the evaluation was stopped</source>
+        <translation>无 top-1：评估已停止</translation>
+    </message>
+    <message>
+        <source>no top-1 on %1: %2</source>
+        <translation>在 %1 上无 top-1：%2</translation>
+    </message>
+    <message>
+        <source>Ancestry model (the teacher)</source>
+        <translation>祖先模型（教师模型）</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>加载…</translation>
+    </message>
+    <message>
+        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
+        <translation>TLEG 模型（.safetensors）或任意 TorchScript 分类器（.pt）</translation>
+    </message>
+    <message>
+        <source>Load an ancestry model</source>
+        <translation>加载祖先模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
     </message>
     <message>
         <source>No ancestry model yet: load a model file, or train one below.</source>
@@ -403,10 +369,6 @@ Top-1：%6</translation>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <source>ancestry: %1, %2 parameters, %3 epochs into %4</source>
-        <translation>祖先模型：%1，%2 个参数，%3 轮，输出到 %4</translation>
-    </message>
-    <message>
         <source>ancestry: top-1 %1%, top-5 %2% -&gt; %3</source>
         <translation>祖先模型：top-1 %1%，top-5 %2% -&gt; %3</translation>
     </message>
@@ -433,6 +395,18 @@ Top-1：%6</translation>
     <message>
         <source>Finished: %1</source>
         <translation>完成：%1</translation>
+    </message>
+    <message>
+        <source>no top-1: %1</source>
+        <translation>无 top-1：%1</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>失败。</translation>
+    </message>
+    <message>
+        <source>Loaded %1.</source>
+        <translation>已加载 %1。</translation>
     </message>
 </context>
 <context>
@@ -554,8 +528,16 @@ Split: %6 train images, %7 test images
 %8</translation>
     </message>
     <message>
-        <source>There is no train/ folder: 20% of the images (seeded) are the test split.</source>
-        <translation>没有 train/ 文件夹：20% 的图像（按固定种子抽取）作为测试集。</translation>
+        <source>Open CIFAR-100 folder…</source>
+        <translation>打开 CIFAR-100 文件夹…</translation>
+    </message>
+    <message>
+        <source>A folder with train.bin and test.bin (the fine labels are used)</source>
+        <translation>包含 train.bin 和 test.bin 的文件夹（使用细粒度标签）</translation>
+    </message>
+    <message>
+        <source>Open a CIFAR-100 binary folder</source>
+        <translation>打开 CIFAR-100 二进制文件夹</translation>
     </message>
 </context>
 <context>
@@ -595,10 +577,6 @@ Split: %6 train images, %7 test images
     <message>
         <source>Expand &amp;&amp; fine-tune</source>
         <translation>扩展 &amp;&amp; 微调</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
     </message>
     <message>
         <source> epochs</source>
@@ -651,6 +629,10 @@ S-Params to initialise depths 1–%1:
     <message>
         <source>fine-tune depth %1</source>
         <translation>微调深度 %1</translation>
+    </message>
+    <message>
+        <source>fine-tuned depth %1: top-1 %2%</source>
+        <translation>深度 %1 微调完成：top-1 %2%</translation>
     </message>
 </context>
 <context>
@@ -772,51 +754,7 @@ S-Params to initialise depths 1–%1:
     </message>
 </context>
 <context>
-    <name>tleg::gui::LearngenePage</name>
-    <message>
-        <source>Teacher (ancestry model):</source>
-        <translation>教师模型（祖先模型）：</translation>
-    </message>
-    <message>
-        <source>model.safetensors from the Ancestry page, or a TorchScript .pt</source>
-        <translation>来自“祖先模型”页面的 model.safetensors，或 TorchScript .pt 文件</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
-        <source>Start</source>
-        <translation>开始</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Not started.</source>
-        <translation>未开始。</translation>
-    </message>
-    <message>
-        <source>Pausing after the current batch…</source>
-        <translation>将在当前批次结束后暂停…</translation>
-    </message>
-    <message>
-        <source>Stopping…</source>
-        <translation>正在停止…</translation>
-    </message>
-    <message>
-        <source>Paused at step %1 of %2; the ETA leaves the pause out.</source>
-        <translation>已在第 %1 步（共 %2 步）暂停；ETA 不计入暂停时间。</translation>
-    </message>
+    <name>tleg::gui::LearngeneForm</name>
     <message>
         <source>Aux-Net</source>
         <translation>Aux-Net</translation>
@@ -918,32 +856,12 @@ S-Params to initialise depths 1–%1:
         <translation>随机种子</translation>
     </message>
     <message>
-        <source>Open a dataset on the Data page first.</source>
-        <translation>请先在“数据”页面打开一个数据集。</translation>
-    </message>
-    <message>
         <source>This Aux-Net cannot be built: %1</source>
         <translation>无法构建此 Aux-Net：%1</translation>
     </message>
     <message>
         <source>Choose at least one of MSA, MLP and LN to expand.</source>
         <translation>请至少选择 MSA、MLP 和 LN 中的一项进行扩展。</translation>
-    </message>
-    <message>
-        <source>Distillation (λ &gt; 0) needs a teacher: choose the ancestry model above, or set λ to 0 to train the Aux-Net from the labels alone.</source>
-        <translation>蒸馏（λ &gt; 0）需要教师模型：请在上方选择祖先模型，或将 λ 设为 0 以仅用标签训练 Aux-Net。</translation>
-    </message>
-    <message>
-        <source>The teacher file %1 does not exist.</source>
-        <translation>教师模型文件 %1 不存在。</translation>
-    </message>
-    <message>
-        <source>Another job is running (%1): wait for it or stop it.</source>
-        <translation>另一个任务正在运行（%1）：请等待其结束或将其停止。</translation>
-    </message>
-    <message>
-        <source>no module group is expanded</source>
-        <translation>未扩展任何模块组</translation>
     </message>
     <message>
         <source>No preview: the settings do not make an Aux-Net yet.</source>
@@ -969,6 +887,41 @@ Learngene: %2 stored parameters (S-Params, head excluded).
 学习基因：%2 个存储参数（S-Params，不含分类头）。
 %3 %4</translation>
     </message>
+</context>
+<context>
+    <name>tleg::gui::LearngenePage</name>
+    <message>
+        <source>Teacher (ancestry model):</source>
+        <translation>教师模型（祖先模型）：</translation>
+    </message>
+    <message>
+        <source>model.safetensors from the Ancestry page, or a TorchScript .pt</source>
+        <translation>来自“祖先模型”页面的 model.safetensors，或 TorchScript .pt 文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>请先在“数据”页面打开一个数据集。</translation>
+    </message>
+    <message>
+        <source>Distillation (λ &gt; 0) needs a teacher: choose the ancestry model above, or set λ to 0 to train the Aux-Net from the labels alone.</source>
+        <translation>蒸馏（λ &gt; 0）需要教师模型：请在上方选择祖先模型，或将 λ 设为 0 以仅用标签训练 Aux-Net。</translation>
+    </message>
+    <message>
+        <source>The teacher file %1 does not exist.</source>
+        <translation>教师模型文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Another job is running (%1): wait for it or stop it.</source>
+        <translation>另一个任务正在运行（%1）：请等待其结束或将其停止。</translation>
+    </message>
     <message>
         <source>λ = 0: the Aux-Net learns from the labels alone; the teacher is not used.</source>
         <translation>λ = 0：Aux-Net 仅从标签学习，不使用教师模型。</translation>
@@ -986,48 +939,28 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>蒸馏</translation>
     </message>
     <message>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
-    </message>
-    <message>
-        <source>Epoch %1 of %2, step %3 of %4, ETA %5</source>
-        <translation>第 %1/%2 轮，第 %3/%4 步，ETA %5</translation>
-    </message>
-    <message>
         <source>Distillation failed: %1</source>
         <translation>蒸馏失败：%1</translation>
-    </message>
-    <message>
-        <source>Failed.</source>
-        <translation>失败。</translation>
-    </message>
-    <message>
-        <source>Finished in %1.</source>
-        <translation>已完成，用时 %1。</translation>
     </message>
     <message>
         <source>Learngene saved: %1</source>
         <translation>学习基因已保存：%1</translation>
     </message>
     <message>
-        <source>Stopped.</source>
-        <translation>已停止。</translation>
-    </message>
-    <message>
-        <source>Ended without a learngene.</source>
-        <translation>已结束，未生成学习基因。</translation>
-    </message>
-    <message>
         <source>Stopped: finished epochs stay in %1 (checkpoint.safetensors).</source>
         <translation>已停止：已完成的轮次保留在 %1（checkpoint.safetensors）中。</translation>
+    </message>
+    <message>
+        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
+        <translation>蒸馏在 %1 轮后停止；检查点位于 %2</translation>
+    </message>
+    <message>
+        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
+        <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
     </message>
 </context>
 <context>
     <name>tleg::gui::LinearityPage</name>
-    <message>
-        <source>n/a</source>
-        <translation>无</translation>
-    </message>
     <message>
         <source>Open…</source>
         <translation>打开…</translation>
@@ -1051,58 +984,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Parameter kind:</source>
         <translation>参数类型：</translation>
-    </message>
-    <message>
-        <source>PC1 against depth</source>
-        <translation>PC1 随深度变化</translation>
-    </message>
-    <message>
-        <source>PC1–PC2 trajectory</source>
-        <translation>PC1–PC2 轨迹</translation>
-    </message>
-    <message>
-        <source>R² heat map</source>
-        <translation>R² 热力图</translation>
-    </message>
-    <message>
-        <source>Explained variance</source>
-        <translation>解释方差</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>R²</source>
-        <translation>R²</translation>
-    </message>
-    <message>
-        <source>Slope</source>
-        <translation>斜率</translation>
-    </message>
-    <message>
-        <source>PC1 var. %</source>
-        <translation>PC1 方差 %</translation>
-    </message>
-    <message>
-        <source>PC2 var. %</source>
-        <translation>PC2 方差 %</translation>
-    </message>
-    <message>
-        <source>Residual</source>
-        <translation>残差</translation>
-    </message>
-    <message>
-        <source>How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)</source>
-        <translation>权重与学习基因所能表达的最佳 θ_l = θ_B + (l/L)·θ_A 之间的距离：‖X − fit‖ / ‖X − mean‖（0 = 完全线性）</translation>
-    </message>
-    <message>
-        <source>R² of a straight line through PC1 against layer index</source>
-        <translation>PC1 对层索引做直线拟合的 R²</translation>
     </message>
     <message>
         <source>Export linearity results</source>
@@ -1167,6 +1048,68 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Open one or more checkpoints to see how their weights change with depth (paper Fig. 1): PCA of the per-layer weights of each kind, and how well a straight line explains PC1.</source>
         <translation>打开一个或多个检查点，查看其权重如何随深度变化（论文图 1）：对每种类型的逐层权重做 PCA，并查看直线对 PC1 的解释程度。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LinearityPlotTabs</name>
+    <message>
+        <source>PC1 against depth</source>
+        <translation>PC1 随深度变化</translation>
+    </message>
+    <message>
+        <source>PC1–PC2 trajectory</source>
+        <translation>PC1–PC2 轨迹</translation>
+    </message>
+    <message>
+        <source>R² heat map</source>
+        <translation>R² 热力图</translation>
+    </message>
+    <message>
+        <source>Explained variance</source>
+        <translation>解释方差</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::LinearityTable</name>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>Slope</source>
+        <translation>斜率</translation>
+    </message>
+    <message>
+        <source>PC1 var. %</source>
+        <translation>PC1 方差 %</translation>
+    </message>
+    <message>
+        <source>PC2 var. %</source>
+        <translation>PC2 方差 %</translation>
+    </message>
+    <message>
+        <source>Residual</source>
+        <translation>残差</translation>
+    </message>
+    <message>
+        <source>How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)</source>
+        <translation>权重与学习基因所能表达的最佳 θ_l = θ_B + (l/L)·θ_A 之间的距离：‖X − fit‖ / ‖X − mean‖（0 = 完全线性）</translation>
+    </message>
+    <message>
+        <source>R² of a straight line through PC1 against layer index</source>
+        <translation>PC1 对层索引做直线拟合的 R²</translation>
     </message>
 </context>
 <context>
@@ -1329,11 +1272,25 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     </message>
 </context>
 <context>
-    <name>tleg::gui::RunsPage</name>
+    <name>tleg::gui::RunCurves</name>
     <message>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
+</context>
+<context>
+    <name>tleg::gui::RunsModel</name>
+    <message>
+        <source>Could not read the run %1: %2</source>
+        <translation>无法读取运行记录 %1：%2</translation>
+    </message>
+    <message>
+        <source>There is no run in %1.</source>
+        <translation>%1 中没有运行记录。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunsPage</name>
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
@@ -1355,42 +1312,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Depth</source>
-        <translation>深度</translation>
-    </message>
-    <message>
-        <source>Parameters</source>
-        <translation>参数量</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>轮数</translation>
-    </message>
-    <message>
-        <source>Best top-1 (%)</source>
-        <translation>最佳 top-1 (%)</translation>
-    </message>
-    <message>
-        <source>Last top-1 (%)</source>
-        <translation>最终 top-1 (%)</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>时长</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
         <source>Validation top-1</source>
         <translation>验证 top-1</translation>
     </message>
@@ -1409,70 +1330,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Could not list the runs in %1: %2</source>
         <translation>无法列出 %1 中的运行记录：%2</translation>
-    </message>
-    <message>
-        <source>Could not read the run %1: %2</source>
-        <translation>无法读取运行记录 %1：%2</translation>
-    </message>
-    <message>
-        <source>There is no run in %1.</source>
-        <translation>%1 中没有运行记录。</translation>
-    </message>
-    <message>
-        <source>data: %1</source>
-        <translation>数据：%1</translation>
-    </message>
-    <message>
-        <source>teacher: %1</source>
-        <translation>教师模型：%1</translation>
-    </message>
-    <message>
-        <source>ancestry</source>
-        <translation>祖先模型</translation>
-    </message>
-    <message>
-        <source>aux-net</source>
-        <translation>Aux-Net</translation>
-    </message>
-    <message>
-        <source>des-net</source>
-        <translation>Des-Net</translation>
-    </message>
-    <message>
-        <source>scratch</source>
-        <translation>从头训练</translation>
-    </message>
-    <message>
-        <source>fine-tune</source>
-        <translation>微调</translation>
-    </message>
-    <message>
-        <source>%1 M</source>
-        <translation>%1 M</translation>
-    </message>
-    <message>
-        <source>%1 / %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>stopped</source>
-        <translation>已停止</translation>
-    </message>
-    <message>
-        <source>incomplete</source>
-        <translation>不完整</translation>
-    </message>
-    <message>
-        <source>broken</source>
-        <translation>已损坏</translation>
     </message>
     <message>
         <source>Looking for runs in %1…</source>
@@ -1550,6 +1407,129 @@ A selected run seems to be still training; its job will fail.</source>
         <source>Experiments</source>
         <translation>实验</translation>
     </message>
+    <message>
+        <source>Run again</source>
+        <translation>再次运行</translation>
+    </message>
+    <message>
+        <source>Train the selected run once more from its config.json: the same data, model, options and seed, into a new folder</source>
+        <translation>按所选运行的 config.json 再训练一次：相同的数据、模型、选项和随机种子，写入新文件夹</translation>
+    </message>
+    <message>
+        <source>%1 is running: wait for it or stop it, then run again.</source>
+        <translation>%1 正在运行：请等待其结束或将其停止，然后再次运行。</translation>
+    </message>
+    <message>
+        <source>Cannot run %1 again: %2</source>
+        <translation>无法再次运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>run again %1</source>
+        <translation>再次运行 %1</translation>
+    </message>
+    <message>
+        <source>Running %1 again failed: %2</source>
+        <translation>再次运行 %1 失败：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunsTable</name>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>incomplete</source>
+        <translation>不完整</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>ancestry</source>
+        <translation>祖先模型</translation>
+    </message>
+    <message>
+        <source>aux-net</source>
+        <translation>Aux-Net</translation>
+    </message>
+    <message>
+        <source>des-net</source>
+        <translation>Des-Net</translation>
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <source>fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>pretrain</source>
+        <translation>预训练</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Best top-1 (%)</source>
+        <translation>最佳 top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Last top-1 (%)</source>
+        <translation>最终 top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>data: %1</source>
+        <translation>数据：%1</translation>
+    </message>
+    <message>
+        <source>teacher: %1</source>
+        <translation>教师模型：%1</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 M</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::SettingsDialog</name>
@@ -1588,6 +1568,57 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>New settings apply to the next job; a running job keeps its own.</source>
         <translation>新设置将应用于下一个任务；正在运行的任务保留其原有设置。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::TrainingPanel</name>
+    <message>
+        <source>Not started.</source>
+        <translation>未开始。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Pausing after the current batch…</source>
+        <translation>将在当前批次结束后暂停…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Paused at step %1 of %2; the ETA leaves the pause out.</source>
+        <translation>已在第 %1 步（共 %2 步）暂停；ETA 不计入暂停时间。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4, ETA %5</source>
+        <translation>第 %1/%2 轮，第 %3/%4 步，ETA %5</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>失败。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Finished in %1.</source>
+        <translation>已完成，用时 %1。</translation>
     </message>
 </context>
 <context>

@@ -1,9 +1,9 @@
 #include "widgets/appearance.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QApplication>
 #include <QFont>
 #include <QStyleFactory>
-#include <qcustomplot.h>
 
 namespace tleg::gui {
 

@@ -1,6 +1,10 @@
 #pragma once
 // The look: Fusion style, one font (DejaVu Sans; CJK glyphs fall back to WenQuanYi), and a light
 // or dark palette that plots follow too.
+// Usage:
+//   QApplication app(argc, argv);  setupStyle(app);     // once, before any window
+//   applyTheme(settings.dark, &window);                 // palette + every QCustomPlot in window
+//   themePlot(newPlot, QApplication::palette());        // a plot made after the switch
 #include <QPalette>
 
 class QApplication;

@@ -1,6 +1,7 @@
 #include "widgets/job_runner.h"
 
 #include "util/error.h"
+#include "workflow/jobs.h"
 
 #include <QThread>
 
@@ -34,9 +35,18 @@ void lowerThisThreadPriority(int nice)
 
 } // namespace
 
-JobContext::JobContext(JobRunner* runner, const std::atomic<bool>* stop)
-    : m_runner(runner), m_stop(stop)
+JobContext::JobContext(JobRunner* runner, const std::atomic<bool>* stop, quint64 job)
+    : m_runner(runner), m_stop(stop), m_job(job)
 {
+}
+
+workflow::Hooks JobContext::hooks()
+{
+    workflow::Hooks h;
+    h.progress = progressFn();
+    h.log = [this](const std::string& line) { log(QString::fromStdString(line)); };
+    h.stop = m_stop;
+    return h;
 }
 
 train::ProgressFn JobContext::progressFn()
@@ -47,6 +57,7 @@ train::ProgressFn JobContext::progressFn()
         if (p.epochDone || last || now - m_last >= std::chrono::milliseconds(50)) {
             m_last = now;
             ProgressUpdate u;
+            u.job = m_job;
             u.epoch = p.epoch;
             u.epochs = p.epochs;
             u.batch = p.batch;
@@ -127,6 +138,8 @@ JobRunner::JobRunner(QObject* parent) : QObject(parent)
 
 JobRunner::~JobRunner()
 {
+    // Listeners may be half destroyed already (a window's members): no finished() from here.
+    blockSignals(true);
     requestStop();
     wait(-1);
 }
@@ -138,15 +151,10 @@ int JobRunner::intraOpThreads(int setting)
     return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
 }
 
-bool JobRunner::isRunning() const
-{
-    return m_thread && m_thread->isRunning();
-}
-
-bool JobRunner::start(const QString& name, Job job)
+quint64 JobRunner::start(const QString& name, Job job)
 {
     if (isRunning())
-        return false;
+        return 0;
     if (m_thread) {
         m_thread->wait();
         delete m_thread;
@@ -155,11 +163,12 @@ bool JobRunner::start(const QString& name, Job job)
     m_stop.store(false);
     m_pause.store(false);
     m_name = name;
-    m_thread = QThread::create([this, nice = m_workerNice, job = std::move(job)] {
+    m_current = ++m_lastId;
+    m_thread = QThread::create([this, id = m_current, nice = m_workerNice, job = std::move(job)] {
         lowerThisThreadPriority(nice);
         // Grad mode and intra-op threads are per thread in LibTorch: set them here.
         torch::GradMode::set_enabled(true);
-        JobContext ctx(this, &m_stop);
+        JobContext ctx(this, &m_stop, id);
         m_error.clear();
         try {
             job(ctx);
@@ -167,19 +176,23 @@ bool JobRunner::start(const QString& name, Job job)
             m_error = QString::fromStdString(e.what());
         }
     });
-    // Announce the end from the GUI thread once the worker is gone, so that listeners see
-    // isRunning() == false and may start the next job at once.
+    // Announce the end from the GUI thread once the worker is gone (wait() may have done so).
     connect(
-        m_thread, &QThread::finished, this,
-        [this, name] {
-            m_thread->wait();
-            m_pause.store(false);
-            Q_EMIT finished(name, m_stop.load() && m_error.isEmpty(), m_error);
-        },
+        m_thread, &QThread::finished, this, [this, id = m_current] { endJob(id); },
         Qt::QueuedConnection);
     m_thread->start();
-    Q_EMIT started(name); // after start(): isRunning() is already true for listeners
-    return true;
+    Q_EMIT started(name, m_current); // after start(): isRunning() is already true for listeners
+    return m_current;
+}
+
+void JobRunner::endJob(quint64 job)
+{
+    if (job == 0 || job != m_current)
+        return;
+    m_thread->wait();
+    m_current = 0;
+    m_pause.store(false);
+    Q_EMIT finished(m_name, m_stop.load() && m_error.isEmpty(), m_error, job);
 }
 
 void JobRunner::requestStop()
@@ -210,7 +223,11 @@ bool JobRunner::wait(int milliseconds)
 {
     if (!m_thread)
         return true;
-    return milliseconds < 0 ? m_thread->wait() : m_thread->wait(QDeadlineTimer(milliseconds));
+    const bool ended =
+        milliseconds < 0 ? m_thread->wait() : m_thread->wait(QDeadlineTimer(milliseconds));
+    if (ended)
+        endJob(m_current);
+    return ended;
 }
 
 } // namespace tleg::gui

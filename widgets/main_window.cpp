@@ -12,6 +12,7 @@
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
@@ -29,7 +30,6 @@
 #include <QProgressBar>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <qcustomplot.h>
 
 namespace tleg::gui {
 
@@ -55,7 +55,17 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
     m_log->setMaximumBlockCount(5000);
     m_dock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, m_dock);
+    buildStatusBar();
 
+    buildPages();
+    buildMenus();
+    applyTheme(m_settings.dark, this);
+    logData();
+    resize(1280, 800);
+}
+
+void MainWindow::buildStatusBar()
+{
     m_status = new QLabel(this);
     m_status->setObjectName("statusLabel");
     m_progress = new QProgressBar(this);
@@ -72,6 +82,7 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
         m_progress->setRange(0, 0);
         m_progress->setVisible(true);
         updateJobActions();
+        Q_EMIT busyChanged(true);
     });
     connect(&m_runner, &JobRunner::finished, this,
             [this](const QString& name, bool stopped, const QString& error) {
@@ -82,17 +93,23 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
                 m_status->setText(what);
                 appendLog(what);
                 updateJobActions();
+                Q_EMIT busyChanged(isBusy());
             });
+}
 
-    buildPages();
-    buildMenus();
-    applyTheme(m_settings.dark, this);
+void MainWindow::logData()
+{
     if (m_state.data)
         appendLog(tr("data: %1, %2 train / %3 test images")
                       .arg(QString::fromStdString(m_state.data->train.name))
                       .arg(m_state.data->train.size())
                       .arg(m_state.data->test.size()));
-    resize(1280, 800);
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_runner.isRunning() || m_dataPage->isLoading() || m_linearity->isBusy()
+           || m_runs->isListing();
 }
 
 void MainWindow::buildPages()
@@ -128,32 +145,7 @@ void MainWindow::buildPages()
         m_pages->addWidget(page);
     }
 
-    connect(m_dataPage, &DataPage::logged, this, &MainWindow::appendLog);
-    connect(m_linearity, &LinearityPage::logged, this, &MainWindow::appendLog);
-    connect(m_ancestry, &AncestryPage::logged, this, &MainWindow::appendLog);
-    connect(m_dataPage, &DataPage::dataChanged, m_ancestry, &AncestryPage::onDataChanged);
-    connect(m_dataPage, &DataPage::dataChanged, m_learngene, &LearngenePage::refreshData);
-    connect(m_dataPage, &DataPage::dataChanged, this, [this] {
-        if (m_state.data)
-            appendLog(tr("data: %1, %2 train / %3 test images")
-                          .arg(QString::fromStdString(m_state.data->train.name))
-                          .arg(m_state.data->train.size())
-                          .arg(m_state.data->test.size()));
-    });
-    connect(m_ancestry, &AncestryPage::ancestryReady, this, [this](const QString& path) {
-        m_teacherPath = path;
-        m_learngene->setTeacherPath(path);
-        rememberFile(path);
-    });
-    connect(m_learngene, &LearngenePage::learngeneSaved, m_expand, &ExpandPage::loadLearngene);
-    connect(m_expand, &ExpandPage::learngeneLoaded, this, [this](const QString& path) {
-        m_learngenePath = path;
-        rememberFile(path);
-    });
-    connect(m_ancestry, &AncestryPage::runFinished, m_runs, &RunsPage::addRun);
-    connect(m_learngene, &LearngenePage::runFinished, m_runs, &RunsPage::addRun);
-    connect(m_expand, &ExpandPage::runFinished, m_runs, &RunsPage::addRun);
-
+    connectPages();
     if (!m_teacherPath.isEmpty())
         m_learngene->setTeacherPath(m_teacherPath);
     if (!m_learngenePath.isEmpty())
@@ -168,6 +160,34 @@ void MainWindow::buildPages()
     m_nav->setCurrentRow(std::max(0, current));
     for (QCustomPlot* plot : central->findChildren<QCustomPlot*>())
         themePlot(plot, QApplication::palette());
+}
+
+void MainWindow::connectPages()
+{
+    connect(m_dataPage, &DataPage::logged, this, &MainWindow::appendLog);
+    connect(m_linearity, &LinearityPage::logged, this, &MainWindow::appendLog);
+    connect(m_ancestry, &AncestryPage::logged, this, &MainWindow::appendLog);
+    connect(m_dataPage, &DataPage::dataChanged, m_ancestry, &AncestryPage::onDataChanged);
+    connect(m_dataPage, &DataPage::dataChanged, m_learngene, &LearngenePage::refreshData);
+    connect(m_dataPage, &DataPage::dataChanged, this, &MainWindow::logData);
+    // What settle() and screenshots wait for: the background work of the pages.
+    const auto busy = [this] { Q_EMIT busyChanged(isBusy()); };
+    connect(m_dataPage, &DataPage::loadingChanged, this, busy);
+    connect(m_linearity, &LinearityPage::modelsChanged, this, busy);
+    connect(m_runs, &RunsPage::listed, this, busy);
+    connect(m_ancestry, &AncestryPage::ancestryReady, this, [this](const QString& path) {
+        m_teacherPath = path;
+        m_learngene->setTeacherPath(path);
+        rememberFile(path);
+    });
+    connect(m_learngene, &LearngenePage::learngeneSaved, m_expand, &ExpandPage::loadLearngene);
+    connect(m_expand, &ExpandPage::learngeneLoaded, this, [this](const QString& path) {
+        m_learngenePath = path;
+        rememberFile(path);
+    });
+    connect(m_ancestry, &AncestryPage::runFinished, m_runs, &RunsPage::addRun);
+    connect(m_learngene, &LearngenePage::runFinished, m_runs, &RunsPage::addRun);
+    connect(m_expand, &ExpandPage::runFinished, m_runs, &RunsPage::addRun);
 }
 
 void MainWindow::buildMenus()

@@ -3,9 +3,12 @@
 // Linearity → Expand → Runs), menus (files, settings, language, theme), a log dock, and a
 // status bar that shows the running job. Pages talk to the shared AppState and JobRunner;
 // the window wires their signals to each other (a trained ancestry becomes the teacher, a saved
-// learngene opens on the Expand page, every finished run appears on the Runs page).
-#include <torch/torch.h> // before Qt
-
+// learngene opens on the Expand page, every finished run appears on the Runs page) and says
+// when any of them is busy in the background.
+// Usage:
+//   MainWindow window(state, Settings::load());
+//   window.show();  window.openFile("runs/aux-net/learngene.safetensors");
+//   connect(&window, &MainWindow::busyChanged, ...);   // screenshots wait for !isBusy()
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
 #include "widgets/settings.h"
@@ -76,13 +79,23 @@ public:
     /// the runs that were not found.
     QStringList compareRuns(const QStringList& runs);
     QMenu* recentMenu() const { return m_recentMenu; }
+    /// True while anything works in the background: a job on the runner, a dataset being read,
+    /// checkpoints being analysed, runs being listed.
+    bool isBusy() const;
+
+Q_SIGNALS:
+    /// One of the background activities of isBusy() has started or ended.
+    void busyChanged(bool busy);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildPages();
+    void connectPages();
     void buildMenus();
+    void buildStatusBar();
+    void logData();
     void updateRecentMenu();
     void rememberFile(const QString& path);
     void onProgress(const ProgressUpdate& u);

@@ -1,6 +1,9 @@
 #pragma once
 // Settings dialog: intra-op threads, bf16 matmuls and the run folder. Language and theme live in
 // the View menu, where they apply at once.
+// Usage:
+//   SettingsDialog dialog(settings, this);
+//   if (dialog.exec() == QDialog::Accepted) window.applySettings(dialog.settings());
 #include "widgets/settings.h"
 
 #include <QDialog>

@@ -20,4 +20,19 @@ QString formatDuration(double seconds)
     return QCoreApplication::translate("tleg::gui::Format", "%1 s").arg(s);
 }
 
+QString formatCount(int64_t n)
+{
+    const auto x = static_cast<double>(n);
+    return x >= 1e9 ? QString::number(x / 1e9, 'f', 2) + QStringLiteral(" G")
+                    : QString::number(x / 1e6, 'f', 3) + QStringLiteral(" M");
+}
+
+QString datasetName(const std::string& name)
+{
+    QString shown = QString::fromStdString(name);
+    if (shown.endsWith(QLatin1String("/train")))
+        shown.chop(6);
+    return shown;
+}
+
 } // namespace tleg::gui

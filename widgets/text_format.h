@@ -2,11 +2,22 @@
 // Texts that several pages show the same way.
 // Usage:
 //   label->setText(tr("ETA %1").arg(formatDuration(eta)));   // "12 s", "3 min 05 s", "1 h 02 min"
+//   label->setText(tr("%1 parameters").arg(formatCount(cfg.totalParams())));   // "5.361 M"
+//   label->setText(datasetName(split.train.name));                  // "pets", not "pets/train"
 #include <QString>
+
+#include <cstdint>
+#include <string>
 
 namespace tleg::gui {
 
 /// A duration for people, translated: "12 s", "3 min 05 s", "1 h 02 min".
 QString formatDuration(double seconds);
+
+/// A parameter or MAC count: "0.123 M" below a billion, "1.23 G" from there.
+QString formatCount(int64_t n);
+
+/// A dataset's name without the split the core appends to folders ("pets/train" -> "pets").
+QString datasetName(const std::string& name);
 
 } // namespace tleg::gui

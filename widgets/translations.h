@@ -1,6 +1,9 @@
 #pragma once
 // Switches the application's language at run time: our own strings (compiled .ts files,
 // embedded under :/i18n) and Qt's (the system's qtbase_*.qm, for dialog buttons).
+// Usage:
+//   Translations t;                                  // lives as long as the window
+//   if (t.setLanguage("de")) rebuildTexts();         // widgets made afterwards speak German
 #include <QString>
 
 #include <memory>

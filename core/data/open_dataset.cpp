@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 #include "util/files.h"
+#include "util/translatable.h"
 
 #include <array>
 #include <filesystem>
@@ -66,7 +67,9 @@ DataSplit readImageFolder(const std::string& dir, const OpenOptions& o)
     } else {
         std::tie(split.train, split.test) =
             splitTrainVal(loadImageFolder(dir, o.imageSize, o.grey), 0.2, o.seed);
-        split.note = "there is no train/ folder: a seeded 20% of the images is the test split";
+        // The GUI shows it translated (context "Data").
+        split.note = TLEG_TRANSLATABLE(
+            "Data", "there is no train/ folder: a seeded 20% of the images is the test split");
     }
     split.train.name = name + "/train";
     split.test.name = name + "/test";

@@ -15,10 +15,12 @@
 #include "data/dataset.h"
 #include "model/des_net.h"
 #include "model/model_io.h"
+#include "studio_shots/studio_shots.h"
 #include "widgets/job_runner.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/learngene_page.h"
 #include "widgets/plots/training_plot.h"
+#include "workflow/specs.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -169,10 +171,6 @@ int main(int argc, char** argv)
                 std::thread::hardware_concurrency());
 
     QTemporaryDir dir;
-    auto split = data::loadFashionMnist();
-    auto data = std::make_shared<data::DataSplit>();
-    data->train = data::subset(split.train, o.trainImages, 1);
-    data->test = data::subset(split.test, 1000, 2);
     QString teacher = o.teacher;
     if (teacher.isEmpty()) { // an untrained fmnist-s ancestry costs as much as a trained one
         teacher = dir.filePath("ancestry.safetensors");
@@ -181,8 +179,11 @@ int main(int argc, char** argv)
                               {{"role", "ancestry"}});
     }
 
-    gui::AppState state;
-    state.data = data;
+    gui::AppState state; // a seeded subset, opened as the app opens data (the job records it)
+    state.dataSpec.options.trainSubset = o.trainImages;
+    state.dataSpec.options.testSubset = 1000;
+    state.dataSpec.options.seed = 1;
+    state.data = std::make_shared<const data::DataSplit>(workflow::openData(state.dataSpec));
     gui::Settings settings; // the window takes run folder, threads and bf16 from these
     settings.runFolder = dir.filePath("runs");
     settings.threads = o.threads;
@@ -201,7 +202,7 @@ int main(int argc, char** argv)
                 gui::JobRunner::intraOpThreads(o.threads), o.threads);
     page->setTeacherPath(teacher);
     page->epochsBox()->setValue(o.epochs);
-    runFor(500);
+    studio::settle(window); // the runs listing and the first layouts, before the baseline
 
     LatencyProbe probe(5);
     probe.start();

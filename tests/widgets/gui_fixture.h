@@ -1,11 +1,15 @@
 #pragma once
-// Shared by the window tests: a tiny learngene file and a seeded Fashion-MNIST subset.
+// Shared by the window tests: a tiny learngene file, a seeded Fashion-MNIST subset opened the way
+// the app opens data (so that a job's spec records it and Run again finds the same images), and
+// waiting for modal dialogs and popups.
 #include <torch/torch.h>
 
 #include "../core/tiny_models.h"
 #include "data/dataset.h"
 #include "model/aux_net.h"
 #include "model/learngene.h"
+#include "widgets/app_state.h"
+#include "workflow/specs.h"
 
 #include <QApplication>
 #include <QString>
@@ -27,14 +31,29 @@ inline model::ViTConfig writeTinyLearngene(const QString& path)
     return config;
 }
 
-/// The first train / test images of a seeded shuffle of the real Fashion-MNIST.
+/// The first train / test images of a seeded shuffle of the real Fashion-MNIST, as a spec
+/// (data::openDataset's subsets: train seeded 1, test seeded 2).
+inline workflow::DataSpec fashionMnistSubsetSpec(int64_t train, int64_t test)
+{
+    workflow::DataSpec spec;
+    spec.options.trainSubset = train;
+    spec.options.testSubset = test;
+    spec.options.seed = 1;
+    return spec;
+}
+
+/// That subset, opened.
 inline std::shared_ptr<const data::DataSplit> fashionMnistSubset(int64_t train, int64_t test)
 {
-    const auto split = data::loadFashionMnist();
-    auto small = std::make_shared<data::DataSplit>();
-    small->train = data::subset(split.train, train, 1);
-    small->test = data::subset(split.test, test, 2);
-    return small;
+    return std::make_shared<const data::DataSplit>(
+        workflow::openData(fashionMnistSubsetSpec(train, test)));
+}
+
+/// Makes that subset state's open data, with its spec.
+inline void useFashionMnistSubset(gui::AppState& state, int64_t train, int64_t test)
+{
+    state.dataSpec = fashionMnistSubsetSpec(train, test);
+    state.data = fashionMnistSubset(train, test);
 }
 
 /// Runs f on the next widget of type T that current() returns, once it is open. Polls every

@@ -1,7 +1,8 @@
 // The Ancestry page in a real window (offscreen) with real Fashion-MNIST, real model files written
 // by the core and the real worker thread: Load… evaluates the model on the worker (TLEG safetensors
-// and TorchScript), Train trains into a new run folder with live curves, Stop answers within 1 s,
-// and bad files or a busy runner are reported on the page.
+// and TorchScript), Train trains through the workflow into a new run folder (ancestry, then
+// ancestry-2, ...) whose config.json records the job, with live curves; Stop in the training
+// panel answers within 1 s, and bad files or a busy runner are reported on the page.
 #include <torch/torch.h>
 
 #include "data/dataset.h"
@@ -11,6 +12,7 @@
 #include "util/files.h"
 #include "widgets/pages/ancestry_page.h"
 #include "widgets/plots/training_plot.h"
+#include "workflow/jobs.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -68,10 +70,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QApplication::setStyle("Fusion");
-        auto full = data::loadFashionMnist();
-        m_data = std::make_shared<data::DataSplit>();
-        m_data->train = data::subset(full.train, 1000, 1);
-        m_data->test = data::subset(full.test, 300, 2);
+        m_state.dataSpec.options.trainSubset = 1000;
+        m_state.dataSpec.options.testSubset = 300;
+        m_state.dataSpec.options.seed = 1;
+        m_data = std::make_shared<data::DataSplit>(workflow::openData(m_state.dataSpec));
         m_state.data = m_data;
         m_state.runFolder = m_dir.filePath("runs");
         m_state.threads = 1;
@@ -126,7 +128,7 @@ private Q_SLOTS:
                  qPrintable(m_page->presetText()));
         QVERIFY(m_page->trainButton()->isEnabled());
         QVERIFY(!m_page->stopButton()->isEnabled());
-        QCOMPARE(m_page->nextRunFolder(), m_dir.filePath("runs/ancestry-fmnist-s-1"));
+        QCOMPARE(m_page->nextRunFolder(), m_dir.filePath("runs/ancestry"));
         if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR"))
             m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/ancestry-page.png");
     }
@@ -257,7 +259,7 @@ def forward(self, x):
         m_page->epochsBox()->setValue(1);
         m_page->batchBox()->setValue(64);
         m_page->warmupBox()->setValue(0.5);
-        const QString run = m_dir.filePath("runs/ancestry-fmnist-ti-1");
+        const QString run = m_dir.filePath("runs/ancestry");
         QCOMPARE(m_page->nextRunFolder(), run);
         QSignalSpy ready(m_page.get(), &gui::AncestryPage::ancestryReady);
         QSignalSpy runs(m_page.get(), &gui::AncestryPage::runFinished);
@@ -294,6 +296,14 @@ def forward(self, x):
         QCOMPARE(m_page->summary().params, net->config().totalParams());
         QCOMPARE(m_page->modelPath(), file);
         QVERIFY(m_page->runStatusText().startsWith("Finished"));
+        // The job is on record, with the data it used: the run can be made again.
+        const auto record = workflow::readRunRecord(run.toStdString());
+        QCOMPARE(record.job, std::string("train"));
+        const auto spec = workflow::TrainSpec::fromJson(record.spec);
+        QVERIFY(spec.role == workflow::Role::Ancestry);
+        QCOMPARE(spec.data.toJson(), m_state.dataSpec.toJson());
+        QCOMPARE(spec.init.config.depth, int64_t(2));
+        QCOMPARE(spec.train.epochs, int64_t(1));
         if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR"))
             m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR")
                                 + "/ancestry-page-trained.png");
@@ -302,7 +312,7 @@ def forward(self, x):
     void stopDuringTrainingAnswersWithinOneSecond()
     {
         m_page->epochsBox()->setValue(50);
-        const QString run = m_dir.filePath("runs/ancestry-fmnist-ti-2");
+        const QString run = m_dir.filePath("runs/ancestry-2");
         QCOMPARE(m_page->nextRunFolder(), run);
         QSignalSpy ready(m_page.get(), &gui::AncestryPage::ancestryReady);
         QSignalSpy runs(m_page.get(), &gui::AncestryPage::runFinished);
@@ -334,7 +344,7 @@ def forward(self, x):
         QCOMPARE(m_page->summary().path, before.path); // the trained model stays the ancestry
         QVERIFY(m_page->trainButton()->isEnabled());
         QVERIFY(!m_page->stopButton()->isEnabled());
-        QCOMPARE(m_page->nextRunFolder(), m_dir.filePath("runs/ancestry-fmnist-ti-3"));
+        QCOMPARE(m_page->nextRunFolder(), m_dir.filePath("runs/ancestry-3"));
     }
 };
 

@@ -1,11 +1,15 @@
-// The Data page in a real window (offscreen) with real data and its real loading thread: it shows
+// The Data page in a real window (offscreen) with real data, read in the background: it shows
 // the dataset it is given at once (summary, class table, histogram, sample grid taken from the
-// data), opens IDX and image folders written here, and keeps the old data when a folder is bad.
+// data), opens IDX, CIFAR-100 and image folders written here through data::openDataset with the
+// button's format (and records that as the open data's spec), says how a flat image folder was
+// split, and keeps the old data when a folder is bad or of another format.
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "data/open_dataset.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/widgets_data/sample_grid.h"
+#include "workflow/specs.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -140,7 +144,7 @@ private Q_SLOTS:
         QApplication::setStyle("Fusion");
         m_state.data = std::make_shared<data::DataSplit>(data::loadFashionMnist());
         m_page = std::make_unique<gui::DataPage>(m_state);
-        m_page->setFolderChooser([this](gui::DataPage::Format) { return m_chosen; });
+        m_page->setFolderChooser([this](data::Format) { return m_chosen; });
         m_page->resize(930, 490); // the page area of the 1100×760 main window
         m_page->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
@@ -225,6 +229,10 @@ private Q_SLOTS:
         QVERIFY(m_page->sampleIndices()[5].empty());
         QCOMPARE(logged.count(), 1);
         QVERIFY(logged.first().first().toString().contains("40 train / 9 test images"));
+        // What every job's spec will record: this folder, read as IDX.
+        QCOMPARE(QString::fromStdString(m_state.dataSpec.source), QDir::cleanPath(dir));
+        QVERIFY(m_state.dataSpec.options.format == data::Format::Idx);
+        QCOMPARE(m_page->noteText(), QString()); // IDX has its own split: nothing to say
     }
 
     void aBadFolderKeepsTheOldData()
@@ -249,11 +257,17 @@ private Q_SLOTS:
         QVERIFY(m_page->findChild<QLabel*>("dataError")->isVisible());
         QVERIFY(m_page->findChild<QLabel*>("dataError")->styleSheet().contains("color"));
 
-        // A folder that is not there, and a folder without CIFAR files.
+        // A folder that is not there, and a folder of another format than the button's.
+        const auto spec = m_state.dataSpec;
         clickAndWait(m_page->cifarButton(), m_dir.filePath("missing"));
         QVERIFY(m_page->errorText().contains(m_dir.filePath("missing")));
         clickAndWait(m_page->cifarButton(), m_dir.filePath("digits"));
-        QVERIFY(m_page->errorText().contains("data_batch_1.bin"));
+        QVERIFY2(m_page->errorText().contains(m_dir.filePath("digits"))
+                     && m_page->errorText().contains("not cifar10"),
+                 qPrintable(m_page->errorText()));
+        clickAndWait(m_page->cifar100Button(), m_dir.filePath("digits"));
+        QVERIFY2(m_page->errorText().contains("not cifar100"), qPrintable(m_page->errorText()));
+        QCOMPARE(m_state.dataSpec.toJson(), spec.toJson()); // the spec stays with the data
 
         QCOMPARE(changed.count(), 0);
         QVERIFY(m_state.data == old);
@@ -292,6 +306,40 @@ private Q_SLOTS:
         // Cats are red, dogs blue, in the grid as in the files.
         QVERIFY(qRed(m_page->sampleGrid()->row(0).images[0].pixel(8, 8)) > 150);
         QVERIFY(qBlue(m_page->sampleGrid()->row(1).images[0].pixel(8, 8)) > 150);
+        // The core made the split; the page says so, and the spec records size and colour.
+        QVERIFY2(m_page->noteText().contains("20%"), qPrintable(m_page->noteText()));
+        QVERIFY(m_state.dataSpec.options.format == data::Format::ImageFolder);
+        QCOMPARE(m_state.dataSpec.options.imageSize, int64_t(16));
+        QVERIFY(!m_state.dataSpec.options.grey);
+    }
+
+    void opensACifar100Folder()
+    {
+        // CIFAR-100 binary: 1 coarse + 1 fine label byte, then 3×32×32 pixels; fine labels count.
+        const QString dir = m_dir.filePath("cifar100");
+        QVERIFY(QDir().mkpath(dir));
+        for (const auto& [file, n] : {std::pair{"train.bin", 30}, std::pair{"test.bin", 10}}) {
+            std::ofstream out(QDir(dir).filePath(file).toStdString(), std::ios::binary);
+            for (int i = 0; i < n; ++i) {
+                out.put(static_cast<char>(i % 20));  // coarse
+                out.put(static_cast<char>(i % 100)); // fine
+                for (int p = 0; p < 3 * 32 * 32; ++p)
+                    out.put(static_cast<char>((i + p) % 256));
+            }
+        }
+        QSignalSpy changed(m_page.get(), &gui::DataPage::dataChanged);
+        clickAndWait(m_page->cifar100Button(), dir);
+        QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(changed.count(), 1);
+        const auto& d = *m_state.data;
+        QCOMPARE(d.train.size(), int64_t(30));
+        QCOMPARE(d.test.size(), int64_t(10));
+        QCOMPARE(d.train.numClasses, int64_t(100));
+        QCOMPARE(d.train.channels(), int64_t(3));
+        QCOMPARE(d.train.labels[7].item<int64_t>(), int64_t(7)); // the fine label
+        QVERIFY(m_state.dataSpec.options.format == data::Format::Cifar100);
+        QVERIFY(m_page->summaryText().contains("30 train images, 10 test images"));
+        checkCounts(*m_page, d);
     }
 
     void theFashionMnistButtonGoesBack()
@@ -299,9 +347,10 @@ private Q_SLOTS:
         QSignalSpy changed(m_page.get(), &gui::DataPage::dataChanged);
         QTest::mouseClick(m_page->fashionMnistButton(), Qt::LeftButton);
         QVERIFY(!m_page->fashionMnistButton()->isEnabled());
-        QVERIFY(!m_page->openFolder(gui::DataPage::Format::Idx, m_dir.filePath("digits")));
+        QVERIFY(!m_page->openFolder(data::Format::Idx, m_dir.filePath("digits")));
         QVERIFY(changed.wait(30000));
         QCOMPARE(m_state.data->train.size(), int64_t(60000));
+        QCOMPARE(m_state.dataSpec.toJson(), workflow::DataSpec{}.toJson());
         QVERIFY(m_page->summaryText().startsWith("fashion-mnist\n"));
         checkCounts(*m_page, *m_state.data);
     }

@@ -1,6 +1,7 @@
 // The Expand page in a real window (offscreen) with a real worker thread and real data:
-// the slider drives the preview, Expand & fine-tune runs and plots, Stop answers within 1 s,
-// and closing the window during a job asks first and then stops it cleanly.
+// the slider drives the preview, Expand & fine-tune trains a Des-Net through the workflow into
+// runs/des-<depth> and plots, a job another page started leaves this page's panel alone, Stop
+// answers within 1 s, and closing the window during a job asks first and then stops it cleanly.
 #include <torch/torch.h>
 
 #include "data/dataset.h"
@@ -11,6 +12,8 @@
 #include "widgets/main_window.h"
 #include "widgets/pages/expand_page.h"
 #include "widgets/plots/training_plot.h"
+#include "widgets/training_panel.h"
+#include "workflow/jobs.h"
 
 #include <QApplication>
 #include <QMessageBox>
@@ -43,7 +46,7 @@ private Q_SLOTS:
         m_learngene = m_dir.filePath("learngene.safetensors");
         m_config = testing::writeTinyLearngene(m_learngene);
         gui::AppState state;
-        state.data = testing::fashionMnistSubset(2000, 500);
+        testing::useFashionMnistSubset(state, 2000, 500);
         gui::Settings settings;
         settings.runFolder = m_dir.filePath("runs");
         settings.threads = 2;
@@ -118,11 +121,45 @@ private Q_SLOTS:
         QVERIFY(page()->trainingPlot()->lossPoints() > 0);
         QCOMPARE(page()->trainingPlot()->accuracyPoints(), 1);
         QVERIFY(!page()->lastRunFolder().isEmpty());
+        QCOMPARE(page()->lastRunFolder(), m_dir.filePath("runs/des-2")); // runFolderBase(DesNet, 2)
         QVERIFY(fileExists(joinPath(page()->lastRunFolder().toStdString(), "model.safetensors")));
+        const auto spec = workflow::TrainSpec::fromJson(
+            workflow::readRunRecord(page()->lastRunFolder().toStdString()).spec);
+        QVERIFY(spec.role == workflow::Role::DesNet);
+        QVERIFY(spec.init.method == workflow::InitMethod::Learngene);
+        QCOMPARE(QString::fromStdString(spec.init.path), QFileInfo(m_learngene).absoluteFilePath());
+        QCOMPARE(spec.init.expand.depth, int64_t(2));
         QVERIFY(page()->fineTuneButton()->isEnabled());
         QVERIFY(m_window->logView()->toPlainText().contains("fine-tuned depth 2"));
         if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
             m_window->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/expand-page.png");
+    }
+
+    void anotherPagesJobIsNotShownHere()
+    {
+        // A job that this page did not start reports progress: its panel stays as it was.
+        const int points = page()->trainingPlot()->lossPoints();
+        const QString status = page()->trainingPanel()->statusText();
+        QSignalSpy progressed(&m_window->runner(), &gui::JobRunner::progressed);
+        QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);
+        QVERIFY(m_window->runner().start("elsewhere", [](gui::JobContext& ctx) {
+            auto progress = ctx.progressFn();
+            train::Progress p;
+            p.epochs = p.epoch = 1;
+            p.batches = p.totalSteps = 3;
+            for (int64_t s = 1; s <= 3; ++s) {
+                p.batch = p.step = s;
+                p.loss = 1.0;
+                progress(p);
+            }
+        }));
+        QVERIFY(!page()->fineTuneButton()->isEnabled());              // the runner is busy
+        QVERIFY(!page()->trainingPanel()->stopButton()->isEnabled()); // not this page's job
+        QVERIFY(finished.wait(10000));
+        QVERIFY(progressed.count() >= 1);
+        QCOMPARE(page()->trainingPlot()->lossPoints(), points);
+        QCOMPARE(page()->trainingPanel()->statusText(), status);
+        QVERIFY(page()->fineTuneButton()->isEnabled());
     }
 
     void stopAnswersWithinOneSecond()

@@ -1,6 +1,7 @@
 // The job runner with its real worker thread: progress arrives throttled and in order, Pause
 // parks the job between batches (its step counter stands still), Resume goes on, Stop answers
-// within a second even while paused, the ETA leaves the pause out, and finished comes once.
+// within a second even while paused, the ETA leaves the pause out, finished comes once, and every
+// job has its own id on its progress and its end.
 #include <torch/torch.h>
 
 #include "util/error.h"
@@ -209,6 +210,59 @@ private Q_SLOTS:
         timer.start();
         runner.reset(); // the destructor stops and joins the paused worker
         QVERIFY(timer.elapsed() < 1000);
+    }
+
+    void everyJobHasItsOwnId()
+    {
+        gui::JobRunner runner;
+        auto steps = std::make_shared<std::atomic<int64_t>>(0);
+        QSignalSpy started(&runner, &gui::JobRunner::started);
+        QSignalSpy progressed(&runner, &gui::JobRunner::progressed);
+        QSignalSpy finished(&runner, &gui::JobRunner::finished);
+        QCOMPARE(runner.currentJobId(), quint64(0));
+        const quint64 first = runner.start("first", countingJob(steps, 400, 2));
+        QVERIFY(first != 0);
+        QCOMPARE(runner.currentJobId(), first);
+        QCOMPARE(started.first().at(1).value<quint64>(), first);
+        // One job at a time: a second start is refused with id 0 and changes nothing.
+        QCOMPARE(runner.start("second", countingJob(steps, 3, 1)), quint64(0));
+        QCOMPARE(runner.currentJob(), QString("first"));
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.count() >= 2, 10000);
+        runner.requestStop();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.first().at(3).value<quint64>(), first);
+        for (const auto& args : progressed)
+            QCOMPARE(args.at(0).value<gui::ProgressUpdate>().job, first);
+        QVERIFY(!runner.isRunning());
+        QCOMPARE(runner.currentJobId(), quint64(0));
+
+        progressed.clear();
+        const quint64 second = runner.start("second", countingJob(steps, 3, 1));
+        QVERIFY(second != 0 && second != first);
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.count(), 2);
+        QCOMPARE(finished.last().at(3).value<quint64>(), second);
+        QVERIFY(!progressed.isEmpty());
+        for (const auto& args : progressed)
+            QCOMPARE(args.at(0).value<gui::ProgressUpdate>().job, second);
+    }
+
+    void waitEndsTheJobAtOnce()
+    {
+        // wait() (closing the window) delivers finished() itself: isRunning() is false after it.
+        gui::JobRunner runner;
+        auto steps = std::make_shared<std::atomic<int64_t>>(0);
+        QSignalSpy finished(&runner, &gui::JobRunner::finished);
+        const quint64 job = runner.start("count", countingJob(steps, 100000, 2));
+        QTRY_VERIFY_WITH_TIMEOUT(steps->load() >= 2, 5000);
+        runner.requestStop();
+        QVERIFY(runner.wait(5000));
+        QVERIFY(!runner.isRunning());
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.first().at(3).value<quint64>(), job);
+        // The thread's own notice was queued before it ended: delivered now, it must not repeat.
+        QCoreApplication::sendPostedEvents();
+        QCOMPARE(finished.count(), 1);
     }
 
     void guiJobsLeaveTheGuiThreadACore()

@@ -13,6 +13,7 @@
 #include "widgets/job_runner.h"
 #include "widgets/pages/learngene_page.h"
 #include "widgets/plots/training_plot.h"
+#include "workflow/jobs.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -78,11 +79,10 @@ private Q_SLOTS:
         m_ancestry = m_dir.filePath("ancestry.safetensors");
         model::saveClassifier(m_ancestry.toStdString(), *ancestry, {{"role", "ancestry"}});
 
-        auto split = data::loadFashionMnist();
-        auto small = std::make_shared<data::DataSplit>();
-        small->train = data::subset(split.train, 1000, 1);
-        small->test = data::subset(split.test, 200, 2);
-        m_state.data = small;
+        m_state.dataSpec.options.trainSubset = 1000;
+        m_state.dataSpec.options.testSubset = 200;
+        m_state.dataSpec.options.seed = 1;
+        m_state.data = std::make_shared<data::DataSplit>(workflow::openData(m_state.dataSpec));
         m_state.runFolder = m_dir.filePath("runs");
         m_state.threads = 1; // tiny models: a second intra-op thread only adds barrier waits
         m_runner = std::make_unique<gui::JobRunner>();
@@ -272,13 +272,14 @@ private Q_SLOTS:
         QCOMPARE(finished.first().at(2).toString(), QString());
         QCOMPARE(saved.count(), 1);
         QCOMPARE(runs.count(), 1);
-        const QString run = QDir(m_state.runFolder).filePath("distill-1");
+        const QString run = QDir(m_state.runFolder).filePath("aux-net");
         QCOMPARE(runs.first().at(0).toString(), run);
         const QString path = saved.first().at(0).toString();
         QCOMPARE(path, QDir(run).filePath("learngene.safetensors"));
         QCOMPARE(page()->lastLearngene(), path);
         QVERIFY(QFileInfo(path).isFile());
         QVERIFY(QFileInfo(QDir(run).filePath("metrics.csv")).isFile());
+        QCOMPARE(workflow::readRunRecord(run.toStdString()).job, std::string("distill"));
 
         const auto lg = model::Learngene::load(path.toStdString());
         QCOMPARE(lg.config.dim, int64_t(32));
@@ -325,10 +326,10 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 1000);
         QCOMPARE(finished.first().at(1).toBool(), true);
         QCOMPARE(saved.count(), 0);
-        QVERIFY(QDir(m_state.runFolder).exists("distill-2")); // a new folder per run
-        QVERIFY(!QFileInfo(QDir(m_state.runFolder).filePath("distill-2/learngene.safetensors"))
+        QVERIFY(QDir(m_state.runFolder).exists("aux-net-2")); // a new folder per run
+        QVERIFY(!QFileInfo(QDir(m_state.runFolder).filePath("aux-net-2/learngene.safetensors"))
                      .exists());
-        QVERIFY(page()->statusLabel()->text().contains("distill-2"));
+        QVERIFY(page()->statusLabel()->text().contains("aux-net-2"));
         QVERIFY(page()->startButton()->isEnabled());
 
         // Paused, then stopped: the parked worker wakes up and ends.
@@ -344,7 +345,7 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 1000);
         QCOMPARE(finished.count(), 2);
         QCOMPARE(saved.count(), 0);
-        QVERIFY(QDir(m_state.runFolder).exists("distill-3"));
+        QVERIFY(QDir(m_state.runFolder).exists("aux-net-3"));
         QVERIFY(!page()->resumeButton()->isEnabled());
     }
 

@@ -15,6 +15,7 @@
 #include "widgets/pages/linearity_page.h"
 #include "widgets/plots/linearity_plots.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
@@ -30,13 +31,6 @@
 #include <QTemporaryDir>
 #include <QToolTip>
 #include <QtTest>
-// Every test is built with QT_NO_KEYWORDS, but qcustomplot.h declares its signals with the
-// 'signals' keyword and iterates with 'foreach'.
-#define signals Q_SIGNALS
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
 
 #include <nlohmann/json.hpp>
 
@@ -110,8 +104,8 @@ private:
     {
         QTableWidget* t = page()->table();
         for (int r = 0; r < t->rowCount(); ++r)
-            if (t->item(r, gui::LinearityPage::KindColumn)->data(Qt::UserRole).toString() == kind
-                && t->item(r, gui::LinearityPage::ModelColumn)->text() == label)
+            if (t->item(r, gui::LinearityTable::KindColumn)->data(Qt::UserRole).toString() == kind
+                && t->item(r, gui::LinearityTable::ModelColumn)->text() == label)
                 return r;
         return -1;
     }
@@ -269,19 +263,19 @@ private Q_SLOTS:
             const int desRow = tableRow(kinds[k], "des-8"), vitRow = tableRow(kinds[k], "vit-6");
             QVERIFY(desRow >= 0 && vitRow >= 0);
             QTableWidget* t = page()->table();
-            QCOMPARE(t->item(desRow, gui::LinearityPage::R2Column)->text(), QString("1.0000"));
+            QCOMPARE(t->item(desRow, gui::LinearityTable::R2Column)->text(), QString("1.0000"));
             QVERIFY(
-                t->item(desRow, gui::LinearityPage::ResidualColumn)->data(Qt::UserRole).toDouble()
+                t->item(desRow, gui::LinearityTable::ResidualColumn)->data(Qt::UserRole).toDouble()
                 < 1e-6);
-            QCOMPARE(t->item(desRow, gui::LinearityPage::Explained1Column)->text(),
+            QCOMPARE(t->item(desRow, gui::LinearityTable::Explained1Column)->text(),
                      QString("100.00"));
             QCOMPARE(
-                t->item(desRow, gui::LinearityPage::SlopeColumn)->data(Qt::UserRole).toDouble(),
+                t->item(desRow, gui::LinearityTable::SlopeColumn)->data(Qt::UserRole).toDouble(),
                 kindOf(des, kind).slope);
-            QCOMPARE(t->item(vitRow, gui::LinearityPage::R2Column)->data(Qt::UserRole).toDouble(),
+            QCOMPARE(t->item(vitRow, gui::LinearityTable::R2Column)->data(Qt::UserRole).toDouble(),
                      vitCell);
             QVERIFY(
-                t->item(vitRow, gui::LinearityPage::ResidualColumn)->data(Qt::UserRole).toDouble()
+                t->item(vitRow, gui::LinearityTable::ResidualColumn)->data(Qt::UserRole).toDouble()
                 > 0.5);
         }
         qInfo("largest R² of the random ViT over all kinds: %.3f", vitMax);

@@ -16,7 +16,7 @@
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
 
-#include "qcustomplot_include.h"
+#include "widgets/plots/qcustomplot_include.h"
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -76,7 +76,7 @@ private Q_SLOTS:
         m_learngene = m_dir.filePath("learngene.safetensors");
         testing::writeTinyLearngene(m_learngene);
         gui::AppState state;
-        state.data = testing::fashionMnistSubset(1000, 300);
+        testing::useFashionMnistSubset(state, 1000, 300);
         gui::Settings settings;
         settings.runFolder = m_dir.filePath("runs");
         settings.threads = 2;

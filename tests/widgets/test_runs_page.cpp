@@ -7,12 +7,12 @@
 #include "data/dataset.h"
 #include "gui_fixture.h"
 #include "model/des_net.h"
-#include "train/run_index.h"
 #include "train/trainer.h"
 #include "util/files.h"
 #include "widgets/pages/runs_page.h"
+#include "workflow/run_index.h"
 
-#include "qcustomplot_include.h"
+#include "widgets/plots/qcustomplot_include.h"
 
 #include <QApplication>
 #include <QFileDialog>
@@ -57,8 +57,8 @@ private:
     {
         const int row = rowOf(folder);
         QVERIFY2(row >= 0, qPrintable(folder));
-        table()->scrollToItem(table()->item(row, gui::RunsPage::Name));
-        const QRect rect = table()->visualItemRect(table()->item(row, gui::RunsPage::Kind));
+        table()->scrollToItem(table()->item(row, gui::RunsTable::Name));
+        const QRect rect = table()->visualItemRect(table()->item(row, gui::RunsTable::Kind));
         QTest::mouseClick(table()->viewport(), Qt::LeftButton, modifiers, rect.center());
     }
 
@@ -104,31 +104,31 @@ private Q_SLOTS:
     void tableRowsAreTheRuns()
     {
         QStringList want;
-        for (const auto& r : train::listRuns(m_root.toStdString()))
+        for (const auto& r : workflow::listRuns(m_root.toStdString()))
             want << QDir::cleanPath(QString::fromStdString(r.folder));
         QCOMPARE(m_page->runFolders(), want); // sorted by name, as the core lists them
         QCOMPARE(table()->rowCount(), 4);
         auto cell = [&](const char* folder, int column) {
             return table()->item(rowOf(folder), column)->text();
         };
-        QCOMPARE(cell("ancestry", gui::RunsPage::Name), QString("ancestry"));
-        QCOMPARE(cell("pipe/des-1", gui::RunsPage::Name), QString("pipe/des-1"));
-        QCOMPARE(cell("pipe/des-1", gui::RunsPage::Kind), QString("des-net"));
-        QCOMPARE(cell("ancestry", gui::RunsPage::Depth), QString("2"));
-        QCOMPARE(cell("ancestry", gui::RunsPage::Epochs), QString("2 / 2"));
-        QCOMPARE(cell("stopped", gui::RunsPage::Epochs), QString("1 / 2"));
-        QCOMPARE(cell("ancestry", gui::RunsPage::State), QString("finished"));
-        QCOMPARE(cell("stopped", gui::RunsPage::State), QString("stopped"));
-        QCOMPARE(cell("broken", gui::RunsPage::State), QString("broken"));
+        QCOMPARE(cell("ancestry", gui::RunsTable::Name), QString("ancestry"));
+        QCOMPARE(cell("pipe/des-1", gui::RunsTable::Name), QString("pipe/des-1"));
+        QCOMPARE(cell("pipe/des-1", gui::RunsTable::Kind), QString("des-net"));
+        QCOMPARE(cell("ancestry", gui::RunsTable::Depth), QString("2"));
+        QCOMPARE(cell("ancestry", gui::RunsTable::Epochs), QString("2 / 2"));
+        QCOMPARE(cell("stopped", gui::RunsTable::Epochs), QString("1 / 2"));
+        QCOMPARE(cell("ancestry", gui::RunsTable::State), QString("finished"));
+        QCOMPARE(cell("stopped", gui::RunsTable::State), QString("stopped"));
+        QCOMPARE(cell("broken", gui::RunsTable::State), QString("broken"));
         QVERIFY(table()
-                    ->item(rowOf("broken"), gui::RunsPage::State)
+                    ->item(rowOf("broken"), gui::RunsTable::State)
                     ->toolTip()
                     .contains("config.json"));
         const auto* info = m_page->run(run("ancestry"));
         QVERIFY(info);
-        QCOMPARE(cell("ancestry", gui::RunsPage::BestTop1),
+        QCOMPARE(cell("ancestry", gui::RunsTable::BestTop1),
                  QString::number(info->bestTop1, 'f', 2));
-        QCOMPARE(cell("ancestry", gui::RunsPage::Parameters),
+        QCOMPARE(cell("ancestry", gui::RunsTable::Parameters),
                  QString::number(
                      static_cast<double>(testing::fmnistTinyConfig(2).totalParams()) / 1e6, 'f', 3)
                      + " M");
@@ -141,16 +141,16 @@ private Q_SLOTS:
     {
         // A click on the header sorts by best top-1; the broken run (no score) goes first.
         auto* header = table()->horizontalHeader();
-        const int x = header->sectionViewportPosition(gui::RunsPage::BestTop1) + 10;
+        const int x = header->sectionViewportPosition(gui::RunsTable::BestTop1) + 10;
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
-        QCOMPARE(header->sortIndicatorSection(), int(gui::RunsPage::BestTop1));
+        QCOMPARE(header->sortIndicatorSection(), int(gui::RunsTable::BestTop1));
         QVector<double> scores;
         for (const QString& f : m_page->runFolders())
             scores << (m_page->run(f)->epochsDone ? m_page->run(f)->bestTop1 : -1.0);
         const bool ascending = header->sortIndicatorOrder() == Qt::AscendingOrder;
         for (int i = 1; i < scores.size(); ++i)
             QVERIFY(ascending ? scores[i - 1] <= scores[i] : scores[i - 1] >= scores[i]);
-        table()->sortByColumn(gui::RunsPage::Name, Qt::AscendingOrder);
+        table()->sortByColumn(gui::RunsTable::Name, Qt::AscendingOrder);
         QCOMPARE(m_page->runFolders().first(), run("ancestry"));
     }
 
@@ -160,7 +160,7 @@ private Q_SLOTS:
         m_page->addRun(run("late")); // what the main window calls on another page's runFinished
         QCOMPARE(table()->rowCount(), 5); // no event loop in between
         QVERIFY(m_page->run(run("late")));
-        QCOMPARE(table()->item(rowOf("late"), gui::RunsPage::Kind)->text(), QString("fine-tune"));
+        QCOMPARE(table()->item(rowOf("late"), gui::RunsTable::Kind)->text(), QString("fine-tune"));
         // The watcher's own refresh (the folder changed) keeps it.
         QTest::qWait(1200);
         QTRY_VERIFY(!m_page->isListing());

@@ -7,10 +7,10 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "studio_shots/studio_shots.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/runs_page.h"
-#include "widgets/screenshots.h"
 
 #include <QApplication>
 #include <QDir>
@@ -27,7 +27,7 @@ constexpr double kPixelTolerance = 0.004; // fraction of the image
 
 QDir referenceDir()
 {
-    return QFileInfo(QStringLiteral(__FILE__)).dir().filePath("screenshots");
+    return QDir(QStringLiteral(TLEG_SCREENSHOT_REFERENCES));
 }
 
 QDir outputDir()
@@ -74,7 +74,7 @@ private:
 
     void check(const QString& name, const QImage& actual)
     {
-        QCOMPARE(actual.size(), QSize(gui::kShotWidth, gui::kShotHeight));
+        QCOMPARE(actual.size(), QSize(studio::kShotWidth, studio::kShotHeight));
         const QString reference = referenceDir().filePath(name + ".png");
         if (m_update) {
             QDir().mkpath(referenceDir().path());
@@ -136,7 +136,7 @@ private Q_SLOTS:
     void everyPageInEnglish()
     {
         auto window = makeWindow("en", false);
-        const auto shots = gui::grabPages(*window);
+        const auto shots = studio::grabPages(*window);
         QCOMPARE(shots.size(), 6);
         for (const auto& shot : shots)
             check(shot.key, shot.image);
@@ -146,7 +146,7 @@ private Q_SLOTS:
     {
         auto window = makeWindow("en", true);
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
-        const auto shots = gui::grabPages(*window);
+        const auto shots = studio::grabPages(*window);
         check("expand-dark", shots.at(4).image);
         gui::applyTheme(false);
     }
@@ -156,12 +156,12 @@ private Q_SLOTS:
         for (const QString language : {"zh_CN", "de"}) {
             auto window = makeWindow(language, false);
             QCOMPARE(window->settings().language, language);
-            const auto shots = gui::grabPages(*window);
+            const auto shots = studio::grabPages(*window);
             check("learngene-" + language, shots.at(2).image);
             if (language == "de") { // the longest texts: the Experiments tab must fit 1280 px
                 window->showPage(5);
                 window->runsPage()->tabs()->setCurrentIndex(1);
-                gui::settle(*window, 2000);
+                QVERIFY(studio::settle(*window, 2000));
                 check("experiments-de", window->grab().toImage());
             }
             QVERIFY(window->setLanguage("en"));

@@ -18,7 +18,7 @@
 #include "widgets/pages/runs_page.h"
 #include "widgets/plots/training_plot.h"
 
-#include "qcustomplot_include.h"
+#include "widgets/plots/qcustomplot_include.h"
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -101,7 +101,7 @@ private Q_SLOTS:
         QSettings().clear();
         gui::setupStyle(*qobject_cast<QApplication*>(QCoreApplication::instance()));
         gui::AppState state;
-        state.data = testing::fashionMnistSubset(3000, 600);
+        testing::useFashionMnistSubset(state, 3000, 600);
         gui::Settings settings;
         settings.runFolder = m_dir.filePath("runs");
         settings.threads = 2;
@@ -272,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(des);
         QCOMPARE(des->kind, std::string("des-net"));
         QCOMPARE(des->depth, int64_t(6));
-        QVERIFY(des->state == train::RunState::Finished);
+        QVERIFY(des->state == workflow::RunState::Finished);
         qInfo("ancestry top-1 %.2f %%, des-6 best top-1 %.2f %%",
               m_window->ancestryPage()->summary().top1, des->bestTop1);
         // A Des-Net from the learngene of a weak, small teacher is still far above chance (10 %).

@@ -2,13 +2,17 @@
 // Ancestry page: the ancestry model is the teacher the learngene is distilled from. Either
 // Load… one (a TLEG safetensors model or any TorchScript classifier; it is evaluated on the open
 // test split on the worker), or Train one from scratch with cross-entropy like
-// `tleg train-ancestry`, into a new run folder, with live curves and Stop. Both end with a
-// summary (file, architecture, parameters, MACs, top-1) and ancestryReady(path).
-#include <torch/torch.h> // before Qt
-
-#include "model/vit_config.h"
+// `tleg train-ancestry` (workflow::runTrain of TrainSpec::ancestry) into a new run folder, with
+// live curves, Pause and Stop in the shared training panel. Both end with a summary (file,
+// architecture, parameters, MACs, top-1) and ancestryReady(path).
+// Usage:
+//   auto* page = new AncestryPage(state, runner);
+//   connect(page, &AncestryPage::ancestryReady, learngenePage, &LearngenePage::setTeacherPath);
+//   page->loadModel("runs/ancestry/model.safetensors");   // or the Train button
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
+#include "widgets/pages/ancestry_form.h"
+#include "widgets/training_panel.h"
 
 #include <QString>
 #include <QWidget>
@@ -31,8 +35,8 @@ class TrainingPlot;
 struct AncestrySummary {
     QString path; ///< the model file (safetensors or TorchScript)
     QString kind; ///< "vit", "auxnet" or "torchscript"
-    QString
-        architecture;   ///< one line, e.g. "depth 6, width 64, 2 heads, patch 7, 28 px, 10 classes"
+    /// One line, e.g. "depth 6, width 64, 2 heads, patch 7, 28×28×1 input, 10 classes".
+    QString architecture;
     int64_t params = 0; ///< parameters stored in the file
     int64_t macs = 0;   ///< multiply-accumulates per image; 0 = unknown (TorchScript)
     bool haveTop1 = false;
@@ -55,8 +59,8 @@ public:
     /// Trains an ancestry with the form's settings into a new run folder, on the runner. False
     /// (with the reason shown) when the runner is busy or the form does not fit the data.
     bool trainAncestry();
-    /// The folder the next training run writes to: runFolder/ancestry-<preset>-<n>, n the
-    /// smallest number whose folder does not exist yet.
+    /// The folder the next training run writes to: runFolder/ancestry, else ancestry-2, -3, ...
+    /// (workflow::newRunFolder).
     QString nextRunFolder() const;
     void setFileChooser(FileChooser chooser) { m_chooser = std::move(chooser); }
 
@@ -72,17 +76,19 @@ public:
     QString runStatusText() const;
     QString lastRunFolder() const { return m_lastRun; }
     QPushButton* loadButton() const { return m_load; }
-    QPushButton* trainButton() const { return m_train; }
-    QPushButton* stopButton() const { return m_stop; }
-    TrainingPlot* trainingPlot() const { return m_plot; }
-    QComboBox* presetBox() const { return m_preset; }
-    QSpinBox* depthBox() const { return m_depth; }
-    QSpinBox* epochsBox() const { return m_epochs; }
-    QDoubleSpinBox* lrBox() const { return m_lr; }
-    QSpinBox* batchBox() const { return m_batch; }
-    QDoubleSpinBox* warmupBox() const { return m_warmup; }
-    QSpinBox* seedBox() const { return m_seed; }
-    QCheckBox* augmentBox() const { return m_augment; }
+    QPushButton* trainButton() const { return m_form->trainButton(); }
+    QPushButton* stopButton() const { return m_panel->stopButton(); }
+    TrainingPlot* trainingPlot() const { return m_panel->plot(); }
+    TrainingPanel* trainingPanel() const { return m_panel; }
+    AncestryForm* form() const { return m_form; }
+    QComboBox* presetBox() const { return m_form->presetBox(); }
+    QSpinBox* depthBox() const { return m_form->depthBox(); }
+    QSpinBox* epochsBox() const { return m_form->epochsBox(); }
+    QDoubleSpinBox* lrBox() const { return m_form->lrBox(); }
+    QSpinBox* batchBox() const { return m_form->batchBox(); }
+    QDoubleSpinBox* warmupBox() const { return m_form->warmupBox(); }
+    QSpinBox* seedBox() const { return m_form->seedBox(); }
+    QCheckBox* augmentBox() const { return m_form->augmentBox(); }
 
 public Q_SLOTS:
     /// AppState::data was replaced: the form follows its image size and classes.
@@ -99,47 +105,32 @@ Q_SIGNALS:
 
 private:
     enum class Job { None, Load, Train };
-    struct LoadOutcome;
-    struct TrainOutcome;
+    struct Outcome;
 
+    QWidget* buildCurrentModel();
     void browse();
-    void onPresetChanged();
-    /// The form's architecture for the open data; throws tleg::Error when it cannot be built.
-    model::ViTConfig formConfig() const;
-    void updatePresetText();
     void updateSummary();
     void updateEnabled();
     void showError(const QString& message, bool log = true);
     void clearError();
-    void onProgress(const ProgressUpdate& u);
     void onFinished(const QString& name, bool stopped, const QString& error);
+    void onLoaded(const QString& error);
+    void onTrained(const QString& error);
 
     AppState& m_state;
     JobRunner& m_runner;
     FileChooser m_chooser;
     Job m_job = Job::None;
-    std::shared_ptr<LoadOutcome> m_loadOutcome;
-    std::shared_ptr<TrainOutcome> m_trainOutcome;
+    /// Written by the worker, read on the GUI thread after the job has ended.
+    std::shared_ptr<Outcome> m_outcome;
     AncestrySummary m_summary;
     QString m_pendingRun, m_lastRun;
 
     QPushButton* m_load;
     QLabel* m_summaryLabel;
     QLabel* m_error;
-    QComboBox* m_preset;
-    QSpinBox* m_depth;
-    QSpinBox* m_epochs;
-    QDoubleSpinBox* m_lr;
-    QSpinBox* m_batch;
-    QDoubleSpinBox* m_warmup;
-    QSpinBox* m_seed;
-    QCheckBox* m_augment;
-    QCheckBox* m_bf16;
-    QLabel* m_presetLabel;
-    QLabel* m_runStatus;
-    QPushButton* m_train;
-    QPushButton* m_stop;
-    TrainingPlot* m_plot;
+    AncestryForm* m_form;
+    TrainingPanel* m_panel;
 };
 
 } // namespace tleg::gui

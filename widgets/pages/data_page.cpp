@@ -1,9 +1,11 @@
 #include "widgets/pages/data_page.h"
 
-#include "data/open_dataset.h"
 #include "util/error.h"
-#include "util/files.h"
+#include "widgets/background_task.h"
 #include "widgets/plots/plot_export.h"
+#include "widgets/plots/qcustomplot_include.h"
+#include "widgets/text_format.h"
+#include "widgets/widgets_data/class_histogram.h"
 #include "widgets/widgets_data/sample_grid.h"
 
 #include <QCheckBox>
@@ -20,20 +22,15 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
-#include <QThread>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
 #include <cstring>
-#include <filesystem>
 
 namespace tleg::gui {
 
-/// Written by the loading thread, read on the GUI thread after it has finished.
-struct DataPage::LoadOutcome {
-    std::shared_ptr<data::DataSplit> split;
-    QString error;
-    QString note;
+/// A dataset read in the background, and how long that took.
+struct DataPage::Loaded {
+    std::shared_ptr<const data::DataSplit> split;
     double seconds = 0;
 };
 
@@ -56,53 +53,39 @@ QImage toImage(const torch::Tensor& chw)
     return img;
 }
 
-/// train/<class>/<image> with test/ (or val/), or a single <class>/<image> tree of which a
-/// seeded 20% becomes the test split.
-data::DataSplit readImageFolder(const std::string& dir, int64_t size, bool grey, QString& note)
-{
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        throw fileError(dir, "folder not found");
-    data::DataSplit split;
-    if (fs::is_directory(joinPath(dir, "train"), ec)) {
-        split.train = data::loadImageFolder(joinPath(dir, "train"), size, grey);
-        const std::string test = fs::is_directory(joinPath(dir, "test"), ec) ? joinPath(dir, "test")
-                                                                             : joinPath(dir, "val");
-        split.test = data::loadImageFolder(test, size, grey);
-        if (split.test.classNames != split.train.classNames)
-            throw fileError(test, "class folders differ from those of the train folder");
-    } else {
-        std::tie(split.train, split.test) =
-            data::splitTrainVal(data::loadImageFolder(dir, size, grey), 0.2, 0);
-        note = QCoreApplication::translate("tleg::gui::DataPage",
-                                           "There is no train/ folder: 20% of the images (seeded) "
-                                           "are the test split.");
-    }
-    return split;
-}
-
-QString displayName(const data::Dataset& d)
-{
-    QString name = QString::fromStdString(d.name);
-    if (name.endsWith(QLatin1String("/train")))
-        name.chop(6);
-    return name;
-}
-
-QString className(const data::Dataset& d, int64_t c)
-{
-    return c < static_cast<int64_t>(d.classNames.size())
-               ? QString::fromStdString(d.classNames[static_cast<size_t>(c)])
-               : QString::number(c);
-}
-
 } // namespace
 
 DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(state)
 {
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(buildButtons());
+    m_status = new QLabel(this);
+    m_status->setObjectName("dataStatus");
+    m_status->setWordWrap(true);
+    m_status->setVisible(false);
+    layout->addWidget(m_status);
+    m_error = new QLabel(this);
+    m_error->setObjectName("dataError");
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setVisible(false);
+    layout->addWidget(m_error);
+    layout->addWidget(buildBody(), 1);
 
+    connect(m_fashion, &QPushButton::clicked, this, &DataPage::openFashionMnist);
+    const std::pair<QPushButton*, data::Format> folders[] = {
+        {m_idx, data::Format::Idx},
+        {m_cifar, data::Format::Cifar10},
+        {m_cifar100, data::Format::Cifar100},
+        {m_imageFolder, data::Format::ImageFolder}};
+    for (const auto& [button, format] : folders)
+        connect(button, &QPushButton::clicked, this, [this, f = format] { chooseAndOpen(f); });
+    refresh();
+}
+
+QLayout* DataPage::buildButtons()
+{
     auto* buttons = new QHBoxLayout;
     m_fashion = new QPushButton(tr("Fashion-MNIST"), this);
     m_fashion->setObjectName("dataFashionMnist");
@@ -114,6 +97,9 @@ DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
     m_cifar = new QPushButton(tr("Open CIFAR-10 folder…"), this);
     m_cifar->setObjectName("dataOpenCifar");
     m_cifar->setToolTip(tr("A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin"));
+    m_cifar100 = new QPushButton(tr("Open CIFAR-100 folder…"), this);
+    m_cifar100->setObjectName("dataOpenCifar100");
+    m_cifar100->setToolTip(tr("A folder with train.bin and test.bin (the fine labels are used)"));
     m_imageFolder = new QPushButton(tr("Open image folder…"), this);
     m_imageFolder->setObjectName("dataOpenImageFolder");
     m_imageFolder->setToolTip(tr("train/<class>/<image> and test/<class>/<image>, or one "
@@ -127,27 +113,15 @@ DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
     m_grey = new QCheckBox(tr("Grey"), this);
     m_grey->setObjectName("dataGrey");
     m_grey->setToolTip(tr("Read image folders as one grey channel"));
-    buttons->addWidget(m_fashion);
-    buttons->addWidget(m_idx);
-    buttons->addWidget(m_cifar);
-    buttons->addWidget(m_imageFolder);
-    buttons->addWidget(m_imageSize);
-    buttons->addWidget(m_grey);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_fashion, m_idx, m_cifar, m_cifar100,
+                                                      m_imageFolder, m_imageSize, m_grey})
+        buttons->addWidget(w);
     buttons->addStretch(1);
-    layout->addLayout(buttons);
+    return buttons;
+}
 
-    m_status = new QLabel(this);
-    m_status->setObjectName("dataStatus");
-    m_status->setVisible(false);
-    layout->addWidget(m_status);
-    m_error = new QLabel(this);
-    m_error->setObjectName("dataError");
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
-    m_error->setVisible(false);
-    layout->addWidget(m_error);
-
+QWidget* DataPage::buildBody()
+{
     auto* split = new QSplitter(Qt::Horizontal, this);
     auto* left = new QWidget(split);
     auto* leftLayout = new QVBoxLayout(left);
@@ -180,29 +154,7 @@ DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
     m_gridArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_histogram = new QCustomPlot(right);
     m_histogram->setObjectName("dataHistogram");
-    m_histogram->setMinimumHeight(180);
-    m_histogram->yAxis->setLabel(tr("images"));
-    // The legend in a row of its own above the bars, so that it never hides one.
-    m_histogram->legend->setVisible(true);
-    m_histogram->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    m_histogram->plotLayout()->insertRow(0);
-    m_histogram->plotLayout()->addElement(0, 0, m_histogram->legend);
-    m_histogram->plotLayout()->setRowStretchFactor(0, 0.001);
-    m_histogram->legend->setMargins(QMargins(4, 2, 4, 2));
-    m_histogram->legend->setBorderPen(Qt::NoPen); // it spans the width: a frame would look empty
-    auto* group = new QCPBarsGroup(m_histogram);
-    auto* trainBars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
-    trainBars->setName(tr("train"));
-    trainBars->setPen(QPen(QColor(31, 119, 180)));
-    trainBars->setBrush(QColor(31, 119, 180, 160));
-    auto* testBars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
-    testBars->setName(tr("test"));
-    testBars->setPen(QPen(QColor(255, 127, 14)));
-    testBars->setBrush(QColor(255, 127, 14, 160));
-    for (auto* bars : {trainBars, testBars}) {
-        bars->setWidth(0.4);
-        bars->setBarsGroup(group);
-    }
+    setupClassHistogram(m_histogram);
     installPlotExport(m_histogram, [this] { return histogramCsv(); });
     right->addWidget(m_gridArea);
     right->addWidget(m_histogram);
@@ -212,120 +164,100 @@ DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
-    layout->addWidget(split, 1);
-
-    using F = Format;
-    connect(m_fashion, &QPushButton::clicked, this, [this] { openFolder(F::FashionMnist, {}); });
-    connect(m_idx, &QPushButton::clicked, this, [this] { chooseAndOpen(F::Idx); });
-    connect(m_cifar, &QPushButton::clicked, this, [this] { chooseAndOpen(F::Cifar10); });
-    connect(m_imageFolder, &QPushButton::clicked, this, [this] { chooseAndOpen(F::ImageFolder); });
-    refresh();
+    return split;
 }
 
 DataPage::~DataPage()
 {
-    // A read cannot be interrupted; it ends on its own (seconds at most) and must not outlive us.
-    if (m_thread) {
-        m_thread->wait();
-        delete m_thread;
-    }
+    // A read cannot be interrupted; one not started yet is dropped, a running one ends soon.
+    m_read.cancel();
+    m_read.waitForFinished();
 }
 
-bool DataPage::isLoading() const
-{
-    return m_thread != nullptr;
-}
-
-void DataPage::chooseAndOpen(Format format)
+void DataPage::chooseAndOpen(data::Format format)
 {
     QString dir;
     if (m_chooser) {
         dir = m_chooser(format);
     } else {
-        const QString title = format == Format::Idx       ? tr("Open an IDX dataset folder")
-                              : format == Format::Cifar10 ? tr("Open a CIFAR-10 binary folder")
-                                                          : tr("Open an image folder");
+        const QString title =
+            format == data::Format::Idx        ? tr("Open an IDX dataset folder")
+            : format == data::Format::Cifar10  ? tr("Open a CIFAR-10 binary folder")
+            : format == data::Format::Cifar100 ? tr("Open a CIFAR-100 binary folder")
+                                               : tr("Open an image folder");
         dir = QFileDialog::getExistingDirectory(this, title);
     }
     if (!dir.isEmpty())
         openFolder(format, dir);
 }
 
-bool DataPage::openFolder(Format format, const QString& dir)
+bool DataPage::openFolder(data::Format format, const QString& dir)
 {
-    if (m_thread)
+    workflow::DataSpec spec;
+    spec.source = QDir::cleanPath(dir).toStdString();
+    spec.options.format = format;
+    if (format == data::Format::ImageFolder) {
+        spec.options.imageSize = m_imageSize->value();
+        spec.options.grey = m_grey->isChecked();
+    }
+    return openDataset(spec);
+}
+
+bool DataPage::openFashionMnist()
+{
+    return openDataset(workflow::DataSpec{}); // "fashion-mnist", as the CLI's default
+}
+
+bool DataPage::openDataset(const workflow::DataSpec& spec)
+{
+    if (m_loading)
         return false;
-    auto outcome = std::make_shared<LoadOutcome>();
-    const std::string path = QDir::cleanPath(dir).toStdString();
-    const QString name = QFileInfo(QDir::cleanPath(dir)).fileName();
-    const int64_t size = m_imageSize->value();
-    const bool grey = m_grey->isChecked();
-    m_outcome = outcome;
-    m_thread = QThread::create([outcome, format, path, name, size, grey] {
+    const QString shown =
+        spec.source == "fashion-mnist" ? tr("Fashion-MNIST") : QString::fromStdString(spec.source);
+    auto read = [spec] {
         QElapsedTimer timer;
         timer.start();
-        try {
-            auto split = std::make_shared<data::DataSplit>();
-            switch (format) {
-            case Format::FashionMnist:
-                *split = data::loadFashionMnist();
-                break;
-            case Format::Idx:
-                *split = data::loadFashionMnist(path);
-                break;
-            case Format::Cifar10:
-                *split = data::loadCifar(path, 10);
-                break;
-            case Format::ImageFolder:
-                *split = readImageFolder(path, size, grey, outcome->note);
-                split->train.name = name.toStdString() + "/train";
-                split->test.name = name.toStdString() + "/test";
-                break;
-            }
-            if (split->train.size() == 0 || split->test.size() == 0)
-                throw fileError(path, "the train or the test split has no images");
-            outcome->split = std::move(split);
-        } catch (const std::exception& e) { // tleg::Error, c10::Error, OpenCV's, std::bad_alloc
-            outcome->error = QString::fromStdString(e.what());
-        }
-        outcome->seconds = static_cast<double>(timer.elapsed()) / 1000.0;
+        auto split = std::make_shared<const data::DataSplit>(workflow::openData(spec));
+        if (split->train.size() == 0 || split->test.size() == 0)
+            throw fileError(spec.source, "the train or the test split has no images");
+        return Loaded{std::move(split), static_cast<double>(timer.elapsed()) / 1000.0};
+    };
+    m_loading = true;
+    m_read = runInBackground(this, read, [this, spec, shown](TaskResult<Loaded> r) {
+        m_loading = false;
+        m_status->setVisible(false);
+        updateEnabled();
+        if (r.ok())
+            onLoaded(spec, shown, *r.value);
+        else
+            showError(tr("Cannot open %1: %2").arg(shown, r.error));
+        Q_EMIT loadingChanged(false);
     });
-    const QString shown = format == Format::FashionMnist ? tr("Fashion-MNIST") : dir;
-    connect(m_thread, &QThread::finished, this, [this, shown] { onLoaded(shown); });
     m_error->setVisible(false);
     m_error->clear();
     m_status->setText(tr("Reading %1…").arg(shown));
     m_status->setVisible(true);
-    m_thread->start();
     updateEnabled();
+    Q_EMIT loadingChanged(true);
     return true;
 }
 
-void DataPage::onLoaded(const QString& dir)
+void DataPage::onLoaded(const workflow::DataSpec& spec, const QString& shown, const Loaded& loaded)
 {
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    const auto outcome = std::move(m_outcome);
-    m_status->setVisible(false);
-    updateEnabled();
-    if (!outcome->error.isEmpty()) {
-        showError(tr("Cannot open %1: %2").arg(dir, outcome->error));
-        return;
-    }
-    m_state.data = outcome->split;
+    m_state.data = loaded.split;
+    m_state.dataSpec = spec;
     refresh();
-    if (!outcome->note.isEmpty()) {
-        m_status->setText(outcome->note);
+    const auto& d = *m_state.data;
+    if (!d.note.empty()) { // a core sentence marked with TLEG_TRANSLATABLE("Data", ...)
+        m_status->setText(QCoreApplication::translate("Data", d.note.c_str()));
         m_status->setVisible(true);
     }
-    const auto& d = *m_state.data;
     Q_EMIT logged(tr("data: %1, %2 train / %3 test images, %4 classes (read in %5 s)")
-                      .arg(displayName(d.train))
+                      .arg(datasetName(d.train.name))
                       .arg(d.train.size())
                       .arg(d.test.size())
                       .arg(d.train.numClasses)
-                      .arg(outcome->seconds, 0, 'f', 1));
+                      .arg(loaded.seconds, 0, 'f', 1));
     Q_EMIT dataChanged();
 }
 
@@ -346,12 +278,16 @@ QString DataPage::summaryText() const
     return m_summary->text();
 }
 
+QString DataPage::noteText() const
+{
+    return m_status->isVisible() && !m_loading ? m_status->text() : QString();
+}
+
 void DataPage::updateEnabled()
 {
-    const bool idle = m_thread == nullptr;
-    for (QWidget* w : std::initializer_list<QWidget*>{m_fashion, m_idx, m_cifar, m_imageFolder,
-                                                      m_imageSize, m_grey})
-        w->setEnabled(idle);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_fashion, m_idx, m_cifar, m_cifar100,
+                                                      m_imageFolder, m_imageSize, m_grey})
+        w->setEnabled(!m_loading);
 }
 
 void DataPage::refresh()
@@ -359,7 +295,7 @@ void DataPage::refresh()
     updateSummary();
     updateTable();
     updateSamples();
-    updateHistogram();
+    showClassCounts(m_histogram, m_state.data.get());
 }
 
 void DataPage::updateSummary()
@@ -375,7 +311,7 @@ void DataPage::updateSummary()
         names << className(train, c);
     m_summary->setText(tr("%1\nImages: %2×%3 pixels, %4 channel(s)\nClasses: %5\n"
                           "Split: %6 train images, %7 test images\n%8")
-                           .arg(displayName(train))
+                           .arg(datasetName(train.name))
                            .arg(train.width())
                            .arg(train.height())
                            .arg(train.channels())
@@ -444,66 +380,9 @@ void DataPage::updateSamples()
     m_grid->setRows(std::move(rows), kSamplesPerClass);
 }
 
-void DataPage::updateHistogram()
-{
-    auto* trainBars = static_cast<QCPBars*>(m_histogram->plottable(0));
-    auto* testBars = static_cast<QCPBars*>(m_histogram->plottable(1));
-    if (!m_state.data) {
-        trainBars->data()->clear();
-        testBars->data()->clear();
-        m_histogram->replot(QCustomPlot::rpQueuedReplot);
-        return;
-    }
-    const auto& train = m_state.data->train;
-    const torch::Tensor trainCounts = train.classCounts().to(torch::kDouble);
-    const torch::Tensor testCounts = m_state.data->test.classCounts().to(torch::kDouble);
-    QVector<double> keys, trainValues, testValues;
-    double top = 1;
-    for (int64_t c = 0; c < train.numClasses; ++c) {
-        keys << static_cast<double>(c);
-        trainValues << trainCounts[c].item<double>();
-        testValues << (c < testCounts.size(0) ? testCounts[c].item<double>() : 0.0);
-        top = std::max({top, trainValues.back(), testValues.back()});
-    }
-    trainBars->setData(keys, trainValues, true);
-    testBars->setData(keys, testValues, true);
-    if (train.numClasses <= 20) {
-        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-        for (int64_t c = 0; c < train.numClasses; ++c)
-            ticker->addTick(static_cast<double>(c), className(train, c));
-        m_histogram->xAxis->setTicker(ticker);
-        m_histogram->xAxis->setTickLabelRotation(train.numClasses > 5 ? 35 : 0);
-    } else {
-        QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-        ticker->setTickStep(1.0);
-        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-        m_histogram->xAxis->setTicker(ticker);
-        m_histogram->xAxis->setTickLabelRotation(0);
-    }
-    m_histogram->xAxis->setRange(-0.6, static_cast<double>(train.numClasses) - 0.4);
-    m_histogram->yAxis->setRange(0, top * 1.08);
-    m_histogram->replot(QCustomPlot::rpQueuedReplot);
-}
-
 QString DataPage::histogramCsv() const
 {
-    QString csv = QStringLiteral("class,name,train,test\n");
-    if (!m_state.data)
-        return csv;
-    const auto& train = m_state.data->train;
-    const auto* trainBars = static_cast<QCPBars*>(m_histogram->plottable(0));
-    const auto* testBars = static_cast<QCPBars*>(m_histogram->plottable(1));
-    for (int i = 0; i < trainBars->data()->size(); ++i) {
-        const auto c = static_cast<int64_t>(trainBars->data()->at(i)->key);
-        QString name = className(train, c);
-        name.replace('"', QStringLiteral("\"\""));
-        csv += QStringLiteral("%1,\"%2\",%3,%4\n")
-                   .arg(c)
-                   .arg(name)
-                   .arg(trainBars->data()->at(i)->value)
-                   .arg(testBars->data()->at(i)->value);
-    }
-    return csv;
+    return classHistogramCsv(m_histogram, m_state.data.get());
 }
 
 } // namespace tleg::gui

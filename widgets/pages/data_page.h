@@ -1,26 +1,31 @@
 #pragma once
 // Data page: what the open dataset is (name, image size, classes, train/test split), a grid of
 // the first images of every class and a class histogram; buttons open another dataset (IDX,
-// CIFAR-10 binary, ImageFolder) on a worker thread. On success AppState::data is replaced and
-// dataChanged() is emitted; on failure a red message says why and the old dataset stays.
-#include <torch/torch.h> // before Qt
-
+// CIFAR-10, CIFAR-100, image folder) through data::openDataset in the background. On success
+// AppState::data and AppState::dataSpec are replaced and dataChanged() is emitted; how the split
+// was made, when the data did not say, shows under the buttons; on failure a red message says
+// why and the old dataset stays.
+// Usage:
+//   auto* page = new DataPage(state);
+//   connect(page, &DataPage::dataChanged, ancestryPage, &AncestryPage::onDataChanged);
+//   page->openFolder(data::Format::Cifar10, "/data/cifar-10-batches-bin");
+#include "data/open_dataset.h"
 #include "widgets/app_state.h"
 
+#include <QFuture>
 #include <QWidget>
 
 #include <functional>
-#include <memory>
 #include <vector>
 
 class QCheckBox;
 class QCustomPlot;
 class QLabel;
+class QLayout;
 class QPushButton;
 class QScrollArea;
 class QSpinBox;
 class QTableWidget;
-class QThread;
 
 namespace tleg::gui {
 
@@ -29,37 +34,38 @@ class SampleGrid;
 class DataPage : public QWidget {
     Q_OBJECT
 public:
-    /// How a folder is read.
-    enum class Format {
-        FashionMnist, ///< the built-in Fashion-MNIST (the folder is ignored)
-        Idx,          ///< {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] (MNIST family)
-        Cifar10,      ///< data_batch_1..5.bin + test_batch.bin
-        ImageFolder,  ///< train/<class>/<image> + test/ (or val/), or one <class>/<image> tree
-    };
-    /// Asks for a folder; an empty string means cancelled. Replaceable for tests.
-    using FolderChooser = std::function<QString(Format)>;
+    /// Asks for a folder of this format; an empty string means cancelled. Replaceable for tests.
+    using FolderChooser = std::function<QString(data::Format)>;
 
     /// Most images per class in the sample grid.
     static constexpr int kSamplesPerClass = 8;
 
     explicit DataPage(AppState& state, QWidget* parent = nullptr);
+    /// Waits for a read in progress: nothing outlives the page.
     ~DataPage() override;
 
-    /// Starts reading dir on a worker thread; false while another read is running.
-    bool openFolder(Format format, const QString& dir);
-    bool isLoading() const;
+    /// Starts reading what spec names in the background; false while another read is running.
+    bool openDataset(const workflow::DataSpec& spec);
+    /// A folder of this format (image folders at the page's size and colour); see openDataset.
+    bool openFolder(data::Format format, const QString& dir);
+    /// The built-in Fashion-MNIST; see openDataset.
+    bool openFashionMnist();
+    bool isLoading() const { return m_loading; }
     void setFolderChooser(FolderChooser chooser) { m_chooser = std::move(chooser); }
 
     // For tests and screenshots.
     QPushButton* fashionMnistButton() const { return m_fashion; }
     QPushButton* idxButton() const { return m_idx; }
     QPushButton* cifarButton() const { return m_cifar; }
+    QPushButton* cifar100Button() const { return m_cifar100; }
     QPushButton* imageFolderButton() const { return m_imageFolder; }
     QSpinBox* imageSizeBox() const { return m_imageSize; }
     QCheckBox* greyBox() const { return m_grey; }
     QString summaryText() const;
     /// The red error line; empty when the last action worked.
     QString errorText() const;
+    /// The note under the buttons (how the split was made); empty when there is none.
+    QString noteText() const;
     QTableWidget* classTable() const { return m_table; }
     SampleGrid* sampleGrid() const { return m_grid; }
     /// Train-split positions of the images in the grid: row c holds the first images of class c.
@@ -77,27 +83,31 @@ Q_SIGNALS:
     void dataChanged();
     /// A line for the log dock.
     void logged(const QString& line);
+    /// A read has started (true) or ended (false), whatever its outcome.
+    void loadingChanged(bool loading);
 
 private:
-    struct LoadOutcome;
-    void chooseAndOpen(Format format);
-    void onLoaded(const QString& dir);
+    struct Loaded;
+    QLayout* buildButtons();
+    QWidget* buildBody();
+    void chooseAndOpen(data::Format format);
+    void onLoaded(const workflow::DataSpec& spec, const QString& shown, const Loaded& loaded);
     void updateEnabled();
     void showError(const QString& message);
     void updateSummary();
     void updateTable();
     void updateSamples();
-    void updateHistogram();
 
     AppState& m_state;
     FolderChooser m_chooser;
-    QThread* m_thread = nullptr;
-    std::shared_ptr<LoadOutcome> m_outcome;
+    bool m_loading = false;
+    QFuture<void> m_read;
     std::vector<std::vector<int64_t>> m_sampleIndices;
 
     QPushButton* m_fashion;
     QPushButton* m_idx;
     QPushButton* m_cifar;
+    QPushButton* m_cifar100;
     QPushButton* m_imageFolder;
     QSpinBox* m_imageSize;
     QCheckBox* m_grey;

@@ -1,16 +1,13 @@
 #include "widgets/pages/expand_page.h"
 
-#include "model/des_net.h"
-#include "model/model_io.h"
-#include "train/trainer.h"
-#include "util/files.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/training_plot.h"
+#include "widgets/text_format.h"
+#include "workflow/jobs.h"
 
-#include <QDateTime>
+#include "widgets/plots/qcustomplot_include.h"
 #include <QDir>
 #include <QFileDialog>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -19,22 +16,44 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
 namespace tleg::gui {
-
-namespace {
-QString millions(int64_t n)
-{
-    return QString::number(static_cast<double>(n) / 1e6, 'f', 3) + " M";
-}
-} // namespace
 
 ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     : QWidget(parent), m_state(state), m_runner(runner)
 {
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(buildSource());
+    m_summary = new QLabel(tr("No learngene loaded."), this);
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+    layout->addWidget(buildDepth());
+    layout->addLayout(buildPreview());
+    layout->addLayout(buildActions());
+    m_panel = new TrainingPanel(runner, this);
+    layout->addWidget(m_panel, 1);
 
+    connect(m_slider, &QSlider::valueChanged, m_depth, &QSpinBox::setValue);
+    connect(m_depth, &QSpinBox::valueChanged, m_slider, &QSlider::setValue);
+    connect(m_depth, &QSpinBox::valueChanged, this, [this] { updatePreview(); });
+    connect(m_expand, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save Des-Net"),
+            QDir(m_state.runFolder).filePath(QString("des-%1.safetensors").arg(m_depth->value())),
+            tr("safetensors (*.safetensors)"));
+        if (!path.isEmpty())
+            expandTo(path);
+    });
+    connect(m_fineTune, &QPushButton::clicked, this, &ExpandPage::expandAndFineTune);
+    connect(m_panel, &TrainingPanel::jobFinished, this, &ExpandPage::onFinished);
+    connect(&m_runner, &JobRunner::started, this, &ExpandPage::updateEnabled);
+    connect(&m_runner, &JobRunner::finished, this, &ExpandPage::updateEnabled);
+    updatePreview();
+    updateEnabled();
+}
+
+QWidget* ExpandPage::buildSource()
+{
     auto* source = new QGroupBox(tr("Learngene"), this);
     auto* sourceLayout = new QHBoxLayout(source);
     m_path = new QLineEdit(source);
@@ -43,11 +62,16 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     auto* browseButton = new QPushButton(tr("Open…"), source);
     sourceLayout->addWidget(m_path, 1);
     sourceLayout->addWidget(browseButton);
-    layout->addWidget(source);
-    m_summary = new QLabel(tr("No learngene loaded."), this);
-    m_summary->setWordWrap(true);
-    layout->addWidget(m_summary);
+    connect(browseButton, &QPushButton::clicked, this, &ExpandPage::browse);
+    connect(m_path, &QLineEdit::editingFinished, this, [this] {
+        if (!m_path->text().isEmpty())
+            loadLearngene(m_path->text());
+    });
+    return source;
+}
 
+QWidget* ExpandPage::buildDepth()
+{
     auto* depthBox = new QGroupBox(tr("Descendant depth"), this);
     auto* depthLayout = new QHBoxLayout(depthBox);
     m_slider = new QSlider(Qt::Horizontal, depthBox);
@@ -60,13 +84,17 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     m_depth->setValue(6);
     depthLayout->addWidget(m_slider, 1);
     depthLayout->addWidget(m_depth);
-    layout->addWidget(depthBox);
+    return depthBox;
+}
 
+QLayout* ExpandPage::buildPreview()
+{
     auto* previewRow = new QHBoxLayout;
     m_previewLabel = new QLabel(this);
     m_previewLabel->setTextFormat(Qt::PlainText);
     m_previewLabel->setMinimumWidth(300);
     m_coefficients = new QCustomPlot(this);
+    m_coefficients->setObjectName("coefficientPlot");
     m_coefficients->setMinimumHeight(160);
     m_coefficients->xAxis->setLabel(tr("layer l"));
     m_coefficients->yAxis->setLabel(tr("c_l = (l-1)/L"));
@@ -76,16 +104,17 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     layerTicks->setTickStep(1.0);
     layerTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // stays readable at depth 24
     m_coefficients->xAxis->setTicker(layerTicks);
+    installPlotExport(m_coefficients);
     previewRow->addWidget(m_previewLabel);
     previewRow->addWidget(m_coefficients, 1);
-    m_coefficients->setObjectName("coefficientPlot");
-    installPlotExport(m_coefficients);
-    layout->addLayout(previewRow);
+    return previewRow;
+}
 
+QLayout* ExpandPage::buildActions()
+{
     auto* actions = new QHBoxLayout;
     m_expand = new QPushButton(tr("Expand…"), this);
     m_fineTune = new QPushButton(tr("Expand && fine-tune"), this);
-    m_stop = new QPushButton(tr("Stop"), this);
     m_epochs = new QSpinBox(this);
     m_epochs->setRange(1, 1000);
     m_epochs->setValue(2);
@@ -93,35 +122,8 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     actions->addWidget(m_expand);
     actions->addWidget(m_fineTune);
     actions->addWidget(m_epochs);
-    actions->addWidget(m_stop);
     actions->addStretch(1);
-    layout->addLayout(actions);
-    m_plot = new TrainingPlot(this);
-    layout->addWidget(m_plot, 1);
-
-    connect(m_slider, &QSlider::valueChanged, m_depth, &QSpinBox::setValue);
-    connect(m_depth, &QSpinBox::valueChanged, m_slider, &QSlider::setValue);
-    connect(m_depth, &QSpinBox::valueChanged, this, [this] { updatePreview(); });
-    connect(browseButton, &QPushButton::clicked, this, &ExpandPage::browse);
-    connect(m_path, &QLineEdit::editingFinished, this, [this] {
-        if (!m_path->text().isEmpty())
-            loadLearngene(m_path->text());
-    });
-    connect(m_expand, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Save Des-Net"),
-            QDir(m_state.runFolder).filePath(QString("des-%1.safetensors").arg(m_depth->value())),
-            tr("safetensors (*.safetensors)"));
-        if (!path.isEmpty())
-            expandTo(path);
-    });
-    connect(m_fineTune, &QPushButton::clicked, this, &ExpandPage::expandAndFineTune);
-    connect(m_stop, &QPushButton::clicked, &m_runner, &JobRunner::requestStop);
-    connect(&m_runner, &JobRunner::progressed, this, &ExpandPage::onProgress);
-    connect(&m_runner, &JobRunner::finished, this, &ExpandPage::onFinished);
-    connect(&m_runner, &JobRunner::started, this, [this] { updateEnabled(); });
-    updatePreview();
-    updateEnabled();
+    return actions;
 }
 
 void ExpandPage::browse()
@@ -161,7 +163,7 @@ bool ExpandPage::loadLearngene(const QString& path)
             .arg(c.numClasses)
             .arg(QString::fromStdString(model::groupsToString(m_learngene->options.groups)))
             .arg(m_learngene->options.expandFrom + 1) // 1-based, as on the Learngene page
-            .arg(millions(m_learngene->storedParams())));
+            .arg(formatCount(m_learngene->storedParams())));
     updatePreview();
     updateEnabled();
     Q_EMIT learngeneLoaded(path);
@@ -205,10 +207,10 @@ void ExpandPage::updatePreview()
            "S-Params to initialise depths 1–%1:\n  learngene: %4\n  one model per depth: %5 "
            "(%6×)")
             .arg(m_preview.depth)
-            .arg(millions(m_preview.params))
-            .arg(millions(m_preview.macs))
-            .arg(millions(m_preview.learngeneStored))
-            .arg(millions(m_preview.storedPerDepthModels))
+            .arg(formatCount(m_preview.params))
+            .arg(formatCount(m_preview.macs))
+            .arg(formatCount(m_preview.learngeneStored))
+            .arg(formatCount(m_preview.storedPerDepthModels))
             .arg(ratio, 0, 'f', 1));
 }
 
@@ -217,78 +219,59 @@ void ExpandPage::updateEnabled()
     const bool busy = m_runner.isRunning();
     m_expand->setEnabled(m_learngene && !busy);
     m_fineTune->setEnabled(m_learngene && m_state.data && !busy);
-    m_stop->setEnabled(busy);
 }
 
-void ExpandPage::expandTo(const QString& path)
+bool ExpandPage::expandTo(const QString& path)
 {
     if (!m_learngene)
-        return;
-    auto learngene = m_learngene;
-    model::ExpandOptions eo;
-    eo.depth = m_depth->value();
-    const std::string out = path.toStdString();
-    m_pendingRun.clear();
-    m_runner.start(tr("expand"), [learngene, eo, out](JobContext& ctx) {
-        model::saveExpanded(out, *learngene, eo, {{"role", "desnet"}});
-        ctx.log(QObject::tr("Des-Net of depth %1 written to %2")
-                    .arg(eo.depth)
-                    .arg(QString::fromStdString(out)));
-    });
+        return false;
+    workflow::ExpandSpec spec;
+    spec.learngene = learngenePath().toStdString();
+    spec.expand.depth = m_depth->value();
+    spec.out = path.toStdString();
+    // A file, not a training run: on the runner (never the GUI thread), without the panel.
+    return m_runner.start(tr("expand"), [spec](JobContext& ctx) {
+        workflow::runExpand(spec, ctx.hooks());
+    }) != 0;
 }
 
-void ExpandPage::expandAndFineTune()
+bool ExpandPage::expandAndFineTune()
 {
     if (!m_learngene || !m_state.data)
-        return;
-    auto learngene = m_learngene;
+        return false;
+    workflow::TrainSpec spec;
+    spec.role = workflow::Role::DesNet;
+    spec.data = m_state.dataSpec;
+    spec.init.method = workflow::InitMethod::Learngene;
+    spec.init.path = learngenePath().toStdString();
+    spec.init.expand.depth = m_depth->value();
+    spec.train.epochs = m_epochs->value();
+    spec.train.threads = JobRunner::intraOpThreads(m_state.threads);
+    spec.train.bf16 = m_state.bf16;
+    spec.train.warmupEpochs = std::min(1.0, 0.2 * spec.train.epochs);
+    spec.init.seed = spec.train.seed;
+    const int64_t depth = spec.init.expand.depth;
+    const QString run = QString::fromStdString(workflow::newRunFolder(
+        m_state.runFolder.toStdString(), workflow::runFolderBase(workflow::Role::DesNet, depth)));
+    spec.out = run.toStdString();
     auto data = m_state.data;
-    model::ExpandOptions eo;
-    eo.depth = m_depth->value();
-    eo.numClasses = data->train.numClasses;
-    train::TrainOptions o;
-    o.epochs = m_epochs->value();
-    o.threads = JobRunner::intraOpThreads(m_state.threads);
-    o.bf16 = m_state.bf16;
-    o.warmupEpochs = std::min(1.0, 0.2 * o.epochs);
-    const QString run =
-        QDir(m_state.runFolder)
-            .filePath(QString("des-%1-%2")
-                          .arg(eo.depth)
-                          .arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
-    o.runDir = run.toStdString();
-    o.provenance = {{"role", "desnet"}, {"learngene", m_path->text().toStdString()}};
-    m_pendingRun = run;
-    m_plot->clear();
-    m_runner.start(
-        tr("fine-tune depth %1").arg(eo.depth), [learngene, data, eo, o](JobContext& ctx) {
-            model::ViT des = model::expand(*learngene, eo);
-            ctx.log(QObject::tr("expanded a Des-Net of depth %1; fine-tuning").arg(eo.depth));
-            auto r = train::train(*des, data->train, data->test, o, nullptr, ctx.progressFn(),
-                                  ctx.stopFlag());
-            ctx.log(QObject::tr("fine-tuned depth %1: top-1 %2%")
-                        .arg(eo.depth)
-                        .arg(r.finalTop1, 0, 'f', 2));
-        });
-}
-
-void ExpandPage::onProgress(const ProgressUpdate& u)
-{
-    if (m_pendingRun.isEmpty())
-        return;
-    if (u.epochDone)
-        m_plot->addAccuracy(static_cast<double>(u.step), u.valTop1);
-    else
-        m_plot->addLoss(static_cast<double>(u.step), u.loss);
+    const bool started = m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, data, depth](
+                                                                                 JobContext& ctx) {
+        const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
+        ctx.log(tr("fine-tuned depth %1: top-1 %2%").arg(depth).arg(o.result.finalTop1, 0, 'f', 2));
+    });
+    if (started)
+        m_pendingRun = run;
+    return started;
 }
 
 void ExpandPage::onFinished(const QString&, bool stopped, const QString& error)
 {
-    if (!m_pendingRun.isEmpty() && error.isEmpty() && !stopped) {
-        m_lastRun = m_pendingRun;
+    const QString run = std::exchange(m_pendingRun, QString());
+    if (!run.isEmpty() && error.isEmpty() && !stopped) {
+        m_lastRun = run;
         Q_EMIT runFinished(m_lastRun);
     }
-    m_pendingRun.clear();
     updateEnabled();
 }
 

@@ -1,13 +1,17 @@
 #pragma once
 // Expand page: pick a learngene, drag the depth slider to preview the Des-Net (coefficients
-// c_l, parameters, MACs, S-Params), then Expand… (save a Des-Net) or Expand & fine-tune (one
-// click: expand, fine-tune on the open dataset on a worker thread, curves drawn live).
-#include <torch/torch.h> // before Qt
-
+// c_l, parameters, MACs, S-Params), then Expand… (workflow::runExpand: write a Des-Net file) or
+// Expand & fine-tune (one click: workflow::runTrain of a Des-Net initialised from the learngene,
+// on the open dataset, into runFolder/des-<depth>[-N], curves live in the training panel).
+// Usage:
+//   auto* page = new ExpandPage(state, runner);
+//   page->loadLearngene("runs/aux-net/learngene.safetensors");
+//   page->setDepth(6);  page->expandAndFineTune();
 #include "model/expansion_preview.h"
 #include "model/learngene.h"
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
+#include "widgets/training_panel.h"
 
 #include <QWidget>
 
@@ -15,6 +19,7 @@
 
 class QCustomPlot;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSlider;
@@ -33,9 +38,11 @@ public:
     bool loadLearngene(const QString& path);
     void setDepth(int depth);
     /// Expands to the current depth and writes the Des-Net to path (on the worker thread).
-    void expandTo(const QString& path);
-    /// Expand, then fine-tune for the chosen epochs on the open dataset.
-    void expandAndFineTune();
+    /// False while another job runs.
+    bool expandTo(const QString& path);
+    /// Expand, then fine-tune for the chosen epochs on the open dataset. False while another
+    /// job runs or nothing can be fine-tuned.
+    bool expandAndFineTune();
 
     // For tests and the status bar.
     QSlider* depthSlider() const { return m_slider; }
@@ -43,7 +50,8 @@ public:
     QPushButton* fineTuneButton() const { return m_fineTune; }
     const model::ExpansionPreview& preview() const { return m_preview; }
     QString previewText() const;
-    TrainingPlot* trainingPlot() const { return m_plot; }
+    TrainingPlot* trainingPlot() const { return m_panel->plot(); }
+    TrainingPanel* trainingPanel() const { return m_panel; }
     QString lastRunFolder() const { return m_lastRun; }
     /// The open learngene file (empty before one is loaded).
     QString learngenePath() const;
@@ -55,10 +63,13 @@ Q_SIGNALS:
     void runFinished(const QString& runFolder);
 
 private:
+    QWidget* buildSource();
+    QWidget* buildDepth();
+    QLayout* buildPreview();
+    QLayout* buildActions();
     void updatePreview();
     void updateEnabled();
     void browse();
-    void onProgress(const ProgressUpdate& u);
     void onFinished(const QString& name, bool stopped, const QString& error);
 
     AppState& m_state;
@@ -76,8 +87,7 @@ private:
     QCustomPlot* m_coefficients;
     QPushButton* m_expand;
     QPushButton* m_fineTune;
-    QPushButton* m_stop;
-    TrainingPlot* m_plot;
+    TrainingPanel* m_panel;
 };
 
 } // namespace tleg::gui

@@ -297,12 +297,12 @@ bool ExperimentPanel::run()
     o.bf16 = m_state.bf16;
     auto result = std::make_shared<experiments::ExperimentResult>();
 
-    // Set before start(): started() and the first stage arrive while start() runs.
+    // The job's lines and progress arrive queued, after start() has returned m_job.
     m_pending = result;
     m_stage.clear();
     m_clock.start();
     const QString job = tr("experiment %1 (%2)").arg(experimentName(), preset());
-    const bool ok = m_runner.start(job, [o, result](JobContext& ctx) {
+    m_job = m_runner.start(job, [o, result](JobContext& ctx) {
         const experiments::StageFn stage = [&ctx](const std::string& s) {
             ctx.log(QString::fromStdString(s));
         };
@@ -313,7 +313,7 @@ bool ExperimentPanel::run()
                     .arg(result->cachedRuns)
                     .arg(result->seconds, 0, 'f', 1));
     });
-    if (!ok) {
+    if (m_job == 0) {
         m_pending.reset();
         setStatus(
             tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob()),
@@ -327,7 +327,7 @@ bool ExperimentPanel::run()
 
 void ExperimentPanel::onLogged(const QString& line)
 {
-    if (!isRunning())
+    if (!isRunning() || m_runner.currentJobId() != m_job)
         return;
     m_stage = line;
     setStatus(tr("%1 — running for %2").arg(line, formatDuration(m_clock.elapsed() / 1000.0)));
@@ -335,7 +335,7 @@ void ExperimentPanel::onLogged(const QString& line)
 
 void ExperimentPanel::onProgress(const ProgressUpdate& u)
 {
-    if (!isRunning() || u.totalSteps <= 0)
+    if (!isRunning() || u.job != m_job || u.totalSteps <= 0)
         return;
     setStatus(tr("%1 — epoch %2 of %3, ETA of this stage %4; running for %5")
                   .arg(m_stage)
@@ -344,14 +344,15 @@ void ExperimentPanel::onProgress(const ProgressUpdate& u)
                   .arg(formatDuration(u.etaSeconds), formatDuration(m_clock.elapsed() / 1000.0)));
 }
 
-void ExperimentPanel::onFinished(const QString&, bool, const QString& error)
+void ExperimentPanel::onFinished(const QString&, bool, const QString& error, quint64 job)
 {
-    if (!isRunning()) {
+    if (!isRunning() || job != m_job) {
         updateEnabled();
         return;
     }
     const auto result = std::move(m_pending);
     m_pending.reset();
+    m_job = 0;
     m_last = *result;
     const double seconds = m_clock.elapsed() / 1000.0;
     const QString folder = QString::fromStdString(result->folder);

@@ -6,8 +6,6 @@
 // Usage:
 //   auto* panel = new ExperimentPanel(state, runner);   // root: state.runFolder/experiments
 //   panel->selectExperiment("depth-sweep"); panel->setPreset("smoke"); panel->run();
-#include <torch/torch.h> // before Qt
-
 #include "experiments/experiment.h"
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
@@ -61,7 +59,7 @@ public:
     /// The plots shown below the tables (PNG files that loaded).
     QStringList plotFiles() const { return m_plots; }
     /// True from run() until the experiment's job has ended.
-    bool isRunning() const { return static_cast<bool>(m_pending); }
+    bool isRunning() const { return m_job != 0; }
     /// What the last experiment run from this panel returned (empty before the first).
     const experiments::ExperimentResult& lastResult() const { return m_last; }
 
@@ -78,7 +76,7 @@ private:
     void onChoiceChanged();
     void onProgress(const ProgressUpdate& u);
     void onLogged(const QString& line);
-    void onFinished(const QString& name, bool stopped, const QString& error);
+    void onFinished(const QString& name, bool stopped, const QString& error, quint64 job);
     void updateEnabled();
     void openFolder();
     void setStatus(const QString& text, bool error = false);
@@ -87,6 +85,7 @@ private:
     JobRunner& m_runner;
     /// Filled by the worker; read on the GUI thread after the job has ended.
     std::shared_ptr<experiments::ExperimentResult> m_pending;
+    quint64 m_job = 0; // the runner's id of the running experiment; 0 when none
     experiments::ExperimentResult m_last;
     QString m_stage;
     QElapsedTimer m_clock;

@@ -2,18 +2,21 @@
 // Linearity page (paper Fig. 1): open one or more checkpoints, and see for every parameter kind
 // how the per-layer weights move with depth: PC1 against layer index with its fitted line, the
 // PC1–PC2 trajectory, an R² heat map of kinds × models, the explained variance, and a table.
-// Files are loaded and analysed one after another on the page's own worker thread (not the
-// shared JobRunner: analysing must not wait for a training run); results come by queued signal.
+// Files are loaded and analysed one after another in the background (runInBackground on the
+// page's own pool of one thread, not the shared JobRunner: analysing must not wait for a
+// training run); each result comes back by value on the GUI thread.
 // Usage:
 //   LinearityPage page(state);  page.addModel("runs/des-8/model.safetensors");
 //   connect(&page, &LinearityPage::modelAnalysed, ...);  page.setCurrentKind("attn.qkv.weight");
-#include <torch/torch.h> // before Qt
-
 #include "analysis/linearity.h"
 #include "widgets/app_state.h"
+#include "widgets/pages/linearity_models.h"
+#include "widgets/pages/linearity_plot_tabs.h"
+#include "widgets/pages/linearity_table.h"
 
 #include <QColor>
 #include <QStringList>
+#include <QThreadPool>
 #include <QWidget>
 
 #include <memory>
@@ -22,43 +25,24 @@
 
 class QCPColorMap;
 class QCheckBox;
+class QLayout;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QListWidget;
 class QPushButton;
-class QTabWidget;
-class QTableWidget;
-class QThread;
 
 namespace tleg::gui {
-
-class LinearityWorker;
-struct LinearitySeries;
-struct LinearityResult;
-struct R2Grid;
 
 class LinearityPage : public QWidget {
     Q_OBJECT
 public:
-    enum class Plot { Pc1, Trajectory, Heatmap, Variance };
-    /// Columns of the table.
-    enum Column {
-        KindColumn,
-        ModelColumn,
-        R2Column,
-        SlopeColumn,
-        Explained1Column,
-        Explained2Column,
-        ResidualColumn,
-        ColumnCount
-    };
-
+    using Plot = LinearityPlotTabs::Plot;
     explicit LinearityPage(AppState& state, QWidget* parent = nullptr);
     /// Waits for the file being analysed (the core's analysis cannot be interrupted).
     ~LinearityPage() override;
 
-    /// Queues a checkpoint for loading and analysis on the worker thread; returns at once.
+    /// Queues a checkpoint for loading and analysis in the background; returns at once.
     void addModel(const QString& path);
     /// Removes the model in row `row` of the list (also one still being analysed).
     void removeModel(int row);
@@ -84,20 +68,23 @@ public:
     int currentModel() const;
     QString errorText() const;
     QString plotCsv(Plot plot) const;
-    QCustomPlot* plot(Plot plot) const;
-    QCPColorMap* heatmap() const { return m_heatmap; }
+    QCustomPlot* plot(Plot plot) const { return m_tabs->plot(plot); }
+    QCPColorMap* heatmap() const { return m_tabs->heatmap(); }
     /// Rows of the heat map (core kind names, top to bottom); its columns are the models.
     QStringList heatmapKinds() const;
     /// The number printed in a heat map cell ("0.9993", "n/a"); empty outside the grid.
-    QString heatmapCellText(int kindRow, int modelColumn) const;
+    QString heatmapCellText(int kindRow, int modelColumn) const
+    {
+        return m_tabs->heatmapCellText(kindRow, modelColumn);
+    }
     QComboBox* kindCombo() const { return m_kind; }
     QListWidget* modelList() const { return m_list; }
-    QTableWidget* table() const { return m_table; }
+    LinearityTable* table() const { return m_table; }
     QPushButton* openButton() const { return m_open; }
     QPushButton* removeButton() const { return m_remove; }
     QPushButton* exportButton() const { return m_export; }
     QLabel* errorLabel() const { return m_error; }
-    QTabWidget* plotTabs() const { return m_tabs; }
+    LinearityPlotTabs* plotTabs() const { return m_tabs; }
 
 Q_SIGNALS:
     /// A model was analysed, failed, or was removed.
@@ -112,33 +99,30 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    struct Entry {
-        quint64 id = 0;
-        QString path, label;
-        QColor colour;
-        std::shared_ptr<const analysis::ModelLinearity> result; // null while analysing
-    };
-
+    QLayout* buildActions();
     void browse();
-    void onResult(const LinearityResult& result);
+    void exportChosen();
+    void onAnalysed(quint64 id, const QString& path,
+                    std::shared_ptr<const analysis::ModelLinearity> model, const QString& error);
     void showError(const QString& message);
     void refreshAll();
     void refreshList();
+    void refreshStatus();
     void refreshKinds();
     void refreshPlots();
     void refreshTable();
     void updateEnabled();
     void selectFromTable(int row);
-    std::vector<const Entry*> analysed() const;
-    std::vector<LinearitySeries> seriesOf(const std::string& kind) const;
+    /// The kinds in the combo box, in its order.
+    std::vector<std::string> shownKinds() const;
     R2Grid grid() const;
     std::string kindKey() const;
+    const LinearitySeries* selectedSeries(const std::vector<LinearitySeries>& series) const;
 
     AppState& m_state;
-    QThread* m_thread;
-    LinearityWorker* m_worker;
-    std::vector<Entry> m_entries;
-    quint64 m_nextId = 1;
+    LinearityModels m_models;
+    /// One thread: files are analysed one after another, in the order they were opened.
+    QThreadPool m_pool;
     QStringList m_errors;
 
     QPushButton* m_open;
@@ -148,13 +132,8 @@ private:
     QLabel* m_status;
     QLabel* m_error;
     QListWidget* m_list;
-    QTableWidget* m_table;
-    QTabWidget* m_tabs;
-    QCustomPlot* m_pc1;
-    QCustomPlot* m_trajectory;
-    QCustomPlot* m_heat;
-    QCPColorMap* m_heatmap;
-    QCustomPlot* m_variance;
+    LinearityTable* m_table;
+    LinearityPlotTabs* m_tabs;
 };
 
 } // namespace tleg::gui

@@ -1,33 +1,28 @@
 #pragma once
-// Runs page: every training run under the run folder in one sortable table (kind, depth,
-// parameters, best top-1, duration, state). Select runs to overlay their curves; rename, delete,
-// open their folder, export the table as CSV. Listing runs on a worker thread; the table follows
-// the folder on disk (QFileSystemWatcher) and other pages' finished runs (addRun). Given the
-// job runner, a second tab holds the paper's experiments (ExperimentPanel).
+// Runs page: every training run under the run folder in one sortable table (RunsTable). Select
+// runs to overlay their curves; run one again (workflow::rerun: the same spec, seed and data,
+// into <run>-rerun), rename, delete, open its folder, export the table as CSV. Runs are listed in
+// the background; the table follows the folder on disk (QFileSystemWatcher) and other pages'
+// finished runs (addRun). Given the job runner, a second tab holds the paper's experiments
+// (ExperimentPanel), and Run again is possible.
 // Usage:
 //   auto* runs = new RunsPage(state, &runner);
 //   connect(expandPage, &ExpandPage::runFinished, runs, &RunsPage::addRun);
-//   runs->refresh();   // after the settings changed state.runFolder
-#include <torch/torch.h> // before Qt
-
-#include "train/run_index.h"
+//   runs->refresh();            // after the settings changed state.runFolder
+//   runs->runAgain(folder);     // what the Run again button does for the selected run
 #include "widgets/app_state.h"
+#include "widgets/pages/runs_model.h"
+#include "widgets/pages/runs_table.h"
 
-#include <QHash>
-#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
-#include <vector>
-
+class QAction;
 class QCustomPlot;
-class QFileSystemWatcher;
 class QLabel;
+class QLayout;
 class QPushButton;
 class QTabWidget;
-class QTableWidget;
-class QThread;
-class QTimer;
 
 namespace tleg::gui {
 
@@ -37,29 +32,18 @@ class JobRunner;
 class RunsPage : public QWidget {
     Q_OBJECT
 public:
-    /// Table columns, in order.
-    enum Column {
-        Name,
-        Kind,
-        Depth,
-        Parameters,
-        Epochs,
-        BestTop1,
-        LastTop1,
-        Duration,
-        State,
-        Columns
-    };
-
-    /// With a runner the page has two tabs: the runs, and the experiments that run on it.
+    /// With a runner the page has two tabs (the runs, and the experiments that run on it) and
+    /// runs can be run again.
     explicit RunsPage(AppState& state, JobRunner* runner = nullptr, QWidget* parent = nullptr);
-    /// Waits for a listing in progress: nothing outlives the page.
-    ~RunsPage() override;
-
     /// Renames a run folder within its parent; false (error shown on the page) on failure.
     bool renameRun(const QString& folder, const QString& newName);
     /// Deletes run folders without asking (the Delete button asks first); false if any failed.
     bool deleteRuns(const QStringList& folders);
+    /// Runs folder's job again on the runner (workflow::rerun into workflow::rerunFolder), with
+    /// progress in the status bar and the log; the new run joins the table when it has ended.
+    /// False (the reason shown on the page) without a runner, while a job runs, or when
+    /// folder's config.json records no job.
+    bool runAgain(const QString& folder);
     /// The table as CSV (raw numbers, current sort order): what Export CSV writes.
     QString tableCsv() const;
     /// Writes tableCsv() to path; false (error shown) on failure.
@@ -68,29 +52,36 @@ public:
     void selectRuns(const QStringList& folders);
 
     // For tests and the main window.
-    QTableWidget* table() const { return m_table; }
+    RunsTable* table() const { return m_table; }
     QCustomPlot* top1Plot() const { return m_top1Plot; }
     QCustomPlot* lossPlot() const { return m_lossPlot; }
     QPushButton* refreshButton() const { return m_refresh; }
+    QPushButton* runAgainButton() const { return m_runAgain; }
     QPushButton* renameButton() const { return m_rename; }
     QPushButton* deleteButton() const { return m_delete; }
     QPushButton* openButton() const { return m_open; }
     QPushButton* exportButton() const { return m_export; }
+    /// The table's context menu actions: Run again, Open folder, Rename…, Delete….
+    QAction* runAgainAction() const { return m_runAgainAction; }
     /// The Experiments tab; nullptr without a runner.
     ExperimentPanel* experimentPanel() const { return m_experiments; }
     QTabWidget* tabs() const { return m_tabs; }
     QString errorText() const;
     /// Run folders in table order, and those selected.
-    QStringList runFolders() const;
-    QStringList selectedFolders() const;
+    QStringList runFolders() const { return m_table->folders(); }
+    QStringList selectedFolders() const { return m_table->selectedFolders(); }
     /// The listed run in folder, or nullptr.
-    const train::RunInfo* run(const QString& folder) const;
-    bool isListing() const { return m_lister != nullptr; }
+    const workflow::RunInfo* run(const QString& folder) const { return m_model->run(folder); }
+    bool isListing() const { return m_model->isListing(); }
+    /// True from runAgain() until that job has ended.
+    bool isRunningAgain() const { return m_rerunJob != 0; }
+    /// The folder of the last run made by Run again (empty before the first).
+    QString lastRerunFolder() const { return m_lastRerun; }
     /// Folders the file watcher follows.
-    QStringList watchedFolders() const;
+    QStringList watchedFolders() const { return m_model->watchedFolders(); }
 
 public Q_SLOTS:
-    /// Lists state.runFolder again on a worker thread; the table updates when it is done.
+    /// Lists state.runFolder again in the background; the table updates when it is done.
     void refresh();
     /// Shows a run (or every run under folder) at once, e.g. when another page finished one.
     void addRun(const QString& folder);
@@ -100,45 +91,42 @@ Q_SIGNALS:
     void listed();
 
 private:
-    void onListed();
+    QLayout* buildButtons();
+    void buildActions();
+    void onRerunFinished(bool stopped, const QString& error, quint64 job);
     void showRuns();
-    void setRow(int row, const train::RunInfo& run);
     void plotSelection();
     void updateEnabled();
     void updateSummary();
     void showError(const QString& message);
-    void watch(const QStringList& folders);
     void askRename();
     void askDelete();
     void askExport();
     void openFolder();
-    QString key(const QString& folder) const;
 
     AppState& m_state;
-    /// By canonical folder key; what the table shows.
-    QHash<QString, train::RunInfo> m_runs;
-    QThread* m_lister = nullptr;
-    QString m_listedRoot;                  // the root the lister is listing
-    std::vector<train::RunInfo> m_listing; // written by the lister, read after it finished
-    std::vector<std::string> m_listingFolders;
-    QString m_listingError;
-    QSet<QString> m_addedWhileListing;
-    bool m_listAgain = false;
+    JobRunner* m_runner;
+    RunsModel* m_model; // what the table shows
+    quint64 m_rerunJob = 0;
+    QString m_rerunFrom, m_rerunTo, m_lastRerun;
 
     QLabel* m_summary;
     QLabel* m_error;
-    QTableWidget* m_table;
+    RunsTable* m_table;
     QCustomPlot* m_top1Plot;
     QCustomPlot* m_lossPlot;
     QPushButton* m_refresh;
+    QPushButton* m_runAgain;
     QPushButton* m_rename;
     QPushButton* m_delete;
     QPushButton* m_open;
     QPushButton* m_export;
+    QAction* m_runAgainAction = nullptr;
+    QAction* m_openAction = nullptr;
+    QAction* m_renameAction = nullptr;
+    QAction* m_deleteAction = nullptr;
     QTabWidget* m_tabs = nullptr;
     ExperimentPanel* m_experiments = nullptr;
-    QFileSystemWatcher* m_watcher;
-    QTimer* m_debounce;
 };
 
 } // namespace tleg::gui

@@ -1,9 +1,9 @@
 #include "widgets/plots/linearity_plots.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QCoreApplication>
 #include <QMouseEvent>
 #include <QToolTip>
-#include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>

@@ -7,8 +7,6 @@
 //   std::vector<LinearitySeries> series = ...;   // one per model, all of the selected kind
 //   drawPc1(plot, series);  drawTrajectory(traj, series);  drawVariance(bars, &series[0]);
 //   drawHeatmap(heat, map, grid);                  // R² of every kind × model
-#include <torch/torch.h> // before Qt
-
 #include "analysis/linearity.h"
 
 #include <QColor>

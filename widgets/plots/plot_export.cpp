@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -9,7 +10,6 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
-#include <qcustomplot.h>
 
 namespace tleg::gui {
 

@@ -2,10 +2,10 @@
 
 #include "widgets/plots/plot_export.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
-#include <qcustomplot.h>
 
 namespace tleg::gui {
 

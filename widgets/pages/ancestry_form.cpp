@@ -1,0 +1,201 @@
+#include "widgets/pages/ancestry_form.h"
+
+#include "util/error.h"
+#include "widgets/job_runner.h"
+#include "widgets/pages/form_fields.h"
+#include "widgets/text_format.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+#include <algorithm>
+
+namespace tleg::gui {
+
+QString architectureLine(const model::ViTConfig& c)
+{
+    return AncestryForm::tr("depth %1, width %2, %3 heads, patch %4, %5×%5×%6 input, %7 classes, "
+                            "%8 pooling")
+        .arg(c.depth)
+        .arg(c.dim)
+        .arg(c.heads)
+        .arg(c.patchSize)
+        .arg(c.imageSize)
+        .arg(c.channels)
+        .arg(c.numClasses)
+        .arg(QString::fromStdString(model::poolingName(c.pooling)));
+}
+
+AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
+    : QGroupBox(tr("Train an ancestry"), parent), m_state(state)
+{
+    auto* layout = new QFormLayout(this);
+    m_preset = new QComboBox(this);
+    m_preset->setObjectName("ancestryPreset");
+    for (const auto& name : model::ViTConfig::presetNames())
+        m_preset->addItem(QString::fromStdString(name));
+    m_preset->setCurrentText(QStringLiteral("fmnist-s")); // as 'tleg train-ancestry'
+    m_depth = intField(this, "ancestryDepth", 1, 24, 1);
+    m_epochs = intField(this, "ancestryEpochs", 1, 1000, 6);
+    m_lr = realField(this, "ancestryLr", 5, 0.00001, 1.0, 0.0001, 0.001);
+    m_batch = intField(this, "ancestryBatch", 1, 4096, 128);
+    m_warmup = realField(this, "ancestryWarmup", 1, 0.0, 100.0, 0.5, 1.0);
+    m_warmup->setSuffix(tr(" epochs"));
+    m_seed = intField(this, "ancestrySeed", 0, 1000000, 0);
+    m_augment = new QCheckBox(tr("random crop and flip"), this);
+    m_augment->setObjectName("ancestryAugment");
+    m_augment->setChecked(true);
+    m_bf16 = new QCheckBox(tr("bfloat16 matmuls (Settings)"), this);
+    m_bf16->setObjectName("ancestryBf16");
+    m_bf16->setEnabled(false);
+    m_presetLabel = new QLabel(this);
+    m_presetLabel->setObjectName("ancestryPresetInfo");
+    m_presetLabel->setWordWrap(true);
+    m_train = new QPushButton(tr("Train"), this);
+    m_train->setObjectName("ancestryTrain");
+    m_runStatus = new QLabel(this);
+    m_runStatus->setObjectName("ancestryRunStatus");
+    m_runStatus->setWordWrap(true);
+    m_runStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    addRows(layout);
+    fitWidth(layout);
+
+    connect(m_preset, &QComboBox::currentTextChanged, this, &AncestryForm::onPresetChanged);
+    connect(m_depth, &QSpinBox::valueChanged, this, [this] {
+        refresh();
+        Q_EMIT architectureChanged();
+    });
+    onPresetChanged();
+}
+
+void AncestryForm::addRows(QFormLayout* layout)
+{
+    layout->addRow(tr("Architecture"), m_preset);
+    layout->addRow(tr("Depth"), m_depth);
+    layout->addRow(tr("Epochs"), m_epochs);
+    layout->addRow(tr("Learning rate"), m_lr);
+    layout->addRow(tr("Batch size"), m_batch);
+    layout->addRow(tr("Warm-up"), m_warmup);
+    layout->addRow(tr("Seed"), m_seed);
+    layout->addRow(tr("Augmentation"), m_augment);
+    layout->addRow(tr("bf16"), m_bf16);
+    layout->addRow(m_presetLabel);
+    auto* actions = new QHBoxLayout;
+    actions->addWidget(m_train);
+    actions->addStretch(1);
+    layout->addRow(actions);
+    layout->addRow(m_runStatus);
+}
+
+void AncestryForm::fitWidth(QFormLayout* layout)
+{
+    // 340 px fits English and Chinese; in German the longest label and check box text need more.
+    int labels = 0, checks = 0;
+    for (int row = 0; row < layout->rowCount(); ++row) {
+        if (QLayoutItem* label = layout->itemAt(row, QFormLayout::LabelRole))
+            labels = std::max(labels, label->sizeHint().width());
+        if (QLayoutItem* field = layout->itemAt(row, QFormLayout::FieldRole))
+            if (qobject_cast<QCheckBox*>(field->widget()))
+                checks = std::max(checks, field->sizeHint().width());
+    }
+    const QMargins inner = layout->contentsMargins(), frame = contentsMargins();
+    const int needed = labels + std::max(6, layout->horizontalSpacing()) + checks + inner.left()
+                       + inner.right() + frame.left() + frame.right();
+    setFixedWidth(std::max(340, needed));
+}
+
+void AncestryForm::onPresetChanged()
+{
+    try {
+        const QSignalBlocker block(m_depth);
+        m_depth->setValue(static_cast<int>(
+            model::ViTConfig::preset(m_preset->currentText().toStdString()).depth));
+    } catch (const Error&) {
+    }
+    refresh();
+    Q_EMIT architectureChanged();
+}
+
+model::ViTConfig AncestryForm::config() const
+{
+    if (!m_state.data)
+        throw Error(tr("Open a dataset on the Data page first.").toStdString());
+    const auto& train = m_state.data->train;
+    auto cfg = model::ViTConfig::preset(m_preset->currentText().toStdString());
+    cfg.depth = m_depth->value();
+    // As 'tleg train-ancestry': the data decides the input and the head.
+    cfg.channels = train.channels();
+    cfg.imageSize = train.height();
+    cfg.numClasses = train.numClasses;
+    if (train.height() != train.width())
+        throw Error(tr("The images must be square, these are %1×%2.")
+                        .arg(train.width())
+                        .arg(train.height())
+                        .toStdString());
+    cfg.validate();
+    return cfg;
+}
+
+train::TrainOptions AncestryForm::options() const
+{
+    train::TrainOptions o;
+    o.epochs = m_epochs->value();
+    o.batchSize = m_batch->value();
+    o.lr = m_lr->value();
+    o.warmupEpochs = m_warmup->value();
+    o.seed = static_cast<uint64_t>(m_seed->value());
+    o.augment = m_augment->isChecked();
+    o.threads = JobRunner::intraOpThreads(m_state.threads);
+    o.bf16 = m_state.bf16;
+    // The workflow adds the role, the data and the init; the preset is the form's own word.
+    o.provenance = {{"preset", m_preset->currentText().toStdString()}};
+    return o;
+}
+
+void AncestryForm::refresh()
+{
+    m_bf16->setChecked(m_state.bf16);
+    try {
+        const auto cfg = config();
+        m_presetLabel->setStyleSheet(QString());
+        m_presetLabel->setText(tr("%1 on %2: %3; %4 parameters, %5 MACs per image")
+                                   .arg(m_preset->currentText(),
+                                        datasetName(m_state.data->train.name),
+                                        architectureLine(cfg), formatCount(cfg.totalParams()),
+                                        formatCount(cfg.forwardMacs())));
+    } catch (const std::exception& e) {
+        m_presetLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_presetLabel->setText(QString::fromStdString(e.what()));
+    }
+}
+
+void AncestryForm::setEditable(bool editable)
+{
+    for (QWidget* w : std::initializer_list<QWidget*>{m_preset, m_depth, m_epochs, m_lr, m_batch,
+                                                      m_warmup, m_seed, m_augment})
+        w->setEnabled(editable);
+    m_bf16->setChecked(m_state.bf16);
+}
+
+void AncestryForm::setRunStatus(const QString& text)
+{
+    m_runStatus->setText(text);
+}
+
+QString AncestryForm::presetText() const
+{
+    return m_presetLabel->text();
+}
+
+QString AncestryForm::runStatus() const
+{
+    return m_runStatus->text();
+}
+
+} // namespace tleg::gui

@@ -1,0 +1,270 @@
+#include "widgets/pages/learngene_form.h"
+
+#include "util/error.h"
+#include "widgets/job_runner.h"
+#include "widgets/pages/form_fields.h"
+#include "widgets/text_format.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace tleg::gui {
+
+LearngeneForm::LearngeneForm(const AppState& state, QWidget* parent)
+    : QWidget(parent), m_state(state)
+{
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 4, 0);
+    column->addWidget(buildAuxNet());
+    column->addWidget(buildDistillation());
+    m_previewLabel = new QLabel(this);
+    m_previewLabel->setObjectName("preview");
+    m_previewLabel->setTextFormat(Qt::PlainText);
+    m_previewLabel->setWordWrap(true);
+    column->addWidget(m_previewLabel);
+    column->addStretch(1);
+
+    connect(m_preset, &QComboBox::activated, this, &LearngeneForm::applyPreset);
+    for (auto* s : {m_patch, m_dim, m_heads, m_depth, m_expandFrom})
+        connect(s, &QSpinBox::valueChanged, this, [this] {
+            m_expandFrom->setMaximum(m_depth->value());
+            syncPresetBox();
+            updatePreview();
+            Q_EMIT changed();
+        });
+    for (auto* c : {m_msa, m_mlp, m_ln, m_shareOnly})
+        connect(c, &QCheckBox::toggled, this, [this] {
+            updatePreview();
+            Q_EMIT changed();
+        });
+    connect(m_lambda, &QDoubleSpinBox::valueChanged, this, &LearngeneForm::changed);
+    updatePreview();
+}
+
+QGroupBox* LearngeneForm::buildAuxNet()
+{
+    // The CLI's 'tleg distill' defaults: fmnist-ti, all groups expanded from block 0.
+    const model::ViTConfig preset = model::ViTConfig::preset("fmnist-ti");
+    auto* aux = new QGroupBox(tr("Aux-Net"), this);
+    auto* grid = new QGridLayout(aux);
+    grid->setVerticalSpacing(4);
+    m_preset = new QComboBox(aux);
+    m_preset->setObjectName("preset");
+    for (const auto& name : model::ViTConfig::presetNames())
+        m_preset->addItem(QString::fromStdString(name));
+    m_preset->addItem(tr("custom"));
+    m_preset->setCurrentText("fmnist-ti");
+    m_patch = intField(aux, "patch", 1, 64, static_cast<int>(preset.patchSize));
+    m_dim = intField(aux, "width", 4, 4096, static_cast<int>(preset.dim));
+    m_dim->setSingleStep(8);
+    m_heads = intField(aux, "heads", 1, 64, static_cast<int>(preset.heads));
+    m_depth = intField(aux, "depth", 1, 48, static_cast<int>(preset.depth));
+    m_expandFrom = intField(aux, "expandFrom", 1, static_cast<int>(preset.depth), 1);
+    m_expandFrom->setToolTip(tr("Partial expansion (paper Table 6): blocks below this one are "
+                                "ordinary independent blocks; from it on, blocks are linearly "
+                                "expanded. 1 expands every block."));
+    grid->addWidget(new QLabel(tr("Preset"), aux), 0, 0);
+    grid->addWidget(m_preset, 0, 1);
+    grid->addWidget(new QLabel(tr("Patch"), aux), 0, 2);
+    grid->addWidget(m_patch, 0, 3);
+    grid->addWidget(new QLabel(tr("Width"), aux), 1, 0);
+    grid->addWidget(m_dim, 1, 1);
+    grid->addWidget(new QLabel(tr("Heads"), aux), 1, 2);
+    grid->addWidget(m_heads, 1, 3);
+    grid->addWidget(new QLabel(tr("Depth L"), aux), 2, 0);
+    grid->addWidget(m_depth, 2, 1);
+    grid->addWidget(new QLabel(tr("Expand from"), aux), 2, 2);
+    grid->addWidget(m_expandFrom, 2, 3);
+    auto* groups = new QHBoxLayout;
+    m_msa = new QCheckBox(tr("MSA"), aux);
+    m_msa->setObjectName("expandMsa");
+    m_mlp = new QCheckBox(tr("MLP"), aux);
+    m_mlp->setObjectName("expandMlp");
+    m_ln = new QCheckBox(tr("LN"), aux);
+    m_ln->setObjectName("expandLn");
+    for (auto* c : {m_msa, m_mlp, m_ln}) {
+        c->setChecked(true);
+        groups->addWidget(c);
+    }
+    groups->addStretch(1);
+    grid->addWidget(new QLabel(tr("Expand"), aux), 3, 0);
+    grid->addLayout(groups, 3, 1, 1, 3);
+    m_shareOnly = new QCheckBox(tr("Share one block instead (Share-Init baseline)"), aux);
+    m_shareOnly->setObjectName("shareOnly");
+    grid->addWidget(m_shareOnly, 4, 0, 1, 4);
+    return aux;
+}
+
+QGroupBox* LearngeneForm::buildDistillation()
+{
+    auto* distil = new QGroupBox(tr("Distillation"), this);
+    auto* grid = new QGridLayout(distil);
+    grid->setVerticalSpacing(4);
+    m_tau = realField(distil, "tau", 2, 0.05, 100.0, 0.5, 1.0);
+    m_lambda = realField(distil, "lambda", 2, 0.0, 1.0, 0.1, 1.0);
+    m_lambda->setToolTip(tr("Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the "
+                            "released code's default), λ = 0 learns from the labels alone."));
+    m_epochs = intField(distil, "epochs", 1, 1000, 6);
+    m_batch = intField(distil, "batch", 1, 4096, 128);
+    m_lr = realField(distil, "lr", 5, 0.00001, 1.0, 0.0001, 0.001);
+    m_seed = intField(distil, "seed", 0, 999999, 0);
+    m_bf16 = new QCheckBox(tr("bf16 matmuls"), distil);
+    m_bf16->setObjectName("bf16");
+    m_bf16->setChecked(m_state.bf16);
+    m_deitNorm = new QCheckBox(tr("KL ÷ batch×classes"), distil);
+    m_deitNorm->setObjectName("deitNorm");
+    m_deitNorm->setToolTip(tr("Normalise the KL term as the released code (after DeiT) does, "
+                              "for exact reproduction."));
+    grid->addWidget(new QLabel(tr("τ"), distil), 0, 0);
+    grid->addWidget(m_tau, 0, 1);
+    grid->addWidget(new QLabel(tr("λ"), distil), 0, 2);
+    grid->addWidget(m_lambda, 0, 3);
+    grid->addWidget(new QLabel(tr("Epochs"), distil), 1, 0);
+    grid->addWidget(m_epochs, 1, 1);
+    grid->addWidget(new QLabel(tr("Batch"), distil), 1, 2);
+    grid->addWidget(m_batch, 1, 3);
+    grid->addWidget(new QLabel(tr("LR"), distil), 2, 0);
+    grid->addWidget(m_lr, 2, 1);
+    grid->addWidget(new QLabel(tr("Seed"), distil), 2, 2);
+    grid->addWidget(m_seed, 2, 3);
+    grid->addWidget(m_bf16, 3, 0, 1, 2);
+    grid->addWidget(m_deitNorm, 3, 2, 1, 2);
+    return distil;
+}
+
+void LearngeneForm::applyPreset(int index)
+{
+    const auto names = model::ViTConfig::presetNames();
+    if (index < 0 || index >= static_cast<int>(names.size()))
+        return; // "custom": keep the numbers
+    const auto p = model::ViTConfig::preset(names[static_cast<size_t>(index)]);
+    m_mlpRatio = p.mlpRatio;
+    for (auto* s : {m_patch, m_dim, m_heads, m_depth})
+        s->blockSignals(true);
+    m_patch->setValue(static_cast<int>(p.patchSize));
+    m_dim->setValue(static_cast<int>(p.dim));
+    m_heads->setValue(static_cast<int>(p.heads));
+    m_depth->setValue(static_cast<int>(p.depth));
+    for (auto* s : {m_patch, m_dim, m_heads, m_depth})
+        s->blockSignals(false);
+    m_expandFrom->setMaximum(m_depth->value());
+    updatePreview();
+    Q_EMIT changed();
+}
+
+void LearngeneForm::syncPresetBox()
+{
+    // The box names the preset the numbers match, or "custom".
+    const auto names = model::ViTConfig::presetNames();
+    int match = static_cast<int>(names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+        const auto p = model::ViTConfig::preset(names[i]);
+        if (p.patchSize == m_patch->value() && p.dim == m_dim->value()
+            && p.heads == m_heads->value() && p.depth == m_depth->value()) {
+            match = static_cast<int>(i);
+            break;
+        }
+    }
+    m_preset->setCurrentIndex(match);
+}
+
+model::ViTConfig LearngeneForm::auxConfig() const
+{
+    model::ViTConfig c; // 28×28 grey, 10 classes: Fashion-MNIST until a dataset is open
+    if (m_state.data && m_state.data->train.size() > 0) {
+        const auto& d = m_state.data->train;
+        c.imageSize = d.height();
+        c.channels = d.channels();
+        c.numClasses = d.numClasses;
+    }
+    c.patchSize = m_patch->value();
+    c.dim = m_dim->value();
+    c.heads = m_heads->value();
+    c.depth = m_depth->value();
+    c.mlpRatio = m_mlpRatio;
+    return c;
+}
+
+model::AuxOptions LearngeneForm::auxOptions() const
+{
+    model::AuxOptions o;
+    o.groups = (m_msa->isChecked() ? model::kGroupMsa : 0u)
+               | (m_mlp->isChecked() ? model::kGroupMlp : 0u)
+               | (m_ln->isChecked() ? model::kGroupLn : 0u);
+    o.expandFrom = m_expandFrom->value() - 1; // the box counts blocks from 1
+    o.shareOnly = m_shareOnly->isChecked();
+    return o;
+}
+
+train::TrainOptions LearngeneForm::trainOptions() const
+{
+    train::TrainOptions o;
+    o.epochs = m_epochs->value();
+    o.batchSize = m_batch->value();
+    o.lr = m_lr->value();
+    o.seed = static_cast<uint64_t>(m_seed->value());
+    o.bf16 = m_bf16->isChecked();
+    o.threads = JobRunner::intraOpThreads(m_state.threads);
+    o.warmupEpochs = std::min(1.0, 0.2 * static_cast<double>(o.epochs));
+    o.loss.lambda = m_lambda->value();
+    o.loss.tau = m_tau->value();
+    o.loss.deitNormalisation = m_deitNorm->isChecked();
+    o.augment = false; // the fast path: the teacher runs once per image (docs/PERFORMANCE.md)
+    return o;
+}
+
+QString LearngeneForm::problem() const
+{
+    try {
+        auxConfig().validate();
+    } catch (const std::exception& e) {
+        return tr("This Aux-Net cannot be built: %1").arg(QString::fromStdString(e.what()));
+    }
+    if (auxOptions().groups == 0)
+        return tr("Choose at least one of MSA, MLP and LN to expand.");
+    return {};
+}
+
+void LearngeneForm::refresh()
+{
+    updatePreview();
+}
+
+QString LearngeneForm::previewText() const
+{
+    return m_previewLabel->text();
+}
+
+void LearngeneForm::updatePreview()
+{
+    const model::ViTConfig c = auxConfig();
+    const model::AuxOptions o = auxOptions();
+    if (!problem().isEmpty()) {
+        m_preview = {};
+        m_previewLabel->setText(tr("No preview: the settings do not make an Aux-Net yet."));
+        return;
+    }
+    m_preview = model::auxNetSize(c, o);
+    const QString blocks =
+        o.shareOnly
+            ? tr("Blocks %1–%2 share one block θ_B.").arg(o.expandFrom + 1).arg(c.depth)
+            : tr("Block l = %1–%2 is θ_B + (l−1)/%2·θ_A.").arg(o.expandFrom + 1).arg(c.depth);
+    const QString lower =
+        o.expandFrom > 0 ? tr("Blocks 1–%1 are independent.").arg(o.expandFrom) : QString();
+    m_previewLabel->setText(
+        tr("Aux-Net: %1 trainable parameters.\nLearngene: %2 stored "
+           "parameters (S-Params, head excluded).\n%3 %4")
+            .arg(formatCount(m_preview.trainable), formatCount(m_preview.stored), blocks, lower)
+            .trimmed());
+}
+
+} // namespace tleg::gui

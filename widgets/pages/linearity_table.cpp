@@ -1,0 +1,114 @@
+#include "widgets/pages/linearity_table.h"
+
+#include "widgets/plots/linearity_plots.h"
+
+#include <QHeaderView>
+#include <QPainter>
+
+#include <cmath>
+
+namespace tleg::gui {
+
+namespace {
+
+QString fixedOrNa(double v, int decimals)
+{
+    return std::isnan(v) ? LinearityTable::tr("n/a") : QString::number(v, 'f', decimals);
+}
+
+QTableWidgetItem* numberItem(const QString& text, double value, const std::string& note)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setData(Qt::UserRole, value);
+    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    if (std::isnan(value) && !note.empty())
+        item->setToolTip(QString::fromStdString(note));
+    return item;
+}
+
+} // namespace
+
+QIcon colourSwatch(const QColor& colour)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setPen(colour.darker(130));
+    painter.setBrush(colour);
+    painter.drawRect(0, 0, 11, 11);
+    return QIcon(pixmap);
+}
+
+LinearityTable::LinearityTable(QWidget* parent) : QTableWidget(0, ColumnCount, parent)
+{
+    setHorizontalHeaderLabels({tr("Kind"), tr("Model"), tr("R²"), tr("Slope"), tr("PC1 var. %"),
+                               tr("PC2 var. %"), tr("Residual")});
+    horizontalHeaderItem(ResidualColumn)
+        ->setToolTip(tr("How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a "
+                        "learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)"));
+    horizontalHeaderItem(R2Column)->setToolTip(
+        tr("R² of a straight line through PC1 against layer index"));
+    verticalHeader()->setVisible(false);
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    horizontalHeader()->setSectionResizeMode(KindColumn, QHeaderView::ResizeToContents);
+}
+
+void LinearityTable::showModels(const std::vector<const LinearityModels::Entry*>& models,
+                                const std::vector<std::string>& kinds, const std::string& chosen)
+{
+    const QSignalBlocker blocker(this);
+    setRowCount(0);
+    for (const std::string& kind : kinds)
+        for (const auto* e : models)
+            for (const auto& k : e->result->kinds)
+                if (k.kind == kind)
+                    addRow(*e, k, kind == chosen); // the rows the plots show stand out
+}
+
+void LinearityTable::addRow(const LinearityModels::Entry& e, const analysis::KindLinearity& k,
+                            bool bold)
+{
+    const int row = rowCount();
+    insertRow(row);
+    auto* kindItem = new QTableWidgetItem(kindDisplayName(k.kind));
+    kindItem->setData(Qt::UserRole, QString::fromStdString(k.kind));
+    auto* modelItem = new QTableWidgetItem(colourSwatch(e.colour), e.label);
+    modelItem->setData(Qt::UserRole, e.path);
+    modelItem->setToolTip(e.path);
+    setItem(row, KindColumn, kindItem);
+    setItem(row, ModelColumn, modelItem);
+    setItem(row, R2Column, numberItem(r2Text(k.r2), k.r2, k.note));
+    setItem(row, SlopeColumn,
+            numberItem(std::isnan(k.slope) ? tr("n/a") : QString::number(k.slope, 'e', 3), k.slope,
+                       k.note));
+    setItem(row, Explained1Column,
+            numberItem(fixedOrNa(100 * k.explained1, 2), k.explained1, k.note));
+    setItem(row, Explained2Column,
+            numberItem(fixedOrNa(100 * k.explained2, 2), k.explained2, k.note));
+    setItem(row, ResidualColumn, numberItem(fixedOrNa(k.residual, 4), k.residual, k.note));
+    if (!bold)
+        return;
+    for (int c = 0; c < ColumnCount; ++c) {
+        QFont f = item(row, c)->font();
+        f.setBold(true);
+        item(row, c)->setFont(f);
+    }
+}
+
+QString LinearityTable::kindAt(int row) const
+{
+    const QTableWidgetItem* it = item(row, KindColumn);
+    return it ? it->data(Qt::UserRole).toString() : QString();
+}
+
+QString LinearityTable::pathAt(int row) const
+{
+    const QTableWidgetItem* it = item(row, ModelColumn);
+    return it ? it->data(Qt::UserRole).toString() : QString();
+}
+
+} // namespace tleg::gui
