@@ -4,6 +4,7 @@
 #include "util/version.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
+#include "widgets/text_format.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -54,7 +55,7 @@ int main(int argc, char** argv)
         state.data =
             std::make_shared<const tleg::data::DataSplit>(tleg::workflow::openData(state.dataSpec));
     } catch (const std::exception& e) {
-        dataError = QString::fromStdString(e.what());
+        dataError = tleg::gui::errorText(e);
     }
     tleg::gui::MainWindow window(std::move(state), settings);
     if (!dataError.isEmpty())

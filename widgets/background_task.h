@@ -13,6 +13,8 @@
 // The callable must capture values, never the context: it may still run after the context is
 // gone (its result is then dropped). A context that must not be outlived keeps the QFuture and,
 // in its destructor, cancels it (a task not started yet never runs) and waits for it.
+#include "widgets/text_format.h"
+
 #include <QFuture>
 #include <QFutureWatcher>
 #include <QObject>
@@ -47,7 +49,7 @@ runInBackground(QObject* context, Work work, Done done,
         try {
             r.value.emplace(work());
         } catch (const std::exception& e) { // tleg::Error, LibTorch's, OpenCV's, bad_alloc
-            r.error = QString::fromStdString(e.what());
+            r.error = errorText(e);
         }
         return r;
     });

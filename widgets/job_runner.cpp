@@ -1,5 +1,7 @@
 #include "widgets/job_runner.h"
 
+#include "widgets/text_format.h"
+
 #include "util/error.h"
 #include "workflow/jobs.h"
 
@@ -173,7 +175,7 @@ quint64 JobRunner::start(const QString& name, Job job)
         try {
             job(ctx);
         } catch (const std::exception& e) { // tleg::Error and LibTorch's errors alike
-            m_error = QString::fromStdString(e.what());
+            m_error = gui::errorText(e);
         }
     });
     // Announce the end from the GUI thread once the worker is gone (wait() may have done so).

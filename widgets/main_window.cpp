@@ -1,5 +1,4 @@
 #include "widgets/main_window.h"
-#include "widgets/text_format.h"
 
 #include "io/safetensors.h"
 #include "widgets/appearance.h"
@@ -11,6 +10,7 @@
 #include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
+#include "widgets/text_format.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 #include <QActionGroup>
@@ -349,7 +349,7 @@ bool MainWindow::openFile(const QString& path)
             const auto it = header.metadata.find("tleg_kind");
             kind = it == header.metadata.end() ? "foreign" : it->second;
         } catch (const std::exception& e) {
-            QMessageBox::warning(this, tr("Open"), QString::fromStdString(e.what()));
+            QMessageBox::warning(this, tr("Open"), gui::errorText(e));
             return false;
         }
     }

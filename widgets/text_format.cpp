@@ -1,5 +1,7 @@
 #include "widgets/text_format.h"
 
+#include <c10/util/Exception.h>
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -33,6 +35,18 @@ QString datasetName(const std::string& name)
     if (shown.endsWith(QLatin1String("/train")))
         shown.chop(6);
     return shown;
+}
+
+QString errorText(const std::exception& e)
+{
+    std::string text;
+    if (const auto* torchError = dynamic_cast<const c10::Error*>(&e))
+        text = torchError->what_without_backtrace();
+    else
+        text = e.what();
+    if (const auto nl = text.find('\n'); nl != std::string::npos)
+        text.resize(nl);
+    return QString::fromStdString(text);
 }
 
 } // namespace tleg::gui

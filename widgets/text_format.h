@@ -4,9 +4,11 @@
 //   label->setText(tr("ETA %1").arg(formatDuration(eta)));   // "12 s", "3 min 05 s", "1 h 02 min"
 //   label->setText(tr("%1 parameters").arg(formatCount(cfg.totalParams())));   // "5.361 M"
 //   label->setText(datasetName(split.train.name));                  // "pets", not "pets/train"
+//   catch (const std::exception& e) { showError(errorText(e)); }    // one line, no backtrace
 #include <QString>
 
 #include <cstdint>
+#include <exception>
 #include <string>
 
 namespace tleg::gui {
@@ -19,5 +21,9 @@ QString formatCount(int64_t n);
 
 /// A dataset's name without the split the core appends to folders ("pets/train" -> "pets").
 QString datasetName(const std::string& name);
+
+/// What a failed job says, in one line: the message of a tleg::Error as it is; LibTorch's
+/// (which carry a C++ backtrace of 20+ frames) and OpenCV's reduced to their first line.
+QString errorText(const std::exception& e);
 
 } // namespace tleg::gui

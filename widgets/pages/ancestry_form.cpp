@@ -171,7 +171,7 @@ void AncestryForm::refresh()
                                         formatCount(cfg.forwardMacs())));
     } catch (const std::exception& e) {
         m_presetLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
-        m_presetLabel->setText(QString::fromStdString(e.what()));
+        m_presetLabel->setText(gui::errorText(e));
     }
 }
 

@@ -272,7 +272,7 @@ bool AncestryPage::trainAncestry()
     try {
         cfg = m_form->config();
     } catch (const std::exception& e) {
-        showError(QString::fromStdString(e.what()));
+        showError(gui::errorText(e));
         return false;
     }
     auto spec = workflow::TrainSpec::ancestry(m_state.dataSpec, cfg, m_form->options());

@@ -147,7 +147,7 @@ bool ExpandPage::loadLearngene(const QString& path)
             std::make_shared<model::Learngene>(model::Learngene::load(path.toStdString()));
     } catch (const std::exception& e) {
         m_learngene.reset();
-        m_summary->setText(tr("Cannot use this file: %1").arg(QString::fromStdString(e.what())));
+        m_summary->setText(tr("Cannot use this file: %1").arg(gui::errorText(e)));
         updatePreview();
         updateEnabled();
         return false;

@@ -227,7 +227,7 @@ QString LearngeneForm::problem() const
     try {
         auxConfig().validate();
     } catch (const std::exception& e) {
-        return tr("This Aux-Net cannot be built: %1").arg(QString::fromStdString(e.what()));
+        return tr("This Aux-Net cannot be built: %1").arg(gui::errorText(e));
     }
     if (auxOptions().groups == 0)
         return tr("Choose at least one of MSA, MLP and LN to expand.");

@@ -8,6 +8,7 @@
 #include "widgets/background_task.h"
 #include "widgets/plots/linearity_plots.h"
 #include "widgets/plots/plot_export.h"
+#include "widgets/text_format.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -145,7 +146,7 @@ void LinearityPage::exportChosen()
         exportResults(path);
         Q_EMIT logged(tr("linearity results written to %1").arg(path));
     } catch (const std::exception& e) {
-        showError(QString::fromStdString(e.what()));
+        showError(gui::errorText(e));
     }
 }
 

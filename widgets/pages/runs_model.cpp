@@ -1,6 +1,7 @@
 #include "widgets/pages/runs_model.h"
 
 #include "widgets/background_task.h"
+#include "widgets/text_format.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -129,7 +130,7 @@ QString RunsModel::addRun(const QString& folder)
         else
             runs = workflow::listRuns(f);
     } catch (const std::exception& e) {
-        return tr("Could not read the run %1: %2").arg(folder, QString::fromStdString(e.what()));
+        return tr("Could not read the run %1: %2").arg(folder, gui::errorText(e));
     }
     if (runs.empty())
         return tr("There is no run in %1.").arg(folder);

@@ -4,6 +4,7 @@
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/plots/qcustomplot_include.h"
 #include "widgets/plots/run_curves.h"
+#include "widgets/text_format.h"
 #include "workflow/jobs.h"
 
 #include <QAction>
@@ -262,7 +263,7 @@ bool RunsPage::renameRun(const QString& folder, const QString& newName)
         to = RunsModel::key(QString::fromStdString(
             workflow::renameRun(from.toStdString(), newName.trimmed().toStdString())));
     } catch (const std::exception& e) {
-        showError(tr("Could not rename the run: %1").arg(QString::fromStdString(e.what())));
+        showError(tr("Could not rename the run: %1").arg(gui::errorText(e)));
         return false;
     }
     showError({});
@@ -270,8 +271,7 @@ bool RunsPage::renameRun(const QString& folder, const QString& newName)
     try {
         m_model->insert(to, workflow::listRun(to.toStdString()));
     } catch (const std::exception& e) {
-        showError(tr("Renamed, but the run could not be read again: %1")
-                      .arg(QString::fromStdString(e.what())));
+        showError(tr("Renamed, but the run could not be read again: %1").arg(gui::errorText(e)));
     }
     showRuns();
     selectRuns({to});
@@ -288,7 +288,7 @@ bool RunsPage::deleteRuns(const QStringList& folders)
             workflow::deleteRun(k.toStdString());
             m_model->remove(k);
         } catch (const std::exception& e) {
-            errors << tr("Could not delete the run: %1").arg(QString::fromStdString(e.what()));
+            errors << tr("Could not delete the run: %1").arg(gui::errorText(e));
         }
     }
     showError(errors.join(QLatin1Char('\n')));
@@ -329,8 +329,8 @@ bool RunsPage::runAgain(const QString& folder)
         workflow::readRunRecord(from); // a few bytes: the clear error before anything starts
         to = workflow::rerunFolder(from);
     } catch (const std::exception& e) {
-        showError(tr("Cannot run %1 again: %2")
-                      .arg(QFileInfo(folder).fileName(), QString::fromStdString(e.what())));
+        showError(
+            tr("Cannot run %1 again: %2").arg(QFileInfo(folder).fileName(), gui::errorText(e)));
         return false;
     }
     const QString name = tr("run again %1").arg(QFileInfo(QString::fromStdString(to)).fileName());

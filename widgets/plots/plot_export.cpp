@@ -1,6 +1,7 @@
 #include "widgets/plots/plot_export.h"
 
 #include "util/error.h"
+#include "widgets/text_format.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 #include <QDir>
@@ -93,8 +94,7 @@ void installPlotExport(QCustomPlot* plot, CsvWriter csv)
                 try {
                     exportPlot(plot, path, csv);
                 } catch (const std::exception& e) {
-                    QMessageBox::warning(plot, QObject::tr("Export failed"),
-                                         QString::fromStdString(e.what()));
+                    QMessageBox::warning(plot, QObject::tr("Export failed"), gui::errorText(e));
                 }
             });
         }
