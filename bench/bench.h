@@ -8,7 +8,7 @@
 //   BenchReport r = runBench(o, [](const std::string& s) { std::puts(s.c_str()); });
 //   std::fputs(formatReport(r).c_str(), stdout);
 #include "model/vit_config.h"
-#include "bench/machine.h"
+#include "util/machine.h"
 
 #include <atomic>
 #include <functional>
