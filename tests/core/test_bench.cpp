@@ -231,7 +231,7 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
 {
     tleg::testing::TempDir dir;
     const std::string out = dir.filePath("bench.md");
-    const std::string cmd = std::string(TLEG_CLI_PATH) + " bench --smoke --out " + out + " > "
+    const std::string cmd = tleg::testing::cliPath() + " bench --smoke --out " + out + " > "
                             + dir.filePath("log.txt") + " 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     std::ifstream in(out);

@@ -185,11 +185,23 @@ inline ProcessResult runProcess(const std::vector<std::string>& argv, int timeou
     return result;
 }
 
-/// The tleg CLI of this build (TLEG_CLI_PATH) with args; stdout and stderr merged unless asked.
+/// The tleg CLI of this build: $TLEG_CLI_PATH, which CTest sets; run by hand, app/tleg of the
+/// build folder this test sits in (<build>/tests/test_x). Not a compile definition: the path
+/// differs between build folders, and so would the object, which ccache could then not share.
+inline std::string cliPath()
+{
+    if (const char* path = std::getenv("TLEG_CLI_PATH"); path && *path)
+        return path;
+    std::error_code ignored;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ignored);
+    return (self.parent_path().parent_path() / "app" / "tleg").string();
+}
+
+/// The tleg CLI of this build with args; stdout and stderr merged unless asked.
 inline ProcessResult runCli(const std::vector<std::string>& args, int timeoutMs,
                             bool mergeChannels = true)
 {
-    std::vector<std::string> argv{TLEG_CLI_PATH};
+    std::vector<std::string> argv{cliPath()};
     argv.insert(argv.end(), args.begin(), args.end());
     return runProcess(argv, timeoutMs, mergeChannels);
 }
