@@ -9,7 +9,7 @@ PACKAGES=(
     qt6-base-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
     libtorch-dev libopenblas0-openmp libeigen3-dev libopencv-dev nlohmann-json3-dev zlib1g-dev
     dataset-fashion-mnist xvfb fonts-dejavu-core fonts-wqy-microhei qt6-translations-l10n
-    python3-torch ccache
+    python3-torch ccache libgtest-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -29,5 +29,8 @@ JOBS=${TLEG_JOBS:-$(nproc)}
 export CCACHE_BASEDIR="$PWD"
 LAUNCHER=()
 command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTLEG_BUILD_TESTS=ON "${LAUNCHER[@]}"
+# TLEG_CMAKE_ARGS: extra configure options, e.g. CI's -DTLEG_WARNINGS_AS_ERRORS=ON (none by default).
+read -r -a EXTRA <<< "${TLEG_CMAKE_ARGS:-}"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTLEG_BUILD_TESTS=ON "${LAUNCHER[@]}" \
+    "${EXTRA[@]}"
 cmake --build build -j "$JOBS"

@@ -14,16 +14,14 @@ namespace tleg::cli {
 
 namespace {
 
-/// tests/bench/reference_step.py beside the working directory, else in this source tree.
+/// tests/bench/reference_step.py beside the working directory, else in the source tree tleg was
+/// built from. (Not found through __FILE__: with CCACHE_BASEDIR, ccache makes it relative.)
 std::string defaultReferenceScript()
 {
     const std::string relative = "tests/bench/reference_step.py";
     if (fileExists(relative))
         return relative;
-    std::string here = __FILE__; // .../app/cli/commands_bench.cpp
-    for (int i = 0; i < 3 && here.find('/') != std::string::npos; ++i)
-        here = here.substr(0, here.rfind('/'));
-    const std::string inTree = here + "/" + relative;
+    const std::string inTree = std::string(TLEG_SOURCE_DIR) + "/" + relative;
     return fileExists(inTree) ? inTree : relative;
 }
 

@@ -14,12 +14,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::array<std::pair<Format, const char*>, 5> kFormats = {{{Format::Auto, "auto"},
-                                                                 {Format::Idx, "idx"},
-                                                                 {Format::Cifar10, "cifar10"},
-                                                                 {Format::Cifar100, "cifar100"},
-                                                                 {Format::ImageFolder,
-                                                                  "image-folder"}}};
+const std::array<std::pair<Format, const char*>, 5> kFormats = {
+    {{Format::Auto, "auto"},
+     {Format::Idx, "idx"},
+     {Format::Cifar10, "cifar10"},
+     {Format::Cifar100, "cifar100"},
+     {Format::ImageFolder, "image-folder"}}};
 
 bool hasAny(const std::string& dir, std::initializer_list<const char*> names)
 {
@@ -123,18 +123,26 @@ Format formatFromName(const std::string& name)
     for (const auto& [format, n] : kFormats)
         if (name == n)
             return format;
-    throw Error("unknown data format '" + name +
-                "' (auto, idx, cifar10, cifar100 or image-folder)");
+    throw Error("unknown data format '" + name
+                + "' (auto, idx, cifar10, cifar100 or image-folder)");
+}
+
+void OpenOptions::validate() const
+{
+    if (trainSubset < 0 || testSubset < 0 || perClass < 0)
+        throw Error("data subsets (--train-subset, --test-subset) and the per-class budget "
+                    "(--per-class) must not be negative");
+    if (imageSize < 1 || imageSize > 4096)
+        throw Error("the image size (--image-size) must be between 1 and 4096 pixels, got "
+                    + std::to_string(imageSize));
+    for (int64_t c : classes)
+        if (c < 0)
+            throw Error("class numbers (--classes) must not be negative, got " + std::to_string(c));
 }
 
 DataSplit openDataset(const std::string& spec, const OpenOptions& o)
 {
-    if (o.trainSubset < 0 || o.testSubset < 0 || o.perClass < 0)
-        throw Error("data subsets (--train-subset, --test-subset) and the per-class budget "
-                    "(--per-class) must not be negative");
-    if (o.imageSize < 1 || o.imageSize > 4096)
-        throw Error("the image size (--image-size) must be between 1 and 4096 pixels, got " +
-                    std::to_string(o.imageSize));
+    o.validate();
     DataSplit split = read(spec, o);
     if (o.subsetFirst)
         takeSubsets(split, o);

@@ -21,9 +21,9 @@ Format formatFromName(const std::string& name);
 
 struct OpenOptions {
     Format format = Format::Auto; // a folder of another format is an error naming it
-    int64_t imageSize = 32; // ImageFolder only
-    bool grey = false;      // ImageFolder only
-    int64_t trainSubset = 0; // keep a seeded random subset of this many (0 = all)
+    int64_t imageSize = 32;       // ImageFolder only
+    bool grey = false;            // ImageFolder only
+    int64_t trainSubset = 0;      // keep a seeded random subset of this many (0 = all)
     int64_t testSubset = 0;
     /// Keep only these classes, relabelled 0..k-1 in this order (e.g. the transfer target
     /// classes 5-9); empty = all.
@@ -34,6 +34,10 @@ struct OpenOptions {
     /// Draw the subsets from all classes before selecting classes and the label budget (the
     /// experiments' order); by default the subsets come last, from the selected classes.
     bool subsetFirst = false;
+
+    /// Throws tleg::Error naming the option (--train-subset, --image-size, ...) that is out of
+    /// range; openDataset calls it first, job specs before anything is read.
+    void validate() const;
 };
 
 /// Throws tleg::Error naming spec when nothing recognisable is there. A flat image folder

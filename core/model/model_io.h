@@ -47,10 +47,13 @@ io::NamedTensors parameterTensors(const io::SafetensorsFile& file);
 void loadTensorsInto(torch::nn::Module& module, const io::NamedTensors& tensors,
                      const std::string& path, bool strict = true);
 
-/// The parameters in tensors (optimizer state aside) must number expected; otherwise an error
-/// naming path says what the metadata described (what) and what the file holds.
-void checkParameterCount(const std::string& path, const io::NamedTensors& tensors,
-                         int64_t expected, const std::string& what);
+/// Called before a model is built from metadata: when expected (what the metadata describes)
+/// is far more than the parameters tensors hold (optimizer state aside; more than twice, plus
+/// 2^20), an error naming path says what the metadata described (what) and what the file holds,
+/// so that a small file cannot make us allocate a huge model. Smaller mismatches pass: the
+/// tensor-by-tensor check after building names the missing or misshapen tensor.
+void checkParameterCount(const std::string& path, const io::NamedTensors& tensors, int64_t expected,
+                         const std::string& what);
 
 void saveClassifier(const std::string& path, ClassifierImpl& model,
                     const nlohmann::json& extra = nlohmann::json::object());

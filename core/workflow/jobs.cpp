@@ -35,34 +35,33 @@ void makeAbsolute(DataSpec& d)
 }
 
 /// The caller's split, or spec's data opened now (and described in one log line).
-data::DataSplit openIfNeeded(const DataSpec& spec, const data::DataSplit* given,
-                             const Hooks& hooks)
+data::DataSplit openIfNeeded(const DataSpec& spec, const data::DataSplit* given, const Hooks& hooks)
 {
     if (given)
         return *given; // shallow: the tensors are shared, not copied
     data::DataSplit split = openData(spec);
     const auto& t = split.train;
-    hooks.say("data: " + t.name + ", " + std::to_string(t.size()) + " train / " +
-              std::to_string(split.test.size()) + " test images, " + std::to_string(t.channels()) +
-              "x" + std::to_string(t.height()) + "x" + std::to_string(t.width()) + ", " +
-              std::to_string(t.numClasses) + " classes" +
-              (split.note.empty() ? std::string() : " (" + split.note + ")"));
+    hooks.say("data: " + t.name + ", " + std::to_string(t.size()) + " train / "
+              + std::to_string(split.test.size()) + " test images, " + std::to_string(t.channels())
+              + "x" + std::to_string(t.height()) + "x" + std::to_string(t.width()) + ", "
+              + std::to_string(t.numClasses) + " classes"
+              + (split.note.empty() ? std::string() : " (" + split.note + ")"));
     return split;
 }
 
 std::string shape(const data::Dataset& d)
 {
-    return std::to_string(d.height()) + "×" + std::to_string(d.width()) + " images with " +
-           std::to_string(d.channels()) + " channel(s) and " + std::to_string(d.numClasses) +
-           " classes";
+    return std::to_string(d.height()) + "×" + std::to_string(d.width()) + " images with "
+           + std::to_string(d.channels()) + " channel(s) and " + std::to_string(d.numClasses)
+           + " classes";
 }
 
 /// The data decides the input and the head of a network built from a configuration.
 model::ViTConfig fitToData(model::ViTConfig c, const data::Dataset& d)
 {
     if (d.height() != d.width())
-        throw Error("images must be square, these are " + std::to_string(d.width()) + "×" +
-                    std::to_string(d.height()));
+        throw Error("images must be square, these are " + std::to_string(d.width()) + "×"
+                    + std::to_string(d.height()));
     c.channels = d.channels();
     c.imageSize = d.height();
     c.numClasses = d.numClasses;
@@ -73,10 +72,10 @@ model::ViTConfig fitToData(model::ViTConfig c, const data::Dataset& d)
 void checkInput(const model::ViTConfig& c, const data::Dataset& d, const std::string& path)
 {
     if (c.channels != d.channels() || c.imageSize != d.height() || c.imageSize != d.width())
-        throw fileError(path, "the model takes " + std::to_string(c.imageSize) + "×" +
-                                  std::to_string(c.imageSize) + " images with " +
-                                  std::to_string(c.channels) + " channel(s); the data has " +
-                                  shape(d));
+        throw fileError(path, "the model takes " + std::to_string(c.imageSize) + "×"
+                                  + std::to_string(c.imageSize) + " images with "
+                                  + std::to_string(c.channels) + " channel(s); the data has "
+                                  + shape(d));
 }
 
 std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset& d,
@@ -106,8 +105,8 @@ std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset&
     const int64_t had = net->config().numClasses;
     if (had != classes || init.newHead) {
         if (had != classes)
-            hooks.say("the model has " + std::to_string(had) + " classes, the data " +
-                      std::to_string(classes) + ": starting with a fresh head");
+            hooks.say("the model has " + std::to_string(had) + " classes, the data "
+                      + std::to_string(classes) + ": starting with a fresh head");
         net = std::static_pointer_cast<model::ViTImpl>(
             model::withNewHead(*net, classes, init.seed).ptr());
     }
@@ -164,8 +163,8 @@ void resolveThreads(train::TrainOptions& t, const Hooks& hooks)
     if (t.threads > 0)
         return;
     t.threads = util::defaultThreads();
-    hooks.say("threads: " + std::to_string(t.threads) + " (the idle cores of " +
-              std::to_string(util::usableCores()) + "; --threads sets it)");
+    hooks.say("threads: " + std::to_string(t.threads) + " (the idle cores of "
+              + std::to_string(util::usableCores()) + "; --threads sets it)");
 }
 
 Outcome outcomeOf(const std::string& runDir, const train::TrainResult& r, int64_t params)
@@ -188,24 +187,25 @@ void checkOut(const std::string& out, const char* what)
 void checkExpand(const model::ExpandOptions& e)
 {
     if (e.depth < 1 || e.depth > model::ViTConfig::kMaxDepth)
-        throw Error("the Des-Net depth (--depth) must be between 1 and " +
-                    std::to_string(model::ViTConfig::kMaxDepth) + ", got " +
-                    std::to_string(e.depth));
+        throw Error("the Des-Net depth (--depth) must be between 1 and "
+                    + std::to_string(model::ViTConfig::kMaxDepth) + ", got "
+                    + std::to_string(e.depth));
     if (e.numClasses < 0 || e.numClasses > model::ViTConfig::kMaxClasses)
-        throw Error("the class count (--classes) must be between 0 (the learngene's) and " +
-                    std::to_string(model::ViTConfig::kMaxClasses) + ", got " +
-                    std::to_string(e.numClasses));
+        throw Error("the class count (--classes) must be between 0 (the learngene's) and "
+                    + std::to_string(model::ViTConfig::kMaxClasses) + ", got "
+                    + std::to_string(e.numClasses));
     const int64_t to = e.initTo < 0 ? e.depth : e.initTo;
     if (e.initFrom < 0 || e.initFrom >= to || to > e.depth)
-        throw Error("partial initialisation (--init-from " + std::to_string(e.initFrom) +
-                    " --init-to " + std::to_string(e.initTo) + ") must name blocks in [0, " +
-                    std::to_string(e.depth) + ")");
+        throw Error("partial initialisation (--init-from " + std::to_string(e.initFrom)
+                    + " --init-to " + std::to_string(e.initTo) + ") must name blocks in [0, "
+                    + std::to_string(e.depth) + ")");
 }
 
 /// Everything a job spec says is checked before any data is read or network built.
 void checkSpec(const TrainSpec& s)
 {
     s.train.validate();
+    s.data.options.validate();
     checkOut(s.out, "run folder");
     if (s.init.method == InitMethod::Scratch) {
         model::ViTConfig c = s.init.config; // input size and classes come from the data later
@@ -220,6 +220,7 @@ void checkSpec(const TrainSpec& s)
 void checkSpec(const DistillSpec& s)
 {
     s.train.validate();
+    s.data.options.validate();
     checkOut(s.out, "run folder");
     s.aux.validate();
     s.auxOptions.validate(s.aux.depth);
@@ -248,10 +249,10 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
     auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
     auto net = build(spec.init, split.train, hooks);
     const int64_t params = parameterCount(*net);
-    hooks.say(roleName(spec.role) + ": depth " + std::to_string(net->config().depth) + ", width " +
-              std::to_string(net->config().dim) + ", " + millions(params) +
-              " parameters, from " + initMethodName(spec.init.method) +
-              (spec.init.path.empty() ? std::string() : " " + spec.init.path));
+    hooks.say(roleName(spec.role) + ": depth " + std::to_string(net->config().depth) + ", width "
+              + std::to_string(net->config().dim) + ", " + millions(params) + " parameters, from "
+              + initMethodName(spec.init.method)
+              + (spec.init.path.empty() ? std::string() : " " + spec.init.path));
 
     train::TrainOptions t = spec.train;
     t.runDir = spec.out;
@@ -265,8 +266,8 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
         t.provenance["teacher"] = spec.teacher;
     t.runConfig = runConfig("train", spec.toJson());
     const FolderLock lock(spec.out); // after every check: a refused job writes nothing
-    const auto r = train::train(*net, split.train, split.test, t, teacher.get(), hooks.progress,
-                                hooks.stop);
+    const auto r =
+        train::train(*net, split.train, split.test, t, teacher.get(), hooks.progress, hooks.stop);
     return outcomeOf(spec.out, r, params);
 }
 
@@ -286,13 +287,12 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     model::AuxNet aux(cfg, spec.auxOptions);
     const int64_t params = parameterCount(*aux);
     const int64_t lower = spec.auxOptions.expandFrom;
-    hooks.say("Aux-Net: depth " + std::to_string(cfg.depth) + ", width " +
-              std::to_string(cfg.dim) + ", " +
-              (spec.auxOptions.shareOnly ? "shares " : "expands ") +
-              model::groupsToString(spec.auxOptions.groups) +
-              (lower > 0 ? " above its first " + std::to_string(lower) + " independent blocks"
-                         : std::string()) +
-              "; " + millions(params) + " trainable parameters");
+    hooks.say("Aux-Net: depth " + std::to_string(cfg.depth) + ", width " + std::to_string(cfg.dim)
+              + ", " + (spec.auxOptions.shareOnly ? "shares " : "expands ")
+              + model::groupsToString(spec.auxOptions.groups)
+              + (lower > 0 ? " above its first " + std::to_string(lower) + " independent blocks"
+                           : std::string())
+              + "; " + millions(params) + " trainable parameters");
 
     train::TrainOptions t = spec.train;
     t.runDir = spec.out;
@@ -307,8 +307,8 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     if (o.stopped())
         return o;
     const auto lg = model::Learngene::fromAuxNet(*aux);
-    o.learngene = spec.learngene.empty() ? joinPath(spec.out, "learngene.safetensors")
-                                         : spec.learngene;
+    o.learngene =
+        spec.learngene.empty() ? joinPath(spec.out, "learngene.safetensors") : spec.learngene;
     lg.save(o.learngene,
             {{"aux_top1", r.finalTop1}, {"teacher", spec.teacher}, {"data", split.train.name}});
     o.storedParams = lg.storedParams();
@@ -353,17 +353,16 @@ std::string inputMismatch(const ModelSummary& m, const data::Dataset& d)
     if (!m.config)
         return {};
     const auto& c = *m.config;
-    if (c.channels == d.channels() && c.imageSize == d.height() && c.imageSize == d.width() &&
-        c.numClasses == d.numClasses)
+    if (c.channels == d.channels() && c.imageSize == d.height() && c.imageSize == d.width()
+        && c.numClasses == d.numClasses)
         return {};
-    return "the model takes " + std::to_string(c.imageSize) + "×" + std::to_string(c.imageSize) +
-           " images with " + std::to_string(c.channels) + " channel(s) and predicts " +
-           std::to_string(c.numClasses) + " classes; the data has " + shape(d);
+    return "the model takes " + std::to_string(c.imageSize) + "×" + std::to_string(c.imageSize)
+           + " images with " + std::to_string(c.channels) + " channel(s) and predicts "
+           + std::to_string(c.numClasses) + " classes; the data has " + shape(d);
 }
 
-train::EvalResult evaluateModel(OpenModel& m, const data::Dataset& d,
-                                const data::Dataset& fallback, int64_t batchSize,
-                                const std::atomic<bool>* stop)
+train::EvalResult evaluateModel(OpenModel& m, const data::Dataset& d, const data::Dataset& fallback,
+                                int64_t batchSize, const std::atomic<bool>* stop)
 {
     data::Normalization norm;
     try {

@@ -2,13 +2,13 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "test_support.h"
 #include "util/error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <QElapsedTimer>
-#include <QtTest>
-
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -54,8 +54,8 @@ bool sameBatches(const std::vector<data::Batch>& a, const std::vector<data::Batc
         return false;
     }
     for (size_t i = 0; i < a.size(); ++i) {
-        if (!torch::equal(a[i].indices, b[i].indices) || !torch::equal(a[i].images, b[i].images) ||
-            !torch::equal(a[i].labels, b[i].labels)) {
+        if (!torch::equal(a[i].indices, b[i].indices) || !torch::equal(a[i].images, b[i].images)
+            || !torch::equal(a[i].labels, b[i].labels)) {
             return false;
         }
     }
@@ -85,55 +85,39 @@ std::string fashionDir()
 
 } // namespace
 
-class TestBatchLoader : public QObject {
-    Q_OBJECT
-
-private Q_SLOTS:
-    void everyIndexOncePerEpoch();
-    void orderDependsOnlyOnSeedAndEpoch();
-    void normalisedToZeroMeanUnitStd();
-    void explicitNormalizationUsed();
-    void augmentationWithoutPaddingOrFlipIsIdentity();
-    void augmentationIsShiftedAndFlippedCopy();
-    void flipOfFlippedImageIsOriginal();
-    void dropLastHonoured();
-    void badOptionsRejected();
-    void fashionThroughput();
-};
-
-void TestBatchLoader::everyIndexOncePerEpoch()
+TEST(BatchLoader, everyIndexOncePerEpoch)
 {
     const data::Dataset d = randomDataset(1000, 1, 6, 1);
     data::LoaderOptions opt;
     opt.batchSize = 128;
     opt.seed = 5;
     data::BatchLoader loader(d, opt);
-    QCOMPARE(loader.batchesPerEpoch(), int64_t(8));
+    ASSERT_EQ(loader.batchesPerEpoch(), int64_t(8));
     for (int64_t e = 0; e < 3; ++e) {
         const auto batches = epoch(loader, e);
-        QCOMPARE(int64_t(batches.size()), loader.batchesPerEpoch());
-        QCOMPARE(batches.back().indices.size(0), int64_t(1000 - 7 * 128));
+        ASSERT_EQ(int64_t(batches.size()), loader.batchesPerEpoch());
+        ASSERT_EQ(batches.back().indices.size(0), int64_t(1000 - 7 * 128));
         const torch::Tensor all = allIndices(batches);
-        QVERIFY(torch::equal(std::get<0>(all.sort()), torch::arange(1000, torch::kLong)));
-        QVERIFY(!torch::equal(all, torch::arange(1000, torch::kLong))); // shuffled
+        ASSERT_TRUE(torch::equal(std::get<0>(all.sort()), torch::arange(1000, torch::kLong)));
+        ASSERT_TRUE(!torch::equal(all, torch::arange(1000, torch::kLong))); // shuffled
         for (const auto& b : batches) {
-            QCOMPARE(b.images.scalar_type(), torch::kFloat);
-            QCOMPARE(b.images.sizes().vec(), (std::vector<int64_t>{b.indices.size(0), 1, 6, 6}));
-            QVERIFY(torch::equal(b.labels, d.labels.index_select(0, b.indices)));
-            QVERIFY(close(b.images, normalise(d.images.index_select(0, b.indices),
-                                              loader.normalization())));
+            ASSERT_EQ(b.images.scalar_type(), torch::kFloat);
+            ASSERT_EQ(b.images.sizes().vec(), (std::vector<int64_t>{b.indices.size(0), 1, 6, 6}));
+            ASSERT_TRUE(torch::equal(b.labels, d.labels.index_select(0, b.indices)));
+            ASSERT_TRUE(close(
+                b.images, normalise(d.images.index_select(0, b.indices), loader.normalization())));
         }
     }
     // A finished epoch stays finished until the next startEpoch.
     data::Batch b;
-    QVERIFY(!loader.next(b));
+    ASSERT_TRUE(!loader.next(b));
 
     opt.shuffle = false;
     data::BatchLoader ordered(d, opt);
-    QVERIFY(torch::equal(allIndices(epoch(ordered, 4)), torch::arange(1000, torch::kLong)));
+    ASSERT_TRUE(torch::equal(allIndices(epoch(ordered, 4)), torch::arange(1000, torch::kLong)));
 }
 
-void TestBatchLoader::orderDependsOnlyOnSeedAndEpoch()
+TEST(BatchLoader, orderDependsOnlyOnSeedAndEpoch)
 {
     const data::Dataset d = randomDataset(300, 3, 8, 2);
     data::LoaderOptions opt;
@@ -147,28 +131,28 @@ void TestBatchLoader::orderDependsOnlyOnSeedAndEpoch()
     }
     const auto e3 = epoch(a, 3);
     // A run resumed at epoch 3 (nothing drawn before) sees exactly the same batches.
-    QVERIFY(sameBatches(e3, epoch(resumed, 3)));
-    QVERIFY(sameBatches(e3, epoch(a, 3)));
-    QVERIFY(!torch::equal(allIndices(e3), allIndices(epoch(a, 4))));
+    ASSERT_TRUE(sameBatches(e3, epoch(resumed, 3)));
+    ASSERT_TRUE(sameBatches(e3, epoch(a, 3)));
+    ASSERT_TRUE(!torch::equal(allIndices(e3), allIndices(epoch(a, 4))));
     opt.seed = 12;
     data::BatchLoader otherSeed(d, opt);
-    QVERIFY(!torch::equal(allIndices(e3), allIndices(epoch(otherSeed, 3))));
+    ASSERT_TRUE(!torch::equal(allIndices(e3), allIndices(epoch(otherSeed, 3))));
     // Batches keep their contents after the loader moves on.
     const torch::Tensor kept = e3.front().indices.clone();
     epoch(a, 9);
-    QVERIFY(torch::equal(e3.front().indices, kept));
+    ASSERT_TRUE(torch::equal(e3.front().indices, kept));
 }
 
-void TestBatchLoader::normalisedToZeroMeanUnitStd()
+TEST(BatchLoader, normalisedToZeroMeanUnitStd)
 {
     if (!std::filesystem::exists(fashionDir() + "/train-images-idx3-ubyte.gz")) {
-        QSKIP("dataset-fashion-mnist is not installed");
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
     }
     const data::DataSplit fm = data::loadFashionMnist(fashionDir());
     data::LoaderOptions opt;
     opt.batchSize = 1000;
     data::BatchLoader loader(fm.train, opt);
-    QVERIFY(std::abs(loader.normalization().mean[0] - 0.286f) < 0.01f);
+    ASSERT_TRUE(std::abs(loader.normalization().mean[0] - 0.286f) < 0.01f);
     double sum = 0;
     double sumSq = 0;
     double count = 0;
@@ -180,11 +164,11 @@ void TestBatchLoader::normalisedToZeroMeanUnitStd()
     }
     const double mean = sum / count;
     const double stdev = std::sqrt(sumSq / count - mean * mean);
-    QVERIFY2(std::abs(mean) < 1e-4, qPrintable(QString::number(mean)));
-    QVERIFY2(std::abs(stdev - 1.0) < 1e-4, qPrintable(QString::number(stdev)));
+    ASSERT_TRUE(std::abs(mean) < 1e-4) << mean;
+    ASSERT_TRUE(std::abs(stdev - 1.0) < 1e-4) << stdev;
 }
 
-void TestBatchLoader::explicitNormalizationUsed()
+TEST(BatchLoader, explicitNormalizationUsed)
 {
     data::Dataset d = randomDataset(4, 2, 3, 3);
     d.images[0].fill_(255);
@@ -193,16 +177,16 @@ void TestBatchLoader::explicitNormalizationUsed()
     opt.shuffle = false;
     opt.norm = {{0.5f, 0.25f}, {0.5f, 0.25f}};
     data::BatchLoader loader(d, opt);
-    QCOMPARE(loader.normalization().mean[1], 0.25f);
+    ASSERT_FUZZY_EQ(loader.normalization().mean[1], 0.25f);
     data::Batch b;
-    QVERIFY(loader.next(b));
-    QVERIFY(close(b.images[0][0], torch::full({3, 3}, 1.0f)));
-    QVERIFY(close(b.images[0][1], torch::full({3, 3}, 3.0f)));
-    QVERIFY(close(b.images[1][0], torch::full({3, 3}, -1.0f)));
-    QVERIFY(close(b.images[1][1], torch::full({3, 3}, -1.0f)));
+    ASSERT_TRUE(loader.next(b));
+    ASSERT_TRUE(close(b.images[0][0], torch::full({3, 3}, 1.0f)));
+    ASSERT_TRUE(close(b.images[0][1], torch::full({3, 3}, 3.0f)));
+    ASSERT_TRUE(close(b.images[1][0], torch::full({3, 3}, -1.0f)));
+    ASSERT_TRUE(close(b.images[1][1], torch::full({3, 3}, -1.0f)));
 }
 
-void TestBatchLoader::augmentationWithoutPaddingOrFlipIsIdentity()
+TEST(BatchLoader, augmentationWithoutPaddingOrFlipIsIdentity)
 {
     const data::Dataset d = randomDataset(200, 3, 7, 4);
     data::LoaderOptions opt;
@@ -213,10 +197,10 @@ void TestBatchLoader::augmentationWithoutPaddingOrFlipIsIdentity()
     opt.cropPadding = 0;
     opt.flip = false;
     data::BatchLoader augmented(d, opt);
-    QVERIFY(sameBatches(epoch(plain, 2), epoch(augmented, 2)));
+    ASSERT_TRUE(sameBatches(epoch(plain, 2), epoch(augmented, 2)));
 }
 
-void TestBatchLoader::augmentationIsShiftedAndFlippedCopy()
+TEST(BatchLoader, augmentationIsShiftedAndFlippedCopy)
 {
     const int64_t pad = 2;
     const data::Dataset d = randomDataset(64, 3, 9, 5);
@@ -230,10 +214,10 @@ void TestBatchLoader::augmentationIsShiftedAndFlippedCopy()
     for (int64_t e = 0; e < 4; ++e) {
         const auto batches = epoch(loader, e);
         const data::Batch& b = batches.front();
-        QCOMPARE(b.images.sizes().vec(), (std::vector<int64_t>{64, 3, 9, 9}));
+        ASSERT_EQ(b.images.sizes().vec(), (std::vector<int64_t>{64, 3, 9, 9}));
         // Zero padding in pixel space, i.e. before normalisation.
-        const torch::Tensor padded = torch::constant_pad_nd(
-            d.images.index_select(0, b.indices), {pad, pad, pad, pad}, 0);
+        const torch::Tensor padded =
+            torch::constant_pad_nd(d.images.index_select(0, b.indices), {pad, pad, pad, pad}, 0);
         for (int64_t i = 0; i < 64; ++i) {
             bool found = false;
             for (int64_t oy = 0; oy <= 2 * pad && !found; ++oy) {
@@ -252,15 +236,15 @@ void TestBatchLoader::augmentationIsShiftedAndFlippedCopy()
                     }
                 }
             }
-            QVERIFY2(found, qPrintable(QString("epoch %1 sample %2").arg(e).arg(i)));
+            ASSERT_TRUE(found) << "epoch " << e << " sample " << i;
         }
     }
     // 256 draws: all 25 offsets appear and roughly half the samples are flipped.
-    QCOMPARE(shiftsSeen.size(), size_t(25));
-    QVERIFY2(flips > 80 && flips < 176, qPrintable(QString::number(flips)));
+    ASSERT_EQ(shiftsSeen.size(), size_t(25));
+    ASSERT_TRUE(flips > 80 && flips < 176) << flips;
 }
 
-void TestBatchLoader::flipOfFlippedImageIsOriginal()
+TEST(BatchLoader, flipOfFlippedImageIsOriginal)
 {
     // Sample 1 is the mirror image of sample 0; flipping it must give sample 0 back exactly.
     data::Dataset d = randomDataset(2, 1, 5, 6);
@@ -276,11 +260,11 @@ void TestBatchLoader::flipOfFlippedImageIsOriginal()
         data::LoaderOptions plainOpt = opt;
         plainOpt.augment = false;
         data::BatchLoader p(d, plainOpt);
-        QVERIFY(p.next(plain));
+        ASSERT_TRUE(p.next(plain));
     }
     const torch::Tensor original = plain.images[0];
     const torch::Tensor mirrored = plain.images[1];
-    QVERIFY(!torch::equal(original, mirrored));
+    ASSERT_TRUE(!torch::equal(original, mirrored));
     int restored = 0;
     for (int64_t e = 0; e < 20; ++e) {
         const data::Batch b = epoch(loader, e).front();
@@ -288,41 +272,41 @@ void TestBatchLoader::flipOfFlippedImageIsOriginal()
         if (torch::equal(b.images[1], original)) {
             ++restored;
         } else {
-            QVERIFY(torch::equal(b.images[1], mirrored));
+            ASSERT_TRUE(torch::equal(b.images[1], mirrored));
         }
-        QVERIFY(torch::equal(b.images[0], original) || torch::equal(b.images[0], mirrored));
-        QVERIFY(torch::equal(torch::flip(torch::flip(b.images, {3}), {3}), b.images));
+        ASSERT_TRUE(torch::equal(b.images[0], original) || torch::equal(b.images[0], mirrored));
+        ASSERT_TRUE(torch::equal(torch::flip(torch::flip(b.images, {3}), {3}), b.images));
     }
-    QVERIFY2(restored > 0 && restored < 20, qPrintable(QString::number(restored)));
+    ASSERT_TRUE(restored > 0 && restored < 20) << restored;
 }
 
-void TestBatchLoader::dropLastHonoured()
+TEST(BatchLoader, dropLastHonoured)
 {
     const data::Dataset d = randomDataset(1000, 1, 4, 7);
     data::LoaderOptions opt;
     opt.batchSize = 128;
     opt.dropLast = true;
     data::BatchLoader loader(d, opt);
-    QCOMPARE(loader.batchesPerEpoch(), int64_t(7));
+    ASSERT_EQ(loader.batchesPerEpoch(), int64_t(7));
     const auto batches = epoch(loader, 1);
-    QCOMPARE(batches.size(), size_t(7));
+    ASSERT_EQ(batches.size(), size_t(7));
     for (const auto& b : batches) {
-        QCOMPARE(b.indices.size(0), int64_t(128));
+        ASSERT_EQ(b.indices.size(0), int64_t(128));
     }
     const torch::Tensor all = allIndices(batches);
-    QCOMPARE(std::get<0>(at::_unique(all)).size(0), int64_t(896));
+    ASSERT_EQ(std::get<0>(at::_unique(all)).size(0), int64_t(896));
 
     opt.batchSize = 1000; // exact multiple: nothing dropped
     data::BatchLoader exact(d, opt);
-    QCOMPARE(exact.batchesPerEpoch(), int64_t(1));
-    QCOMPARE(epoch(exact, 0).size(), size_t(1));
+    ASSERT_EQ(exact.batchesPerEpoch(), int64_t(1));
+    ASSERT_EQ(epoch(exact, 0).size(), size_t(1));
     opt.batchSize = 1001; // larger than the dataset: no batch at all
     data::BatchLoader none(d, opt);
-    QCOMPARE(none.batchesPerEpoch(), int64_t(0));
-    QVERIFY(epoch(none, 0).empty());
+    ASSERT_EQ(none.batchesPerEpoch(), int64_t(0));
+    ASSERT_TRUE(epoch(none, 0).empty());
 }
 
-void TestBatchLoader::badOptionsRejected()
+TEST(BatchLoader, badOptionsRejected)
 {
     const data::Dataset d = randomDataset(10, 3, 4, 8);
     const auto rejects = [&](const data::LoaderOptions& opt) {
@@ -335,23 +319,23 @@ void TestBatchLoader::badOptionsRejected()
     };
     data::LoaderOptions opt;
     opt.batchSize = 0;
-    QVERIFY(rejects(opt));
+    ASSERT_TRUE(rejects(opt));
     opt = {};
     opt.cropPadding = -1;
-    QVERIFY(rejects(opt));
+    ASSERT_TRUE(rejects(opt));
     opt = {};
     opt.norm = {{0.5f}, {0.5f}}; // one channel for a three-channel dataset
-    QVERIFY(rejects(opt));
+    ASSERT_TRUE(rejects(opt));
     opt.norm = {{0.5f, 0.5f, 0.5f}, {0.5f, 0.0f, 0.5f}};
-    QVERIFY(rejects(opt));
+    ASSERT_TRUE(rejects(opt));
     const data::Dataset empty;
-    QVERIFY_EXCEPTION_THROWN(data::BatchLoader(empty, data::LoaderOptions{}), tleg::Error);
+    ASSERT_THROW(data::BatchLoader(empty, data::LoaderOptions{}), tleg::Error);
 }
 
-void TestBatchLoader::fashionThroughput()
+TEST(BatchLoader, fashionThroughput)
 {
     if (!std::filesystem::exists(fashionDir() + "/train-images-idx3-ubyte.gz")) {
-        QSKIP("dataset-fashion-mnist is not installed");
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
     }
     const data::DataSplit fm = data::loadFashionMnist(fashionDir());
     for (const bool augment : {false, true}) {
@@ -362,17 +346,16 @@ void TestBatchLoader::fashionThroughput()
         loader.startEpoch(1);
         data::Batch b;
         int64_t batches = 0;
-        QElapsedTimer timer;
-        timer.start();
+        const auto start = std::chrono::steady_clock::now();
         while (loader.next(b)) {
             ++batches;
         }
-        const double us = double(timer.nsecsElapsed()) / 1000.0 / double(batches);
-        qDebug().nospace() << "Fashion-MNIST batch of 128, augment " << augment << ": " << us
-                           << " us per batch over " << batches << " batches";
-        QCOMPARE(batches, int64_t(469));
+        const double us =
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                .count()
+            / double(batches);
+        std::printf("Fashion-MNIST batch of 128, augment %d: %g us per batch over %lld batches\n",
+                    int(augment), us, static_cast<long long>(batches));
+        ASSERT_EQ(batches, int64_t(469));
     }
 }
-
-QTEST_APPLESS_MAIN(TestBatchLoader)
-#include "test_batch_loader.moc"

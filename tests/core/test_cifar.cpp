@@ -2,11 +2,8 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "test_support.h"
 #include "util/error.h"
-#include "expect_error.h"
-
-#include <QTemporaryDir>
-#include <QtTest>
 
 #include <filesystem>
 #include <fstream>
@@ -41,40 +38,32 @@ void writeBatch(const std::string& path, int64_t first, int64_t count,
 
 void checkImages(const data::Dataset& d, int64_t first)
 {
-    QCOMPARE(d.images.sizes().vec(), (std::vector<int64_t>{d.size(), 3, 32, 32}));
-    QCOMPARE(d.images.scalar_type(), torch::kUInt8);
-    QVERIFY(d.images.is_contiguous());
+    ASSERT_EQ(d.images.sizes().vec(), (std::vector<int64_t>{d.size(), 3, 32, 32}));
+    ASSERT_EQ(d.images.scalar_type(), torch::kUInt8);
+    ASSERT_TRUE(d.images.is_contiguous());
     for (int64_t i = 0; i < d.size(); ++i) {
         const auto* p = d.images[i].data_ptr<uint8_t>();
         for (int64_t k = 0; k < kPixels; ++k) {
             if (p[k] != pixel(first + i, k)) {
-                QFAIL(qPrintable(QString("image %1 byte %2 differs").arg(i).arg(k)));
+                FAIL() << "image " << i << " byte " << k << " differs";
             }
         }
     }
     // Planar layout: channel 1 (green), row 2, column 3 is byte 1024 + 2 * 32 + 3.
-    QCOMPARE(d.images[0][1][2][3].item<int64_t>(), int64_t(pixel(first, 1024 + 67)));
+    ASSERT_EQ(d.images[0][1][2][3].item<int64_t>(), int64_t(pixel(first, 1024 + 67)));
 }
-
 
 } // namespace
 
 using tleg::testing::expectError;
+using tleg::testing::TempDir;
 
-class TestCifar : public QObject {
-    Q_OBJECT
-
-private Q_SLOTS:
-    void cifar10RoundTrip();
-    void cifar100UsesFineLabels();
-    void archiveSubfolderAccepted();
-    void badFilesRejected();
-
-private:
-    QTemporaryDir m_tmp;
+class Cifar : public ::testing::Test {
+protected:
+    TempDir m_tmp;
     std::string dir(const std::string& name) const
     {
-        const std::string d = (m_tmp.path() + "/").toStdString() + name;
+        const std::string d = m_tmp.path() + "/" + name;
         fs::create_directories(d);
         return d;
     }
@@ -95,27 +84,27 @@ private:
     }
 };
 
-void TestCifar::cifar10RoundTrip()
+TEST_F(Cifar, cifar10RoundTrip)
 {
     const std::string d = dir("c10");
     writeCifar10(d);
     std::ofstream(d + "/batches.meta.txt")
         << "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n";
     const data::DataSplit split = data::loadCifar(d, 10);
-    QCOMPARE(split.train.size(), int64_t(10));
-    QCOMPARE(split.test.size(), int64_t(4));
-    checkImages(split.train, 0);
-    checkImages(split.test, 10);
-    QVERIFY(torch::equal(split.train.labels,
-                         torch::tensor({0, 3, 6, 9, 2, 5, 8, 1, 4, 7}, torch::kLong)));
-    QVERIFY(torch::equal(split.test.labels, torch::tensor({0, 3, 6, 9}, torch::kLong)));
-    QCOMPARE(split.train.numClasses, int64_t(10));
-    QCOMPARE(split.train.classNames.size(), size_t(10));
-    QCOMPARE(split.train.classNames[1], std::string("automobile"));
-    QCOMPARE(split.test.classNames[9], std::string("truck"));
+    ASSERT_EQ(split.train.size(), int64_t(10));
+    ASSERT_EQ(split.test.size(), int64_t(4));
+    ASSERT_NO_FATAL_FAILURE(checkImages(split.train, 0));
+    ASSERT_NO_FATAL_FAILURE(checkImages(split.test, 10));
+    ASSERT_TRUE(torch::equal(split.train.labels,
+                             torch::tensor({0, 3, 6, 9, 2, 5, 8, 1, 4, 7}, torch::kLong)));
+    ASSERT_TRUE(torch::equal(split.test.labels, torch::tensor({0, 3, 6, 9}, torch::kLong)));
+    ASSERT_EQ(split.train.numClasses, int64_t(10));
+    ASSERT_EQ(split.train.classNames.size(), size_t(10));
+    ASSERT_EQ(split.train.classNames[1], std::string("automobile"));
+    ASSERT_EQ(split.test.classNames[9], std::string("truck"));
 }
 
-void TestCifar::cifar100UsesFineLabels()
+TEST_F(Cifar, cifar100UsesFineLabels)
 {
     const std::string d = dir("c100");
     std::vector<std::vector<uint8_t>> labels;
@@ -125,42 +114,43 @@ void TestCifar::cifar100UsesFineLabels()
     writeBatch(d + "/train.bin", 0, 5, labels);
     writeBatch(d + "/test.bin", 5, 2, labels);
     const data::DataSplit split = data::loadCifar(d, 100);
-    QCOMPARE(split.train.numClasses, int64_t(100));
-    QCOMPARE(split.train.classNames.size(), size_t(100));
-    checkImages(split.train, 0);
-    checkImages(split.test, 5);
-    QVERIFY(torch::equal(split.train.labels, torch::tensor({99, 86, 73, 60, 47}, torch::kLong)));
-    QVERIFY(torch::equal(split.test.labels, torch::tensor({34, 21}, torch::kLong)));
+    ASSERT_EQ(split.train.numClasses, int64_t(100));
+    ASSERT_EQ(split.train.classNames.size(), size_t(100));
+    ASSERT_NO_FATAL_FAILURE(checkImages(split.train, 0));
+    ASSERT_NO_FATAL_FAILURE(checkImages(split.test, 5));
+    ASSERT_TRUE(
+        torch::equal(split.train.labels, torch::tensor({99, 86, 73, 60, 47}, torch::kLong)));
+    ASSERT_TRUE(torch::equal(split.test.labels, torch::tensor({34, 21}, torch::kLong)));
 }
 
-void TestCifar::archiveSubfolderAccepted()
+TEST_F(Cifar, archiveSubfolderAccepted)
 {
     const std::string parent = dir("c10-parent");
     const std::string d = dir("c10-parent/cifar-10-batches-bin");
     writeCifar10(d);
     const data::DataSplit split = data::loadCifar(parent, 10);
-    QCOMPARE(split.train.size(), int64_t(10));
+    ASSERT_EQ(split.train.size(), int64_t(10));
     // No batches.meta.txt: the standard CIFAR-10 names are used.
-    QCOMPARE(split.train.classNames[0], std::string("airplane"));
+    ASSERT_EQ(split.train.classNames[0], std::string("airplane"));
 }
 
-void TestCifar::badFilesRejected()
+TEST_F(Cifar, badFilesRejected)
 {
-    QString err = expectError([&] { data::loadCifar(dir("any"), 7); }, {"10 or 100"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err = expectError([&] { data::loadCifar(dir("any"), 7); }, {"10 or 100"});
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string missing = dir("c10-missing");
     writeCifar10(missing);
     fs::remove(missing + "/data_batch_4.bin");
     err = expectError([&] { data::loadCifar(missing, 10); }, {"data_batch_4.bin", "not found"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string ragged = dir("c10-ragged");
     writeCifar10(ragged);
     std::ofstream(ragged + "/data_batch_2.bin", std::ios::app | std::ios::binary) << "xyz";
     err = expectError([&] { data::loadCifar(ragged, 10); },
                       {ragged + "/data_batch_2.bin", "3073-byte records"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string range = dir("c100-range");
     std::vector<std::vector<uint8_t>> labels = {{0, 5}, {0, 100}, {0, 7}};
@@ -168,15 +158,12 @@ void TestCifar::badFilesRejected()
     writeBatch(range + "/test.bin", 0, 1, labels);
     err = expectError([&] { data::loadCifar(range, 100); },
                       {range + "/train.bin", "record 1 has label 100", "[0, 100)"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string names = dir("c10-names");
     writeCifar10(names);
     std::ofstream(names + "/batches.meta.txt") << "cat\ndog\n";
     err = expectError([&] { data::loadCifar(names, 10); },
                       {names + "/batches.meta.txt", "holds 2 class names, expected 10"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 }
-
-QTEST_APPLESS_MAIN(TestCifar)
-#include "test_cifar.moc"

@@ -2,15 +2,14 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "test_support.h"
 #include "util/error.h"
-#include "expect_error.h"
 
 #include <zlib.h>
 
-#include <QElapsedTimer>
-#include <QTemporaryDir>
-#include <QtTest>
-
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -85,102 +84,85 @@ std::vector<char> idx(uint32_t magic, const std::vector<uint32_t>& dims,
     return out;
 }
 
-
 } // namespace
 
 using tleg::testing::expectError;
+using tleg::testing::TempDir;
 
-class TestIdx : public QObject {
-    Q_OBJECT
-
-private Q_SLOTS:
-    void fashionMnistShapesAndCounts();
-    void fashionMnistPixelStatistic();
-    void gzipAndRawLoadIdentically();
-    void truncatedFilesRejected();
-    void corruptedMagicRejected();
-    void labelOutOfRangeRejected();
-    void countMismatchRejected();
-    void absurdHeaderRejectedBeforeAllocation();
-    void missingFileRejected();
-    void unnamedClassesInferred();
-    void mnistDirectoryGetsDigitNames();
-    void defaultDirHonoursEnvironment();
-
-private:
-    QTemporaryDir m_tmp;
-    std::string tmp(const std::string& name) const
-    {
-        return (m_tmp.path() + "/").toStdString() + name;
-    }
+class Idx : public ::testing::Test {
+protected:
+    TempDir m_tmp;
+    std::string tmp(const std::string& name) const { return m_tmp.path() + "/" + name; }
 };
 
-void TestIdx::fashionMnistShapesAndCounts()
+TEST_F(Idx, fashionMnistShapesAndCounts)
 {
     if (!haveFashion()) {
-        QSKIP("dataset-fashion-mnist is not installed");
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
     }
-    QElapsedTimer timer;
-    timer.start();
+    const auto start = std::chrono::steady_clock::now();
     const data::DataSplit split = data::loadFashionMnist(fashionDir());
-    qDebug() << "Fashion-MNIST train + test loaded in" << timer.elapsed() << "ms";
+    std::printf("Fashion-MNIST train + test loaded in %lld ms\n",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - start)
+                                           .count()));
 
     const data::Dataset& train = split.train;
     const data::Dataset& test = split.test;
-    QCOMPARE(train.size(), int64_t(60000));
-    QCOMPARE(test.size(), int64_t(10000));
+    ASSERT_EQ(train.size(), int64_t(60000));
+    ASSERT_EQ(test.size(), int64_t(10000));
     for (const auto* d : {&train, &test}) {
-        QCOMPARE(d->channels(), int64_t(1));
-        QCOMPARE(d->height(), int64_t(28));
-        QCOMPARE(d->width(), int64_t(28));
-        QCOMPARE(d->images.scalar_type(), torch::kUInt8);
-        QVERIFY(d->images.is_contiguous());
-        QCOMPARE(d->labels.scalar_type(), torch::kLong);
-        QCOMPARE(d->numClasses, int64_t(10));
-        QCOMPARE(d->classNames.size(), size_t(10));
-        QCOMPARE(d->labels.min().item<int64_t>(), int64_t(0));
-        QCOMPARE(d->labels.max().item<int64_t>(), int64_t(9));
+        ASSERT_EQ(d->channels(), int64_t(1));
+        ASSERT_EQ(d->height(), int64_t(28));
+        ASSERT_EQ(d->width(), int64_t(28));
+        ASSERT_EQ(d->images.scalar_type(), torch::kUInt8);
+        ASSERT_TRUE(d->images.is_contiguous());
+        ASSERT_EQ(d->labels.scalar_type(), torch::kLong);
+        ASSERT_EQ(d->numClasses, int64_t(10));
+        ASSERT_EQ(d->classNames.size(), size_t(10));
+        ASSERT_EQ(d->labels.min().item<int64_t>(), int64_t(0));
+        ASSERT_EQ(d->labels.max().item<int64_t>(), int64_t(9));
     }
-    QCOMPARE(train.classNames.front(), std::string("T-shirt/top"));
-    QCOMPARE(train.classNames.back(), std::string("Ankle boot"));
-    QVERIFY(torch::equal(train.classCounts(), torch::full({10}, 6000, torch::kLong)));
-    QVERIFY(torch::equal(test.classCounts(), torch::full({10}, 1000, torch::kLong)));
+    ASSERT_EQ(train.classNames.front(), std::string("T-shirt/top"));
+    ASSERT_EQ(train.classNames.back(), std::string("Ankle boot"));
+    ASSERT_TRUE(torch::equal(train.classCounts(), torch::full({10}, 6000, torch::kLong)));
+    ASSERT_TRUE(torch::equal(test.classCounts(), torch::full({10}, 1000, torch::kLong)));
 }
 
-void TestIdx::fashionMnistPixelStatistic()
+TEST_F(Idx, fashionMnistPixelStatistic)
 {
     if (!haveFashion()) {
-        QSKIP("dataset-fashion-mnist is not installed");
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
     }
     const data::DataSplit split = data::loadFashionMnist(fashionDir());
     const double mean = split.train.images.to(torch::kDouble).mean().item<double>() / 255.0;
-    QVERIFY2(std::abs(mean - 0.286) < 0.01, qPrintable(QString::number(mean)));
+    ASSERT_TRUE(std::abs(mean - 0.286) < 0.01) << mean;
     // The first training image is an ankle boot (label 9) in every copy of the data set.
-    QCOMPARE(split.train.labels[0].item<int64_t>(), int64_t(9));
+    ASSERT_EQ(split.train.labels[0].item<int64_t>(), int64_t(9));
     // computeNormalization agrees with a direct computation.
     const data::Normalization norm = data::computeNormalization(split.train);
-    QCOMPARE(norm.mean.size(), size_t(1));
-    QVERIFY(std::abs(norm.mean[0] - mean) < 1e-5);
+    ASSERT_EQ(norm.mean.size(), size_t(1));
+    ASSERT_TRUE(std::abs(norm.mean[0] - mean) < 1e-5);
     const double stdev = (split.train.images.to(torch::kDouble) / 255.0).std(false).item<double>();
-    QVERIFY2(std::abs(norm.std[0] - stdev) < 1e-5, qPrintable(QString::number(norm.std[0])));
+    ASSERT_TRUE(std::abs(norm.std[0] - stdev) < 1e-5) << norm.std[0];
 }
 
-void TestIdx::gzipAndRawLoadIdentically()
+TEST_F(Idx, gzipAndRawLoadIdentically)
 {
     if (!haveFashion()) {
-        QSKIP("dataset-fashion-mnist is not installed");
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
     }
     const std::string gzImages = fashionDir() + "/t10k-images-idx3-ubyte.gz";
     const std::string gzLabels = fashionDir() + "/t10k-labels-idx1-ubyte.gz";
     writeAll(tmp("t10k-images-idx3-ubyte"), gunzipFile(gzImages));
     writeAll(tmp("t10k-labels-idx1-ubyte"), gunzipFile(gzLabels));
-    QCOMPARE(fs::file_size(tmp("t10k-images-idx3-ubyte")), uintmax_t(16 + 10000 * 784));
+    ASSERT_EQ(fs::file_size(tmp("t10k-images-idx3-ubyte")), uintmax_t(16 + 10000 * 784));
 
     const data::Dataset fromGz = data::loadIdx(gzImages, gzLabels);
     const data::Dataset fromRaw =
         data::loadIdx(tmp("t10k-images-idx3-ubyte"), tmp("t10k-labels-idx1-ubyte"));
-    QVERIFY(torch::equal(fromGz.images, fromRaw.images));
-    QVERIFY(torch::equal(fromGz.labels, fromRaw.labels));
+    ASSERT_TRUE(torch::equal(fromGz.images, fromRaw.images));
+    ASSERT_TRUE(torch::equal(fromGz.labels, fromRaw.labels));
 
     // A directory of raw files without .gz loads through loadFashionMnist as well.
     const std::string dir = tmp("fashion-raw");
@@ -192,15 +174,15 @@ void TestIdx::gzipAndRawLoadIdentically()
         }
     }
     const data::DataSplit split = data::loadFashionMnist(dir);
-    QCOMPARE(split.train.size(), int64_t(60000));
-    QVERIFY(torch::equal(split.test.images, fromGz.images));
-    QCOMPARE(split.test.classNames.at(9), std::string("Ankle boot"));
+    ASSERT_EQ(split.train.size(), int64_t(60000));
+    ASSERT_TRUE(torch::equal(split.test.images, fromGz.images));
+    ASSERT_EQ(split.test.classNames.at(9), std::string("Ankle boot"));
 }
 
-void TestIdx::truncatedFilesRejected()
+TEST_F(Idx, truncatedFilesRejected)
 {
     if (!haveFashion()) {
-        QSKIP("dataset-fashion-mnist is not installed");
+        GTEST_SKIP() << "dataset-fashion-mnist is not installed";
     }
     const std::string gzImages = fashionDir() + "/t10k-images-idx3-ubyte.gz";
     const std::string labels = fashionDir() + "/t10k-labels-idx1-ubyte.gz";
@@ -209,16 +191,16 @@ void TestIdx::truncatedFilesRejected()
     raw.resize(raw.size() - 100);
     const std::string shortRaw = tmp("short-images-idx3-ubyte");
     writeAll(shortRaw, raw);
-    QString err = expectError([&] { data::loadIdx(shortRaw, labels); },
-                              {shortRaw, "header says 10000 images of 28x28"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err = expectError([&] { data::loadIdx(shortRaw, labels); },
+                                  {shortRaw, "header says 10000 images of 28x28"});
+    ASSERT_TRUE(err.empty()) << err;
 
     std::vector<char> gz = readAll(gzImages);
     gz.resize(gz.size() / 2);
     const std::string shortGz = tmp("short-images-idx3-ubyte.gz");
     writeAll(shortGz, gz);
     err = expectError([&] { data::loadIdx(shortGz, labels); }, {shortGz, "truncated"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     // Flipped bits in the compressed stream: zlib's checks catch it, and the file is named.
     gz = readAll(gzImages);
@@ -228,7 +210,7 @@ void TestIdx::truncatedFilesRejected()
     const std::string badGz = tmp("bad-images-idx3-ubyte.gz");
     writeAll(badGz, gz);
     err = expectError([&] { data::loadIdx(badGz, labels); }, {badGz, "gzip"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     // Longer than the header says is an error too.
     raw = gunzipFile(gzImages);
@@ -236,10 +218,10 @@ void TestIdx::truncatedFilesRejected()
     const std::string longRaw = tmp("long-images-idx3-ubyte");
     writeAll(longRaw, raw);
     err = expectError([&] { data::loadIdx(longRaw, labels); }, {longRaw, "holds 7840001 bytes"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 }
 
-void TestIdx::corruptedMagicRejected()
+TEST_F(Idx, corruptedMagicRejected)
 {
     const std::vector<uint8_t> pixels(2 * 3 * 3, 7);
     const std::string images = tmp("magic-images");
@@ -247,75 +229,75 @@ void TestIdx::corruptedMagicRejected()
     writeGz(labels, idx(0x801, {2}, {0, 1}));
 
     writeGz(images, idx(0x804, {2, 3, 3}, pixels));
-    QString err = expectError([&] { data::loadIdx(images, labels); },
-                              {images, "bad magic number 0x00000804", "expected 0x00000803"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err = expectError([&] { data::loadIdx(images, labels); },
+                                  {images, "bad magic number 0x00000804", "expected 0x00000803"});
+    ASSERT_TRUE(err.empty()) << err;
 
     // Swapped arguments: the message says what the file actually is.
     writeGz(images, idx(0x803, {2, 3, 3}, pixels));
     err = expectError([&] { data::loadIdx(labels, images); },
                       {labels, "0x00000801 (an IDX label file)"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 }
 
-void TestIdx::labelOutOfRangeRejected()
+TEST_F(Idx, labelOutOfRangeRejected)
 {
     const std::string images = tmp("range-images");
     const std::string labels = tmp("range-labels");
     writeAll(images, idx(0x803, {3, 2, 2}, std::vector<uint8_t>(12, 1)));
     writeAll(labels, idx(0x801, {3}, {0, 10, 4}));
     const std::vector<std::string> names(10, "c");
-    const QString err = expectError([&] { data::loadIdx(images, labels, names); },
-                                    {labels, "label 10 at position 1", "[0, 10)"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const std::string err = expectError([&] { data::loadIdx(images, labels, names); },
+                                        {labels, "label 10 at position 1", "[0, 10)"});
+    ASSERT_TRUE(err.empty()) << err;
 }
 
-void TestIdx::countMismatchRejected()
+TEST_F(Idx, countMismatchRejected)
 {
     const std::string images = tmp("count-images.gz");
     const std::string labels = tmp("count-labels.gz");
     writeGz(images, idx(0x803, {3, 2, 2}, std::vector<uint8_t>(12, 1)));
     writeGz(labels, idx(0x801, {2}, {0, 1}));
-    QString err = expectError([&] { data::loadIdx(images, labels); },
-                              {labels, "holds 2 labels", "holds 3 images"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err = expectError([&] { data::loadIdx(images, labels); },
+                                  {labels, "holds 2 labels", "holds 3 images"});
+    ASSERT_TRUE(err.empty()) << err;
 
     // Header count agrees but the label data is short.
     writeGz(labels, idx(0x801, {3}, {0, 1}));
     err = expectError([&] { data::loadIdx(images, labels); }, {labels, "3 labels"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 }
 
-void TestIdx::absurdHeaderRejectedBeforeAllocation()
+TEST_F(Idx, absurdHeaderRejectedBeforeAllocation)
 {
     const std::string labels = tmp("absurd-labels");
     writeAll(labels, idx(0x801, {1}, {0}));
     // 1M images of 30000x30000 would be 900 TB; the file is tiny.
     const std::string gz = tmp("absurd-images.gz");
     writeGz(gz, idx(0x803, {1000000, 30000, 30000}, std::vector<uint8_t>(64, 0)));
-    QString err = expectError([&] { data::loadIdx(gz, labels); }, {gz, "header is corrupt"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err = expectError([&] { data::loadIdx(gz, labels); }, {gz, "header is corrupt"});
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string raw = tmp("absurd-images");
     writeAll(raw, idx(0x803, {1, 100000, 4}, std::vector<uint8_t>(64, 0)));
     err = expectError([&] { data::loadIdx(raw, labels); }, {raw, "implausible header"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 }
 
-void TestIdx::missingFileRejected()
+TEST_F(Idx, missingFileRejected)
 {
     const std::string missing = tmp("does-not-exist.gz");
-    QString err = expectError([&] { data::loadIdx(missing, missing); }, {missing, "not found"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err = expectError([&] { data::loadIdx(missing, missing); }, {missing, "not found"});
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string dir = tmp("empty-fashion");
     fs::create_directory(dir);
     err = expectError([&] { data::loadFashionMnist(dir); },
                       {dir + "/train-images-idx3-ubyte.gz", "not found"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 }
 
-void TestIdx::unnamedClassesInferred()
+TEST_F(Idx, unnamedClassesInferred)
 {
     const std::string images = tmp("infer-images");
     const std::string labels = tmp("infer-labels");
@@ -326,16 +308,16 @@ void TestIdx::unnamedClassesInferred()
     writeAll(images, idx(0x803, {4, 2, 3}, pixels));
     writeGz(labels, idx(0x801, {4}, {3, 0, 2, 3}));
     const data::Dataset d = data::loadIdx(images, labels);
-    QCOMPARE(d.numClasses, int64_t(4));
-    QCOMPARE(d.classNames, (std::vector<std::string>{"0", "1", "2", "3"}));
-    QCOMPARE(d.images.sizes().vec(), (std::vector<int64_t>{4, 1, 2, 3}));
+    ASSERT_EQ(d.numClasses, int64_t(4));
+    ASSERT_EQ(d.classNames, (std::vector<std::string>{"0", "1", "2", "3"}));
+    ASSERT_EQ(d.images.sizes().vec(), (std::vector<int64_t>{4, 1, 2, 3}));
     // Row-major pixel order: image 1, row 1, column 2 is byte 6 + 3 + 2.
-    QCOMPARE(d.images[1][0][1][2].item<int64_t>(), int64_t(11 * 5));
-    QVERIFY(torch::equal(d.labels, torch::tensor({3, 0, 2, 3}, torch::kLong)));
-    QVERIFY(torch::equal(d.classCounts(), torch::tensor({1, 0, 1, 2}, torch::kLong)));
+    ASSERT_EQ(d.images[1][0][1][2].item<int64_t>(), int64_t(11 * 5));
+    ASSERT_TRUE(torch::equal(d.labels, torch::tensor({3, 0, 2, 3}, torch::kLong)));
+    ASSERT_TRUE(torch::equal(d.classCounts(), torch::tensor({1, 0, 1, 2}, torch::kLong)));
 }
 
-void TestIdx::mnistDirectoryGetsDigitNames()
+TEST_F(Idx, mnistDirectoryGetsDigitNames)
 {
     const std::string dir = tmp("mnist");
     fs::create_directory(dir);
@@ -344,27 +326,25 @@ void TestIdx::mnistDirectoryGetsDigitNames()
     writeAll(dir + "/t10k-images-idx3-ubyte", idx(0x803, {1, 2, 2}, std::vector<uint8_t>(4)));
     writeAll(dir + "/t10k-labels-idx1-ubyte", idx(0x801, {1}, {7}));
     const data::DataSplit split = data::loadFashionMnist(dir);
-    QCOMPARE(split.train.name, std::string("mnist/train"));
-    QCOMPARE(split.test.name, std::string("mnist/test"));
-    QCOMPARE(split.train.numClasses, int64_t(10));
-    QCOMPARE(split.train.classNames.at(3), std::string("3"));
-    QVERIFY(torch::equal(split.train.labels, torch::tensor({9, 0, 4}, torch::kLong)));
-    QCOMPARE(split.test.labels[0].item<int64_t>(), int64_t(7));
+    ASSERT_EQ(split.train.name, std::string("mnist/train"));
+    ASSERT_EQ(split.test.name, std::string("mnist/test"));
+    ASSERT_EQ(split.train.numClasses, int64_t(10));
+    ASSERT_EQ(split.train.classNames.at(3), std::string("3"));
+    ASSERT_TRUE(torch::equal(split.train.labels, torch::tensor({9, 0, 4}, torch::kLong)));
+    ASSERT_EQ(split.test.labels[0].item<int64_t>(), int64_t(7));
 }
 
-void TestIdx::defaultDirHonoursEnvironment()
+TEST_F(Idx, defaultDirHonoursEnvironment)
 {
-    const QByteArray saved = qgetenv("TLEG_FASHION_MNIST_DIR");
-    qunsetenv("TLEG_FASHION_MNIST_DIR");
-    QCOMPARE(data::defaultFashionMnistDir(), std::string(TLEG_DEFAULT_FASHION_MNIST_DIR));
-    qputenv("TLEG_FASHION_MNIST_DIR", "/somewhere/else");
-    QCOMPARE(data::defaultFashionMnistDir(), std::string("/somewhere/else"));
-    if (saved.isEmpty()) {
-        qunsetenv("TLEG_FASHION_MNIST_DIR");
+    const char* value = std::getenv("TLEG_FASHION_MNIST_DIR");
+    const std::string saved = value ? value : "";
+    ::unsetenv("TLEG_FASHION_MNIST_DIR");
+    ASSERT_EQ(data::defaultFashionMnistDir(), std::string(TLEG_DEFAULT_FASHION_MNIST_DIR));
+    ::setenv("TLEG_FASHION_MNIST_DIR", "/somewhere/else", 1);
+    ASSERT_EQ(data::defaultFashionMnistDir(), std::string("/somewhere/else"));
+    if (saved.empty()) {
+        ::unsetenv("TLEG_FASHION_MNIST_DIR");
     } else {
-        qputenv("TLEG_FASHION_MNIST_DIR", saved);
+        ::setenv("TLEG_FASHION_MNIST_DIR", saved.c_str(), 1);
     }
 }
-
-QTEST_APPLESS_MAIN(TestIdx)
-#include "test_idx.moc"

@@ -3,13 +3,10 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "test_support.h"
 #include "util/error.h"
-#include "expect_error.h"
 
 #include <zlib.h>
-
-#include <QTemporaryDir>
-#include <QtTest>
 
 #include <filesystem>
 #include <fstream>
@@ -31,8 +28,8 @@ void putChunk(std::string& out, const char* type, const std::string& data)
     putBigEndian(out, uint32_t(data.size()));
     const std::string body = std::string(type, 4) + data;
     out += body;
-    putBigEndian(out, uint32_t(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
-                                     uInt(body.size()))));
+    putBigEndian(
+        out, uint32_t(crc32(0, reinterpret_cast<const Bytef*>(body.data()), uInt(body.size()))));
 }
 
 /// 8-bit PNG, grey (channels 1) or RGB (channels 3); pixels row-major, interleaved.
@@ -80,126 +77,124 @@ std::vector<uint8_t> solid(int w, int h, std::vector<uint8_t> rgb)
     return out;
 }
 
-
 } // namespace
 
 using tleg::testing::expectError;
+using tleg::testing::TempDir;
 
-class TestImageFolder : public QObject {
-    Q_OBJECT
-
-private Q_SLOTS:
-    void initTestCase();
-    void classesAndOrder();
-    void rgbChannelOrder();
-    void greyConversion();
-    void resizeAveragesAreas();
-    void badTreesRejected();
-
-private:
-    QTemporaryDir m_tmp;
-    std::string m_root;
-    std::vector<uint8_t> m_gradient; // 8x8 grey
-    std::string path(const std::string& name) const
+/// One folder tree, written once, that every test reads.
+class ImageFolder : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
     {
-        return (m_tmp.path() + "/").toStdString() + name;
+        s_tmp = new TempDir;
+        ASSERT_TRUE(s_tmp->isValid());
+        s_root = path("flowers");
+        for (const char* d : {"bird/sub", "cat", ".cache"}) {
+            fs::create_directories(s_root + "/" + d);
+        }
+        for (int i = 0; i < 64; ++i) {
+            s_gradient.push_back(uint8_t(i * 4));
+        }
+        writePng(s_root + "/bird/red.png", 8, 8, 3, solid(8, 8, {255, 0, 0}));
+        writePng(s_root + "/bird/grey.PNG", 8, 8, 1, s_gradient);
+        writePnm(s_root + "/bird/sub/nested.ppm", 4, 4, 3, solid(4, 4, {0, 255, 0}));
+        writePng(s_root + "/cat/blue.png", 16, 12, 3, solid(16, 12, {0, 0, 255}));
+        writePnm(s_root + "/cat/x.pgm", 4, 4, 1, solid(4, 4, {9}));
+        // Hidden entries and other extensions are skipped; garbage proves they are never decoded.
+        std::ofstream(s_root + "/bird/.hidden.png") << "not a png";
+        std::ofstream(s_root + "/bird/notes.txt") << "not an image";
+        std::ofstream(s_root + "/.cache/junk.png") << "not a png";
+        std::ofstream(s_root + "/README.txt") << "a file at the root is not a class";
     }
+    static void TearDownTestSuite()
+    {
+        delete s_tmp;
+        s_tmp = nullptr;
+    }
+    static std::string path(const std::string& name) { return s_tmp->path() + "/" + name; }
+
+    static TempDir* s_tmp;
+    static std::string s_root;
+    static std::vector<uint8_t> s_gradient; // 8x8 grey
 };
 
-void TestImageFolder::initTestCase()
-{
-    QVERIFY(m_tmp.isValid());
-    m_root = path("flowers");
-    for (const char* d : {"bird/sub", "cat", ".cache"}) {
-        fs::create_directories(m_root + "/" + d);
-    }
-    for (int i = 0; i < 64; ++i) {
-        m_gradient.push_back(uint8_t(i * 4));
-    }
-    writePng(m_root + "/bird/red.png", 8, 8, 3, solid(8, 8, {255, 0, 0}));
-    writePng(m_root + "/bird/grey.PNG", 8, 8, 1, m_gradient);
-    writePnm(m_root + "/bird/sub/nested.ppm", 4, 4, 3, solid(4, 4, {0, 255, 0}));
-    writePng(m_root + "/cat/blue.png", 16, 12, 3, solid(16, 12, {0, 0, 255}));
-    writePnm(m_root + "/cat/x.pgm", 4, 4, 1, solid(4, 4, {9}));
-    // Hidden entries and other extensions are skipped; garbage proves they are never decoded.
-    std::ofstream(m_root + "/bird/.hidden.png") << "not a png";
-    std::ofstream(m_root + "/bird/notes.txt") << "not an image";
-    std::ofstream(m_root + "/.cache/junk.png") << "not a png";
-    std::ofstream(m_root + "/README.txt") << "a file at the root is not a class";
-}
+TempDir* ImageFolder::s_tmp = nullptr;
+std::string ImageFolder::s_root;
+std::vector<uint8_t> ImageFolder::s_gradient;
 
-void TestImageFolder::classesAndOrder()
+TEST_F(ImageFolder, classesAndOrder)
 {
-    const data::Dataset d = data::loadImageFolder(m_root + "/", 4, false);
-    QCOMPARE(d.name, std::string("flowers"));
-    QCOMPARE(d.numClasses, int64_t(2));
-    QCOMPARE(d.classNames, (std::vector<std::string>{"bird", "cat"}));
-    QCOMPARE(d.images.sizes().vec(), (std::vector<int64_t>{5, 3, 4, 4}));
-    QCOMPARE(d.images.scalar_type(), torch::kUInt8);
-    QVERIFY(d.images.is_contiguous());
+    const data::Dataset d = data::loadImageFolder(s_root + "/", 4, false);
+    ASSERT_EQ(d.name, std::string("flowers"));
+    ASSERT_EQ(d.numClasses, int64_t(2));
+    ASSERT_EQ(d.classNames, (std::vector<std::string>{"bird", "cat"}));
+    ASSERT_EQ(d.images.sizes().vec(), (std::vector<int64_t>{5, 3, 4, 4}));
+    ASSERT_EQ(d.images.scalar_type(), torch::kUInt8);
+    ASSERT_TRUE(d.images.is_contiguous());
     // Sorted by path within a class: grey.PNG, red.png, sub/nested.ppm; blue.png, x.pgm.
-    QVERIFY(torch::equal(d.labels, torch::tensor({0, 0, 0, 1, 1}, torch::kLong)));
-    QCOMPARE(d.images[1][0].min().item<int64_t>(), int64_t(255)); // red
-    QCOMPARE(d.images[2][1].min().item<int64_t>(), int64_t(255)); // green, nested
-    QCOMPARE(d.images[4][0].max().item<int64_t>(), int64_t(9));   // grey 9 read as RGB
-    QCOMPARE(d.images[4][2].min().item<int64_t>(), int64_t(9));
+    ASSERT_TRUE(torch::equal(d.labels, torch::tensor({0, 0, 0, 1, 1}, torch::kLong)));
+    ASSERT_EQ(d.images[1][0].min().item<int64_t>(), int64_t(255)); // red
+    ASSERT_EQ(d.images[2][1].min().item<int64_t>(), int64_t(255)); // green, nested
+    ASSERT_EQ(d.images[4][0].max().item<int64_t>(), int64_t(9));   // grey 9 read as RGB
+    ASSERT_EQ(d.images[4][2].min().item<int64_t>(), int64_t(9));
 }
 
-void TestImageFolder::rgbChannelOrder()
+TEST_F(ImageFolder, rgbChannelOrder)
 {
-    const data::Dataset d = data::loadImageFolder(m_root, 4, false);
+    const data::Dataset d = data::loadImageFolder(s_root, 4, false);
     const torch::Tensor red = d.images[1];  // [3, 4, 4]
     const torch::Tensor blue = d.images[3]; // from 16x12, resized
-    QVERIFY(torch::equal(red[0], torch::full({4, 4}, 255, torch::kUInt8)));
-    QVERIFY(torch::equal(red[1], torch::zeros({4, 4}, torch::kUInt8)));
-    QVERIFY(torch::equal(red[2], torch::zeros({4, 4}, torch::kUInt8)));
-    QVERIFY(torch::equal(blue[0], torch::zeros({4, 4}, torch::kUInt8)));
-    QVERIFY(torch::equal(blue[2], torch::full({4, 4}, 255, torch::kUInt8)));
+    ASSERT_TRUE(torch::equal(red[0], torch::full({4, 4}, 255, torch::kUInt8)));
+    ASSERT_TRUE(torch::equal(red[1], torch::zeros({4, 4}, torch::kUInt8)));
+    ASSERT_TRUE(torch::equal(red[2], torch::zeros({4, 4}, torch::kUInt8)));
+    ASSERT_TRUE(torch::equal(blue[0], torch::zeros({4, 4}, torch::kUInt8)));
+    ASSERT_TRUE(torch::equal(blue[2], torch::full({4, 4}, 255, torch::kUInt8)));
 }
 
-void TestImageFolder::greyConversion()
+TEST_F(ImageFolder, greyConversion)
 {
-    const data::Dataset d = data::loadImageFolder(m_root, 4, true);
-    QCOMPARE(d.images.sizes().vec(), (std::vector<int64_t>{5, 1, 4, 4}));
+    const data::Dataset d = data::loadImageFolder(s_root, 4, true);
+    ASSERT_EQ(d.images.sizes().vec(), (std::vector<int64_t>{5, 1, 4, 4}));
     // ITU-R 601 luma of pure red and pure blue.
     const int64_t red = d.images[1][0][0][0].item<int64_t>();
     const int64_t blue = d.images[3][0][2][2].item<int64_t>();
-    QVERIFY2(std::abs(red - 76) <= 1, qPrintable(QString::number(red)));
-    QVERIFY2(std::abs(blue - 29) <= 1, qPrintable(QString::number(blue)));
-    QVERIFY(torch::equal(d.images[4][0], torch::full({4, 4}, 9, torch::kUInt8)));
+    ASSERT_TRUE(std::abs(red - 76) <= 1) << red;
+    ASSERT_TRUE(std::abs(blue - 29) <= 1) << blue;
+    ASSERT_TRUE(torch::equal(d.images[4][0], torch::full({4, 4}, 9, torch::kUInt8)));
 }
 
-void TestImageFolder::resizeAveragesAreas()
+TEST_F(ImageFolder, resizeAveragesAreas)
 {
-    const data::Dataset d = data::loadImageFolder(m_root, 4, true);
+    const data::Dataset d = data::loadImageFolder(s_root, 4, true);
     const torch::Tensor small = d.images[0][0]; // the 8x8 gradient at 4x4
     for (int y = 0; y < 4; ++y) {
         for (int x = 0; x < 4; ++x) {
             double sum = 0;
             for (int k = 0; k < 4; ++k) {
-                sum += m_gradient[size_t((2 * y + k / 2) * 8 + 2 * x + k % 2)];
+                sum += s_gradient[size_t((2 * y + k / 2) * 8 + 2 * x + k % 2)];
             }
             const int64_t got = small[y][x].item<int64_t>();
-            QVERIFY2(std::abs(double(got) - sum / 4) <= 1.0,
-                     qPrintable(QString("(%1,%2): %3 vs %4").arg(y).arg(x).arg(got).arg(sum / 4)));
+            ASSERT_TRUE(std::abs(double(got) - sum / 4) <= 1.0)
+                << "(" << y << "," << x << "): " << got << " vs " << sum / 4;
         }
     }
     // Same size: copied untouched.
-    const data::Dataset full = data::loadImageFolder(m_root, 8, true);
+    const data::Dataset full = data::loadImageFolder(s_root, 8, true);
     const torch::Tensor expected =
-        torch::tensor(std::vector<int64_t>(m_gradient.begin(), m_gradient.end()))
+        torch::tensor(std::vector<int64_t>(s_gradient.begin(), s_gradient.end()))
             .to(torch::kUInt8)
             .view({8, 8});
-    QVERIFY(torch::equal(full.images[0][0], expected));
+    ASSERT_TRUE(torch::equal(full.images[0][0], expected));
 }
 
-void TestImageFolder::badTreesRejected()
+TEST_F(ImageFolder, badTreesRejected)
 {
     const std::string empty = path("empty");
     fs::create_directories(empty + "/.hidden");
-    QString err = expectError([&] { data::loadImageFolder(empty, 8, false); },
-                              {empty, "no class folders"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    std::string err =
+        expectError([&] { data::loadImageFolder(empty, 8, false); }, {empty, "no class folders"});
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string noImages = path("no-images");
     fs::create_directories(noImages + "/a");
@@ -208,7 +203,7 @@ void TestImageFolder::badTreesRejected()
     std::ofstream(noImages + "/b/readme.md") << "x";
     err = expectError([&] { data::loadImageFolder(noImages, 8, false); },
                       {noImages + "/b", "holds no images"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     const std::string corrupt = path("corrupt");
     fs::create_directories(corrupt + "/a");
@@ -216,15 +211,12 @@ void TestImageFolder::badTreesRejected()
     std::ofstream(corrupt + "/a/1.png") << "this is not a png";
     err = expectError([&] { data::loadImageFolder(corrupt, 8, false); },
                       {corrupt + "/a/1.png", "cannot read or decode"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
     err = expectError([&] { data::loadImageFolder(path("missing"), 8, false); },
                       {path("missing"), "not found"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    ASSERT_TRUE(err.empty()) << err;
 
-    err = expectError([&] { data::loadImageFolder(m_root, 0, false); }, {"image size"});
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    err = expectError([&] { data::loadImageFolder(s_root, 0, false); }, {"image size"});
+    ASSERT_TRUE(err.empty()) << err;
 }
-
-QTEST_APPLESS_MAIN(TestImageFolder)
-#include "test_image_folder.moc"

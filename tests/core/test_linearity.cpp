@@ -11,7 +11,7 @@
 
 #include <Eigen/SVD>
 
-#include <QtTest/QtTest>
+#include "test_support.h"
 
 #include <cmath>
 
@@ -25,8 +25,8 @@ using RowMatrixXd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen:
 /// A Des-Net of `depth` blocks expanded from a learngene whose every tensor is random.
 model::ViT expandedModel(int64_t depth, uint64_t seed)
 {
-    model::AuxNet aux(testing::tinyConfig(4), model::AuxOptions{});
-    testing::randomize(*aux, seed);
+    model::AuxNet aux(tleg::testing::tinyConfig(4), model::AuxOptions{});
+    tleg::testing::randomize(*aux, seed);
     model::ExpandOptions o;
     o.depth = depth;
     return model::expand(model::Learngene::fromAuxNet(*aux), o);
@@ -49,202 +49,194 @@ const KindLinearity& find(const ModelLinearity& m, const std::string& kind)
 
 } // namespace
 
-class TestLinearity : public QObject {
-    Q_OBJECT
-private Q_SLOTS:
-    void gramPcaMatchesDirectSvd()
-    {
-        for (const auto& [layers, params] : {std::pair<int64_t, int64_t>{5, 7},
-                                             {8, 300},
-                                             {12, 2500},
-                                             {6, 70000}}) { // crosses tile and segment bounds
-            const RowMatrixXf x = randomRows(layers, params, uint64_t(layers * params));
-            const GramMatrices g = gramOf(x);
-            const RowMatrixXd xd = x.cast<double>();
-            const RowMatrixXd xc = xd.rowwise() - xd.colwise().mean();
-            const double scale = (xd * xd.transpose()).norm();
-            QVERIFY(((xd * xd.transpose()) - g.raw).norm() < 1e-12 * scale);
-            QVERIFY(((xc * xc.transpose()) - g.centred).norm() < 1e-12 * scale);
-            QCOMPARE(g.params, params);
-
-            const GramPca pca = gramPca(g.centred);
-            Eigen::JacobiSVD<Eigen::MatrixXd> svd(Eigen::MatrixXd(xc), Eigen::ComputeThinU);
-            const Eigen::VectorXd sigma = svd.singularValues();
-            const double total = sigma.squaredNorm();
-            // Centring removes one dimension: with P ≥ L, L−1 components carry the variance.
-            const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(layers, 0, double(layers - 1));
-            const Eigen::VectorXd tc = t.array() - t.mean();
-            for (Eigen::Index k = 0; k < std::min<Eigen::Index>(layers - 1, params); ++k) {
-                QVERIFY(std::abs(pca.eigenvalues(k) - sigma(k) * sigma(k)) < 1e-9 * total);
-                Eigen::VectorXd direct = svd.matrixU().col(k) * sigma(k);
-                if (direct.dot(pca.scores.col(k)) < 0)
-                    direct = -direct;
-                QVERIFY2(
-                    (direct - pca.scores.col(k)).norm() < 1e-7 * std::sqrt(total),
-                    qPrintable(QString("component %1 of %2x%3").arg(k).arg(layers).arg(params)));
-                // The documented sign convention: scores rise with depth.
-                QVERIFY(pca.scores.col(k).dot(tc) >= -1e-9 * std::sqrt(total) * layers);
-            }
-            const KindLinearity r = analyseGram(g, "random");
-            QVERIFY(std::abs(r.explained1 - sigma(0) * sigma(0) / total) < 1e-9);
-            QVERIFY(std::abs(r.explained2 - sigma(1) * sigma(1) / total) < 1e-9);
-        }
-    }
-
-    void centringSurvivesALargeMean()
-    {
-        // LayerNorm γ ≈ 1 with small changes across layers: the centred Gram must keep them.
-        const RowMatrixXf x = randomRows(6, 3000, 7, 1000.0f);
+TEST(Linearity, gramPcaMatchesDirectSvd)
+{
+    for (const auto& [layers, params] : {std::pair<int64_t, int64_t>{5, 7},
+                                         {8, 300},
+                                         {12, 2500},
+                                         {6, 70000}}) { // crosses tile and segment bounds
+        const RowMatrixXf x = randomRows(layers, params, uint64_t(layers * params));
         const GramMatrices g = gramOf(x);
         const RowMatrixXd xd = x.cast<double>();
         const RowMatrixXd xc = xd.rowwise() - xd.colwise().mean();
-        const Eigen::MatrixXd direct = xc * xc.transpose();
-        QVERIFY((direct - g.centred).norm() < 1e-10 * direct.norm());
-    }
+        const double scale = (xd * xd.transpose()).norm();
+        ASSERT_TRUE(((xd * xd.transpose()) - g.raw).norm() < 1e-12 * scale);
+        ASSERT_TRUE(((xc * xc.transpose()) - g.centred).norm() < 1e-12 * scale);
+        ASSERT_EQ(g.params, params);
 
-    void residualNormsAndCosinesMatchDirectFormulas()
-    {
-        const int64_t layers = 7, params = 500;
-        const RowMatrixXf x = randomRows(layers, params, 11);
-        const KindLinearity r = analyseGram(gramOf(x), "random");
-        const RowMatrixXd xd = x.cast<double>();
-        // Least squares of every column on [1, c_l], c_l = l/L.
-        Eigen::MatrixXd design(layers, 2);
-        for (int64_t l = 0; l < layers; ++l)
-            design.row(l) << 1.0, double(l) / double(layers);
-        const Eigen::MatrixXd coef = design.colPivHouseholderQr().solve(Eigen::MatrixXd(xd));
-        const double residual = (xd - design * coef).norm();
-        const RowMatrixXd xc = xd.rowwise() - xd.colwise().mean();
-        QVERIFY(std::abs(r.residual - residual / xc.norm()) < 1e-9);
-        QVERIFY(std::abs(r.residualOfNorm - residual / xd.norm()) < 1e-9);
-        QVERIFY(r.residual > 0.5); // random rows have no linear trend to speak of
-        QCOMPARE(int64_t(r.norms.size()), layers);
-        QCOMPARE(int64_t(r.cosNext.size()), layers - 1);
-        double cosSum = 0;
-        for (int64_t l = 0; l < layers; ++l) {
-            QVERIFY(std::abs(r.norms[l] - xd.row(l).norm()) < 1e-9 * xd.row(l).norm());
-            if (l + 1 < layers) {
-                const double c =
-                    xd.row(l).dot(xd.row(l + 1)) / (xd.row(l).norm() * xd.row(l + 1).norm());
-                QVERIFY(std::abs(r.cosNext[l] - c) < 1e-9);
-                cosSum += c;
-            }
+        const GramPca pca = gramPca(g.centred);
+        Eigen::JacobiSVD<Eigen::MatrixXd> svd(Eigen::MatrixXd(xc), Eigen::ComputeThinU);
+        const Eigen::VectorXd sigma = svd.singularValues();
+        const double total = sigma.squaredNorm();
+        // Centring removes one dimension: with P ≥ L, L−1 components carry the variance.
+        const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(layers, 0, double(layers - 1));
+        const Eigen::VectorXd tc = t.array() - t.mean();
+        for (Eigen::Index k = 0; k < std::min<Eigen::Index>(layers - 1, params); ++k) {
+            ASSERT_TRUE(std::abs(pca.eigenvalues(k) - sigma(k) * sigma(k)) < 1e-9 * total);
+            Eigen::VectorXd direct = svd.matrixU().col(k) * sigma(k);
+            if (direct.dot(pca.scores.col(k)) < 0)
+                direct = -direct;
+            ASSERT_TRUE((direct - pca.scores.col(k)).norm() < 1e-7 * std::sqrt(total))
+                << "component " << k << " of " << layers << "x" << params;
+            // The documented sign convention: scores rise with depth.
+            ASSERT_TRUE(pca.scores.col(k).dot(tc) >= -1e-9 * std::sqrt(total) * layers);
         }
-        QVERIFY(std::abs(r.meanAdjacentCosine - cosSum / double(layers - 1)) < 1e-9);
-        // R² from the direct line fit of PC1 scores.
-        Eigen::VectorXd s(layers);
-        for (int64_t l = 0; l < layers; ++l)
-            s(l) = r.pc1[l];
-        const Eigen::VectorXd fit = (design * design.colPivHouseholderQr().solve(s)).eval();
-        const double r2 = 1.0 - (s - fit).squaredNorm() / (s.array() - s.mean()).square().sum();
-        QVERIFY(std::abs(r.r2 - r2) < 1e-9);
+        const KindLinearity r = analyseGram(g, "random");
+        ASSERT_TRUE(std::abs(r.explained1 - sigma(0) * sigma(0) / total) < 1e-9);
+        ASSERT_TRUE(std::abs(r.explained2 - sigma(1) * sigma(1) / total) < 1e-9);
     }
+}
 
-    void expandedModelIsExactlyLinear()
-    {
-        QTemporaryDir dir;
-        const std::string path = dir.filePath("des-8.safetensors").toStdString();
-        model::ViT des = expandedModel(8, 1);
-        model::saveClassifier(path, *des);
-        const ModelLinearity m = analyseLinearity(loadLayerWeights(path));
-        QCOMPARE(int(m.kinds.size()), model::kBlockParamCount + 1);
-        QCOMPARE(m.kinds.back().kind, std::string(kWholeBlock));
-        QCOMPARE(m.blockIndices.size(), size_t(8));
-        QCOMPARE(m.blockParameters, des->config().blockParams());
-        QCOMPARE(m.totalParameters, des->config().totalParams());
-        for (const auto& k : m.kinds) {
-            QVERIFY2(std::abs(k.r2 - 1.0) < 1e-6, qPrintable(QString::fromStdString(k.kind)));
-            QVERIFY2(k.residual < 1e-6, qPrintable(QString::fromStdString(k.kind)));
-            QVERIFY(k.explained1 > 1.0 - 1e-6);
-            QVERIFY(k.slope > 0);
-            QVERIFY(k.note.empty());
-            QCOMPARE(k.layers, int64_t(8));
-        }
-    }
+TEST(Linearity, centringSurvivesALargeMean)
+{
+    // LayerNorm γ ≈ 1 with small changes across layers: the centred Gram must keep them.
+    const RowMatrixXf x = randomRows(6, 3000, 7, 1000.0f);
+    const GramMatrices g = gramOf(x);
+    const RowMatrixXd xd = x.cast<double>();
+    const RowMatrixXd xc = xd.rowwise() - xd.colwise().mean();
+    const Eigen::MatrixXd direct = xc * xc.transpose();
+    ASSERT_TRUE((direct - g.centred).norm() < 1e-10 * direct.norm());
+}
 
-    void shuffledLayersLoseLinearity()
-    {
-        QTemporaryDir dir;
-        const std::string path = dir.filePath("shuffled.safetensors").toStdString();
-        model::ViT des = expandedModel(8, 2);
-        const int perm[8] = {3, 7, 0, 5, 1, 6, 2, 4}; // correlation with the index ≈ −0.05
-        io::NamedTensors shuffled;
-        for (const auto& [name, t] : model::namedTensors(*des)) {
-            int64_t block = 0;
-            std::string kind;
-            Naming naming;
-            if (parseBlockName(name, &block, &kind, &naming))
-                shuffled.emplace_back("blocks." + std::to_string(perm[block]) + "." + kind, t);
-            else
-                shuffled.emplace_back(name, t);
-        }
-        io::writeSafetensors(path, shuffled);
-        const ModelLinearity m = analyseLinearity(loadLayerWeights(path));
-        for (const auto& k : m.kinds) {
-            QVERIFY2(k.r2 < 0.9, qPrintable(QString::fromStdString(k.kind)));
-            QVERIFY(k.residual > 0.5);
-            QVERIFY(k.explained1 > 1.0 - 1e-6); // still one direction, just out of order
+TEST(Linearity, residualNormsAndCosinesMatchDirectFormulas)
+{
+    const int64_t layers = 7, params = 500;
+    const RowMatrixXf x = randomRows(layers, params, 11);
+    const KindLinearity r = analyseGram(gramOf(x), "random");
+    const RowMatrixXd xd = x.cast<double>();
+    // Least squares of every column on [1, c_l], c_l = l/L.
+    Eigen::MatrixXd design(layers, 2);
+    for (int64_t l = 0; l < layers; ++l)
+        design.row(l) << 1.0, double(l) / double(layers);
+    const Eigen::MatrixXd coef = design.colPivHouseholderQr().solve(Eigen::MatrixXd(xd));
+    const double residual = (xd - design * coef).norm();
+    const RowMatrixXd xc = xd.rowwise() - xd.colwise().mean();
+    ASSERT_TRUE(std::abs(r.residual - residual / xc.norm()) < 1e-9);
+    ASSERT_TRUE(std::abs(r.residualOfNorm - residual / xd.norm()) < 1e-9);
+    ASSERT_TRUE(r.residual > 0.5); // random rows have no linear trend to speak of
+    ASSERT_EQ(int64_t(r.norms.size()), layers);
+    ASSERT_EQ(int64_t(r.cosNext.size()), layers - 1);
+    double cosSum = 0;
+    for (int64_t l = 0; l < layers; ++l) {
+        ASSERT_TRUE(std::abs(r.norms[l] - xd.row(l).norm()) < 1e-9 * xd.row(l).norm());
+        if (l + 1 < layers) {
+            const double c =
+                xd.row(l).dot(xd.row(l + 1)) / (xd.row(l).norm() * xd.row(l + 1).norm());
+            ASSERT_TRUE(std::abs(r.cosNext[l] - c) < 1e-9);
+            cosSum += c;
         }
     }
+    ASSERT_TRUE(std::abs(r.meanAdjacentCosine - cosSum / double(layers - 1)) < 1e-9);
+    // R² from the direct line fit of PC1 scores.
+    Eigen::VectorXd s(layers);
+    for (int64_t l = 0; l < layers; ++l)
+        s(l) = r.pc1[l];
+    const Eigen::VectorXd fit = (design * design.colPivHouseholderQr().solve(s)).eval();
+    const double r2 = 1.0 - (s - fit).squaredNorm() / (s.array() - s.mean()).square().sum();
+    ASSERT_TRUE(std::abs(r.r2 - r2) < 1e-9);
+}
 
-    void wholeBlockIsTheConcatenation()
-    {
-        QTemporaryDir dir;
-        const std::string path = dir.filePath("vit.safetensors").toStdString();
-        model::ViT net(testing::tinyConfig(5));
-        testing::randomize(*net, 3);
-        model::saveClassifier(path, *net);
-        const LayerWeights w = loadLayerWeights(path);
-        RowMatrixXf x(w.layers(), w.blockParameters());
-        for (int64_t l = 0; l < w.layers(); ++l) {
-            int64_t at = 0;
-            for (const auto& kind : w.kinds) {
-                const torch::Tensor& t = w.tensors.at(kind)[l];
-                x.row(l).segment(at, t.numel()) =
-                    Eigen::Map<const Eigen::RowVectorXf>(t.data_ptr<float>(), t.numel());
-                at += t.numel();
-            }
+TEST(Linearity, expandedModelIsExactlyLinear)
+{
+    tleg::testing::TempDir dir;
+    const std::string path = dir.filePath("des-8.safetensors");
+    model::ViT des = expandedModel(8, 1);
+    model::saveClassifier(path, *des);
+    const ModelLinearity m = analyseLinearity(loadLayerWeights(path));
+    ASSERT_EQ(int(m.kinds.size()), model::kBlockParamCount + 1);
+    ASSERT_EQ(m.kinds.back().kind, std::string(kWholeBlock));
+    ASSERT_EQ(m.blockIndices.size(), size_t(8));
+    ASSERT_EQ(m.blockParameters, des->config().blockParams());
+    ASSERT_EQ(m.totalParameters, des->config().totalParams());
+    for (const auto& k : m.kinds) {
+        ASSERT_TRUE(std::abs(k.r2 - 1.0) < 1e-6) << k.kind;
+        ASSERT_TRUE(k.residual < 1e-6) << k.kind;
+        ASSERT_TRUE(k.explained1 > 1.0 - 1e-6);
+        ASSERT_TRUE(k.slope > 0);
+        ASSERT_TRUE(k.note.empty());
+        ASSERT_EQ(k.layers, int64_t(8));
+    }
+}
+
+TEST(Linearity, shuffledLayersLoseLinearity)
+{
+    tleg::testing::TempDir dir;
+    const std::string path = dir.filePath("shuffled.safetensors");
+    model::ViT des = expandedModel(8, 2);
+    const int perm[8] = {3, 7, 0, 5, 1, 6, 2, 4}; // correlation with the index ≈ −0.05
+    io::NamedTensors shuffled;
+    for (const auto& [name, t] : model::namedTensors(*des)) {
+        int64_t block = 0;
+        std::string kind;
+        Naming naming;
+        if (parseBlockName(name, &block, &kind, &naming))
+            shuffled.emplace_back("blocks." + std::to_string(perm[block]) + "." + kind, t);
+        else
+            shuffled.emplace_back(name, t);
+    }
+    io::writeSafetensors(path, shuffled);
+    const ModelLinearity m = analyseLinearity(loadLayerWeights(path));
+    for (const auto& k : m.kinds) {
+        ASSERT_TRUE(k.r2 < 0.9) << k.kind;
+        ASSERT_TRUE(k.residual > 0.5);
+        ASSERT_TRUE(k.explained1 > 1.0 - 1e-6); // still one direction, just out of order
+    }
+}
+
+TEST(Linearity, wholeBlockIsTheConcatenation)
+{
+    tleg::testing::TempDir dir;
+    const std::string path = dir.filePath("vit.safetensors");
+    model::ViT net(tleg::testing::tinyConfig(5));
+    tleg::testing::randomize(*net, 3);
+    model::saveClassifier(path, *net);
+    const LayerWeights w = loadLayerWeights(path);
+    RowMatrixXf x(w.layers(), w.blockParameters());
+    for (int64_t l = 0; l < w.layers(); ++l) {
+        int64_t at = 0;
+        for (const auto& kind : w.kinds) {
+            const torch::Tensor& t = w.tensors.at(kind)[l];
+            x.row(l).segment(at, t.numel()) =
+                Eigen::Map<const Eigen::RowVectorXf>(t.data_ptr<float>(), t.numel());
+            at += t.numel();
         }
-        const KindLinearity direct = analyseGram(gramOf(x), kWholeBlock);
-        const KindLinearity block = find(analyseLinearity(w, {kWholeBlock}), kWholeBlock);
-        QVERIFY(std::abs(direct.r2 - block.r2) < 1e-9);
-        QVERIFY(std::abs(direct.explained1 - block.explained1) < 1e-9);
-        QVERIFY(std::abs(direct.residual - block.residual) < 1e-9);
-        for (int64_t l = 0; l < w.layers(); ++l)
-            QVERIFY(std::abs(direct.pc1[l] - block.pc1[l]) < 1e-6 * std::abs(direct.pc1[0]));
-        QCOMPARE(analyseLinearity(w, {"mlp.fc1.weight"}).kinds.size(), size_t(1));
     }
+    const KindLinearity direct = analyseGram(gramOf(x), kWholeBlock);
+    const KindLinearity block = find(analyseLinearity(w, {kWholeBlock}), kWholeBlock);
+    ASSERT_TRUE(std::abs(direct.r2 - block.r2) < 1e-9);
+    ASSERT_TRUE(std::abs(direct.explained1 - block.explained1) < 1e-9);
+    ASSERT_TRUE(std::abs(direct.residual - block.residual) < 1e-9);
+    for (int64_t l = 0; l < w.layers(); ++l)
+        ASSERT_TRUE(std::abs(direct.pc1[l] - block.pc1[l]) < 1e-6 * std::abs(direct.pc1[0]));
+    ASSERT_EQ(analyseLinearity(w, {"mlp.fc1.weight"}).kinds.size(), size_t(1));
+}
 
-    void degenerateModelsReportNotAvailable()
-    {
-        for (int64_t layers : {1, 2}) {
-            const KindLinearity r = analyseGram(gramOf(randomRows(layers, 40, 5)), "few");
-            QVERIFY(std::isnan(r.r2));
-            QVERIFY(std::isnan(r.residual));
-            QVERIFY(!r.note.empty());
-        }
-        RowMatrixXf same(4, 30);
-        same.rowwise() = randomRows(1, 30, 6).row(0);
-        const KindLinearity r = analyseGram(gramOf(same), "same");
-        QVERIFY(std::isnan(r.r2));
-        QVERIFY(QString::fromStdString(r.note).contains("identical"));
-        QCOMPARE(r.residualOfNorm, 0.0);
-        QVERIFY(std::abs(r.meanAdjacentCosine - 1.0) < 1e-9);
+TEST(Linearity, degenerateModelsReportNotAvailable)
+{
+    for (int64_t layers : {1, 2}) {
+        const KindLinearity r = analyseGram(gramOf(randomRows(layers, 40, 5)), "few");
+        ASSERT_TRUE(std::isnan(r.r2));
+        ASSERT_TRUE(std::isnan(r.residual));
+        ASSERT_TRUE(!r.note.empty());
     }
+    RowMatrixXf same(4, 30);
+    same.rowwise() = randomRows(1, 30, 6).row(0);
+    const KindLinearity r = analyseGram(gramOf(same), "same");
+    ASSERT_TRUE(std::isnan(r.r2));
+    ASSERT_TRUE(tleg::testing::contains(r.note, "identical"));
+    ASSERT_FUZZY_EQ(r.residualOfNorm, 0.0);
+    ASSERT_TRUE(std::abs(r.meanAdjacentCosine - 1.0) < 1e-9);
+}
 
-    void resultsDoNotDependOnThreadCount()
-    {
-        const RowMatrixXf x = randomRows(9, 200000, 9);
-        const int before = at::get_num_threads();
-        at::set_num_threads(1);
-        const GramMatrices one = gramOf(x);
-        at::set_num_threads(2);
-        const GramMatrices two = gramOf(x);
-        at::set_num_threads(before);
-        QVERIFY(one.centred == two.centred); // bit for bit: fixed summation order
-        QVERIFY(one.raw == two.raw);
-    }
-};
-
-QTEST_APPLESS_MAIN(TestLinearity)
-#include "test_linearity.moc"
+TEST(Linearity, resultsDoNotDependOnThreadCount)
+{
+    const RowMatrixXf x = randomRows(9, 200000, 9);
+    const int before = at::get_num_threads();
+    at::set_num_threads(1);
+    const GramMatrices one = gramOf(x);
+    at::set_num_threads(2);
+    const GramMatrices two = gramOf(x);
+    at::set_num_threads(before);
+    ASSERT_TRUE(one.centred == two.centred); // bit for bit: fixed summation order
+    ASSERT_TRUE(one.raw == two.raw);
+}

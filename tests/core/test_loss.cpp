@@ -2,7 +2,7 @@
 #include "train/loss.h"
 #include "util/error.h"
 
-#include <QtTest/QtTest>
+#include "test_support.h"
 
 #include <cmath>
 #include <vector>
@@ -64,71 +64,78 @@ double handKl(double tau)
 
 } // namespace
 
-class TestLoss : public QObject {
-    Q_OBJECT
-private Q_SLOTS:
-    void matchesHandComputation()
-    {
-        const double lambda = 0.3, tau = 2.0;
-        LossOptions o{lambda, tau, 0.0, false};
-        const double got = tlegLoss(tensor(kStudent), tensor(kTeacher), torch::tensor(kLabels), o).item<double>();
-        const double expected = (1 - lambda) * handCe(0.0) + lambda * tau * tau * handKl(tau) / 2.0;
-        QVERIFY2(std::abs(got - expected) < 1e-5, qPrintable(QString("%1 vs %2").arg(got).arg(expected)));
-    }
+TEST(Loss, matchesHandComputation)
+{
+    const double lambda = 0.3, tau = 2.0;
+    LossOptions o{lambda, tau, 0.0, false};
+    const double got =
+        tlegLoss(tensor(kStudent), tensor(kTeacher), torch::tensor(kLabels), o).item<double>();
+    const double expected = (1 - lambda) * handCe(0.0) + lambda * tau * tau * handKl(tau) / 2.0;
+    ASSERT_TRUE(std::abs(got - expected) < 1e-5) << got << " vs " << expected;
+}
 
-    void lambdaZeroIsCrossEntropy()
-    {
-        LossOptions o{0.0, 4.0, 0.0, false};
-        // The teacher is ignored: a wildly different one must not change anything.
-        const double got = tlegLoss(tensor(kStudent), tensor(kTeacher) * 100, torch::tensor(kLabels), o).item<double>();
-        QVERIFY(std::abs(got - handCe(0.0)) < 1e-6);
-        // And no teacher is needed at all.
-        QVERIFY(std::abs(tlegLoss(tensor(kStudent), torch::Tensor(), torch::tensor(kLabels), o).item<double>() - handCe(0.0)) < 1e-6);
-    }
+TEST(Loss, lambdaZeroIsCrossEntropy)
+{
+    LossOptions o{0.0, 4.0, 0.0, false};
+    // The teacher is ignored: a wildly different one must not change anything.
+    const double got = tlegLoss(tensor(kStudent), tensor(kTeacher) * 100, torch::tensor(kLabels), o)
+                           .item<double>();
+    ASSERT_TRUE(std::abs(got - handCe(0.0)) < 1e-6);
+    // And no teacher is needed at all.
+    ASSERT_TRUE(
+        std::abs(
+            tlegLoss(tensor(kStudent), torch::Tensor(), torch::tensor(kLabels), o).item<double>()
+            - handCe(0.0))
+        < 1e-6);
+}
 
-    void lambdaOneIsPureDistillation()
-    {
-        LossOptions o{1.0, 3.0, 0.0, false};
-        // Labels are ignored: different labels give the same loss.
-        const double a = tlegLoss(tensor(kStudent), tensor(kTeacher), torch::tensor(kLabels), o).item<double>();
-        const double b = tlegLoss(tensor(kStudent), tensor(kTeacher), torch::tensor(std::vector<int64_t>{1, 1}), o).item<double>();
-        QCOMPARE(a, b);
-        QVERIFY(std::abs(a - 9.0 * handKl(3.0) / 2.0) < 1e-5);
-        // Identical logits: zero.
-        QVERIFY(std::abs(tlegLoss(tensor(kTeacher), tensor(kTeacher), torch::tensor(kLabels), o).item<double>()) < 1e-7);
-    }
+TEST(Loss, lambdaOneIsPureDistillation)
+{
+    LossOptions o{1.0, 3.0, 0.0, false};
+    // Labels are ignored: different labels give the same loss.
+    const double a =
+        tlegLoss(tensor(kStudent), tensor(kTeacher), torch::tensor(kLabels), o).item<double>();
+    const double b =
+        tlegLoss(tensor(kStudent), tensor(kTeacher), torch::tensor(std::vector<int64_t>{1, 1}), o)
+            .item<double>();
+    ASSERT_FUZZY_EQ(a, b);
+    ASSERT_TRUE(std::abs(a - 9.0 * handKl(3.0) / 2.0) < 1e-5);
+    // Identical logits: zero.
+    ASSERT_TRUE(
+        std::abs(
+            tlegLoss(tensor(kTeacher), tensor(kTeacher), torch::tensor(kLabels), o).item<double>())
+        < 1e-7);
+}
 
-    void deitNormalisationDividesByBatchTimesClasses()
-    {
-        const double perBatch = distillationLoss(tensor(kStudent), tensor(kTeacher), 2.0, false).item<double>();
-        const double deit = distillationLoss(tensor(kStudent), tensor(kTeacher), 2.0, true).item<double>();
-        QVERIFY(std::abs(deit - perBatch / 3.0) < 1e-6);
-        QVERIFY(std::abs(deit - 4.0 * handKl(2.0) / 6.0) < 1e-6);
-    }
+TEST(Loss, deitNormalisationDividesByBatchTimesClasses)
+{
+    const double perBatch =
+        distillationLoss(tensor(kStudent), tensor(kTeacher), 2.0, false).item<double>();
+    const double deit =
+        distillationLoss(tensor(kStudent), tensor(kTeacher), 2.0, true).item<double>();
+    ASSERT_TRUE(std::abs(deit - perBatch / 3.0) < 1e-6);
+    ASSERT_TRUE(std::abs(deit - 4.0 * handKl(2.0) / 6.0) < 1e-6);
+}
 
-    void labelSmoothingMatchesHandComputation()
-    {
-        const double got = crossEntropy(tensor(kStudent), torch::tensor(kLabels), 0.1).item<double>();
-        QVERIFY(std::abs(got - handCe(0.1)) < 1e-6);
-    }
+TEST(Loss, labelSmoothingMatchesHandComputation)
+{
+    const double got = crossEntropy(tensor(kStudent), torch::tensor(kLabels), 0.1).item<double>();
+    ASSERT_TRUE(std::abs(got - handCe(0.1)) < 1e-6);
+}
 
-    void gradientFlowsOnlyIntoTheStudent()
-    {
-        auto s = tensor(kStudent).requires_grad_(true);
-        auto t = tensor(kTeacher).requires_grad_(true);
-        tlegLoss(s, t, torch::tensor(kLabels), LossOptions{0.5, 1.0, 0.0, false}).backward();
-        QVERIFY(s.grad().defined() && s.grad().abs().sum().item<double>() > 0);
-        QVERIFY(!t.grad().defined());
-    }
+TEST(Loss, gradientFlowsOnlyIntoTheStudent)
+{
+    auto s = tensor(kStudent).requires_grad_(true);
+    auto t = tensor(kTeacher).requires_grad_(true);
+    tlegLoss(s, t, torch::tensor(kLabels), LossOptions{0.5, 1.0, 0.0, false}).backward();
+    ASSERT_TRUE(s.grad().defined() && s.grad().abs().sum().item<double>() > 0);
+    ASSERT_TRUE(!t.grad().defined());
+}
 
-    void rejectsBadSettings()
-    {
-        auto s = tensor(kStudent), t = tensor(kTeacher), y = torch::tensor(kLabels);
-        QVERIFY_THROWS_EXCEPTION(tleg::Error, tlegLoss(s, t, y, LossOptions{1.5, 1.0, 0.0, false}));
-        QVERIFY_THROWS_EXCEPTION(tleg::Error, tlegLoss(s, t, y, LossOptions{0.5, 0.0, 0.0, false}));
-        QVERIFY_THROWS_EXCEPTION(tleg::Error, tlegLoss(s, torch::Tensor(), y, LossOptions{0.5, 1.0, 0.0, false}));
-    }
-};
-
-QTEST_APPLESS_MAIN(TestLoss)
-#include "test_loss.moc"
+TEST(Loss, rejectsBadSettings)
+{
+    auto s = tensor(kStudent), t = tensor(kTeacher), y = torch::tensor(kLabels);
+    ASSERT_THROW(tlegLoss(s, t, y, LossOptions{1.5, 1.0, 0.0, false}), tleg::Error);
+    ASSERT_THROW(tlegLoss(s, t, y, LossOptions{0.5, 0.0, 0.0, false}), tleg::Error);
+    ASSERT_THROW(tlegLoss(s, torch::Tensor(), y, LossOptions{0.5, 1.0, 0.0, false}), tleg::Error);
+}

@@ -1,129 +1,150 @@
 // The whole method through the real CLI: `tleg pipeline --preset smoke` finishes, every Des-Net
 // is far above chance, and its files reload with timm names.
+#include "data/dataset.h"
 #include "model/block.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
-#include "util/machine.h"
 #include "train/trainer.h"
-#include "data/dataset.h"
 #include "util/files.h"
+#include "util/machine.h"
 
-#include <QtTest/QtTest>
+#include "test_support.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace tleg;
+using tleg::testing::contains;
+using tleg::testing::runCli;
+using tleg::testing::TempDir;
 
 namespace {
 
-struct Run {
-    int exitCode;
-    QString out;
-};
-
-Run runTleg(const QStringList& args, int timeoutMs)
+/// The comma-separated fields of a line.
+std::vector<std::string> fields(const std::string& line)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(TLEG_CLI_PATH, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-1, QString::fromUtf8(p.readAll())};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAll())};
+    std::vector<std::string> out;
+    size_t begin = 0;
+    for (size_t comma; (comma = line.find(',', begin)) != std::string::npos; begin = comma + 1)
+        out.push_back(line.substr(begin, comma - begin));
+    out.push_back(line.substr(begin));
+    return out;
+}
+
+/// The text without leading and trailing whitespace (QString::trimmed).
+std::string trimmed(const std::string& s)
+{
+    const char* space = " \t\n\v\f\r";
+    const size_t begin = s.find_first_not_of(space);
+    return begin == std::string::npos ? std::string()
+                                      : s.substr(begin, s.find_last_not_of(space) - begin + 1);
 }
 
 } // namespace
 
-class TestPipeline : public QObject {
-    Q_OBJECT
-private:
-    QTemporaryDir m_dir;
-
-private Q_SLOTS:
-    void smokePipelineProducesTheDepthTable()
+/// The tests share one folder and run in order: the later ones use the first one's pipeline.
+class Pipeline : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { s_dir = new TempDir; }
+    static void TearDownTestSuite()
     {
-        const QString out = m_dir.filePath("smoke");
-        QElapsedTimer timer;
-        timer.start();
-        Run r = runTleg({"pipeline", "--preset", "smoke", "--out", out, "--threads", "2"}, 600000);
-        qInfo("pipeline --preset smoke took %.1f s", timer.elapsed() / 1000.0);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
-        QVERIFY(r.out.contains("| Depth |"));
-
-        QFile csv(out + "/results.csv");
-        QVERIFY(csv.open(QIODevice::ReadOnly));
-        const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
-        QCOMPARE(lines.size(), 3); // header + depths 2 and 4
-        // The smoke preset evaluates on a seeded 2,000-image subset of the test split.
-        const auto split = data::loadFashionMnist();
-        const auto testSubset = data::subset(split.test, 2000, 1);
-        for (int i = 1; i < lines.size(); ++i) {
-            const QStringList f = lines[i].split(',');
-            const double scratchTop1 = f[3].toDouble(), tlegTop1 = f[6].toDouble();
-            QVERIFY2(tlegTop1 > 40.0, qPrintable(lines[i]));   // chance is 10 %
-            QVERIFY2(scratchTop1 > 25.0, qPrintable(lines[i]));
-            // The Des-Net file reloads, has the expected depth, and reproduces its accuracy
-            // on the same test subset.
-            model::ModelMetadata md;
-            auto des = model::loadViT(f[10].toStdString(), &md);
-            QCOMPARE(des->config().depth, f[0].toLongLong());
-            QVERIFY(des->named_parameters().contains("blocks.0.attn.qkv.weight"));
-            // The CLI ran with its default precision: bf16 matmuls where the CPU has them.
-            model::setBf16Matmul(util::nativeBf16());
-            const auto ev = train::evaluate(*des, testSubset,
-                                            train::normalizationFrom(md.extra, split.train));
-            model::setBf16Matmul(false);
-            QVERIFY2(std::abs(ev.top1 - tlegTop1) < 0.01,
-                     qPrintable(QString("reloaded %1 vs reported %2").arg(ev.top1).arg(tlegTop1)));
-        }
-        auto lg = model::Learngene::load((out + "/learngene.safetensors").toStdString());
-        QVERIFY(lg.storedParams() > 0);
-        QVERIFY(lg.thetaA(model::QkvWeight).defined());
+        delete s_dir;
+        s_dir = nullptr;
     }
+    static std::string path(const std::string& name) { return s_dir->filePath(name); }
 
-    void expandAndInfoShowTimmNames()
-    {
-        const QString out = m_dir.filePath("smoke");
-        const QString des = m_dir.filePath("des-3.safetensors");
-        Run e = runTleg({"expand", "--learngene", out + "/learngene.safetensors", "--depth", "3",
-                         "--out", des}, 60000);
-        QVERIFY2(e.exitCode == 0, qPrintable(e.out));
-        QVERIFY(e.out.contains("0.000 0.333 0.667"));
-        Run info = runTleg({"info", des}, 60000);
-        QVERIFY2(info.exitCode == 0, qPrintable(info.out));
-        QVERIFY(info.out.contains("blocks.2.attn.qkv.weight"));
-        QVERIFY(info.out.contains("[96, 32]")); // qkv of the smoke Aux-Net's width 32
-        QVERIFY(info.out.contains("tleg_kind: vit"));
-        QVERIFY(!info.out.contains("blocks.3."));
-    }
-
-    void finetuneOnATransferSplitGetsAFreshHead()
-    {
-        const QString des = m_dir.filePath("des-3.safetensors"); // from the test above
-        const QString run = m_dir.filePath("transfer");
-        Run r = runTleg({"finetune", "--model", des, "--classes", "5,6,7", "--per-class", "100",
-                         "--test-subset", "300", "--epochs", "1", "--threads", "2", "--out", run},
-                        120000);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
-        QVERIFY(r.out.contains("starting with a fresh head"));
-        QVERIFY(r.out.contains("300 train"));
-        auto net = model::loadViT((run + "/model.safetensors").toStdString());
-        QCOMPARE(net->config().numClasses, int64_t(3));
-        QCOMPARE(net->config().depth, int64_t(3));
-    }
-
-    void badInputGivesOneClearError()
-    {
-        Run r = runTleg({"info", m_dir.filePath("nope.safetensors")}, 60000);
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.out.contains("nope.safetensors"), qPrintable(r.out));
-        Run u = runTleg({"expand", "--depth", "x"}, 60000);
-        QCOMPARE(u.exitCode, 1);
-        Run h = runTleg({"distill", "--help"}, 60000);
-        QCOMPARE(h.exitCode, 0);
-        QVERIFY(h.out.contains("--lambda"));
-    }
+    static TempDir* s_dir;
 };
 
-QTEST_GUILESS_MAIN(TestPipeline)
-#include "test_pipeline.moc"
+TempDir* Pipeline::s_dir = nullptr;
+
+TEST_F(Pipeline, smokePipelineProducesTheDepthTable)
+{
+    const std::string out = path("smoke");
+    const auto start = std::chrono::steady_clock::now();
+    const auto r =
+        runCli({"pipeline", "--preset", "smoke", "--out", out, "--threads", "2"}, 600000);
+    std::printf("pipeline --preset smoke took %.1f s\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    ASSERT_TRUE(r.exitCode == 0) << r.out;
+    ASSERT_TRUE(contains(r.out, "| Depth |"));
+
+    std::ifstream csv(out + "/results.csv");
+    ASSERT_TRUE(csv.is_open());
+    std::vector<std::string> lines;
+    std::istringstream text(trimmed(tleg::testing::readFile(out + "/results.csv")));
+    for (std::string line; std::getline(text, line);)
+        lines.push_back(line);
+    ASSERT_EQ(lines.size(), size_t(3)); // header + depths 2 and 4
+    // The smoke preset evaluates on a seeded 2,000-image subset of the test split.
+    const auto split = data::loadFashionMnist();
+    const auto testSubset = data::subset(split.test, 2000, 1);
+    for (size_t i = 1; i < lines.size(); ++i) {
+        const std::vector<std::string> f = fields(lines[i]);
+        const double scratchTop1 = std::strtod(f[3].c_str(), nullptr);
+        const double tlegTop1 = std::strtod(f[6].c_str(), nullptr);
+        ASSERT_TRUE(tlegTop1 > 40.0) << lines[i]; // chance is 10 %
+        ASSERT_TRUE(scratchTop1 > 25.0) << lines[i];
+        // The Des-Net file reloads, has the expected depth, and reproduces its accuracy
+        // on the same test subset.
+        model::ModelMetadata md;
+        auto des = model::loadViT(f[10], &md);
+        ASSERT_EQ(des->config().depth, std::strtoll(f[0].c_str(), nullptr, 10));
+        ASSERT_TRUE(des->named_parameters().contains("blocks.0.attn.qkv.weight"));
+        // The CLI ran with its default precision: bf16 matmuls where the CPU has them.
+        model::setBf16Matmul(util::nativeBf16());
+        const auto ev =
+            train::evaluate(*des, testSubset, train::normalizationFrom(md.extra, split.train));
+        model::setBf16Matmul(false);
+        ASSERT_TRUE(std::abs(ev.top1 - tlegTop1) < 0.01)
+            << "reloaded " << ev.top1 << " vs reported " << tlegTop1;
+    }
+    auto lg = model::Learngene::load(out + "/learngene.safetensors");
+    ASSERT_TRUE(lg.storedParams() > 0);
+    ASSERT_TRUE(lg.thetaA(model::QkvWeight).defined());
+}
+
+TEST_F(Pipeline, expandAndInfoShowTimmNames)
+{
+    const std::string out = path("smoke");
+    const std::string des = path("des-3.safetensors");
+    const auto e = runCli(
+        {"expand", "--learngene", out + "/learngene.safetensors", "--depth", "3", "--out", des},
+        60000);
+    ASSERT_TRUE(e.exitCode == 0) << e.out;
+    ASSERT_TRUE(contains(e.out, "0.000 0.333 0.667"));
+    const auto info = runCli({"info", des}, 60000);
+    ASSERT_TRUE(info.exitCode == 0) << info.out;
+    ASSERT_TRUE(contains(info.out, "blocks.2.attn.qkv.weight"));
+    ASSERT_TRUE(contains(info.out, "[96, 32]")); // qkv of the smoke Aux-Net's width 32
+    ASSERT_TRUE(contains(info.out, "tleg_kind: vit"));
+    ASSERT_TRUE(!contains(info.out, "blocks.3."));
+}
+
+TEST_F(Pipeline, finetuneOnATransferSplitGetsAFreshHead)
+{
+    const std::string des = path("des-3.safetensors"); // from the test above
+    const std::string run = path("transfer");
+    const auto r = runCli({"finetune", "--model", des, "--classes", "5,6,7", "--per-class", "100",
+                           "--test-subset", "300", "--epochs", "1", "--threads", "2", "--out", run},
+                          120000);
+    ASSERT_TRUE(r.exitCode == 0) << r.out;
+    ASSERT_TRUE(contains(r.out, "starting with a fresh head"));
+    ASSERT_TRUE(contains(r.out, "300 train"));
+    auto net = model::loadViT(run + "/model.safetensors");
+    ASSERT_EQ(net->config().numClasses, int64_t(3));
+    ASSERT_EQ(net->config().depth, int64_t(3));
+}
+
+TEST_F(Pipeline, badInputGivesOneClearError)
+{
+    const auto r = runCli({"info", path("nope.safetensors")}, 60000);
+    ASSERT_EQ(r.exitCode, 1);
+    ASSERT_TRUE(contains(r.out, "nope.safetensors")) << r.out;
+    const auto u = runCli({"expand", "--depth", "x"}, 60000);
+    ASSERT_EQ(u.exitCode, 1);
+    const auto h = runCli({"distill", "--help"}, 60000);
+    ASSERT_EQ(h.exitCode, 0);
+    ASSERT_TRUE(contains(h.out, "--lambda"));
+}

@@ -9,7 +9,7 @@
 #include "train/trainer.h"
 #include "util/error.h"
 
-#include <QtTest/QtTest>
+#include "test_support.h"
 
 #include <fstream>
 
@@ -39,95 +39,91 @@ def forward(self, x):
 
 } // namespace
 
-class TestTeacher : public QObject {
-    Q_OBJECT
-private:
-    QTemporaryDir m_dir;
-
-private Q_SLOTS:
-    void torchScriptTeacherGivesTheModulesLogits()
-    {
-        for (bool tuple : {false, true}) {
-            const std::string path = m_dir.filePath(tuple ? "t2.pt" : "t1.pt").toStdString();
-            auto w = saveLinearTeacher(path, tuple);
-            auto teacher = train::loadTeacher(path);
-            QVERIFY(teacher->description().find("TorchScript") != std::string::npos);
-            auto x = torch::randn({4, 1, 28, 28});
-            auto z = teacher->logits(x);
-            QVERIFY((z - torch::matmul(x.flatten(1), w.t())).abs().max().item<double>() < 1e-5);
-            QVERIFY(!z.requires_grad());
-        }
-    }
-
-    void ourCheckpointIsATeacherToo()
-    {
-        const std::string path = m_dir.filePath("vit.safetensors").toStdString();
-        auto cfg = model::ViTConfig::preset("fmnist-ti");
-        cfg.depth = 1;
-        model::ViT net = model::scratch(cfg, 3);
-        model::saveClassifier(path, *net);
-        auto teacher = train::loadTeacher(path);
-        net->eval();
-        auto x = torch::randn({2, 1, 28, 28});
-        torch::NoGradGuard g;
-        QCOMPARE((teacher->logits(x) - net->forward(x)).abs().max().item<double>(), 0.0);
-    }
-
-    void brokenTeacherFilesAreRejected()
-    {
-        const std::string fake = m_dir.filePath("fake.pt").toStdString();
-        std::ofstream(fake) << "PK this is not a zip archive";
-        try {
-            train::loadTeacher(fake);
-            QFAIL("a broken TorchScript file must be rejected");
-        } catch (const tleg::Error& e) {
-            QVERIFY2(std::string(e.what()).find(fake) != std::string::npos, e.what());
-        }
-        QVERIFY_THROWS_EXCEPTION(tleg::Error, train::loadTeacher(m_dir.filePath("missing.pt").toStdString()));
-    }
-
-    void distillationPullsTheAuxNetTowardsATorchScriptTeacher()
-    {
-        const std::string path = m_dir.filePath("teacher.pt").toStdString();
-        saveLinearTeacher(path, false);
-        auto teacher = train::loadTeacher(path);
-        auto split = data::loadFashionMnist();
-        auto trainSet = data::subset(split.train, 4000, 1), testSet = data::subset(split.test, 500, 2);
-
-        auto cfg = model::ViTConfig::preset("fmnist-ti");
-        cfg.dim = 32;
-        cfg.depth = 3;
-        torch::manual_seed(0);
-        model::AuxNet aux(cfg, model::AuxOptions{});
-        auto norm = data::computeNormalization(trainSet);
-        data::LoaderOptions lo;
-        lo.batchSize = 500;
-        lo.shuffle = false;
-        lo.norm = norm;
-        data::BatchLoader loader(testSet, lo);
-        loader.startEpoch(0);
-        data::Batch b;
-        QVERIFY(loader.next(b));
-        auto klNow = [&] {
-            torch::NoGradGuard g;
-            aux->eval();
-            return train::distillationLoss(aux->forward(b.images), teacher->logits(b.images), 1.0).item<double>();
-        };
-        const double before = klNow();
-
-        train::TrainOptions o;
-        o.epochs = 3;
-        o.batchSize = 64;
-        o.lr = 2e-3;
-        o.threads = 2;
-        o.augment = false;
-        o.loss.lambda = 1.0;
-        auto r = train::train(*aux, trainSet, testSet, o, teacher.get());
-        QVERIFY(!r.stopped);
-        const double after = klNow();
-        QVERIFY2(after < 0.5 * before, qPrintable(QString("KL %1 -> %2").arg(before).arg(after)));
-    }
+class Teacher : public ::testing::Test {
+protected:
+    tleg::testing::TempDir m_dir;
 };
 
-QTEST_APPLESS_MAIN(TestTeacher)
-#include "test_teacher.moc"
+TEST_F(Teacher, torchScriptTeacherGivesTheModulesLogits)
+{
+    for (bool tuple : {false, true}) {
+        const std::string path = m_dir.filePath(tuple ? "t2.pt" : "t1.pt");
+        auto w = saveLinearTeacher(path, tuple);
+        auto teacher = train::loadTeacher(path);
+        ASSERT_TRUE(teacher->description().find("TorchScript") != std::string::npos);
+        auto x = torch::randn({4, 1, 28, 28});
+        auto z = teacher->logits(x);
+        ASSERT_TRUE((z - torch::matmul(x.flatten(1), w.t())).abs().max().item<double>() < 1e-5);
+        ASSERT_TRUE(!z.requires_grad());
+    }
+}
+
+TEST_F(Teacher, ourCheckpointIsATeacherToo)
+{
+    const std::string path = m_dir.filePath("vit.safetensors");
+    auto cfg = model::ViTConfig::preset("fmnist-ti");
+    cfg.depth = 1;
+    model::ViT net = model::scratch(cfg, 3);
+    model::saveClassifier(path, *net);
+    auto teacher = train::loadTeacher(path);
+    net->eval();
+    auto x = torch::randn({2, 1, 28, 28});
+    torch::NoGradGuard g;
+    ASSERT_FUZZY_EQ((teacher->logits(x) - net->forward(x)).abs().max().item<double>(), 0.0);
+}
+
+TEST_F(Teacher, brokenTeacherFilesAreRejected)
+{
+    const std::string fake = m_dir.filePath("fake.pt");
+    std::ofstream(fake) << "PK this is not a zip archive";
+    try {
+        train::loadTeacher(fake);
+        FAIL() << "a broken TorchScript file must be rejected";
+    } catch (const tleg::Error& e) {
+        ASSERT_TRUE(std::string(e.what()).find(fake) != std::string::npos) << e.what();
+    }
+    ASSERT_THROW(train::loadTeacher(m_dir.filePath("missing.pt")), tleg::Error);
+}
+
+TEST_F(Teacher, distillationPullsTheAuxNetTowardsATorchScriptTeacher)
+{
+    const std::string path = m_dir.filePath("teacher.pt");
+    saveLinearTeacher(path, false);
+    auto teacher = train::loadTeacher(path);
+    auto split = data::loadFashionMnist();
+    auto trainSet = data::subset(split.train, 4000, 1), testSet = data::subset(split.test, 500, 2);
+
+    auto cfg = model::ViTConfig::preset("fmnist-ti");
+    cfg.dim = 32;
+    cfg.depth = 3;
+    torch::manual_seed(0);
+    model::AuxNet aux(cfg, model::AuxOptions{});
+    auto norm = data::computeNormalization(trainSet);
+    data::LoaderOptions lo;
+    lo.batchSize = 500;
+    lo.shuffle = false;
+    lo.norm = norm;
+    data::BatchLoader loader(testSet, lo);
+    loader.startEpoch(0);
+    data::Batch b;
+    ASSERT_TRUE(loader.next(b));
+    auto klNow = [&] {
+        torch::NoGradGuard g;
+        aux->eval();
+        return train::distillationLoss(aux->forward(b.images), teacher->logits(b.images), 1.0)
+            .item<double>();
+    };
+    const double before = klNow();
+
+    train::TrainOptions o;
+    o.epochs = 3;
+    o.batchSize = 64;
+    o.lr = 2e-3;
+    o.threads = 2;
+    o.augment = false;
+    o.loss.lambda = 1.0;
+    auto r = train::train(*aux, trainSet, testSet, o, teacher.get());
+    ASSERT_TRUE(!r.stopped);
+    const double after = klNow();
+    ASSERT_TRUE(after < 0.5 * before) << "KL " << before << " -> " << after;
+}

@@ -25,6 +25,8 @@ namespace {
 constexpr int kChannelTolerance = 48;
 constexpr double kPixelTolerance = 0.004; // fraction of the image
 
+/// tests/widgets/screenshots in the source tree. Not found through __FILE__: with
+/// CCACHE_BASEDIR (scripts/setup.sh), ccache makes it relative to the build folder.
 QDir referenceDir()
 {
     return QDir(QStringLiteral(TLEG_SCREENSHOT_REFERENCES));

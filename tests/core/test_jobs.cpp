@@ -1,0 +1,330 @@
+// The workflow layer: roles and run folders, job specs as config.json stores them, the jobs'
+// checks before any work, and `rerun` reproducing a run to the last digit (fp32, fixed threads).
+#include "model/aux_net.h"
+#include "test_support.h"
+#include "tiny_models.h"
+#include "util/folder_lock.h"
+#include "util/machine.h"
+#include "workflow/jobs.h"
+#include "workflow/run_index.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace tleg;
+using namespace tleg::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Fashion-MNIST's first classes, a few hundred images: trains in seconds.
+const data::DataSplit& smallData()
+{
+    static const data::DataSplit split = [] {
+        workflow::DataSpec spec;
+        spec.options.trainSubset = 600;
+        spec.options.testSubset = 200;
+        return workflow::openData(spec);
+    }();
+    return split;
+}
+
+workflow::DataSpec smallDataSpec()
+{
+    workflow::DataSpec spec;
+    spec.options.trainSubset = 600;
+    spec.options.testSubset = 200;
+    return spec;
+}
+
+/// fp32, one thread, no augmentation: the same spec gives the same numbers.
+train::TrainOptions exactOptions(int64_t epochs)
+{
+    train::TrainOptions o;
+    o.epochs = epochs;
+    o.batchSize = 50;
+    o.lr = 2e-3;
+    o.warmupEpochs = 0.2;
+    o.threads = 1;
+    o.bf16 = false;
+    o.augment = false;
+    return o;
+}
+
+/// metrics.csv without the columns that time the run.
+std::string metricsWithoutTimes(const std::string& runDir)
+{
+    std::string out;
+    for (const auto& line : nonEmptyLines(readFile(runDir + "/metrics.csv"))) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        for (std::string c; std::getline(ss, c, ',');)
+            cells.push_back(c);
+        // epoch, train_loss, train_top1, val_loss, val_top1, val_top5, lr, seconds, img/s
+        for (size_t i = 0; i < std::min<size_t>(7, cells.size()); ++i)
+            out += cells[i] + (i + 1 < 7 ? "," : "\n");
+    }
+    return out;
+}
+
+workflow::DistillSpec smallDistill(const std::string& teacher, const std::string& out)
+{
+    workflow::DistillSpec spec;
+    spec.data = smallDataSpec();
+    spec.aux = fmnistTinyConfig(3);
+    spec.teacher = teacher;
+    spec.train = exactOptions(2);
+    spec.train.loss.lambda = 1.0;
+    spec.out = out;
+    return spec;
+}
+
+} // namespace
+
+TEST(Roles, OneSpellingOnDiskAndTheOlderOnesRead)
+{
+    using workflow::Role;
+    for (Role r : {Role::Ancestry, Role::AuxNet, Role::DesNet, Role::Scratch, Role::FineTune,
+                   Role::Pretrain}) {
+        const auto back = workflow::roleFromName(workflow::roleName(r));
+        ASSERT_TRUE(back.has_value());
+        EXPECT_EQ(*back, r);
+    }
+    EXPECT_EQ(workflow::roleName(Role::AuxNet), "aux-net");
+    EXPECT_EQ(*workflow::roleFromName("auxnet"), Role::AuxNet);
+    EXPECT_EQ(*workflow::roleFromName("desnet"), Role::DesNet);
+    EXPECT_EQ(*workflow::roleFromName("finetune"), Role::FineTune);
+    EXPECT_FALSE(workflow::roleFromName("teacher").has_value());
+}
+
+TEST(Roles, RunFoldersFollowOneScheme)
+{
+    TempDir dir;
+    using workflow::Role;
+    EXPECT_EQ(workflow::runFolderBase(Role::DesNet, 6), "des-6");
+    EXPECT_EQ(workflow::runFolderBase(Role::Scratch, 4), "scratch-4");
+    EXPECT_EQ(workflow::runFolderBase(Role::AuxNet), "aux-net");
+    const std::string first = workflow::newRunFolder(dir.path(), "aux-net");
+    EXPECT_EQ(first, dir.filePath("aux-net"));
+    fs::create_directories(first);
+    EXPECT_EQ(workflow::newRunFolder(dir.path(), "aux-net"), dir.filePath("aux-net-2"));
+    fs::create_directories(dir.filePath("aux-net-2"));
+    EXPECT_EQ(workflow::newRunFolder(dir.path(), "aux-net"), dir.filePath("aux-net-3"));
+}
+
+TEST(Specs, RoundTripThroughJson)
+{
+    workflow::TrainSpec t;
+    t.role = workflow::Role::DesNet;
+    t.data.source = "/data/x";
+    t.data.options.classes = {5, 6, 7};
+    t.data.options.perClass = 20;
+    t.data.options.subsetFirst = true;
+    t.data.options.format = data::Format::Cifar100;
+    t.init.method = workflow::InitMethod::Learngene;
+    t.init.path = "/runs/aux-net/learngene.safetensors";
+    t.init.expand.depth = 8;
+    t.init.expand.initFrom = 2;
+    t.init.expand.seed = 11;
+    t.init.newHead = true;
+    t.init.seed = 11;
+    t.train = exactOptions(3);
+    t.train.loss.labelSmoothing = 0.1;
+    t.train.clipGrad = 0;
+    const auto back = workflow::TrainSpec::fromJson(t.toJson());
+    EXPECT_EQ(back.toJson(), t.toJson());
+    EXPECT_EQ(back.data.options.format, data::Format::Cifar100);
+    EXPECT_EQ(back.init.expand.initFrom, 2);
+
+    workflow::DistillSpec d = smallDistill("/t.pt", "/out");
+    d.auxOptions.groups = model::kGroupMsa | model::kGroupLn;
+    d.auxOptions.expandFrom = 1;
+    EXPECT_EQ(workflow::DistillSpec::fromJson(d.toJson()).toJson(), d.toJson());
+}
+
+TEST(Specs, AFieldOfTheWrongTypeIsNamed)
+{
+    auto j = workflow::TrainSpec::ancestry({}, fmnistTinyConfig(), exactOptions(1)).toJson();
+    j["train"]["lr"] = "fast";
+    EXPECT_EQ(expectError([&] { workflow::TrainSpec::fromJson(j); }, {"'lr'", "wrong type"}), "");
+    j = workflow::TrainSpec::ancestry({}, fmnistTinyConfig(), exactOptions(1)).toJson();
+    j["data"]["format"] = "tiff";
+    EXPECT_EQ(expectError([&] { workflow::TrainSpec::fromJson(j); }, {"tiff", "image-folder"}), "");
+    j["data"]["format"] = "auto";
+    j["init"]["method"] = "magic";
+    EXPECT_EQ(expectError([&] { workflow::TrainSpec::fromJson(j); }, {"magic", "learngene"}), "");
+}
+
+TEST(Options, EveryOptionIsValidatedBeforeWork)
+{
+    const std::vector<std::pair<std::function<void(train::TrainOptions&)>, std::string>> bad = {
+        {[](auto& o) { o.lr = std::nan(""); }, "--lr"},
+        {[](auto& o) { o.minLr = -1; }, "--min-lr"},
+        {[](auto& o) { o.weightDecay = std::nan(""); }, "--wd"},
+        {[](auto& o) { o.clipGrad = std::nan(""); }, "--clip"},
+        {[](auto& o) { o.loss.labelSmoothing = 2; }, "--smoothing"},
+        {[](auto& o) { o.warmupEpochs = -1; }, "--warmup"},
+        {[](auto& o) { o.threads = 100000; }, "--threads"},
+        {[](auto& o) { o.threads = -3; }, "--threads"},
+        {[](auto& o) { o.loss.lambda = std::nan(""); }, "--lambda"},
+        {[](auto& o) { o.loss.tau = 0; }, "--tau"},
+        {[](auto& o) { o.epochs = 0; }, "--epochs"},
+        {[](auto& o) { o.batchSize = 0; }, "--batch"},
+    };
+    for (const auto& [spoil, option] : bad) {
+        SCOPED_TRACE(option);
+        train::TrainOptions o;
+        spoil(o);
+        EXPECT_EQ(expectError([&] { o.validate(); }, {option}), "");
+    }
+    train::TrainOptions fine;
+    EXPECT_NO_THROW(fine.validate());
+}
+
+TEST(Jobs, NothingIsWrittenWhenAJobIsRefused)
+{
+    TempDir dir;
+    // A 1-class teacher for 10-class data: one sentence naming the teacher, before any file.
+    auto one = fmnistTinyConfig(2);
+    one.numClasses = 1;
+    const std::string teacher = dir.filePath("one-class.safetensors");
+    model::saveClassifier(teacher, *model::ViT(one));
+    auto spec = smallDistill(teacher, dir.filePath("refused"));
+    EXPECT_EQ(expectError([&] { workflow::runDistill(spec, {}, &smallData()); },
+                          {teacher, "predicts 1 classes", "has 10"}),
+              "");
+    EXPECT_FALSE(fs::exists(dir.filePath("refused")));
+    // λ = NaN: the option is named (not "needs a teacher").
+    spec.train.loss.lambda = std::nan("");
+    EXPECT_EQ(expectError([&] { workflow::runDistill(spec, {}, &smallData()); }, {"--lambda"}), "");
+    // An empty run folder.
+    spec = smallDistill(teacher, "");
+    EXPECT_EQ(expectError([&] { workflow::runDistill(spec, {}, &smallData()); }, {"--out"}), "");
+    EXPECT_FALSE(fs::exists(dir.filePath("refused")));
+}
+
+TEST(Jobs, RerunReproducesADistillationAndAFineTune)
+{
+    TempDir dir;
+    const auto& data = smallData();
+    // An ancestry, distilled into a learngene, expanded into a fine-tuned Des-Net.
+    auto anc = workflow::TrainSpec::ancestry(smallDataSpec(), fmnistTinyConfig(2), exactOptions(2));
+    anc.out = dir.filePath("ancestry");
+    const auto a = workflow::runTrain(anc, {}, &data);
+    ASSERT_FALSE(a.model.empty());
+    const auto d = workflow::runDistill(smallDistill(a.model, dir.filePath("aux-net")), {}, &data);
+    ASSERT_FALSE(d.learngene.empty());
+    workflow::TrainSpec des;
+    des.role = workflow::Role::DesNet;
+    des.data = smallDataSpec();
+    des.init.method = workflow::InitMethod::Learngene;
+    des.init.path = d.learngene;
+    des.init.expand.depth = 4;
+    des.train = exactOptions(2);
+    des.out = dir.filePath("des-4");
+    const auto f = workflow::runTrain(des, {}, &data);
+    ASSERT_FALSE(f.model.empty());
+
+    // The run folders record their jobs; a rerun opens the data itself from the spec.
+    for (const std::string run : {"aux-net", "des-4"}) {
+        SCOPED_TRACE(run);
+        const auto record = workflow::readRunRecord(dir.filePath(run));
+        EXPECT_EQ(record.job, run == "aux-net" ? "distill" : "train");
+        const auto again = workflow::rerun(dir.filePath(run), "", {});
+        EXPECT_EQ(again.runDir, dir.filePath(run + "-rerun"));
+        const std::string before = metricsWithoutTimes(dir.filePath(run));
+        EXPECT_EQ(nonEmptyLines(before).size(), 3u); // header + 2 epochs
+        EXPECT_EQ(metricsWithoutTimes(again.runDir), before);
+        const auto listed = workflow::listRun(again.runDir);
+        EXPECT_EQ(listed.kind, run == "aux-net" ? "aux-net" : "des-net");
+        EXPECT_EQ(listed.state, workflow::RunState::Finished);
+    }
+    EXPECT_EQ(workflow::rerunFolder(dir.filePath("des-4")), dir.filePath("des-4-rerun-2"));
+}
+
+TEST(Jobs, AnOldRunWithoutAJobRecordSaysSo)
+{
+    TempDir dir;
+    fs::create_directories(dir.filePath("old"));
+    writeFile(dir.filePath("old/config.json"), R"({"kind": "vit", "train_options": {}})");
+    EXPECT_EQ(expectError([&] { workflow::readRunRecord(dir.filePath("old")); },
+                          {"config.json", "no job"}),
+              "");
+    EXPECT_EQ(expectError([&] { workflow::rerun(dir.filePath("missing"), "", {}); },
+                          {"missing", "config.json"}),
+              "");
+}
+
+TEST(FolderLocks, ASecondWriterIsRefusedAndLeftoversGo)
+{
+    TempDir dir;
+    const std::string run = dir.filePath("run");
+    fs::create_directories(run);
+    writeFile(run + "/model.safetensors.tmp-99999-0", "half a file");
+    {
+        FolderLock first(run);
+        EXPECT_FALSE(fs::exists(run + "/model.safetensors.tmp-99999-0"));
+        EXPECT_EQ(expectError([&] { FolderLock second(run); },
+                              {run, "another run", std::to_string(::getpid())}),
+                  "");
+    }
+    FolderLock again(run); // released with the first: taken without a word
+    EXPECT_TRUE(fs::exists(run + "/" + FolderLock::kFileName));
+}
+
+TEST(Model, AuxNetSizeIsCountedExactly)
+{
+    for (unsigned groups : {model::kAllGroups, unsigned(model::kGroupMsa),
+                            unsigned(model::kGroupMlp | model::kGroupLn)})
+        for (int64_t from : {0, 2})
+            for (bool share : {false, true}) {
+                model::AuxOptions o;
+                o.groups = groups;
+                o.expandFrom = from;
+                o.shareOnly = share;
+                const auto cfg = fmnistTinyConfig(4);
+                model::AuxNet aux(cfg, o);
+                int64_t n = 0;
+                for (const auto& p : aux->parameters())
+                    n += p.numel();
+                SCOPED_TRACE(model::groupsToString(groups) + " from " + std::to_string(from));
+                EXPECT_EQ(model::auxNetSize(cfg, o).trainable, n);
+                const auto lg = model::Learngene::fromAuxNet(*aux);
+                EXPECT_EQ(model::auxNetSize(cfg, o).stored, lg.storedParams());
+            }
+}
+
+TEST(Data, AFlatImageFolderIsSplitAndAWrongFormatNamed)
+{
+    TempDir dir;
+    for (int c = 0; c < 2; ++c)
+        for (int i = 0; i < 10; ++i) {
+            const auto folder = dir.filePath("flat/class" + std::to_string(c));
+            fs::create_directories(folder);
+            // 2×2 grey PGM images: OpenCV reads them like any image file.
+            writeFile(folder + "/" + std::to_string(i) + ".pgm",
+                      std::string("P5 2 2 255\n") + char(10 * i) + char(c) + char(3) + char(4));
+        }
+    data::OpenOptions o;
+    o.imageSize = 8;
+    const auto split = data::openDataset(dir.filePath("flat"), o);
+    EXPECT_EQ(split.train.size() + split.test.size(), 20);
+    EXPECT_EQ(split.test.size(), 4); // a seeded 20 %
+    EXPECT_TRUE(contains(split.note, "20%"));
+    o.format = data::Format::Idx;
+    EXPECT_EQ(expectError([&] { data::openDataset(dir.filePath("flat"), o); },
+                          {"image-folder", "not idx"}),
+              "");
+}
+
+TEST(Machine, DefaultThreadsAreTheIdleCores)
+{
+    const int cores = util::usableCores();
+    const int threads = util::defaultThreads();
+    EXPECT_GE(threads, 1);
+    EXPECT_LE(threads, cores);
+    const double idle = util::idleCores(0.1);
+    EXPECT_GE(idle, 0.0);
+    EXPECT_LE(idle, double(cores));
+}
