@@ -3,12 +3,12 @@
 // what is measured is what users run.
 #include "bench/bench.h"
 
+#include "bench/bench_internal.h"
+#include "bench/reference_process.h"
 #include "data/open_dataset.h"
 #include "model/aux_net.h"
 #include "model/bf16_scope.h"
 #include "model/des_net.h"
-#include "bench/bench_internal.h"
-#include "bench/reference_process.h"
 #include "train/trainer.h"
 #include "util/error.h"
 
@@ -25,47 +25,6 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0)
 {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-
-std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx)
-{
-    const BenchOptions& o = cx.options;
-    train::TrainOptions to;
-    to.batchSize = o.batchSize;
-    to.threads = t.threads;
-    to.bf16 = t.bf16;
-    to.augment = t.augment;
-    to.cacheTeacherLogits = t.cached;
-    to.loss.lambda = t.workload == "distill" ? 1.0 : 0.0;
-    // Cached logits are reused from the second epoch on: the first one fills the cache.
-    to.epochs = t.cached ? 2 : 1;
-    const int64_t perEpoch = o.warmup + o.steps;
-    std::vector<double> seconds;
-    Clock::time_point last = Clock::now();
-    auto progress = [&](const train::Progress& p) {
-        const auto now = Clock::now();
-        if (p.epochDone)
-            return true;
-        if (p.epoch == to.epochs && p.batch > o.warmup)
-            seconds.push_back(std::chrono::duration<double>(now - last).count());
-        last = Clock::now();
-        return true;
-    };
-    const data::Dataset none;
-    if (t.workload == "distill") {
-        torch::manual_seed(0);
-        model::AuxNet aux(o.student, model::AuxOptions{});
-        train::train(*aux, cx.trainSubset, none, to, cx.teacher.get(), progress);
-    } else {
-        model::ViT des = model::scratch(o.student, 0);
-        train::train(*des, cx.trainSubset, none, to, nullptr, progress);
-    }
-    if (static_cast<int64_t>(seconds.size()) != o.steps)
-        throw Error("bench: expected " + std::to_string(o.steps) + " timed steps, got "
-                    + std::to_string(seconds.size()) + " (perEpoch " + std::to_string(perEpoch)
-                    + ")");
-    return seconds;
 }
 
 std::vector<double> cppInferTrial(const Trial& t, BenchContext& cx)
@@ -128,6 +87,46 @@ nlohmann::json pythonRun(const Trial& t, const BenchOptions& o)
 }
 
 } // namespace
+
+std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx)
+{
+    const BenchOptions& o = cx.options;
+    train::TrainOptions to;
+    to.batchSize = o.batchSize;
+    to.threads = t.threads;
+    to.bf16 = t.bf16;
+    to.augment = t.augment;
+    to.cacheTeacherLogits = t.cached;
+    to.loss.lambda = t.workload == "distill" ? 1.0 : 0.0;
+    // Cached logits are reused from the second epoch on: the first one fills the cache.
+    to.epochs = t.cached ? 2 : 1;
+    const int64_t perEpoch = o.warmup + o.steps;
+    std::vector<double> seconds;
+    Clock::time_point last = Clock::now();
+    auto progress = [&](const train::Progress& p) {
+        const auto now = Clock::now();
+        if (p.epochDone)
+            return true;
+        if (p.epoch == to.epochs && p.batch > o.warmup)
+            seconds.push_back(std::chrono::duration<double>(now - last).count());
+        last = Clock::now();
+        return true;
+    };
+    const data::Dataset none;
+    if (t.workload == "distill") {
+        torch::manual_seed(0);
+        model::AuxNet aux(o.student, model::AuxOptions{});
+        train::train(*aux, cx.trainSubset, none, to, cx.teacher.get(), progress);
+    } else {
+        model::ViT des = model::scratch(o.student, 0);
+        train::train(*des, cx.trainSubset, none, to, nullptr, progress);
+    }
+    if (static_cast<int64_t>(seconds.size()) != o.steps)
+        throw Error("bench: expected " + std::to_string(o.steps) + " timed steps, got "
+                    + std::to_string(seconds.size()) + " (perEpoch " + std::to_string(perEpoch)
+                    + ")");
+    return seconds;
+}
 
 std::string Trial::key() const
 {
@@ -227,8 +226,8 @@ void runPythonTrial(const Trial& t, int round, std::unique_ptr<ReferenceProcess>
     auto& py = report.python[pk];
     if (py.size() >= static_cast<size_t>((round + 1) * options.steps))
         return;
-    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds) +
-        ": PyTorch " + pk);
+    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds) + ": PyTorch "
+        + pk);
     try {
         auto r = python->request(pythonRun(t, options));
         for (const auto& v : r.at("seconds"))
@@ -270,8 +269,8 @@ BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::a
                 for (const Trial& t : trialsFor(w, n)) {
                     if (stop && stop->load())
                         return report;
-                    say("round " + std::to_string(round + 1) + "/" +
-                        std::to_string(options.rounds) + ": C++ " + t.key());
+                    say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds)
+                        + ": C++ " + t.key());
                     runCppTrial(t, cx, report, rowOf);
                     if (python)
                         runPythonTrial(t, round, python, report, say);

@@ -32,6 +32,7 @@ struct BenchOptions {
     std::string python = "/usr/bin/python3";
     std::string referenceScript; // empty: C++ only
     bool extras = true;          // the side costs below the table
+    bool busy = true;            // with the extras: quiet vs beside a busy neighbour
     int memoryEpochs = 4;
     std::string scratchDir; // where the ViT-B file is written; empty: the temp folder
     std::string vitPreset = "vit-b";
@@ -68,6 +69,12 @@ struct BenchExtras {
     std::vector<double> residentPerEpochMiB; // fast-path distillation, after each epoch
     double peakResidentMiB = 0;              // of the process, after the distillation epochs
     int sharesAtThreads = 0;                 // the thread count the shares refer to
+    /// The distillation fast path's step (median seconds) with the default thread count
+    /// (threads = 0: the idle cores, chosen when the run starts) on the machine as it is, then
+    /// beside a CPU-bound process that the bench starts: with the default (busyThreads chosen),
+    /// with 1 thread and with every core. -1: not measured.
+    double quietStep = -1, busyDefaultStep = -1, busyOneStep = -1, busyAllStep = -1;
+    int quietThreads = 0, busyThreads = 0, allThreads = 0;
 };
 
 struct BenchReport {

@@ -1,14 +1,14 @@
 // The side costs of `tleg bench` (expanded weights, batch assembly, data load, expanding and
 // writing a ViT-B, memory over epochs) and the accuracy check of the fast path.
+#include "bench/bench_internal.h"
 #include "data/open_dataset.h"
 #include "model/des_net.h"
 #include "model/learngene.h"
 #include "model/model_io.h"
-#include "bench/bench_internal.h"
-#include "workflow/pipeline.h"
 #include "train/trainer.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "workflow/pipeline.h"
 
 #include <chrono>
 #include <cstdio>
@@ -182,6 +182,8 @@ BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const Log
         e.expandWriteBytes = static_cast<int64_t>(std::filesystem::file_size(path));
         std::filesystem::remove(path);
     }
+    if (o.busy)
+        measureBusy(cx, e, say);
     return e;
 }
 

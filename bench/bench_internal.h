@@ -2,9 +2,9 @@
 // Shared by the parts of `tleg bench` (not a public API).
 // Usage (bench.cpp and bench_extras.cpp):
 //   BenchContext cx(options);  auto seconds = cppTrainTrial(trial, cx);
+#include "bench/bench.h"
 #include "data/dataset.h"
 #include "model/vit.h"
-#include "bench/bench.h"
 #include "train/teacher.h"
 
 #include <memory>
@@ -24,6 +24,13 @@ struct BenchContext {
     std::string pythonDataDir; // Fashion-MNIST's folder, or empty (random images)
 };
 
+/// Seconds of each timed step of a training trial (distill or finetune), run through
+/// train::train() as the CLI runs it.
+std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx);
+
 BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const LogFn& say);
+
+/// The busy-machine figures of BenchExtras (BenchOptions::busy).
+void measureBusy(BenchContext& cx, BenchExtras& e, const LogFn& say);
 
 } // namespace tleg::bench

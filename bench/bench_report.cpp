@@ -107,7 +107,6 @@ void writeTable(std::ostringstream& os, const BenchReport& r)
            << ratio(cpp, fp32) << " | " << format("%.1f", gflops) << " | "
            << format("%.1f", 100.0 * gflops / peak) << " |\n";
     }
-
 }
 
 void writeSideCosts(std::ostringstream& os, const BenchReport& r)
@@ -115,14 +114,15 @@ void writeSideCosts(std::ostringstream& os, const BenchReport& r)
     const BenchOptions& o = r.options;
     const BenchExtras& e = r.extras;
     if (e.sharesAtThreads > 0)
-        os << "\nSide costs (" << e.sharesAtThreads << " thread" << (e.sharesAtThreads == 1 ? "" : "s")
-           << "; shares of the fast-path step):\n";
+        os << "\nSide costs (" << e.sharesAtThreads << " thread"
+           << (e.sharesAtThreads == 1 ? "" : "s") << "; shares of the fast-path step):\n";
     else
         os << "\nSide costs:\n";
     if (e.expansionMs >= 0)
         os << format("- Aux-Net expanded weights (θ_B + c·θ_A, forward + backward): %.3f ms",
                      e.expansionMs)
-           << (e.expansionShare >= 0 ? format(" = %.2f %% of a step", 100.0 * e.expansionShare) : "")
+           << (e.expansionShare >= 0 ? format(" = %.2f %% of a step", 100.0 * e.expansionShare)
+                                     : "")
            << "\n";
     if (e.batchMsPlain >= 0)
         os << format("- batch assembly: %.3f ms plain", e.batchMsPlain)
@@ -142,7 +142,13 @@ void writeSideCosts(std::ostringstream& os, const BenchReport& r)
             os << format(" %.1f", m);
         os << format(" MiB; process peak so far %.1f MiB\n", e.peakResidentMiB);
     }
-
+    if (e.busyOneStep > 0)
+        os << format("- busy machine (fast-path distillation step, median): the default of %d "
+                     "thread%s %.1f ms as the machine was; beside a CPU-bound process the "
+                     "default of %d thread%s %.1f ms, 1 thread %.1f ms, %d threads %.1f ms\n",
+                     e.quietThreads, e.quietThreads == 1 ? "" : "s", 1e3 * e.quietStep,
+                     e.busyThreads, e.busyThreads == 1 ? "" : "s", 1e3 * e.busyDefaultStep,
+                     1e3 * e.busyOneStep, e.allThreads, 1e3 * e.busyAllStep);
 }
 
 void writeTargets(std::ostringstream& os, const BenchReport& r)
@@ -188,6 +194,11 @@ void writeTargets(std::ostringstream& os, const BenchReport& r)
        << measured(e.expandWriteSeconds >= 0, format("%.3f s", e.expandWriteSeconds),
                    e.expandWriteSeconds < 1.0)
        << "\n";
+    if (e.busyOneStep > 0) {
+        const double r = e.busyDefaultStep / e.busyOneStep;
+        os << "- beside a busy process, the default threads ≤ 1.3× the time of --threads 1: "
+           << measured(true, format("%.2f×", r), r <= 1.3) << "\n";
+    }
     if (e.residentPerEpochMiB.size() >= 2) {
         const double first = e.residentPerEpochMiB[1 < e.residentPerEpochMiB.size() - 1 ? 1 : 0];
         const double last = e.residentPerEpochMiB.back();

@@ -1,8 +1,8 @@
 // tleg bench: training and inference speed against the PyTorch reference, the machine's peak,
 // the side costs of the performance targets, and (--accuracy) the fast path's accuracy.
+#include "bench/bench.h"
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "bench/bench.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -86,6 +86,7 @@ std::string speedBench(const CommandLine& cl)
     if (!cl.flag("no-reference"))
         o.referenceScript = cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
     o.extras = !cl.flag("no-extras");
+    o.busy = !cl.flag("no-busy");
     return bench::formatReport(bench::runBench(o, say, &stopFlag()));
 }
 
@@ -99,7 +100,9 @@ int benchCommand(const Args& args)
         "(fp32 / bf16, 1 and all threads, teacher logits live / cached), each alternated with "
         "the same step in PyTorch (tests/bench/reference_step.py, Debian's python3-torch); "
         "achieved GFLOP/s against the CPU's peak; the side costs (expanded weights, batch "
-        "assembly, data load, ViT-B expansion, memory over epochs); each target met or missed. "
+        "assembly, data load, ViT-B expansion, memory over epochs); the default thread count on "
+        "the machine as it is and beside a CPU-bound process it starts; each target met or "
+        "missed. "
         "--accuracy instead distils and fine-tunes with the quick preset's models twice (fp32 "
         "vs the fast path) and compares top-1.",
         {{"rounds", "N", "rounds; C++ and PyTorch alternate within each", "3"},
@@ -114,6 +117,7 @@ int benchCommand(const Args& args)
          {"reference", "FILE", "the PyTorch reference script (default: tests/bench/...)", ""},
          {"no-reference", "", "C++ only", ""},
          {"no-extras", "", "skip the side costs", ""},
+         {"no-busy", "", "skip the busy-machine line (it starts a CPU-bound process)", ""},
          {"smoke", "", "a few seconds with tiny models (for tests)", ""},
          {"out", "FILE", "also write the report to FILE", ""},
          {"accuracy", "", "run the accuracy check of the fast path instead", ""},

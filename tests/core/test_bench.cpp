@@ -241,6 +241,8 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
     for (const char* part : {"| distill | fp32 | live | on | 1 |", "| distill | bf16 | cached",
                              "| finetune |", "| infer |", "Targets:", "fast path",
                              "Fashion-MNIST load", "resident memory", "Peak per core",
+                             "busy machine (fast-path distillation step",
+                             "beside a busy process, the default threads",
                              // python3-torch (scripts/setup.sh) ran the reference step:
                              "PyTorch reference: torch 1."})
         ASSERT_TRUE(s.find(part) != std::string::npos) << part;

@@ -8,7 +8,13 @@
 #include "workflow/jobs.h"
 #include "workflow/run_index.h"
 
+#include <chrono>
+#include <csignal>
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -327,4 +333,28 @@ TEST(Machine, DefaultThreadsAreTheIdleCores)
     const double idle = util::idleCores(0.1);
     EXPECT_GE(idle, 0.0);
     EXPECT_LE(idle, double(cores));
+}
+
+// What keeps a busy desktop from slowing training 10x: beside one CPU-bound process, the
+// default leaves that process's core alone.
+TEST(Machine, DefaultThreadsLeaveABusyCoreAlone)
+{
+    const int cores = util::usableCores();
+    if (cores < 2)
+        GTEST_SKIP() << "one usable core: nothing to leave alone";
+    const pid_t neighbour = ::fork();
+    ASSERT_GE(neighbour, 0);
+    if (neighbour == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::alarm(120);
+        volatile unsigned long spin = 0;
+        for (;;)
+            spin = spin + 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const int threads = util::defaultThreads();
+    ::kill(neighbour, SIGKILL);
+    ::waitpid(neighbour, nullptr, 0);
+    EXPECT_GE(threads, 1);
+    EXPECT_LE(threads, cores - 1);
 }
