@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "util/error.h"
+#include "util/openmp_defaults.h"
 #include "util/version.h"
 
 #include <c10/util/Exception.h>
@@ -11,6 +12,9 @@
 #include <functional>
 #include <map>
 #include <string>
+
+// Passive OpenMP waiting unless the user chose otherwise (see util/openmp_defaults.h).
+TLEG_OPENMP_DEFAULTS();
 
 namespace {
 
@@ -39,12 +43,17 @@ int main(int argc, char** argv)
     using namespace tleg::cli;
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // progress lines reach a pipe or log as they happen
     const std::map<std::string, std::function<int(const Args&)>> commands = {
-        {"train-ancestry", trainAncestryCommand}, {"distill", distillCommand},
-        {"expand", expandCommand},                {"finetune", finetuneCommand},
+        {"train-ancestry", trainAncestryCommand},
+        {"distill", distillCommand},
+        {"expand", expandCommand},
+        {"finetune", finetuneCommand},
         {"rerun", rerunCommand},
-        {"eval", evalCommand},                    {"info", infoCommand},
-        {"pipeline", pipelineCommand},            {"pca", pcaCommand},
-        {"experiment", experimentCommand}, {"bench", benchCommand}};
+        {"eval", evalCommand},
+        {"info", infoCommand},
+        {"pipeline", pipelineCommand},
+        {"pca", pcaCommand},
+        {"experiment", experimentCommand},
+        {"bench", benchCommand}};
     if (argc >= 2 && std::string(argv[1]) == "--version") {
         std::printf("tleg %s\n", tleg::version());
         return 0;

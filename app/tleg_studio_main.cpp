@@ -1,6 +1,7 @@
 // tleg-studio: the desktop application. Thin: reads the settings, opens the default data and
 // shows the window. `tleg-studio --screenshots DIR` writes a PNG of every page (README).
 #include "studio_shots/studio_shots.h"
+#include "util/openmp_defaults.h"
 #include "util/version.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
@@ -12,6 +13,9 @@
 #include <QMessageBox>
 
 #include <cstdio>
+
+// Passive OpenMP waiting unless the user chose otherwise (see util/openmp_defaults.h).
+TLEG_OPENMP_DEFAULTS();
 
 int main(int argc, char** argv)
 {
