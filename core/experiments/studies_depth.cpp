@@ -74,7 +74,7 @@ std::string depthTable(const Preset& p, const Records& records)
              "TLEG top-1", "TLEG − Scratch", "TLEG − Scratch-long", "Scratch top-5",
              "TLEG top-5"});
     for (int64_t d : p.depths) {
-        const Record& any = records.of("TLEG", d).front();
+        const Record any = records.of("TLEG", d).front(); // of() returns a new vector
         model::ViTConfig cfg = p.aux;
         cfg.depth = d;
         const Stats tl = records.top1("TLEG", d), sc = records.top1("Scratch", d),

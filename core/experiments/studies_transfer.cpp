@@ -70,7 +70,7 @@ Report transfer(Workbench& wb)
     os << setting(wb);
     Table t({"Model", "Params (M)", "Method", "S-Params (M)", "Top-1 (%)"});
     for (const auto& m : methods) {
-        const Record& r = rep.records.of(m).front();
+        const Record r = rep.records.of(m).front(); // of() returns a new vector
         t.add({m == methods.front() ? "Des-" + std::to_string(d) : "",
                m == methods.front() ? millions(double(r.params)) : "", m,
                millions(double(r.sParams)), pm(rep.records.top1(m))});
@@ -124,7 +124,7 @@ Report storage(Workbench& wb)
     int64_t preTotal = 0;
     for (size_t i = 0; i < p.depths.size(); ++i) {
         const int64_t d = p.depths[i];
-        const Record& pf = rep.records.of("Pre-Fin(U)", d).front();
+        const Record pf = rep.records.of("Pre-Fin(U)", d).front();
         preTotal += pf.sParams;
         t.add({std::to_string(d), millions(double(pf.params)), millions(double(pf.sParams)),
                pm(rep.records.top1("Pre-Fin(U)", d)), i == 0 ? millions(double(lgStored)) : "",

@@ -25,15 +25,23 @@ namespace generic {
 #ifdef TLEG_HAVE_AVX2_KERNELS
 // Only this namespace's own functions are built for AVX2 (all headers are included above),
 // and they are chosen at run time, so the binary still runs on any x86-64.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#endif
 // clang-format off
 namespace avx2 {
 #include "kernels/attention_loops_avx2.inc"
 #include "kernels/attention_kernels.inc"
 } // namespace avx2
 // clang-format on
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 #endif
 
 namespace {

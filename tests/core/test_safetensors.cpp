@@ -680,9 +680,10 @@ TEST(Safetensors, writeRejectsBadInput)
         {{{"w", t}, {"m", torch::empty({3}, torch::TensorOptions().device(torch::kMeta))}},
          "cannot write tensor 'm'"},
     };
-    for (const auto& [tensors, keyword] : cases) {
+    for (const auto& c : cases) {
+        const auto& tensors = c.first; // a lambda may not capture a structured binding (C++17)
         const std::string problem =
-            rejection([&] { tleg::io::writeSafetensors(path, tensors); }, path, keyword);
+            rejection([&] { tleg::io::writeSafetensors(path, tensors); }, path, c.second);
         ASSERT_TRUE(problem.empty()) << problem;
         ASSERT_TRUE(fs::is_empty(dir.path()));
     }

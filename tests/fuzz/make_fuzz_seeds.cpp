@@ -78,7 +78,7 @@ std::vector<std::string> modelSeeds(const fs::path& dir)
     auto cfg = tiny();
     model::saveClassifier((dir / "vit.safetensors").string(), *model::scratch(cfg, 1));
     files.push_back((dir / "vit.safetensors").string());
-    model::AuxNet aux(cfg, {});
+    model::AuxNet aux(cfg, model::AuxOptions{});
     model::saveClassifier((dir / "auxnet.safetensors").string(), *aux);
     files.push_back((dir / "auxnet.safetensors").string());
     model::Learngene::fromAuxNet(*aux).save((dir / "learngene.safetensors").string());
