@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the window tests: a tiny learngene file, a seeded Fashion-MNIST subset opened the way
 // the app opens data (so that a job's spec records it and Run again finds the same images), and
-// waiting for modal dialogs and popups.
+// waiting for modal dialogs and popups (with a deadline: one that never opens fails the test).
 #include <torch/torch.h>
 
 #include "../core/tiny_models.h"
@@ -12,10 +12,13 @@
 #include "workflow/specs.h"
 
 #include <QApplication>
+#include <QDeadlineTimer>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
+#include <QtTest>
 
+#include <functional>
 #include <memory>
 
 namespace tleg::testing {
@@ -56,32 +59,105 @@ inline void useFashionMnistSubset(gui::AppState& state, int64_t train, int64_t t
     state.data = fashionMnistSubset(train, test);
 }
 
-/// Runs f on the next widget of type T that current() returns, once it is open. Polls every
-/// 50 ms: modal dialogs and menus open inside a click and block it until they close.
-template <typename T, typename F> void whenOpen(QWidget* (*current)(), F f)
-{
-    auto* timer = new QTimer;
-    timer->setInterval(50);
-    QObject::connect(timer, &QTimer::timeout, [timer, current, f] {
-        if (auto* widget = qobject_cast<T*>(current())) {
-            timer->stop();
-            timer->deleteLater();
-            f(widget);
+/// How long whenOpen waits for its dialog or popup: generous, for a loaded machine.
+constexpr int kOpenTimeoutMs = 30000;
+
+/// What whenOpen returns: watches for the widget until it opens, the deadline passes or the
+/// watch goes out of scope, whichever comes first. A widget that never opened fails the running
+/// test (at the deadline, or at the end of the watch's scope): a watch never polls forever, nor
+/// into a later test. Keep it alive until the click that opens the widget has returned.
+class [[nodiscard]] OpenWatch {
+public:
+    OpenWatch(QWidget* (*current)(), std::function<bool(QWidget*)> run, const char* what,
+              int timeoutMs)
+        : m_state(std::make_unique<State>())
+    {
+        State* state = m_state.get();
+        state->what = what;
+        state->deadline = QDeadlineTimer(timeoutMs);
+        state->timer.setInterval(50);
+        QObject::connect(&state->timer, &QTimer::timeout, [state, current, run] {
+            if (QWidget* widget = current()) {
+                state->timer.stop(); // f may run an event loop: no second call meanwhile
+                state->opened = true;
+                if (run(widget))
+                    return;
+                state->opened = false; // another kind of widget: ours may still open
+                state->timer.start();
+            }
+            if (state->deadline.hasExpired()) {
+                state->timer.stop();
+                state->fail("never opened within the deadline");
+            }
+        });
+        state->timer.start();
+    }
+    OpenWatch(OpenWatch&&) noexcept = default;
+    OpenWatch& operator=(OpenWatch&&) = delete;
+    OpenWatch(const OpenWatch&) = delete;
+    OpenWatch& operator=(const OpenWatch&) = delete;
+    /// Stops watching; fails the running test if the widget never opened.
+    ~OpenWatch()
+    {
+        if (!m_state)
+            return;
+        m_state->timer.stop();
+        if (!m_state->opened)
+            m_state->fail("never opened before the end of its watch");
+    }
+
+    /// True once the widget opened and f ran on it.
+    bool opened() const { return m_state && m_state->opened; }
+
+private:
+    struct State {
+        QTimer timer;
+        QDeadlineTimer deadline;
+        const char* what = "";
+        bool opened = false;
+        bool failed = false;
+        void fail(const char* why)
+        {
+            if (failed)
+                return;
+            failed = true;
+            if (!QTest::currentTestFailed()) // one failure per test, the first one
+                QTest::qFail(qPrintable(QStringLiteral("%1 %2").arg(QLatin1String(what),
+                                                                    QLatin1String(why))),
+                             __FILE__, __LINE__);
         }
-    });
-    timer->start();
+    };
+    std::unique_ptr<State> m_state;
+};
+
+/// Runs f on the next widget of type T that current() returns, once it is open (within
+/// timeoutMs). Polls every 50 ms: modal dialogs and menus open inside a click and block it until
+/// they close.
+template <typename T, typename F>
+OpenWatch whenOpen(QWidget* (*current)(), F f, int timeoutMs = kOpenTimeoutMs)
+{
+    return OpenWatch(
+        current,
+        [f](QWidget* widget) {
+            auto* typed = qobject_cast<T*>(widget);
+            if (!typed)
+                return false;
+            f(typed);
+            return true;
+        },
+        T::staticMetaObject.className(), timeoutMs);
 }
 
 /// f on the next modal dialog of type T (QMessageBox, QFileDialog, QInputDialog, ...).
-template <typename T, typename F> void onModal(F f)
+template <typename T, typename F> OpenWatch onModal(F f)
 {
-    whenOpen<T>(&QApplication::activeModalWidget, f);
+    return whenOpen<T>(&QApplication::activeModalWidget, f);
 }
 
 /// f on the next popup of type T (a context menu).
-template <typename T, typename F> void onPopup(F f)
+template <typename T, typename F> OpenWatch onPopup(F f)
 {
-    whenOpen<T>(&QApplication::activePopupWidget, f);
+    return whenOpen<T>(&QApplication::activePopupWidget, f);
 }
 
 } // namespace tleg::testing

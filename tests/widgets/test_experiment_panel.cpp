@@ -1,11 +1,14 @@
 // The Experiments tab of the Runs page in a real window (offscreen) over the real core, the real
 // worker thread and the real Fashion-MNIST: the smoke preset of an experiment with 2 seeds runs
 // from the Run button and shows its tables and plots; running it again takes every model from
-// the cache; Stop answers within 1 s; a run is refused while another job runs; choosing an
-// experiment shows what an earlier run left in its folder.
+// the cache (no model trains again); Stop ends the experiment within the batch in flight; a run
+// is refused while another job runs; choosing an experiment shows what an earlier run left in its
+// folder.
+
 #include <torch/torch.h>
 
 #include "experiments/experiment.h"
+#include "job_probe.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/pages/runs_page.h"
@@ -103,20 +106,23 @@ class TestExperimentPanel : public QObject {
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<gui::MainWindow> m_window;
-    qint64 m_firstRunMs = 0;
+    qint64 m_firstRunMs = 0;      // for the log only
+    int64_t m_firstRunModels = 0; // trained or cached by the first run
 
     gui::ExperimentPanel* panel() const { return m_window->runsPage()->experimentPanel(); }
 
-    /// Clicks Run and waits for the experiment to end; the wall time in ms, or -1.
-    qint64 runToEnd()
+    /// Clicks Run and waits for the experiment to end; false when it did not start or end.
+    bool runToEnd()
     {
         QSignalSpy ended(panel(), &gui::ExperimentPanel::experimentEnded);
-        QElapsedTimer timer;
+        QElapsedTimer timer; // for the log only
         timer.start();
         QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
         if (!panel()->isRunning() || !ended.wait(kRunTimeoutMs))
-            return -1;
-        return timer.elapsed();
+            return false;
+        qInfo("again, from the cache: %lld ms (first %lld ms; not checked)",
+              static_cast<long long>(timer.elapsed()), static_cast<long long>(m_firstRunMs));
+        return true;
     }
 
     void checkShowsResults(const QString& folder)
@@ -183,7 +189,7 @@ private Q_SLOTS:
         m_window->clearLog();
 
         QSignalSpy ended(panel(), &gui::ExperimentPanel::experimentEnded);
-        QElapsedTimer timer;
+        QElapsedTimer timer; // for the log only
         timer.start();
         QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
         QVERIFY(panel()->isRunning());
@@ -201,6 +207,7 @@ private Q_SLOTS:
                  QDir(folder).absolutePath());
         QVERIFY(!r.stopped);
         QVERIFY(r.trainedRuns > 0);
+        m_firstRunModels = r.trainedRuns + r.cachedRuns;
         QVERIFY2(panel()->statusText().contains("Finished"), qPrintable(panel()->statusText()));
         checkShowsResults(folder);
         QVERIFY(panel()->runButton()->isEnabled());
@@ -218,16 +225,15 @@ private Q_SLOTS:
 
     void secondRunTakesEveryModelFromTheCache()
     {
-        QVERIFY(m_firstRunMs > 0);
-        const qint64 ms = runToEnd();
-        QVERIFY(ms >= 0);
-        qInfo("again, from the cache: %lld ms (first %lld ms)", static_cast<long long>(ms),
-              static_cast<long long>(m_firstRunMs));
+        QVERIFY(m_firstRunModels > 0);
+        // No model trains again: not a single training step is reported (counts, not time).
+        QSignalSpy progressed(&m_window->runner(), &gui::JobRunner::progressed);
+        QVERIFY(runToEnd());
         const auto& r = panel()->lastResult();
         QVERIFY(!r.stopped);
         QCOMPARE(r.trainedRuns, int64_t(0));
-        QVERIFY(r.cachedRuns > 0);
-        QVERIFY(ms < m_firstRunMs);
+        QCOMPARE(r.cachedRuns, m_firstRunModels); // every model of the first run
+        QCOMPARE(progressed.count(), 0);
         QVERIFY(panel()->statusText().contains("taken from the cache"));
         checkShowsResults(panel()->folder());
     }
@@ -245,28 +251,34 @@ private Q_SLOTS:
         QVERIFY(!panel()->isRunning());
         QVERIFY(panel()->statusText().contains("Another job is running (busy)"));
         runner.requestStop();
-        QVERIFY(finished.wait(5000));
+        QVERIFY(finished.wait(30000));
         QVERIFY(panel()->runButton()->isEnabled());
         QVERIFY(panel()->lastResult().cachedRuns > 0); // the refused run left the last one alone
     }
 
-    void stopAnswersWithinOneSecond()
+    void stopEndsTheExperimentWithinABatch()
     {
         QVERIFY(panel()->selectExperiment(kStopped));
         panel()->setPreset("smoke");
         panel()->seedsBox()->setValue(2);
         QSignalSpy progressed(&m_window->runner(), &gui::JobRunner::progressed);
         QSignalSpy ended(panel(), &gui::ExperimentPanel::experimentEnded);
+        testing::JobProbe probe(m_window->runner());
         QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
         QVERIFY(panel()->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(progressed.size() > 3, 120000); // a model is training
         QVERIFY(ended.isEmpty());
-        QElapsedTimer timer;
+        QElapsedTimer timer; // for the log only
         timer.start();
-        QTest::mouseClick(panel()->stopButton(), Qt::LeftButton);
-        QVERIFY(ended.wait(5000));
-        qInfo("stop answered in %lld ms", static_cast<long long>(timer.elapsed()));
-        QVERIFY(timer.elapsed() < 1000);
+        QTest::mouseClick(panel()->stopButton(), Qt::LeftButton); // requestStop() inside
+        probe.markStopped();
+        QVERIFY(ended.wait(30000));
+        qInfo("stop answered in %lld ms (not checked); %d report(s) after it",
+              static_cast<long long>(timer.elapsed()), probe.reportsAfterStop());
+        // Counted by the job as it reported: after Stop at most the batch in flight reported;
+        // no further model started training.
+        QVERIFY2(probe.reportsAfterStop() <= 1,
+                 qPrintable(QString::number(probe.reportsAfterStop())));
         QCOMPARE(ended.first().at(1).toBool(), true);
         QVERIFY(panel()->lastResult().stopped);
         QVERIFY(panel()->statusText().contains("Stopped"));

@@ -87,7 +87,7 @@ private:
             return;
         if (tab >= 0)
             page()->plotTabs()->setCurrentIndex(tab);
-        QTest::qWait(50);
+        QTest::qWait(50); // the plots replot queued; a picture only, nothing is checked
         page()->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR")
                             + QString("/linearity-%1.png").arg(name));
     }
@@ -203,7 +203,7 @@ private Q_SLOTS:
     {
         QSignalSpy analysed(page(), &gui::LinearityPage::modelAnalysed);
         bool dialogSeen = false;
-        testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
+        const auto chooser = testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
             dialogSeen = true;
             dialog->setDirectory(m_dir.path());
             auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");
@@ -211,6 +211,7 @@ private Q_SLOTS:
             static_cast<QDialog*>(dialog)->accept(); // QFileDialog's is protected
         });
         QTest::mouseClick(page()->openButton(), Qt::LeftButton);
+        QVERIFY(chooser.opened());
         QVERIFY(dialogSeen);
         // The click returned before any analysis finished: the GUI thread did not do it.
         QCOMPARE(page()->modelList()->count(), 2);

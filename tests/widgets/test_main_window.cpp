@@ -105,13 +105,15 @@ private Q_SLOTS:
     {
         QAction* settingsAction = findAction(menu(0), "&Settings…");
         QVERIFY(settingsAction);
-        testing::onModal<gui::SettingsDialog>([](gui::SettingsDialog* dialog) {
-            dialog->threadsBox()->setValue(1);
-            dialog->bf16Box()->setChecked(true);
-            dialog->runFolderEdit()->setText(dialog->runFolderEdit()->text() + "2");
-            dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
-        });
+        const auto dialogOpened =
+            testing::onModal<gui::SettingsDialog>([](gui::SettingsDialog* dialog) {
+                dialog->threadsBox()->setValue(1);
+                dialog->bf16Box()->setChecked(true);
+                dialog->runFolderEdit()->setText(dialog->runFolderEdit()->text() + "2");
+                dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+            });
         settingsAction->trigger();
+        QVERIFY(dialogOpened.opened());
         QCOMPARE(m_window->state().threads, 1);
         QVERIFY(m_window->state().bf16);
         QCOMPARE(m_window->state().runFolder, m_dir.filePath("runs2"));

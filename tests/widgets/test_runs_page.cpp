@@ -156,15 +156,19 @@ private Q_SLOTS:
 
     void addRunShowsTheRowAtOnce()
     {
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isListing(), 30000); // no listing from before the run
+        QSignalSpy listed(m_page.get(), &gui::RunsPage::listed);
         makeRun("late", 1, "finetune", 3);
         m_page->addRun(run("late")); // what the main window calls on another page's runFinished
         QCOMPARE(table()->rowCount(), 5); // no event loop in between
         QVERIFY(m_page->run(run("late")));
         QCOMPARE(table()->item(rowOf("late"), gui::RunsTable::Kind)->text(), QString("fine-tune"));
-        // The watcher's own refresh (the folder changed) keeps it.
-        QTest::qWait(1200);
-        QTRY_VERIFY(!m_page->isListing());
+        QCOMPARE(listed.count(), 0);
+        // The watcher's own refresh (the folder changed) comes, and keeps it.
+        QVERIFY(listed.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isListing(), 30000);
         QCOMPARE(table()->rowCount(), 5);
+        QVERIFY(m_page->run(run("late")));
     }
 
     void watcherNoticesARunCopiedIn()
@@ -203,26 +207,29 @@ private Q_SLOTS:
         }
         QVERIFY(!m_page->renameButton()->isEnabled()); // one run at a time
         QVERIFY(m_page->deleteButton()->isEnabled());
-        QTest::qWait(50);                                     // the plots replot queued
-        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) { // for looking at it by hand
+            QTest::qWait(50); // the plots replot queued; a picture only, nothing is checked
             m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/runs-page-2.png");
+        }
         clickRow("ancestry");
         QCOMPARE(top1->graphCount(), 1);
         QVERIFY(m_page->renameButton()->isEnabled());
-        QTest::qWait(50);                                     // the plots replot queued
-        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) { // for looking at it by hand
+            QTest::qWait(50); // the plots replot queued; a picture only, nothing is checked
             m_page->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/runs-page.png");
+        }
     }
 
     void renameRenamesTheFolder()
     {
         clickRow("stopped");
-        onModal<QInputDialog>([](QInputDialog* d) {
+        const auto naming = onModal<QInputDialog>([](QInputDialog* d) {
             QCOMPARE(d->textValue(), QString("stopped")); // proposes the current name
             d->setTextValue("stopped-lr2e-3");
             d->accept();
         });
         QTest::mouseClick(m_page->renameButton(), Qt::LeftButton);
+        QVERIFY(naming.opened());
         QVERIFY(!QFileInfo::exists(run("stopped")));
         QVERIFY(QFileInfo::exists(run("stopped-lr2e-3/checkpoint.safetensors")));
         QVERIFY(!m_page->runFolders().contains(run("stopped")));
@@ -240,17 +247,20 @@ private Q_SLOTS:
     {
         const int rows = table()->rowCount();
         clickRow("broken");
-        onModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::No)->click(); });
+        const auto refusing =
+            onModal<QMessageBox>([](QMessageBox* box) { box->button(QMessageBox::No)->click(); });
         QTest::mouseClick(m_page->deleteButton(), Qt::LeftButton);
+        QVERIFY(refusing.opened());
         QVERIFY(QFileInfo::exists(run("broken")));
         QCOMPARE(table()->rowCount(), rows);
 
         QString asked;
-        onModal<QMessageBox>([&asked](QMessageBox* box) {
+        const auto confirming = onModal<QMessageBox>([&asked](QMessageBox* box) {
             asked = box->text();
             box->button(QMessageBox::Yes)->click();
         });
         QTest::mouseClick(m_page->deleteButton(), Qt::LeftButton);
+        QVERIFY(confirming.opened());
         QVERIFY(asked.contains("broken"));
         QVERIFY(!QFileInfo::exists(run("broken")));
         QCOMPARE(table()->rowCount(), rows - 1);
@@ -267,7 +277,7 @@ private Q_SLOTS:
     void exportCsvWritesTheTable()
     {
         const QString path = m_dir.filePath("table.csv");
-        onModal<QFileDialog>([this, path](QFileDialog* d) {
+        const auto saving = onModal<QFileDialog>([this, path](QFileDialog* d) {
             QCOMPARE(d->selectedFiles().value(0), run("runs.csv")); // proposed: in the run folder
             auto* name = d->findChild<QLineEdit*>("fileNameEdit");  // typed, as a user would
             QVERIFY(name);
@@ -275,6 +285,7 @@ private Q_SLOTS:
             static_cast<QDialog*>(d)->accept(); // QFileDialog::accept, public in QDialog
         });
         QTest::mouseClick(m_page->exportButton(), Qt::LeftButton);
+        QVERIFY(saving.opened());
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
         const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);

@@ -63,8 +63,9 @@ private:
                                      const QString& path)
     {
         bool chosen = false, saved = false;
-        testing::onPopup<QMenu>([&](QMenu* menu) {
-            testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
+        const auto menuOpened = testing::onPopup<QMenu>([&](QMenu* menu) {
+            // Watched until the menu's action has returned: the dialog opens inside it.
+            const auto dialogOpened = testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
                 // As a user: go to the folder, type the name, press Save.
                 dialog->setDirectory(QFileInfo(path).absolutePath());
                 if (auto* name = dialog->findChild<QLineEdit*>("fileNameEdit")) {
@@ -81,6 +82,7 @@ private:
             menu->close();
         });
         Q_EMIT plot->customContextMenuRequested(QPoint(40, 40));
+        QVERIFY(menuOpened.opened());
         QVERIFY2(chosen, qPrintable(actionText));
         QVERIFY(saved);
         QVERIFY2(QFileInfo(path).size() > 0, qPrintable(path));
