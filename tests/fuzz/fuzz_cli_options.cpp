@@ -4,6 +4,7 @@
 #include "cli/options.h"
 #include "fuzz_support.h"
 
+#include <iostream>
 #include <sstream>
 
 namespace {
@@ -37,11 +38,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                                 {"depths", "LIST", "depths", ""},
                                 {"lambda", "λ", "weight", "1.0"},
                                 {"tau", "τ", "temperature", "1.0"}},
-                               dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
-        std::ostringstream discard;
-        auto* old = std::cout.rdbuf(discard.rdbuf()); // --help prints
-        const bool parsed = cl.parse(args);
-        std::cout.rdbuf(old);
+                               dataOptions(),
+                               modelOptions("fmnist-ti"),
+                               trainOptions("6")}));
+        bool parsed = false;
+        {
+            // --help prints; the stream is given back even when parse() throws (it used to stay
+            // on the destroyed buffer, and std::cout's flush at exit crashed).
+            std::ostringstream discard;
+            struct Restore {
+                std::streambuf* old;
+                ~Restore() { std::cout.rdbuf(old); }
+            } restore{std::cout.rdbuf(discard.rdbuf())};
+            parsed = cl.parse(args);
+        }
         if (!parsed)
             return;
         const auto data = dataSpec(cl);
