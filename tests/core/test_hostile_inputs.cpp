@@ -196,6 +196,8 @@ TEST(Hostile, OptionAbuseIsOneLineNamingTheOption)
         {{"distill", "--lambda", "nan", "--teacher", "x"}, "--lambda"},
         {{"expand", "--learngene", "x.safetensors", "--classes", "100000000"}, "--classes"},
         {{"train-ancestry", "--depth", "100000"}, "depth"},
+        // dim × mlp ratio overflowed before the limit was checked (UBSan, fuzz_cli_options)
+        {{"train-ancestry", "--dim", "2408464084606000600"}, "dim"},
     };
     for (const auto& [args, needle] : cases) {
         SCOPED_TRACE(args.front() + " " + needle);
