@@ -10,7 +10,10 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <iterator>
+#include <sstream>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
@@ -351,7 +354,22 @@ TEST(Machine, DefaultThreadsLeaveABusyCoreAlone)
         for (;;)
             spin = spin + 1;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Wait until the neighbour has really run (20 clock ticks of CPU time in /proc/PID/stat),
+    // not for a fixed time: on a loaded machine it may start late.
+    auto cpuTicks = [&] {
+        std::ifstream in("/proc/" + std::to_string(neighbour) + "/stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+        std::string f;
+        long long ticks = 0;
+        for (int i = 3; i <= 15 && fields >> f; ++i)
+            if (i == 14 || i == 15)
+                ticks += std::stoll(f); // utime, stime
+        return ticks;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (cpuTicks() < 20 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
     const int threads = util::defaultThreads();
     ::kill(neighbour, SIGKILL);
     ::waitpid(neighbour, nullptr, 0);
