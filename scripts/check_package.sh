@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian package (scripts/package.sh) and checks it as a user of Debian 12 would meet it:
-#  1. lintian: no errors and no warnings (the ones that stay are overridden, with the reason, in
-#     installer/lintian-overrides, which the package carries); desktop-file-validate and
-#     appstreamcli validate --no-net on the files inside the package;
+#  1. lintian: no errors and no warnings (the infos that stay, and why: installer/CMakeLists.txt);
+#     desktop-file-validate and appstreamcli validate --no-net on the files inside the package;
 #  2. apt-get install ./build/tleg-studio_*.deb, then from /usr/bin: tleg --version,
 #     tleg pipeline --preset smoke and tleg info on its ancestry in a temporary folder,
 #     tleg-studio --help, and tleg-studio --screenshots offscreen in German and in English: the
@@ -51,12 +50,12 @@ echo "check_package: $deb ($(du -h "$deb" | cut -f1), version $version)"
 # 1. The package's files, unpacked: lintian, the desktop file, the AppStream metainfo.
 work=$(mktemp -d /tmp/tleg-package-check.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-lintian --fail-on error,warning --display-info --show-overrides "$deb" | tee "$work/lintian.txt" \
-    || fail "lintian reports errors or warnings (overridden ones: installer/lintian-overrides)"
+# (lintian warns that it runs as root; CI is root.)
+lintian --fail-on error,warning --display-info "$deb" 2>&1 | tee "$work/lintian.txt" \
+    || fail "lintian reports errors or warnings"
 ok "lintian: $(grep -c '^E:' "$work/lintian.txt" || true) errors," \
    "$(grep -c '^W:' "$work/lintian.txt" || true) warnings," \
-   "$(grep -c '^I:' "$work/lintian.txt" || true) infos," \
-   "$(grep -c '^O:' "$work/lintian.txt" || true) overridden"
+   "$(grep -c '^I:' "$work/lintian.txt" || true) infos"
 dpkg-deb -x "$deb" "$work/root"
 desktop-file-validate "$work/root/usr/share/applications/tleg-studio.desktop" \
     || fail "desktop-file-validate"
