@@ -1,4 +1,5 @@
 #include "train/trainer.h"
+#include "util/json_number.h"
 
 #include "model/bf16_scope.h"
 
@@ -42,7 +43,7 @@ nlohmann::json recordToJson(const EpochRecord& r)
 EpochRecord recordFromJson(const nlohmann::json& j)
 {
     EpochRecord r;
-    r.epoch = j.at("epoch").get<int64_t>();
+    r.epoch = util::jsonInteger<int64_t>(j.at("epoch"));
     r.trainLoss = j.at("train_loss").get<double>();
     r.trainTop1 = j.at("train_top1").get<double>();
     r.valLoss = j.at("val_loss").get<double>();
@@ -256,7 +257,11 @@ TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
         if (!j.contains(key))
             return;
         try {
-            field = j.at(key).get<std::remove_reference_t<decltype(field)>>();
+            using T = std::remove_reference_t<decltype(field)>;
+            if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+                field = util::jsonInteger<T>(j.at(key));
+            else
+                field = j.at(key).get<T>();
         } catch (const nlohmann::json::exception&) {
             throw Error(std::string("train options: '") + key + "' has the wrong type");
         }

@@ -1,4 +1,5 @@
 #include "workflow/specs.h"
+#include "util/json_number.h"
 
 #include "util/error.h"
 
@@ -18,7 +19,10 @@ template <class T> void read(const Json& j, const char* what, const char* key, T
     if (!j.contains(key))
         return;
     try {
-        out = j.at(key).get<T>();
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+            out = util::jsonInteger<T>(j.at(key));
+        else
+            out = j.at(key).get<T>();
     } catch (const Json::exception&) {
         throw Error(std::string("config: '") + what + "." + key + "' has the wrong type");
     }
