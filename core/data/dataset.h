@@ -14,12 +14,20 @@
 
 namespace tleg::data {
 
+/// The train-time augmentation BatchLoader applies when it augments.
+enum class Augmentation {
+    PadCrop,     ///< random crop of the zero-padded image + flip (Fashion-MNIST, CIFAR)
+    ResizedCrop, ///< random-resized-crop + flip, DeiT's (natural-image folders)
+};
+
 struct Dataset {
     std::string name;
     torch::Tensor images; // [N, C, H, W] uint8, contiguous, CPU
     torch::Tensor labels; // [N] int64, values in [0, numClasses)
     int64_t numClasses = 0;
     std::vector<std::string> classNames; // numClasses entries
+    Augmentation augmentation = Augmentation::PadCrop;
+    std::string note; // what the reader wants the user to know (images skipped); usually empty
 
     int64_t size() const { return images.defined() ? images.size(0) : 0; }
     int64_t channels() const { return images.size(1); }
@@ -54,8 +62,10 @@ DataSplit loadFashionMnist(const std::string& dir = defaultFashionMnistDir());
 /// variant is 10 or 100. Class names from batches.meta.txt / fine_label_names.txt if present.
 DataSplit loadCifar(const std::string& dir, int variant);
 
-/// root/<class>/<image>: classes sorted by name, images decoded with OpenCV and resized to
-/// size×size; grey gives C=1, otherwise C=3 (RGB). Unreadable images are an error naming them.
+/// root/<class>/<image>: classes sorted by name, images decoded with OpenCV, shorter side
+/// resized to size and the centre size×size cut out; grey gives C=1, otherwise C=3 (RGB).
+/// Unreadable images are skipped and named in Dataset::note. Uses the decode cache; all the
+/// options, the cache and what was skipped: data/image_folder.h.
 Dataset loadImageFolder(const std::string& root, int64_t size, bool grey);
 
 /// Seeded random split into (train, val); valFraction in (0, 1).
