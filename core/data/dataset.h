@@ -91,11 +91,16 @@ struct LoaderOptions {
     int64_t batchSize = 128;
     bool shuffle = true;
     bool dropLast = false;
-    bool augment = false;   // random crop with padding + horizontal flip, on tensors
+    bool augment = false;   // random crop (Dataset::augmentation's kind) + flip, on tensors
     int64_t cropPadding = 2;
     bool flip = true;
     uint64_t seed = 0;
     Normalization norm;     // empty -> computed from the dataset
+    /// ResizedCrop datasets: the crop's share of the image area and its aspect ratio (w / h)
+    /// are drawn from these ranges (DeiT's, as torchvision's RandomResizedCrop), the crop is
+    /// resized back to H×W (bilinear). cropPadding is not used for them.
+    double cropScaleMin = 0.08, cropScaleMax = 1.0;
+    double cropRatioMin = 3.0 / 4.0, cropRatioMax = 4.0 / 3.0;
 };
 
 struct Batch {
@@ -125,6 +130,7 @@ private:
     torch::Tensor m_order;   // [N] dataset positions in this epoch's order
     torch::Tensor m_offsets; // [N, 2] crop offsets in [0, 2 * cropPadding], by epoch position
     torch::Tensor m_flips;   // [N] uint8, 1 = flip, by epoch position
+    torch::Tensor m_boxes;   // [N, 4] ResizedCrop boxes (y, x, h, w), by epoch position
     int64_t m_cursor = 0;
     torch::Tensor m_scale, m_shift; // [1, C, 1, 1]: x * scale + shift == (x / 255 - mean) / std
 };
