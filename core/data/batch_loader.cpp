@@ -188,7 +188,16 @@ bool BatchLoader::next(Batch& b)
         raw = cropAndFlip(raw, m_offsets.narrow(0, m_cursor, count),
                           m_flips.narrow(0, m_cursor, count), m_options.cropPadding);
     }
-    b.images = raw.to(torch::kFloat).mul_(m_scale).add_(m_shift);
+    // The previous float batch is written over when nothing else holds it: at 224 px it is
+    // 77 MB, above glibc's largest mmap threshold, and a fresh one is faulted in page by page.
+    const bool reusable = b.images.defined() && b.images.use_count() == 1 &&
+                          b.images.storage().use_count() == 1 &&
+                          b.images.scalar_type() == torch::kFloat && b.images.is_contiguous() &&
+                          b.images.sizes() == raw.sizes() && !b.images.requires_grad();
+    if (!reusable) {
+        b.images = torch::empty(raw.sizes(), torch::kFloat);
+    }
+    b.images.copy_(raw).mul_(m_scale).add_(m_shift);
     b.labels = m_data.labels.index_select(0, indices);
     b.indices = indices;
     m_cursor += count;
