@@ -21,6 +21,7 @@ std::vector<OptionSpec> dataOptions()
         {"per-class", "N", "at most N training images per class (label budget; 0 = all)", "0"},
         {"image-size", "PX", "resize image folders to PX×PX", "32"},
         {"grey", "", "load image folders as grey", ""},
+        {"no-image-cache", "", "image folders: decode every time, write no decode cache", ""},
     };
 }
 
@@ -138,6 +139,12 @@ workflow::DataSpec dataSpec(const CommandLine& cl)
     if (cl.has("classes"))
         o.classes = cl.getIntList("classes");
     o.perClass = cl.getInt("per-class");
+    o.imageCache = !cl.flag("no-image-cache");
+    o.progress = imageDecodeProgress();
+    o.log = [](const std::string& line) {
+        std::printf("%s\n", line.c_str());
+        std::fflush(stdout);
+    };
     return d;
 }
 

@@ -46,6 +46,11 @@ data::DataSplit openIfNeeded(const DataSpec& spec, const data::DataSplit* given,
               + "x" + std::to_string(t.height()) + "x" + std::to_string(t.width()) + ", "
               + std::to_string(t.numClasses) + " classes"
               + (split.note.empty() ? std::string() : " (" + split.note + ")"));
+    // Images skipped as unreadable; a flat folder's two splits share one note.
+    if (!t.note.empty())
+        hooks.say(t.name + ": " + t.note);
+    if (!split.test.note.empty() && split.test.note != t.note)
+        hooks.say(split.test.name + ": " + split.test.note);
     return split;
 }
 
