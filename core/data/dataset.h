@@ -86,6 +86,11 @@ struct LoaderOptions {
     bool flip = true;
     uint64_t seed = 0;
     Normalization norm;     // empty -> computed from the dataset
+    /// Data-parallel: this loader yields only part shardIndex of shardCount of every batch (a
+    /// contiguous slice of the global batch, which stays batchSize), so the ranks together see
+    /// exactly the batches of one process. 0 of 1: the whole batch.
+    int64_t shardIndex = 0;
+    int64_t shardCount = 1;
 };
 
 struct Batch {
