@@ -1,5 +1,6 @@
 #include "workflow/pipeline.h"
 
+#include "dist/world.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "workflow/jobs.h"
@@ -146,8 +147,10 @@ public:
 
     PipelineResult run()
     {
-        makeDirs(m_o.outDir);
-        writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
+        if (dist::isWriter()) { // data-parallel: rank 0 writes, every rank runs every stage
+            makeDirs(m_o.outDir);
+            writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
+        }
         announce("load data");
         m_split = openData(m_data);
         const std::string teacher = ancestry();
@@ -160,8 +163,10 @@ public:
             m_r.rows.push_back(row);
         }
         m_r.tableMarkdown = markdownTable(m_o, m_r);
-        writeTextAtomic(joinPath(m_o.outDir, "results.md"), m_r.tableMarkdown);
-        writeTextAtomic(joinPath(m_o.outDir, "results.csv"), csvTable(m_r));
+        if (dist::isWriter()) {
+            writeTextAtomic(joinPath(m_o.outDir, "results.md"), m_r.tableMarkdown);
+            writeTextAtomic(joinPath(m_o.outDir, "results.csv"), csvTable(m_r));
+        }
         return m_r;
     }
 
@@ -181,7 +186,10 @@ private:
     /// Records a stop; true when the pipeline must end here.
     bool stopped(const Outcome& o)
     {
-        m_r.stopped = m_r.stopped || o.stopped() || m_hooks.stopRequested();
+        bool asked = m_hooks.stopRequested();
+        if (dist::World* w = dist::current()) // data-parallel: all ranks end at the same stage
+            asked = w->anyRank(asked, "agreeing to stop the pipeline");
+        m_r.stopped = m_r.stopped || o.stopped() || asked;
         return m_r.stopped;
     }
 
