@@ -2,6 +2,7 @@
 // work in tleg_core.
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "dist/world.h"
 #include "util/error.h"
 #include "util/openmp_defaults.h"
 #include "util/version.h"
@@ -9,6 +10,7 @@
 #include <c10/util/Exception.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <string>
@@ -35,6 +37,14 @@ const char* kUsage =
     "  experiment NAME  the paper's comparisons (depth-sweep, transfer, storage, modules,\n"
     "                   partial-init, partial-expansion, linearity; all; list)\n"
     "  bench            speed against PyTorch and the CPU's peak; --accuracy for the fast path\n";
+
+/// " (rank R of W)" for a data-parallel worker, else empty.
+std::string rankTag()
+{
+    const tleg::dist::World* w = tleg::dist::current();
+    return w ? " (rank " + std::to_string(w->rank()) + " of " + std::to_string(w->size()) + ")"
+             : std::string();
+}
 
 } // namespace
 
@@ -68,15 +78,23 @@ int main(int argc, char** argv)
         return 2;
     }
     installInterruptHandler();
+    int rc = 1;
     try {
-        return it->second(Args(argv + 2, argv + argc));
+        rc = it->second(Args(argv + 2, argv + argc));
     } catch (const tleg::Error& e) {
-        std::fprintf(stderr, "\ntleg %s: error: %s\n", argv[1], e.what());
+        std::fprintf(stderr, "\ntleg %s%s: error: %s\n", argv[1], rankTag().c_str(), e.what());
     } catch (const c10::Error& e) {
-        std::fprintf(stderr, "\ntleg %s: error in LibTorch: %s\n", argv[1],
+        std::fprintf(stderr, "\ntleg %s%s: error in LibTorch: %s\n", argv[1], rankTag().c_str(),
                      e.what_without_backtrace());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "\ntleg %s: error: %s\n", argv[1], e.what());
+        std::fprintf(stderr, "\ntleg %s%s: error: %s\n", argv[1], rankTag().c_str(), e.what());
     }
-    return 1;
+    if (tleg::dist::current()) {
+        // A data-parallel worker leaves without tearing down Gloo, whose threads may still wait
+        // on a worker that is gone: nothing is left to hang on.
+        tleg::dist::removePrivateFolders();
+        std::fflush(nullptr);
+        std::_Exit(rc);
+    }
+    return rc;
 }

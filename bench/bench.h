@@ -33,6 +33,8 @@ struct BenchOptions {
     std::string referenceScript; // empty: C++ only
     bool extras = true;          // the side costs below the table
     bool busy = true;            // with the extras: quiet vs beside a busy neighbour
+    bool parallel = true;        // with the extras: 2 processes × 1 thread vs 1 × 2 vs 1 × 1
+    std::string tlegPath = "/proc/self/exe"; // the CLI the data-parallel line runs
     int memoryEpochs = 4;
     std::string scratchDir; // where the ViT-B file is written; empty: the temp folder
     std::string vitPreset = "vit-b";
@@ -75,6 +77,12 @@ struct BenchExtras {
     /// with 1 thread and with every core. -1: not measured.
     double quietStep = -1, busyDefaultStep = -1, busyOneStep = -1, busyAllStep = -1;
     int quietThreads = 0, busyThreads = 0, allThreads = 0;
+    /// Data-parallel: images per second of the fast-path distillation (`tleg distill`, epochs
+    /// after the first, medians) in 1 process × 1 thread, 1 process × 2 threads and 2 worker
+    /// processes × 1 thread (--nproc 2: c10d / Gloo over 127.0.0.1). -1: not measured.
+    double parallelOneByOne = -1, parallelOneByTwo = -1, parallelTwoByOne = -1;
+    /// The same two workers' share of a step spent waiting for the gradient all-reduce.
+    double parallelReduceShare = -1;
 };
 
 struct BenchReport {

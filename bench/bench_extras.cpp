@@ -184,6 +184,8 @@ BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const Log
     }
     if (o.busy)
         measureBusy(cx, e, say);
+    if (o.parallel)
+        measureDataParallel(cx, e, say);
     return e;
 }
 

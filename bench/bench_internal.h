@@ -33,4 +33,7 @@ BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const Log
 /// The busy-machine figures of BenchExtras (BenchOptions::busy).
 void measureBusy(BenchContext& cx, BenchExtras& e, const LogFn& say);
 
+/// The data-parallel figures of BenchExtras (BenchOptions::parallel).
+void measureDataParallel(BenchContext& cx, BenchExtras& e, const LogFn& say);
+
 } // namespace tleg::bench

@@ -149,6 +149,19 @@ void writeSideCosts(std::ostringstream& os, const BenchReport& r)
                      e.quietThreads, e.quietThreads == 1 ? "" : "s", 1e3 * e.quietStep,
                      e.busyThreads, e.busyThreads == 1 ? "" : "s", 1e3 * e.busyDefaultStep,
                      1e3 * e.busyOneStep, e.allThreads, 1e3 * e.busyAllStep);
+    if (e.parallelTwoByOne > 0)
+        os << format("- data-parallel (fast-path distillation run by `tleg distill`, images/s of "
+                     "all workers, epochs after the first, median): 1 process × 1 thread %.0f, "
+                     "1 process × 2 threads %.0f, 2 processes × 1 thread %.0f (--nproc 2, Gloo "
+                     "over 127.0.0.1: %.2f× of 1 × 1, %.2f× of 1 × 2",
+                     e.parallelOneByOne, e.parallelOneByTwo, e.parallelTwoByOne,
+                     e.parallelTwoByOne / e.parallelOneByOne,
+                     e.parallelTwoByOne / e.parallelOneByTwo)
+           << (e.parallelReduceShare >= 0
+                   ? format("; %.1f %% of the time waiting for the gradient all-reduce",
+                            100.0 * e.parallelReduceShare)
+                   : "")
+           << ")\n";
 }
 
 void writeTargets(std::ostringstream& os, const BenchReport& r)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The house's layering, checked: core/ folders include only folders below them (util < io <
-# data < kernels < model < train < analysis < workflow < experiments), core includes neither Qt
-# nor anything outside core, widgets/ never includes the bench, and (given its path) the
-# tleg-studio binary carries no bench code.
+# data < kernels < model < dist < train < analysis < workflow < experiments), core includes
+# neither Qt nor anything outside core, widgets/ never includes the bench, and (given its path)
+# the tleg-studio binary carries no bench code.
 #   tests/check_layers.sh SOURCE_DIR [TLEG_STUDIO_BINARY]
 set -euo pipefail
 root="$1"
 studio="${2:-}"
-order=(util io data kernels model train analysis workflow experiments)
+order=(util io data kernels model dist train analysis workflow experiments)
 rank() {
     local i
     for i in "${!order[@]}"; do

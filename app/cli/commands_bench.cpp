@@ -105,6 +105,7 @@ std::string speedBench(const CommandLine& cl)
         o.referenceScript = cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
     o.extras = !cl.flag("no-extras");
     o.busy = !cl.flag("no-busy");
+    o.parallel = !cl.flag("no-parallel");
     return bench::formatReport(bench::runBench(o, say, &stopFlag()));
 }
 
@@ -137,6 +138,7 @@ int benchCommand(const Args& args)
          {"no-reference", "", "C++ only", ""},
          {"no-extras", "", "skip the side costs", ""},
          {"no-busy", "", "skip the busy-machine line (it starts a CPU-bound process)", ""},
+         {"no-parallel", "", "skip the data-parallel line (2 processes × 1 thread vs 1 × 2)", ""},
          {"smoke", "", "a few seconds with tiny models (for tests)", ""},
          {"out", "FILE", "also write the report to FILE", ""},
          {"accuracy", "", "run the accuracy check of the fast path instead", ""},

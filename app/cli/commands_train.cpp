@@ -20,6 +20,9 @@ int trainAncestryCommand(const Args& args)
                            dataOptions(), modelOptions("fmnist-s"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
+    if (auto rc = dataParallel(cl, "train-ancestry", args,
+                               workflow::runFolderBase(workflow::Role::Ancestry)))
+        return *rc;
     auto spec = workflow::TrainSpec::ancestry(dataSpec(cl), modelConfig(cl), trainConfig(cl));
     spec.out = runFolder(cl, workflow::runFolderBase(workflow::Role::Ancestry));
     spec.resume = cl.flag("resume");
@@ -52,6 +55,9 @@ int distillCommand(const Args& args)
                 teacherOptions(), dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
+    if (auto rc =
+            dataParallel(cl, "distill", args, workflow::runFolderBase(workflow::Role::AuxNet)))
+        return *rc;
     workflow::DistillSpec spec;
     spec.data = dataSpec(cl);
     spec.aux = modelConfig(cl);
@@ -89,6 +95,9 @@ int finetuneCommand(const Args& args)
                            dataOptions(), trainOptions("3")}));
     if (!cl.parse(args))
         return 0;
+    if (auto rc =
+            dataParallel(cl, "finetune", args, workflow::runFolderBase(workflow::Role::FineTune)))
+        return *rc;
     workflow::TrainSpec spec;
     spec.role = workflow::Role::FineTune;
     spec.data = dataSpec(cl);
@@ -149,10 +158,13 @@ int pipelineCommand(const Args& args)
                  {"seed", "N", "random seed", "0"},
                  {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
                  precisionOptions()[0],
-                 precisionOptions()[1]},
+                 precisionOptions()[1],
+                 nprocOption()},
                 teacherOptions()}));
     if (!cl.parse(args))
         return 0;
+    if (auto rc = dataParallel(cl, "pipeline", args, ""))
+        return *rc;
     auto o = workflow::PipelineOptions::preset(cl.get("preset"));
     o.outDir = cl.has("out") ? cl.get("out") : "runs/pipeline-" + o.presetName;
     o.data = cl.get("data");

@@ -1,7 +1,9 @@
 #include "cli/options.h"
 
-#include "util/machine.h"
+#include "dist/local_launcher.h"
+#include "dist/world.h"
 #include "util/error.h"
+#include "util/machine.h"
 
 #include <csignal>
 #include <ctime>
@@ -56,6 +58,7 @@ std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
         {"resume", "", "continue from the run folder's checkpoint", ""},
         precisionOptions()[0],
         precisionOptions()[1],
+        nprocOption(),
     };
 }
 
@@ -90,6 +93,14 @@ train::TeacherOptions teacherConfig(const CommandLine& cl)
         o.classMap = train::parseClassMap(cl.get("teacher-class-map"));
     o.validate();
     return o;
+}
+
+OptionSpec nprocOption()
+{
+    return {"nproc", "N",
+            "data-parallel: train in N worker processes on this machine (under torchrun, leave "
+            "it out: torchrun starts the workers; see docs/SCALING.md)",
+            "1"};
 }
 
 std::vector<OptionSpec> precisionOptions()
@@ -219,6 +230,10 @@ std::atomic<bool>& stopFlag()
 namespace {
 
 std::atomic<int64_t> g_lastProgress{0}; // CLOCK_MONOTONIC nanoseconds of the last batch
+std::atomic<int64_t> g_firstSignal{0};  // CLOCK_MONOTONIC nanoseconds of the first SIGINT/TERM
+/// A data-parallel worker gets Ctrl-C twice: from the terminal and passed on by torchrun. Within
+/// this window a second signal is the same request (0 for one process: as before).
+std::atomic<int64_t> g_sameSignalWindow{0};
 
 int64_t monotonicNanoseconds()
 {
@@ -232,12 +247,73 @@ extern "C" void onInterrupt(int)
     // A training loop that reported a batch in the last seconds will see the flag at its next
     // batch and keep its checkpoint; anything else (loading, parsing, a second Ctrl-C) would
     // not look at the flag soon, so the process leaves at once.
-    const bool training = monotonicNanoseconds() - g_lastProgress.load() < 10'000'000'000LL;
+    const int64_t now = monotonicNanoseconds();
+    const int64_t first = g_firstSignal.load();
+    if (first != 0 && now - first < g_sameSignalWindow.load())
+        return;
+    if (first == 0)
+        g_firstSignal.store(now);
+    const bool training = now - g_lastProgress.load() < 10'000'000'000LL;
     if (!training || stopFlag().exchange(true))
         std::_Exit(130);
 }
 
+/// args without --nproc (and its value), with --out added when it was not given.
+std::vector<std::string> workerArgs(const std::string& command,
+                                    const std::vector<std::string>& args, const std::string& out)
+{
+    std::vector<std::string> w{"tleg", command};
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--nproc") {
+            ++i;
+            continue;
+        }
+        if (args[i].rfind("--nproc=", 0) != 0)
+            w.push_back(args[i]);
+    }
+    if (!out.empty()) {
+        w.push_back("--out");
+        w.push_back(out);
+    }
+    return w;
+}
+
 } // namespace
+
+std::optional<int> dataParallel(const CommandLine& cl, const std::string& command,
+                                const std::vector<std::string>& args, const std::string& runBase)
+{
+    const int64_t nproc = cl.getInt("nproc");
+    const auto env = dist::LaunchEnvironment::fromEnvironment();
+    if (nproc < 1 || nproc > 1024)
+        throw Error("--nproc must be between 1 and 1024, got " + std::to_string(nproc));
+    if (nproc > 1) {
+        if (env)
+            throw Error("--nproc starts workers itself; under torchrun (WORLD_SIZE is set) leave "
+                        "it out");
+        dist::LocalLaunch launch;
+        launch.processes = static_cast<int>(nproc);
+        // The run folder is chosen once, here: each worker choosing "the next free" one could
+        // pick another.
+        launch.args = workerArgs(command, args,
+                                 runBase.empty() || cl.has("out") ? "" : runFolder(cl, runBase));
+        std::printf("%s: data-parallel in %lld worker processes on this machine\n", command.c_str(),
+                    static_cast<long long>(nproc));
+        std::fflush(stdout);
+        return dist::runLocalWorkers(launch, [&](const std::string& s) {
+            std::fprintf(stderr, "tleg %s: %s\n", command.c_str(), s.c_str());
+        });
+    }
+    if (!env)
+        return std::nullopt;
+    g_sameSignalWindow.store(2'000'000'000LL);
+    dist::setCurrent(dist::World::join(*env));
+    if (!dist::isWriter() && !std::freopen("/dev/null", "w", stdout))
+        throw Error("cannot silence the output of rank " + std::to_string(env->rank));
+    std::printf("%s: rank 0 of %d workers (%s), %d on this machine\n", command.c_str(),
+                env->worldSize, dist::current()->backend().c_str(), env->localWorldSize);
+    return std::nullopt;
+}
 
 void noteProgress()
 {

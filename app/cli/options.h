@@ -11,6 +11,7 @@
 #include "workflow/jobs.h"
 
 #include <atomic>
+#include <optional>
 
 namespace tleg::cli {
 
@@ -37,6 +38,18 @@ std::string runFolder(const CommandLine& cl, const std::string& base);
 workflow::Hooks hooksFor(ProgressPrinter& printer);
 /// "stopped after N epochs; continue with ... --resume" and exit code 130 when stopped, else 0.
 int reportStopped(const workflow::Outcome& o);
+
+/// --nproc N: data-parallel training in N worker processes on this machine.
+OptionSpec nprocOption();
+/// Data-parallel training (docs/SCALING.md). With --nproc N > 1, runs this command in N local
+/// workers (dist::runLocalWorkers; without --out, the run folder is chosen once, here, as
+/// runFolder(cl, runBase); empty runBase: the command's default is fixed) and returns their
+/// exit code. Started by a launcher (torchrun's
+/// environment, or --nproc): joins the other workers (dist::current()), silences stdout on every
+/// rank but 0 and returns nullopt: the command then runs as one rank. Neither: nullopt, nothing
+/// changes.
+std::optional<int> dataParallel(const CommandLine& cl, const std::string& command,
+                                const std::vector<std::string>& args, const std::string& runBase);
 
 /// The --bf16 / --fp32 pair: bf16 matmuls by default where the CPU has bf16 hardware.
 std::vector<OptionSpec> precisionOptions();

@@ -56,19 +56,20 @@ bool ProgressPrinter::operator()(const train::Progress& p)
         const int filled = static_cast<int>(frac * kWidth);
         std::string bar(static_cast<size_t>(filled), '#');
         bar.resize(kWidth, '.');
-        std::printf("\r\033[K[%s] epoch %lld/%lld [%s] %3.0f%%  loss %.4f  lr %.2e  ETA %s",
+        std::printf("\r\033[K[%s] epoch %lld/%lld [%s] %3.0f%%  loss %.4f  lr %.2e  %.0f img/s  "
+                    "ETA %s",
                     m_label.c_str(), static_cast<long long>(p.epoch),
                     static_cast<long long>(p.epochs), bar.c_str(), frac * 100.0, p.loss, p.lr,
-                    formatDuration(p.etaSeconds).c_str());
+                    p.imagesPerSecond, formatDuration(p.etaSeconds).c_str());
         std::fflush(stdout);
     } else {
         const auto quarter = static_cast<int64_t>(frac * 4.0);
         if (quarter > m_lastQuarter && quarter > 0 && quarter < 4) {
             m_lastQuarter = quarter;
-            std::printf("[%s] epoch %lld/%lld %3.0f%%  loss %.4f  lr %.2e  ETA %s\n",
+            std::printf("[%s] epoch %lld/%lld %3.0f%%  loss %.4f  lr %.2e  %.0f img/s  ETA %s\n",
                         m_label.c_str(), static_cast<long long>(p.epoch),
                         static_cast<long long>(p.epochs), frac * 100.0, p.loss, p.lr,
-                        formatDuration(p.etaSeconds).c_str());
+                        p.imagesPerSecond, formatDuration(p.etaSeconds).c_str());
             std::fflush(stdout);
         }
     }

@@ -108,6 +108,11 @@ BatchLoader::BatchLoader(const Dataset& d, LoaderOptions options)
         throw Error("BatchLoader: batch size must be positive, got " +
                     std::to_string(m_options.batchSize));
     }
+    if (m_options.shardCount < 1 || m_options.shardIndex < 0
+        || m_options.shardIndex >= m_options.shardCount) {
+        throw Error("BatchLoader: shard " + std::to_string(m_options.shardIndex) + " of "
+                    + std::to_string(m_options.shardCount) + " does not exist");
+    }
     if (m_options.cropPadding < 0) {
         throw Error("BatchLoader: crop padding must not be negative, got " +
                     std::to_string(m_options.cropPadding));
@@ -178,15 +183,17 @@ bool BatchLoader::next(Batch& b)
         return false;
     }
     const int64_t count = std::min(m_options.batchSize, remaining);
+    // This shard's slice [from, from + n) of the global batch (all of it for one process).
+    const int64_t from = m_cursor + count * m_options.shardIndex / m_options.shardCount;
+    const int64_t n = m_cursor + count * (m_options.shardIndex + 1) / m_options.shardCount - from;
     // A copy, so the batch stays valid after the next startEpoch.
-    torch::Tensor indices = m_order.narrow(0, m_cursor, count).clone();
+    torch::Tensor indices = m_order.narrow(0, from, n).clone();
     torch::Tensor raw = m_data.images.index_select(0, indices); // [B, C, H, W] uint8
     if (m_boxes.defined()) {
-        raw = resizedCropAndFlip(raw, m_boxes.narrow(0, m_cursor, count),
-                                 m_flips.narrow(0, m_cursor, count));
+        raw = resizedCropAndFlip(raw, m_boxes.narrow(0, from, n), m_flips.narrow(0, from, n));
     } else if (m_options.augment && (m_options.cropPadding > 0 || m_options.flip)) {
-        raw = cropAndFlip(raw, m_offsets.narrow(0, m_cursor, count),
-                          m_flips.narrow(0, m_cursor, count), m_options.cropPadding);
+        raw = cropAndFlip(raw, m_offsets.narrow(0, from, n), m_flips.narrow(0, from, n),
+                          m_options.cropPadding);
     }
     // The previous float batch is written over when nothing else holds it: at 224 px it is
     // 77 MB, above glibc's largest mmap threshold, and a fresh one is faulted in page by page.

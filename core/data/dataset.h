@@ -101,6 +101,11 @@ struct LoaderOptions {
     /// resized back to H×W (bilinear). cropPadding is not used for them.
     double cropScaleMin = 0.08, cropScaleMax = 1.0;
     double cropRatioMin = 3.0 / 4.0, cropRatioMax = 4.0 / 3.0;
+    /// Data-parallel: this loader yields only part shardIndex of shardCount of every batch (a
+    /// contiguous slice of the global batch, which stays batchSize), so the ranks together see
+    /// exactly the batches of one process. 0 of 1: the whole batch.
+    int64_t shardIndex = 0;
+    int64_t shardCount = 1;
 };
 
 struct Batch {

@@ -4,6 +4,7 @@
 #include "model/bf16_scope.h"
 
 #include "model/model_io.h"
+#include "train/data_parallel.h"
 #include "train/optimizer.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -145,6 +146,25 @@ public:
         for (int64_t i = 0; i < n; ++i)
             m_seen[size_t(idx[i])] = 1;
         return z;
+    }
+
+    /// Data-parallel, after the first epoch: each rank has filled the rows of the images in
+    /// its own slices of the batches; afterwards every rank holds every row (a sum over ranks,
+    /// in which each row comes from the one rank that computed it).
+    void share(dist::World& world)
+    {
+        if (!m_enabled || !m_logits.defined())
+            return; // the same on every rank: the cache's size decides
+        torch::Tensor seen =
+            torch::from_blob(m_seen.data(), {m_images}, torch::kUInt8).to(torch::kFloat);
+        std::vector<torch::Tensor> tensors{m_logits, seen};
+        world.allReduceSum(tensors, "sharing the teacher's logits");
+        const float* count = seen.data_ptr<float>();
+        for (int64_t i = 0; i < m_images; ++i) {
+            if (count[i] > 1.0f) // not within one epoch; averaged should it ever happen
+                m_logits[i].div_(count[i]);
+            m_seen[size_t(i)] = count[i] > 0.0f ? 1 : 0;
+        }
     }
 
 private:
@@ -332,7 +352,8 @@ namespace {
 /// Top-1 / top-5 and cross-entropy of forward's logits over d, normalised with norm.
 EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                         const data::Dataset& d, const data::Normalization& norm,
-                        int64_t batchSize, const std::atomic<bool>* stop)
+                        int64_t batchSize, const std::atomic<bool>* stop,
+                        dist::World* world)
 {
     torch::NoGradGuard guard;
     keepLargeAllocationsOnTheHeap();
@@ -341,6 +362,10 @@ EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>
     lo.shuffle = false;
     lo.augment = false;
     lo.norm = norm;
+    if (world) {
+        lo.shardIndex = world->rank();
+        lo.shardCount = world->size();
+    }
     data::BatchLoader loader(d, lo);
     loader.startEpoch(0);
     EvalResult r;
@@ -350,6 +375,8 @@ EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>
     while (loader.next(b)) {
         if (stop && stop->load())
             break;
+        if (b.labels.size(0) == 0)
+            continue; // this rank's part of a batch smaller than the world
         auto logits = forward(b.images).to(torch::kFloat);
         const int64_t n = b.labels.size(0);
         lossSum += crossEntropy(logits, b.labels).item<double>() * static_cast<double>(n);
@@ -359,6 +386,16 @@ EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>
         top1 += hit.select(1, 0).sum().item<int64_t>();
         top5 += hit.any(1).sum().item<int64_t>();
         r.count += n;
+    }
+    if (world) {
+        std::vector<torch::Tensor> sums{
+            torch::tensor({lossSum, double(top1), double(top5), double(r.count)}, torch::kDouble)};
+        world->allReduceSum(sums, "the evaluation");
+        const double* s = sums[0].data_ptr<double>();
+        lossSum = s[0];
+        top1 = static_cast<int64_t>(s[1]);
+        top5 = static_cast<int64_t>(s[2]);
+        r.count = static_cast<int64_t>(s[3]);
     }
     if (r.count > 0) {
         r.loss = lossSum / static_cast<double>(r.count);
@@ -372,12 +409,12 @@ EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>
 
 EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
                     const data::Normalization& norm, int64_t batchSize,
-                    const std::atomic<bool>* stop)
+                    const std::atomic<bool>* stop, dist::World* world)
 {
     const bool wasTraining = model.is_training();
     model.eval();
     const EvalResult r = evaluateWith([&model](const torch::Tensor& x) { return model.forward(x); },
-                                      d, norm, batchSize, stop);
+                                      d, norm, batchSize, stop, world);
     model.train(wasTraining);
     return r;
 }
@@ -388,7 +425,7 @@ EvalResult evaluateTeacher(Teacher& teacher, const data::Dataset& d,
 {
     TeacherFeed feed(&teacher, studentInput(d, norm));
     return evaluateWith([&feed](const torch::Tensor& x) { return feed.logits(x); }, d, norm,
-                        batchSize, stop);
+                        batchSize, stop, nullptr);
 }
 
 namespace {
@@ -402,7 +439,8 @@ public:
              const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
              const ProgressFn& progress, const std::atomic<bool>* stop)
         : m_model(model), m_train(trainSet), m_val(valSet), m_o(o), m_teacher(teacher),
-          m_progress(progress), m_stop(stop), m_t0(Clock::now()), m_loader(trainSet, loaderOptions()),
+          m_progress(progress), m_stop(stop), m_t0(Clock::now()), m_world(dist::current()),
+          m_loader(trainSet, loaderOptions()),
           m_opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay}),
           m_teacherLogits(o.loss.lambda > 0.0 ? teacher : nullptr,
                           studentInput(trainSet, m_loader.normalization()), trainSet.size(),
@@ -413,15 +451,20 @@ public:
         m_extra = o.provenance;
         m_extra["normalization"] = normalizationToJson(m_loader.normalization());
         m_extra["train_options"] = o.toJson();
-        if (!o.runDir.empty()) {
+        m_writes = !o.runDir.empty() && (!m_world || m_world->isWriter());
+        if (m_writes) {
             m_checkpoint = joinPath(o.runDir, "checkpoint.safetensors");
             m_logPath = joinPath(o.runDir, "log.txt");
         }
+        if (m_world)
+            startDataParallel();
     }
 
     TrainResult run()
     {
-        const int64_t startEpoch = openRunFolder();
+        int64_t startEpoch = openRunFolder();
+        if (m_parallel)
+            startEpoch = m_parallel->broadcastState(startEpoch);
         m_result.imagesSeen = startEpoch * m_perEpoch * m_batch;
         m_step = startEpoch * m_perEpoch;
         for (int64_t epoch = startEpoch; epoch < m_o.epochs && !m_result.stopped; ++epoch) {
@@ -444,8 +487,23 @@ private:
         lo.dropLast = m_train.size() > m_o.batchSize; // no tiny last batch with a noisy gradient
         lo.augment = m_o.augment;
         lo.seed = m_o.seed;
+        if (m_world) {
+            lo.shardIndex = m_world->rank();
+            lo.shardCount = m_world->size();
+        }
         m_batch = lo.batchSize;
         return lo;
+    }
+
+    /// Every rank must have images in every batch.
+    void startDataParallel()
+    {
+        if (m_batch < m_world->size())
+            throw Error("data-parallel training needs at least one image per worker in every "
+                        "batch: the batch (--batch) holds "
+                        + std::to_string(m_batch) + " images for " + std::to_string(m_world->size())
+                        + " workers");
+        m_parallel = std::make_unique<DataParallel>(*m_world, m_model, m_opt, m_batch);
     }
 
     void log(const std::string& line) const
@@ -458,8 +516,8 @@ private:
     /// already done.
     int64_t openRunFolder()
     {
-        if (m_o.runDir.empty())
-            return 0;
+        if (!m_writes)
+            return 0; // rank 0 reads the checkpoint and sends it (DataParallel::broadcastState)
         makeDirs(m_o.runDir);
         if (m_o.resume && fileExists(m_checkpoint)) {
             m_result.history = readCheckpoint(m_checkpoint, m_model, m_opt);
@@ -479,6 +537,10 @@ private:
             cfg["teacher_input"] = feed->teacherInput().toJson();
             cfg["teacher_input"]["class_map"] = m_teacher->classMap();
         }
+        if (m_world)
+            cfg["data_parallel"] = {{"workers", m_world->size()},
+                                    {"backend", m_world->backend()},
+                                    {"global_batch", m_batch}};
         writeTextAtomic(joinPath(m_o.runDir, "config.json"), cfg.dump(2) + "\n");
         log("started " + m_model.kind() + ": " + m_model.architecture().dump());
         if (const TeacherFeed* feed = m_teacherLogits.feed())
@@ -487,23 +549,20 @@ private:
     }
 
     /// One optimizer step; returns the batch's loss. Throws when the loss is not finite.
-    double step(const data::Batch& b, double lr, int64_t epoch, int64_t batch, int64_t& correct)
+    /// Data-parallel: the loss and n (in: this rank's images) are those of the global batch.
+    double step(const data::Batch& b, double lr, int64_t epoch, int64_t batch, int64_t& correct,
+                int64_t& n)
     {
         auto logits = m_model.forward(b.images);
         torch::Tensor teacherZ;
         if (m_o.loss.lambda > 0.0)
             teacherZ = m_teacherLogits.logits(b);
         auto loss = tlegLoss(logits, teacherZ, b.labels, m_o.loss);
+        if (m_parallel)
+            return parallelStep(logits, loss, b.labels, lr, epoch, batch, correct, n);
         const double value = loss.item<double>();
-        if (!std::isfinite(value)) {
-            log("stopped: loss is not finite at epoch " + std::to_string(epoch + 1));
-            throw Error("training diverged: the loss became " + std::to_string(value) +
-                        " in epoch " + std::to_string(epoch + 1) + ", batch " +
-                        std::to_string(batch + 1) +
-                        (m_o.runDir.empty() ? std::string()
-                                            : "; the last good checkpoint is kept in " + m_o.runDir) +
-                        " (try a lower learning rate)");
-        }
+        if (!std::isfinite(value))
+            diverged(std::to_string(value), epoch, batch);
         m_opt.zeroGrad();
         loss.backward();
         if (m_o.clipGrad > 0.0)
@@ -511,6 +570,49 @@ private:
         m_opt.step(lr);
         correct += logits.argmax(1).eq(b.labels).sum().item<int64_t>();
         return value;
+    }
+
+    [[noreturn]] void diverged(const std::string& value, int64_t epoch, int64_t batch)
+    {
+        log("stopped: loss is not finite at epoch " + std::to_string(epoch + 1));
+        throw Error("training diverged: the loss became " + value + " in epoch "
+                    + std::to_string(epoch + 1) + ", batch " + std::to_string(batch + 1)
+                    + (m_o.runDir.empty() ? std::string()
+                                          : "; the last good checkpoint is kept in " + m_o.runDir)
+                    + " (try a lower learning rate)");
+    }
+
+    /// The data-parallel step: backward of this rank's share of the global mean loss, then the
+    /// gradients, the batch's figures and any stop request summed over all ranks. Every rank
+    /// then clips and steps on the same bits, throws on the same non-finite loss, or stops at
+    /// the same batch (m_stopAgreed, before the optimizer step).
+    double parallelStep(const torch::Tensor& logits, const torch::Tensor& loss,
+                        const torch::Tensor& labels, double lr, int64_t epoch, int64_t batch,
+                        int64_t& correct, int64_t& n)
+    {
+        StepFigures local;
+        const double value = loss.item<double>();
+        local.finite = std::isfinite(value);
+        m_opt.zeroGrad();
+        if (local.finite)
+            (loss * m_parallel->share(n)).backward();
+        local.lossSum = local.finite ? value * static_cast<double>(n) : 0.0;
+        local.correct = static_cast<double>(logits.argmax(1).eq(labels).sum().item<int64_t>());
+        local.images = static_cast<double>(n);
+        local.stop = m_localStop || (m_stop && m_stop->load());
+        const StepFigures all = m_parallel->reduceStep(local);
+        if (!all.finite)
+            diverged("not finite on a worker", epoch, batch);
+        if (all.stop) {
+            m_stopAgreed = true;
+            return 0.0;
+        }
+        if (m_o.clipGrad > 0.0)
+            m_opt.clipGradNorm(m_o.clipGrad);
+        m_opt.step(lr);
+        correct += static_cast<int64_t>(all.correct);
+        n = static_cast<int64_t>(all.images);
+        return all.lossSum / all.images;
     }
 
     /// Calls the progress callback; false when it asks to stop.
@@ -524,6 +626,9 @@ private:
         p.loss = loss;
         p.lr = lr;
         p.epochDone = done;
+        p.imagesPerSecond = p.elapsedSeconds > 0.0
+                                ? static_cast<double>(m_stepsThisCall * m_batch) / p.elapsedSeconds
+                                : 0.0;
         return m_progress(p);
     }
 
@@ -543,19 +648,24 @@ private:
         int64_t correct = 0, seen = 0, batch = 0;
         data::Batch b;
         while (m_loader.next(b)) {
-            if (m_stop && m_stop->load())
-                return stopped();
+            if (!m_parallel && m_stop && m_stop->load())
+                return stopped(); // data-parallel: all ranks agree in the step
             rec.lr = cosineLr(m_step, m_totalSteps, m_warmup, m_o.lr, m_o.minLr);
-            const double loss = step(b, rec.lr, epoch, batch, correct);
-            const int64_t n = b.labels.size(0);
+            int64_t n = b.labels.size(0);
+            const double loss = step(b, rec.lr, epoch, batch, correct, n);
+            if (m_stopAgreed)
+                return stopped();
             lossSum += loss * static_cast<double>(n);
             seen += n;
             m_result.imagesSeen += n;
             ++m_step;
             ++m_stepsThisCall;
             ++batch;
-            if (!report(epoch + 1, batch, loss, rec.lr))
-                return stopped();
+            if (!report(epoch + 1, batch, loss, rec.lr)) {
+                if (!m_parallel)
+                    return stopped();
+                m_localStop = true; // data-parallel: every rank stops at the next step
+            }
         }
         rec.epoch = epoch + 1;
         rec.trainLoss = seen ? lossSum / static_cast<double>(seen) : 0.0;
@@ -569,27 +679,43 @@ private:
         rec.seconds = secondsSince(e0);
         const int64_t seen = m_perEpoch * m_batch;
         rec.imagesPerSecond = static_cast<double>(seen) / std::max(1e-9, rec.seconds);
+        if (m_parallel && !m_logitsShared) {
+            m_teacherLogits.share(*m_world);
+            m_logitsShared = true;
+        }
         if (m_val.size() > 0) {
-            const EvalResult ev =
-                evaluate(m_model, m_val, m_loader.normalization(), m_o.evalBatchSize, m_stop);
+            const EvalResult ev = evaluate(m_model, m_val, m_loader.normalization(),
+                                           m_o.evalBatchSize, m_stop, m_world);
             rec.valLoss = ev.loss;
             rec.valTop1 = ev.top1;
             rec.valTop5 = ev.top5;
         }
         rec.seconds = secondsSince(e0);
         m_result.history.push_back(rec);
-        if (!m_o.runDir.empty()) {
+        if (m_writes) {
             writeCheckpoint(m_checkpoint, m_model, m_opt, m_extra, m_result.history);
             writeTextAtomic(joinPath(m_o.runDir, "metrics.csv"), metricsCsv(m_result.history));
             std::ostringstream line;
             line << "epoch " << rec.epoch << "/" << m_o.epochs << " loss " << rec.trainLoss
-                 << " train top-1 " << rec.trainTop1 << " val top-1 " << rec.valTop1
-                 << " top-5 " << rec.valTop5 << " (" << rec.seconds << " s)";
+                 << " train top-1 " << rec.trainTop1 << " val top-1 " << rec.valTop1 << " top-5 "
+                 << rec.valTop5 << " (" << rec.seconds << " s" << parallelNote() << ")";
             log(line.str());
         }
         if (!report(epoch + 1, m_perEpoch, rec.trainLoss, rec.lr, &m_result.history.back())
             && epoch + 1 < m_o.epochs)
-            m_result.stopped = true;
+            (m_parallel ? m_localStop : m_result.stopped) = true; // data-parallel: at the next step
+    }
+
+    /// ", 2 workers, all-reduce wait 0.12 s" for the epoch just done; empty for one process.
+    std::string parallelNote()
+    {
+        if (!m_parallel)
+            return {};
+        const double wait = m_parallel->reduceSeconds() - m_reduceSecondsBefore;
+        m_reduceSecondsBefore = m_parallel->reduceSeconds();
+        std::ostringstream os;
+        os << ", " << m_world->size() << " workers, all-reduce wait " << wait << " s";
+        return os.str();
     }
 
     void finish()
@@ -613,7 +739,10 @@ private:
                               {"best_val_top1", m_result.bestTop1},
                               {"epochs", m_o.epochs},
                               {"images_seen", m_result.imagesSeen}};
-        model::saveClassifier(joinPath(m_o.runDir, "model.safetensors"), m_model, m_extra);
+        // Rank 0 writes the run folder; the other ranks keep their (identical) model privately,
+        // for a pipeline's next stage.
+        model::saveClassifier(joinPath(dist::privateFolder(m_o.runDir), "model.safetensors"),
+                              m_model, m_extra);
         log("finished: val top-1 " + std::to_string(m_result.finalTop1));
     }
 
@@ -625,6 +754,7 @@ private:
     const ProgressFn& m_progress;
     const std::atomic<bool>* m_stop;
     Clock::time_point m_t0;
+    dist::World* m_world; // null: one process
     int64_t m_batch = 0; // set by loaderOptions() before m_loader is built
     data::BatchLoader m_loader;
     AdamW m_opt;
@@ -634,6 +764,10 @@ private:
     std::string m_checkpoint, m_logPath;
     nlohmann::json m_extra;
     TrainResult m_result;
+    bool m_writes = false; // this process writes runDir (rank 0, or the only process)
+    std::unique_ptr<DataParallel> m_parallel;
+    bool m_localStop = false, m_stopAgreed = false, m_logitsShared = false;
+    double m_reduceSecondsBefore = 0;
 };
 
 } // namespace

@@ -8,6 +8,7 @@
 //   TrainOptions o; o.epochs = 5; o.runDir = "runs/des-6"; o.loss.lambda = 0.0;
 //   TrainResult r = train(*net, data.train, data.test, o, /*teacher*/ nullptr, onProgress, &stop);
 #include "data/dataset.h"
+#include "dist/world.h"
 #include "model/vit.h"
 #include "train/loss.h"
 #include "train/teacher.h"
@@ -66,6 +67,7 @@ struct Progress {
     double loss = 0, lr = 0;
     double elapsedSeconds = 0, etaSeconds = 0;
     const EpochRecord* epochDone = nullptr; // set once per epoch, after evaluation
+    double imagesPerSecond = 0; // training images of all workers per second, in this call
 };
 using ProgressFn = std::function<bool(const Progress&)>;
 
@@ -83,9 +85,10 @@ struct EvalResult {
 };
 
 /// Top-1 / top-5 (percent) and cross-entropy over a dataset, in eval mode, without gradients.
+/// With a world, every rank scores its part of each batch and all get the sums of all.
 EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
                     const data::Normalization& norm, int64_t batchSize = 500,
-                    const std::atomic<bool>* stop = nullptr);
+                    const std::atomic<bool>* stop = nullptr, dist::World* world = nullptr);
 
 /// The same for a teacher fed from batches normalised with norm (TeacherFeed: converted for it,
 /// its logits through its class map): how well it knows d's classes.
@@ -93,6 +96,9 @@ EvalResult evaluateTeacher(Teacher& teacher, const data::Dataset& d,
                            const data::Normalization& norm, int64_t batchSize = 500,
                            const std::atomic<bool>* stop = nullptr);
 
+/// Data-parallel when this process belongs to a dist::World (dist::current()): each rank
+/// trains on its slice of every global batch (options.batchSize stays the global batch), and
+/// only rank 0 writes runDir (the other ranks keep model.safetensors in dist::privateFolder).
 TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
                   const data::Dataset& valSet, const TrainOptions& options,
                   Teacher* teacher = nullptr, const ProgressFn& progress = {},

@@ -1,5 +1,6 @@
 #include "workflow/jobs.h"
 
+#include "dist/world.h"
 #include "model/bf16_scope.h"
 #include "model/learngene.h"
 #include "util/error.h"
@@ -165,9 +166,14 @@ void resolveThreads(train::TrainOptions& t, const Hooks& hooks)
 {
     if (t.threads > 0)
         return;
-    t.threads = util::defaultThreads();
+    const dist::World* world = dist::current();
+    t.threads = dist::threadsPerWorker(util::defaultThreads(), world);
     hooks.say("threads: " + std::to_string(t.threads) + " (the idle cores of "
-              + std::to_string(util::usableCores()) + "; --threads sets it)");
+              + std::to_string(util::usableCores())
+              + (world && world->localSize() > 1
+                     ? ", shared by " + std::to_string(world->localSize()) + " workers"
+                     : std::string())
+              + "; --threads sets it)");
 }
 
 Outcome outcomeOf(const std::string& runDir, const train::TrainResult& r, int64_t params)
@@ -176,8 +182,8 @@ Outcome outcomeOf(const std::string& runDir, const train::TrainResult& r, int64_
     o.runDir = runDir;
     o.result = r;
     o.params = params;
-    if (!r.stopped && !runDir.empty())
-        o.model = joinPath(runDir, "model.safetensors");
+    if (!r.stopped && !runDir.empty()) // data-parallel: this rank's copy (dist::privateFolder)
+        o.model = joinPath(dist::privateFolder(runDir), "model.safetensors");
     return o;
 }
 
@@ -283,7 +289,9 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
     if (teacher)
         t.provenance["teacher"] = spec.teacher;
     t.runConfig = runConfig("train", spec.toJson());
-    const FolderLock lock(spec.out); // after every check: a refused job writes nothing
+    std::optional<FolderLock> lock; // after every check: a refused job writes nothing
+    if (dist::isWriter())
+        lock.emplace(spec.out); // data-parallel: rank 0 alone writes the folder
     const auto r =
         train::train(*net, split.train, split.test, t, teacher.get(), hooks.progress, hooks.stop);
     return outcomeOf(spec.out, r, params);
@@ -318,15 +326,18 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     t.provenance = provenance(t.provenance, Role::AuxNet, split.train);
     t.provenance["teacher"] = spec.teacher;
     t.runConfig = runConfig("distill", spec.toJson());
-    const FolderLock lock(spec.out); // held until the learngene is written too
+    std::optional<FolderLock> lock; // held until the learngene is written too
+    if (dist::isWriter())
+        lock.emplace(spec.out);
     const auto r =
         train::train(*aux, split.train, split.test, t, teacher.get(), hooks.progress, hooks.stop);
     Outcome o = outcomeOf(spec.out, r, params);
     if (o.stopped())
         return o;
     const auto lg = model::Learngene::fromAuxNet(*aux);
-    o.learngene =
-        spec.learngene.empty() ? joinPath(spec.out, "learngene.safetensors") : spec.learngene;
+    o.learngene = dist::privatePath(spec.learngene.empty()
+                                        ? joinPath(spec.out, "learngene.safetensors")
+                                        : spec.learngene); // data-parallel: this rank's copy
     lg.save(o.learngene,
             {{"aux_top1", r.finalTop1}, {"teacher", spec.teacher}, {"data", split.train.name}});
     o.storedParams = lg.storedParams();

@@ -1,5 +1,6 @@
 #include "workflow/pipeline.h"
 
+#include "dist/world.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "workflow/jobs.h"
@@ -151,8 +152,10 @@ public:
         m_split = openData(m_data);
         // A given ancestry is checked (and scored) before anything is written.
         const std::string given = m_o.ancestryPath.empty() ? std::string() : givenAncestry();
-        makeDirs(m_o.outDir);
-        writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
+        if (dist::isWriter()) { // data-parallel: rank 0 writes, every rank runs every stage
+            makeDirs(m_o.outDir);
+            writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
+        }
         const std::string teacher = given.empty() ? trainAncestry() : given;
         if (m_r.stopped || !distill(teacher))
             return m_r;
@@ -163,8 +166,10 @@ public:
             m_r.rows.push_back(row);
         }
         m_r.tableMarkdown = markdownTable(m_o, m_r);
-        writeTextAtomic(joinPath(m_o.outDir, "results.md"), m_r.tableMarkdown);
-        writeTextAtomic(joinPath(m_o.outDir, "results.csv"), csvTable(m_r));
+        if (dist::isWriter()) {
+            writeTextAtomic(joinPath(m_o.outDir, "results.md"), m_r.tableMarkdown);
+            writeTextAtomic(joinPath(m_o.outDir, "results.csv"), csvTable(m_r));
+        }
         return m_r;
     }
 
@@ -184,7 +189,10 @@ private:
     /// Records a stop; true when the pipeline must end here.
     bool stopped(const Outcome& o)
     {
-        m_r.stopped = m_r.stopped || o.stopped() || m_hooks.stopRequested();
+        bool asked = m_hooks.stopRequested();
+        if (dist::World* w = dist::current()) // data-parallel: all ranks end at the same stage
+            asked = w->anyRank(asked, "agreeing to stop the pipeline");
+        m_r.stopped = m_r.stopped || o.stopped() || asked;
         return m_r.stopped;
     }
 

@@ -238,13 +238,14 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
     std::stringstream text;
     text << in.rdbuf();
     const std::string s = text.str();
-    for (const char* part : {"| distill | fp32 | live | on | 1 |", "| distill | bf16 | cached",
-                             "| finetune |", "| infer |", "Targets:", "fast path",
-                             "Fashion-MNIST load", "resident memory", "Peak per core",
-                             "busy machine (fast-path distillation step",
-                             "beside a busy process, the default threads",
-                             // python3-torch (scripts/setup.sh) ran the reference step:
-                             "PyTorch reference: torch 1."})
+    for (const char* part :
+         {"| distill | fp32 | live | on | 1 |", "| distill | bf16 | cached", "| finetune |",
+          "| infer |", "Targets:", "fast path", "Fashion-MNIST load", "resident memory",
+          "Peak per core", "busy machine (fast-path distillation step",
+          "beside a busy process, the default threads", "data-parallel (fast-path distillation",
+          "2 processes × 1 thread",
+          // python3-torch (scripts/setup.sh) ran the reference step:
+          "PyTorch reference: torch 1."})
         ASSERT_TRUE(s.find(part) != std::string::npos) << part;
     // Every C++ row has a PyTorch figure and a ratio beside it.
     std::istringstream rows(s);
