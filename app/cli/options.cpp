@@ -38,6 +38,40 @@ std::vector<OptionSpec> modelOptions(const std::string& defaultPreset)
     };
 }
 
+std::vector<OptionSpec> modelHintOptions(const std::string& prefix, const std::string& file)
+{
+    const std::string of = " of a foreign " + file
+                           + " (timm, HF, torchvision) when no config "
+                             "beside it says";
+    return {
+        {prefix + "heads", "H", "attention heads" + of, ""},
+        {prefix + "image-size", "PX", "input size" + of + " (checked against its shapes)", ""},
+        {prefix + "mean", "M,M,M", "per-channel input mean" + of + " (default: ImageNet's)", ""},
+        {prefix + "std", "S,S,S", "per-channel input std" + of + " (default: ImageNet's)", ""},
+    };
+}
+
+model::ModelHints modelHints(const CommandLine& cl, const std::string& prefix)
+{
+    auto h = model::ModelHints::withPrefix("--" + prefix);
+    if (cl.has(prefix + "heads"))
+        h.heads = cl.getInt(prefix + "heads");
+    if (cl.has(prefix + "image-size"))
+        h.imageSize = cl.getInt(prefix + "image-size");
+    for (double v :
+         cl.has(prefix + "mean") ? cl.getDoubleList(prefix + "mean") : std::vector<double>())
+        h.mean.push_back(static_cast<float>(v));
+    for (double v :
+         cl.has(prefix + "std") ? cl.getDoubleList(prefix + "std") : std::vector<double>())
+        h.std.push_back(static_cast<float>(v));
+    if (cl.has(prefix + "heads") && h.heads <= 0)
+        throw Error("--" + prefix + "heads must be a positive number of attention heads");
+    if (cl.has(prefix + "image-size") && h.imageSize <= 0)
+        throw Error("--" + prefix + "image-size must be a positive number of pixels");
+    h.validate();
+    return h;
+}
+
 std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
 {
     return {

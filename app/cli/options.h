@@ -17,6 +17,9 @@ namespace tleg::cli {
 std::vector<OptionSpec> dataOptions();
 std::vector<OptionSpec> modelOptions(const std::string& defaultPreset);
 std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs);
+/// --PREFIXheads, --PREFIXimage-size, --PREFIXmean, --PREFIXstd: what a foreign checkpoint's
+/// shapes cannot tell (prefix "" for tleg info, "model-", "teacher-", "ancestry-" elsewhere).
+std::vector<OptionSpec> modelHintOptions(const std::string& prefix, const std::string& file);
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups);
 /// "a,b,,c" -> {"a", "b", "c"}: the non-empty items of a comma-separated list.
 std::vector<std::string> splitList(const std::string& s);
@@ -27,6 +30,8 @@ workflow::DataSpec dataSpec(const CommandLine& cl);
 /// from the data).
 model::ViTConfig modelConfig(const CommandLine& cl);
 train::TrainOptions trainConfig(const CommandLine& cl);
+/// The modelHintOptions(prefix) given, validated (errors name the option).
+model::ModelHints modelHints(const CommandLine& cl, const std::string& prefix);
 /// --out when given, else the next free runs/<base> (the one naming scheme); --resume needs --out.
 std::string runFolder(const CommandLine& cl, const std::string& base);
 /// Progress to printer, log lines printed, Ctrl-C as the stop flag.

@@ -1,6 +1,7 @@
 #include "analysis/layer_weights.h"
 
 #include "model/block.h"
+#include "model/foreign_model.h"
 #include "model/model_io.h"
 #include "util/error.h"
 
@@ -312,9 +313,12 @@ LayerWeights layerWeightsFromTensors(const io::NamedTensors& tensors, const std:
     return w;
 }
 
-LayerWeights loadLayerWeights(const std::string& path)
+LayerWeights loadLayerWeights(const std::string& given)
 {
     std::error_code ec;
+    // A Hugging Face model folder: its model.safetensors (the model loader's rule).
+    const std::string path =
+        std::filesystem::is_directory(given, ec) ? model::foreignWeightsPath(given) : given;
     if (!std::filesystem::exists(path, ec))
         throw fileError(path, "no such file");
     if (!std::filesystem::is_regular_file(path, ec))

@@ -3,9 +3,32 @@
 #include "util/error.h"
 #include "util/files.h"
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace tleg::model {
+
+namespace {
+
+/// The line of a TorchScript error that says what went wrong: the first, unless that only says
+/// "The following operation failed in the TorchScript interpreter." above a traceback whose last
+/// line ("RuntimeError: ...") is the reason.
+std::string sayingLine(const std::string& what)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(what);
+    for (std::string line; std::getline(in, line);)
+        if (line.find_first_not_of(" \t\r") != std::string::npos)
+            lines.push_back(line);
+    if (lines.empty())
+        return what;
+    if (lines.size() > 1 && lines.front().rfind("The following operation failed", 0) == 0)
+        return lines.back();
+    return lines.front();
+}
+
+} // namespace
 
 ScriptClassifierImpl::ScriptClassifierImpl(const std::string& path) : m_path(path)
 {
@@ -21,18 +44,20 @@ ScriptClassifierImpl::ScriptClassifierImpl(const std::string& path) : m_path(pat
 
 torch::Tensor ScriptClassifierImpl::forward(const torch::Tensor& images)
 {
+    auto failed = [&](const std::string& what) {
+        return fileError(m_path, "TorchScript forward() failed on a batch of "
+                                     + std::to_string(images.size(0)) + " images of "
+                                     + std::to_string(images.size(1)) + "×"
+                                     + std::to_string(images.size(2)) + "×"
+                                     + std::to_string(images.size(3)) + ": " + sayingLine(what));
+    };
     c10::IValue out;
     try {
         out = m_module.forward({images});
     } catch (const c10::Error& e) {
-        std::string what = e.what_without_backtrace();
-        if (const auto nl = what.find('\n'); nl != std::string::npos)
-            what.resize(nl); // TorchScript tracebacks run to many lines; the first says it
-        throw fileError(m_path, "TorchScript forward() failed on a batch of " +
-                                    std::to_string(images.size(0)) + " images of " +
-                                    std::to_string(images.size(1)) + "×" +
-                                    std::to_string(images.size(2)) + "×" +
-                                    std::to_string(images.size(3)) + ": " + what);
+        throw failed(e.what_without_backtrace());
+    } catch (const std::exception& e) { // a raise in the script: torch::jit::JITException
+        throw failed(e.what());
     }
     if (out.isTensor())
         return out.toTensor();
@@ -62,12 +87,15 @@ bool isTorchScriptFile(const std::string& path)
     return !(in.gcount() == 9 && head[8] == '{');
 }
 
-std::shared_ptr<ClassifierImpl> loadAnyClassifier(const std::string& path,
-                                                  ModelMetadata* metadata)
+std::shared_ptr<ClassifierImpl> loadAnyClassifier(const std::string& path, ModelMetadata* metadata,
+                                                  const ModelHints& hints)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) // a Hugging Face model folder
+        return loadClassifier(path, metadata, hints);
     requireRegularFile(path); // a FIFO would block the reads below
     if (!isTorchScriptFile(path))
-        return loadClassifier(path, metadata);
+        return loadClassifier(path, metadata, hints);
     auto net = std::make_shared<ScriptClassifierImpl>(path);
     if (metadata) {
         *metadata = {};
@@ -76,6 +104,31 @@ std::shared_ptr<ClassifierImpl> loadAnyClassifier(const std::string& path,
         metadata->extra = nlohmann::json::object();
     }
     return net;
+}
+
+std::vector<ScriptProbe>
+probeScriptClassifier(ScriptClassifierImpl& net,
+                      const std::vector<std::pair<int64_t, int64_t>>& shapes)
+{
+    torch::NoGradGuard guard;
+    std::vector<ScriptProbe> out;
+    for (const auto& [channels, size] : shapes) {
+        ScriptProbe p;
+        p.channels = channels;
+        p.imageSize = size;
+        try {
+            p.outputShape = net.forward(torch::zeros({2, channels, size, size})).sizes().vec();
+        } catch (const std::exception& e) {
+            // "<path>: TorchScript forward() failed on a batch of ... images of C×H×W: <why>"
+            p.error = e.what();
+            const auto batch = p.error.find("failed on a batch of");
+            const auto why = batch == std::string::npos ? batch : p.error.find(": ", batch);
+            if (why != std::string::npos)
+                p.error = p.error.substr(why + 2);
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
 }
 
 } // namespace tleg::model

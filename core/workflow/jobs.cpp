@@ -1,6 +1,7 @@
 #include "workflow/jobs.h"
 
 #include "model/bf16_scope.h"
+#include "model/foreign_model.h"
 #include "model/learngene.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -78,21 +79,31 @@ void checkInput(const model::ViTConfig& c, const data::Dataset& d, const std::st
                                   + shape(d));
 }
 
+/// Says what was inferred about an imported model (format, each field and its source).
+void sayImported(const nlohmann::json& extra, const Hooks& hooks)
+{
+    std::istringstream lines(model::importSummary(extra));
+    for (std::string line; std::getline(lines, line);)
+        hooks.say(line);
+}
+
 std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset& d,
                                       const Hooks& hooks)
 {
     const int64_t classes = d.numClasses;
     std::shared_ptr<model::ViTImpl> net;
+    model::ModelMetadata md; // of a model file: what was inferred, when it was imported
     switch (init.method) {
     case InitMethod::Scratch:
         return model::scratch(fitToData(init.config, d), init.seed).ptr();
     case InitMethod::HeLg: {
-        auto ancestry = model::loadViT(init.path);
+        auto ancestry = model::loadViT(init.path, &md, init.hints);
         checkInput(ancestry->config(), d, init.path);
+        sayImported(md.extra, hooks);
         return model::heLg(*ancestry, init.expand.depth, classes, init.seed).ptr();
     }
     case InitMethod::Model:
-        net = model::loadViT(init.path);
+        net = model::loadViT(init.path, &md, init.hints);
         break;
     case InitMethod::Learngene: {
         model::ExpandOptions eo = init.expand;
@@ -102,6 +113,7 @@ std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset&
     }
     }
     checkInput(net->config(), d, init.path);
+    sayImported(md.extra, hooks);
     const int64_t had = net->config().numClasses;
     if (had != classes || init.newHead) {
         if (had != classes)
@@ -114,14 +126,19 @@ std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset&
 }
 
 std::unique_ptr<train::Teacher> teacherFor(const train::TrainOptions& t, const std::string& path,
-                                           const data::Dataset& d, const Hooks& hooks)
+                                           const model::ModelHints& hints, const data::Dataset& d,
+                                           const Hooks& hooks)
 {
     if (!(t.loss.lambda > 0.0))
         return nullptr;
     if (path.empty())
         throw Error("distillation (lambda > 0) needs a teacher model");
+    // loadTeacher opens the file by path alone; the user's hints reach the loader this way.
+    const model::ScopedModelHints scoped(path, hints);
     auto teacher = train::loadTeacher(path);
     train::checkTeacher(*teacher, d, path);
+    if (model::isForeignModel(path)) // what was inferred, read again from header and configs
+        sayImported({{"imported", model::inspectForeignModel(path, hints).toJson()}}, hooks);
     hooks.say("teacher: " + teacher->description());
     return teacher;
 }
@@ -246,7 +263,7 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
     spec.out = absolute(spec.out);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
 
-    auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
+    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherHints, split.train, hooks);
     auto net = build(spec.init, split.train, hooks);
     const int64_t params = parameterCount(*net);
     hooks.say(roleName(spec.role) + ": depth " + std::to_string(net->config().depth) + ", width "
@@ -281,7 +298,7 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     spec.learngene = absolute(spec.learngene);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
 
-    auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
+    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherHints, split.train, hooks);
     const model::ViTConfig cfg = fitToData(spec.aux, split.train);
     torch::manual_seed(spec.train.seed);
     model::AuxNet aux(cfg, spec.auxOptions);
@@ -330,11 +347,11 @@ void runExpand(ExpandSpec spec, const Hooks& hooks)
     hooks.say("Des-Net of depth " + std::to_string(spec.expand.depth) + " -> " + spec.out);
 }
 
-OpenModel openModel(const std::string& path)
+OpenModel openModel(const std::string& path, const model::ModelHints& hints)
 {
     OpenModel m;
     model::ModelMetadata md;
-    m.net = model::loadAnyClassifier(path, &md);
+    m.net = model::loadAnyClassifier(path, &md, hints);
     m.summary.path = path;
     m.summary.kind = md.kind;
     m.summary.extra = md.extra.is_object() ? md.extra : nlohmann::json::object();
@@ -378,10 +395,11 @@ train::EvalResult runEval(const EvalSpec& spec, const Hooks& hooks, const data::
 {
     train::applyThreads(spec.threads);
     model::Bf16Scope bf16(spec.bf16);
-    OpenModel m = openModel(spec.model);
+    OpenModel m = openModel(spec.model, spec.modelHints);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
     if (const std::string why = inputMismatch(m.summary, split.test); !why.empty())
         throw fileError(spec.model, why);
+    sayImported(m.summary.extra, hooks);
     return evaluateModel(m, split.test, split.train, spec.batchSize, hooks.stop);
 }
 

@@ -1,5 +1,6 @@
 #include "workflow/pipeline.h"
 
+#include "model/foreign_model.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "workflow/jobs.h"
@@ -70,19 +71,22 @@ void PipelineOptions::setBf16(bool enabled)
 nlohmann::json PipelineOptions::toJson() const
 {
     nlohmann::json depthList = depths;
-    return {{"preset", presetName},
-            {"data", data},
-            {"train_subset", trainSubset},
-            {"test_subset", testSubset},
-            {"ancestry", ancestry.toJson()},
-            {"ancestry_path", ancestryPath},
-            {"aux", aux.toJson()},
-            {"aux_options", auxOptions.toJson()},
-            {"depths", depthList},
-            {"ancestry_train", ancestryTrain.toJson()},
-            {"distill_train", distillTrain.toJson()},
-            {"finetune_train", finetuneTrain.toJson()},
-            {"seed", seed}};
+    nlohmann::json j = {{"preset", presetName},
+                        {"data", data},
+                        {"train_subset", trainSubset},
+                        {"test_subset", testSubset},
+                        {"ancestry", ancestry.toJson()},
+                        {"ancestry_path", ancestryPath},
+                        {"aux", aux.toJson()},
+                        {"aux_options", auxOptions.toJson()},
+                        {"depths", depthList},
+                        {"ancestry_train", ancestryTrain.toJson()},
+                        {"distill_train", distillTrain.toJson()},
+                        {"finetune_train", finetuneTrain.toJson()},
+                        {"seed", seed}};
+    if (!ancestryHints.empty())
+        j["ancestry_hints"] = ancestryHints.toJson();
+    return j;
 }
 
 namespace {
@@ -146,6 +150,10 @@ public:
 
     PipelineResult run()
     {
+        // A foreign ancestry that lacks something (--ancestry-heads) is refused before anything
+        // is written: its header and configs are enough to tell.
+        if (!m_o.ancestryPath.empty() && model::isForeignModel(m_o.ancestryPath))
+            model::inspectForeignModel(m_o.ancestryPath, m_o.ancestryHints);
         makeDirs(m_o.outDir);
         writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
         announce("load data");
@@ -190,7 +198,7 @@ private:
     {
         if (!m_o.ancestryPath.empty()) {
             announce("load ancestry " + m_o.ancestryPath);
-            OpenModel m = openModel(m_o.ancestryPath);
+            OpenModel m = openModel(m_o.ancestryPath, m_o.ancestryHints);
             m_r.ancestryTop1 = evaluateModel(m, m_split.test, m_split.train).top1;
             return m_o.ancestryPath;
         }
@@ -213,6 +221,8 @@ private:
         spec.aux = m_o.aux;
         spec.auxOptions = m_o.auxOptions;
         spec.teacher = teacher;
+        if (teacher == m_o.ancestryPath)
+            spec.teacherHints = m_o.ancestryHints;
         spec.train = withSeed(m_o.distillTrain);
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::AuxNet));
         spec.learngene = joinPath(m_o.outDir, "learngene.safetensors");
