@@ -1,5 +1,6 @@
 #include "widgets/training_panel.h"
 
+#include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 
@@ -28,10 +29,13 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
     m_eta->setObjectName("trainingEta");
     m_pause = new QPushButton(tr("Pause"), this);
     m_pause->setObjectName("trainingPause");
+    m_pause->setIcon(icon(Icon::Pause));
     m_resume = new QPushButton(tr("Resume"), this);
     m_resume->setObjectName("trainingResume");
+    m_resume->setIcon(icon(Icon::Start));
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setObjectName("trainingStop");
+    m_stop->setIcon(icon(Icon::Stop));
     row->addWidget(m_progress, 1);
     row->addWidget(m_eta, 2);
     for (auto* b : {m_pause, m_resume, m_stop})

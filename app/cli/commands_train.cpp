@@ -39,27 +39,19 @@ int distillCommand(const Args& args)
         "Distil a learngene: train an Aux-Net whose block l is θ_B + (l-1)/L·θ_A against a "
         "teacher (loss (1-λ)·CE + λ·τ²·KL). Writes OUT/model.safetensors (the Aux-Net) and "
         "OUT/learngene.safetensors.",
-        concat(
-            {{{"teacher", "FILE",
-               "ancestry model: a tleg .safetensors, a timm / DeiT / torchvision ViT "
-               ".safetensors, a Hugging Face ViT folder or a TorchScript .pt",
-               ""},
-              {"out", "DIR", "run folder (default: the next free runs/aux-net)", ""},
-              {"expand", "GROUPS", "linearly expanded modules: msa,mlp,ln (any subset)",
-               "msa,mlp,ln"},
-              {"expand-from", "K", "partial expansion: blocks 0..K-1 stay independent", "0"},
-              {"share-only", "", "weight sharing instead of expansion (Share-Init baseline)", ""},
-              {"lambda", "λ", "distillation weight (1 = pure distillation)", "1.0"},
-              {"tau", "τ", "distillation temperature", "1.0"},
-              {"kd-deit-norm", "", "divide KL by batch×classes as the released code", ""},
-              {"augment", "",
-               "random crop and flip here too (off by default: then the teacher's "
-               "logits are computed once and reused every epoch)",
-               ""}},
-             dataOptions(),
-             modelOptions("fmnist-ti"),
-             trainOptions("6"),
-             modelHintOptions("teacher-", "--teacher")}));
+        concat({{{"teacher", "FILE",
+                  "ancestry model: a tleg .safetensors, a timm / DeiT / torchvision ViT "
+                  ".safetensors, a Hugging Face ViT folder or a TorchScript .pt", ""},
+                 {"out", "DIR", "run folder (default: the next free runs/aux-net)", ""},
+                 {"expand", "GROUPS", "linearly expanded modules: msa,mlp,ln (any subset)", "msa,mlp,ln"},
+                 {"expand-from", "K", "partial expansion: blocks 0..K-1 stay independent", "0"},
+                 {"share-only", "", "weight sharing instead of expansion (Share-Init baseline)", ""},
+                 {"lambda", "λ", "distillation weight (1 = pure distillation)", "1.0"},
+                 {"tau", "τ", "distillation temperature", "1.0"},
+                 {"kd-deit-norm", "", "divide KL by batch×classes as the released code", ""},
+                 {"augment", "", "random crop and flip here too (off by default: then the teacher's "
+                                 "logits are computed once and reused every epoch)", ""}},
+                teacherOptions(), dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
     workflow::DistillSpec spec;
@@ -75,7 +67,7 @@ int distillCommand(const Args& args)
     spec.train.loss.deitNormalisation = cl.flag("kd-deit-norm");
     if (spec.train.loss.lambda > 0.0)
         spec.teacher = cl.require("teacher");
-    spec.teacherHints = modelHints(cl, "teacher-");
+    spec.teacherOptions = teacherConfig(cl);
     spec.out = runFolder(cl, workflow::runFolderBase(workflow::Role::AuxNet));
     spec.resume = cl.flag("resume");
     ProgressPrinter printer("distill");
@@ -149,33 +141,35 @@ int rerunCommand(const Args& args)
 
 int pipelineCommand(const Args& args)
 {
-    auto options = std::vector<OptionSpec>{
-        {"preset", "NAME", "smoke or quick", "quick"},
-        {"out", "DIR", "output folder (default runs/pipeline-PRESET)", ""},
-        {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
-        {"depths", "LIST", "Des-Net depths, e.g. 2,4,6 (default: the preset's)", ""},
-        {"ancestry", "FILE",
-         "use this trained ancestry (any model distill takes) instead of "
-         "training one",
-         ""},
-        {"seed", "N", "random seed", "0"},
-        {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
-        precisionOptions()[0],
-        precisionOptions()[1]};
     CommandLine cl(
         "pipeline",
         "The whole method: train an ancestry, distil a learngene into an Aux-Net, expand it to "
         "several depths and fine-tune each Des-Net, train each depth from scratch with the same "
         "budget, and print the table. Presets: smoke (under a minute), quick (all of "
         "Fashion-MNIST).",
-        concat({options, modelHintOptions("ancestry-", "--ancestry")}));
+        concat({{{"preset", "NAME", "smoke or quick", "quick"},
+                 {"out", "DIR", "output folder (default runs/pipeline-PRESET)", ""},
+                 {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
+                 {"depths", "LIST", "Des-Net depths, e.g. 2,4,6 (default: the preset's)", ""},
+                 {"ancestry", "FILE",
+                  "use this trained ancestry (any teacher: tleg, timm / DeiT / torchvision ViT "
+                  ".safetensors, Hugging Face ViT folder, TorchScript) instead of training one; "
+                  "the --teacher-* options say what it takes", ""},
+                 {"seed", "N", "random seed", "0"},
+                 {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
+                 precisionOptions()[0],
+                 precisionOptions()[1]},
+                teacherOptions()}));
     if (!cl.parse(args))
         return 0;
     auto o = workflow::PipelineOptions::preset(cl.get("preset"));
     o.outDir = cl.has("out") ? cl.get("out") : "runs/pipeline-" + o.presetName;
     o.data = cl.get("data");
     o.ancestryPath = cl.get("ancestry");
-    o.ancestryHints = modelHints(cl, "ancestry-");
+    o.teacher = teacherConfig(cl);
+    if (o.ancestryPath.empty() && !o.teacher.isDefault())
+        throw Error("--teacher-image-size, --teacher-mean, --teacher-std, --teacher-heads and "
+                    "--teacher-class-map describe the --ancestry file: give --ancestry too");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));
     if (cl.has("depths"))
         o.depths = cl.getIntList("depths");

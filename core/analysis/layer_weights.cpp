@@ -3,6 +3,7 @@
 #include "model/block.h"
 #include "model/foreign_model.h"
 #include "model/model_io.h"
+#include "model/script_classifier.h"
 #include "util/error.h"
 
 #include <torch/script.h>
@@ -330,8 +331,16 @@ LayerWeights loadLayerWeights(const std::string& given)
             throw fileError(path, "cannot open for reading");
         in.read(magic, 2);
     }
-    if (magic[0] == 'P' && magic[1] == 'K') // TorchScript archives are zip files
-        return loadTorchScript(path);
+    if (magic[0] == 'P' && magic[1] == 'K') { // TorchScript archives are zip files, but a
+        bool safetensors = false;               // safetensors header length may start so too
+        try {
+            io::readSafetensorsHeader(path);
+            safetensors = !model::isTorchScriptFile(path);
+        } catch (const Error&) {
+        }
+        if (!safetensors)
+            return loadTorchScript(path);
+    }
 
     io::SafetensorsFile file = io::readSafetensors(path);
     auto kind = file.metadata.find("tleg_kind");

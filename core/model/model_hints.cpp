@@ -1,6 +1,7 @@
 #include "model/model_hints.h"
 
 #include "util/error.h"
+#include "util/json_number.h"
 
 #include <cmath>
 #include <utility>
@@ -8,12 +9,6 @@
 namespace tleg::model {
 
 namespace {
-
-struct Scoped {
-    std::string path;
-    ModelHints hints;
-};
-thread_local std::vector<Scoped> t_scoped;
 
 constexpr int64_t kMaxHintSize = 65536; // above ViTConfig's limits, far below an overflow
 
@@ -60,8 +55,8 @@ ModelHints ModelHints::fromJson(const nlohmann::json& j, const std::string& pref
     if (!j.is_object())
         throw Error("model hints are not a JSON object");
     try {
-        h.heads = j.value("heads", int64_t(0));
-        h.imageSize = j.value("image_size", int64_t(0));
+        h.heads = util::jsonIntegerOr<int64_t>(j, "heads", 0);
+        h.imageSize = util::jsonIntegerOr<int64_t>(j, "image_size", 0);
         h.mean = j.value("mean", std::vector<float>());
         h.std = j.value("std", std::vector<float>());
     } catch (const nlohmann::json::exception&) {
@@ -69,32 +64,6 @@ ModelHints ModelHints::fromJson(const nlohmann::json& j, const std::string& pref
     }
     h.validate();
     return h;
-}
-
-ScopedModelHints::ScopedModelHints(std::string path, ModelHints hints)
-{
-    t_scoped.push_back({std::move(path), std::move(hints)});
-}
-
-ScopedModelHints::~ScopedModelHints()
-{
-    t_scoped.pop_back();
-}
-
-const ModelHints* scopedModelHints(const std::string& path)
-{
-    for (auto it = t_scoped.rbegin(); it != t_scoped.rend(); ++it)
-        if (it->path == path)
-            return &it->hints;
-    return nullptr;
-}
-
-const ModelHints& effectiveHints(const std::string& path, const ModelHints& hints)
-{
-    if (!hints.empty())
-        return hints;
-    const ModelHints* scoped = scopedModelHints(path);
-    return scoped ? *scoped : hints;
 }
 
 } // namespace tleg::model

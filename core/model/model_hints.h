@@ -5,7 +5,6 @@
 // Usage:
 //   ModelHints h;  h.heads = 6;  h.optionPrefix = "--teacher-";      // errors say --teacher-heads
 //   auto net = model::loadAnyClassifier("deit_s.safetensors", &md, h);
-//   { ScopedModelHints s(path, h);  auto t = train::loadTeacher(path); }  // path-only code
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -40,23 +39,5 @@ struct ModelHints {
     /// Throws tleg::Error for a wrong type or value; prefix becomes optionPrefix.
     static ModelHints fromJson(const nlohmann::json& j, const std::string& prefix = "--");
 };
-
-/// While it lives, loaders on this thread that get no hints of their own use these for path
-/// (the same string): so that code which opens a model by path alone (train::loadTeacher) gets
-/// the user's hints. Nested scopes stack.
-class ScopedModelHints {
-public:
-    ScopedModelHints(std::string path, ModelHints hints);
-    ~ScopedModelHints();
-    ScopedModelHints(const ScopedModelHints&) = delete;
-    ScopedModelHints& operator=(const ScopedModelHints&) = delete;
-};
-
-/// The innermost scoped hints for path on this thread; nullptr when none.
-const ModelHints* scopedModelHints(const std::string& path);
-
-/// hints when they are not empty, else the scoped ones for path, else hints (empty, with their
-/// option prefix).
-const ModelHints& effectiveHints(const std::string& path, const ModelHints& hints);
 
 } // namespace tleg::model

@@ -147,7 +147,7 @@ std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMet
                                                const ModelHints& hints)
 {
     if (isForeignModel(path))
-        return loadForeignModel(path, effectiveHints(path, hints), metadata);
+        return loadForeignModel(path, hints, metadata);
     auto file = io::readSafetensors(path);
     auto md = ModelMetadata::fromStrings(file.metadata, path);
     ViTConfig cfg;

@@ -60,7 +60,7 @@ void checkParameterCount(const std::string& path, const io::NamedTensors& tensor
 void saveClassifier(const std::string& path, ClassifierImpl& model,
                     const nlohmann::json& extra = nlohmann::json::object());
 /// A model of ours, or a foreign checkpoint (timm / DeiT, Hugging Face folder or file,
-/// torchvision; see foreign_model.h) imported with hints (else any ScopedModelHints for path).
+/// torchvision; see foreign_model.h) imported with hints (what its shapes cannot tell).
 std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path,
                                                ModelMetadata* metadata = nullptr,
                                                const ModelHints& hints = {});

@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/files.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,6 +27,31 @@ std::string sayingLine(const std::string& what)
     if (lines.size() > 1 && lines.front().rfind("The following operation failed", 0) == 0)
         return lines.back();
     return lines.front();
+}
+
+/// A zip archive ends with its end-of-central-directory record: "PK\5\6", 18 more bytes, then a
+/// comment of the length its last two bytes say. Looks for it in the last 64 KiB + 22 bytes.
+bool hasZipEnd(std::ifstream& in, uint64_t size)
+{
+    constexpr uint64_t kRecord = 22, kMaxComment = 65535;
+    if (size < kRecord + 30)
+        return false;
+    const uint64_t tail = std::min(size, kRecord + kMaxComment);
+    std::string bytes(static_cast<size_t>(tail), '\0');
+    in.clear();
+    in.seekg(static_cast<std::streamoff>(size - tail));
+    in.read(bytes.data(), static_cast<std::streamsize>(tail));
+    if (static_cast<uint64_t>(in.gcount()) != tail)
+        return false;
+    for (size_t at = static_cast<size_t>(tail - kRecord) + 1; at-- > 0;) {
+        if (bytes.compare(at, 4, "PK\5\6") != 0)
+            continue;
+        const auto lo = static_cast<unsigned char>(bytes[at + 20]);
+        const auto hi = static_cast<unsigned char>(bytes[at + 21]);
+        if (at + kRecord + (lo | (hi << 8)) == tail)
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -82,11 +108,19 @@ bool isTorchScriptFile(const std::string& path)
     in.read(reinterpret_cast<char*>(head), sizeof head);
     if (in.gcount() < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4)
         return false;
-    // A safetensors file whose header length happens to start with these bytes has its JSON
-    // header right after the 8 length bytes.
-    return !(in.gcount() == 9 && head[8] == '{');
+    in.clear();
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+    // A safetensors file whose header length happens to start with these bytes: its JSON header
+    // follows the 8 length bytes and fits in the file. (In a zip, byte 8 is the compression
+    // method, 0 or 8 in TorchScript's archives, never '{'.)
+    uint64_t headerBytes = 0;
+    for (int i = 7; i >= 0; --i)
+        headerBytes = (headerBytes << 8) | head[i];
+    if (head[8] == '{' && headerBytes <= size - 8)
+        return false;
+    return hasZipEnd(in, size);
 }
-
 std::shared_ptr<ClassifierImpl> loadAnyClassifier(const std::string& path, ModelMetadata* metadata,
                                                   const ModelHints& hints)
 {

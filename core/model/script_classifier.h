@@ -28,8 +28,9 @@ private:
     torch::jit::Module m_module;
 };
 
-/// True when path is a zip archive (how TorchScript is saved): "PK\3\4" at the start and not a
-/// safetensors header (whose 8-byte length may begin with "PK" too).
+/// True when path is a zip archive (how TorchScript is saved): "PK\3\4" at the start, an
+/// end-of-central-directory record at the end, and not a safetensors header (whose 8-byte length
+/// may begin with "PK" too, and even "PK\3\4").
 bool isTorchScriptFile(const std::string& path);
 
 /// A safetensors model of ours, a foreign ViT checkpoint (a file or a Hugging Face folder; see

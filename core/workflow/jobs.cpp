@@ -47,6 +47,11 @@ data::DataSplit openIfNeeded(const DataSpec& spec, const data::DataSplit* given,
               + "x" + std::to_string(t.height()) + "x" + std::to_string(t.width()) + ", "
               + std::to_string(t.numClasses) + " classes"
               + (split.note.empty() ? std::string() : " (" + split.note + ")"));
+    // Images skipped as unreadable; a flat folder's two splits share one note.
+    if (!t.note.empty())
+        hooks.say(t.name + ": " + t.note);
+    if (!split.test.note.empty() && split.test.note != t.note)
+        hooks.say(split.test.name + ": " + split.test.note);
     return split;
 }
 
@@ -126,21 +131,14 @@ std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset&
 }
 
 std::unique_ptr<train::Teacher> teacherFor(const train::TrainOptions& t, const std::string& path,
-                                           const model::ModelHints& hints, const data::Dataset& d,
-                                           const Hooks& hooks)
+                                           const train::TeacherOptions& options,
+                                           const data::Dataset& d, const Hooks& hooks)
 {
     if (!(t.loss.lambda > 0.0))
         return nullptr;
     if (path.empty())
         throw Error("distillation (lambda > 0) needs a teacher model");
-    // loadTeacher opens the file by path alone; the user's hints reach the loader this way.
-    const model::ScopedModelHints scoped(path, hints);
-    auto teacher = train::loadTeacher(path);
-    train::checkTeacher(*teacher, d, path);
-    if (model::isForeignModel(path)) // what was inferred, read again from header and configs
-        sayImported({{"imported", model::inspectForeignModel(path, hints).toJson()}}, hooks);
-    hooks.say("teacher: " + teacher->description());
-    return teacher;
+    return openTeacher(path, options, d, hooks);
 }
 
 std::string millions(int64_t n)
@@ -224,6 +222,7 @@ void checkSpec(const TrainSpec& s)
     s.train.validate();
     s.data.options.validate();
     checkOut(s.out, "run folder");
+    s.teacherOptions.validate();
     if (s.init.method == InitMethod::Scratch) {
         model::ViTConfig c = s.init.config; // input size and classes come from the data later
         c.validate();
@@ -241,11 +240,28 @@ void checkSpec(const DistillSpec& s)
     checkOut(s.out, "run folder");
     s.aux.validate();
     s.auxOptions.validate(s.aux.depth);
+    s.teacherOptions.validate();
     if (s.train.loss.lambda > 0.0 && s.teacher.empty())
         throw Error("distillation (λ > 0) needs a teacher model (--teacher)");
 }
 
 } // namespace
+
+std::unique_ptr<train::Teacher> openTeacher(const std::string& path,
+                                            const train::TeacherOptions& options,
+                                            const data::Dataset& d, const Hooks& hooks)
+{
+    auto teacher = train::loadTeacher(path, options.modelHints());
+    train::applyTeacherOptions(*teacher, options, path);
+    train::checkTeacher(*teacher, d, path);
+    if (model::isForeignModel(path)) // what was inferred, read again from header and configs
+        sayImported({{"imported", model::inspectForeignModel(path, options.modelHints()).toJson()}},
+                    hooks);
+    const train::TeacherFeed feed(teacher.get(),
+                                  train::studentInput(d, data::computeNormalization(d)));
+    hooks.say("teacher: " + teacher->description() + ": " + feed.describe());
+    return teacher;
+}
 
 void Hooks::say(const std::string& line) const
 {
@@ -263,7 +279,7 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
     spec.out = absolute(spec.out);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
 
-    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherHints, split.train, hooks);
+    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherOptions, split.train, hooks);
     auto net = build(spec.init, split.train, hooks);
     const int64_t params = parameterCount(*net);
     hooks.say(roleName(spec.role) + ": depth " + std::to_string(net->config().depth) + ", width "
@@ -298,7 +314,7 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     spec.learngene = absolute(spec.learngene);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
 
-    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherHints, split.train, hooks);
+    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherOptions, split.train, hooks);
     const model::ViTConfig cfg = fitToData(spec.aux, split.train);
     torch::manual_seed(spec.train.seed);
     model::AuxNet aux(cfg, spec.auxOptions);

@@ -1,6 +1,5 @@
 #include "workflow/pipeline.h"
 
-#include "model/foreign_model.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "workflow/jobs.h"
@@ -71,22 +70,20 @@ void PipelineOptions::setBf16(bool enabled)
 nlohmann::json PipelineOptions::toJson() const
 {
     nlohmann::json depthList = depths;
-    nlohmann::json j = {{"preset", presetName},
-                        {"data", data},
-                        {"train_subset", trainSubset},
-                        {"test_subset", testSubset},
-                        {"ancestry", ancestry.toJson()},
-                        {"ancestry_path", ancestryPath},
-                        {"aux", aux.toJson()},
-                        {"aux_options", auxOptions.toJson()},
-                        {"depths", depthList},
-                        {"ancestry_train", ancestryTrain.toJson()},
-                        {"distill_train", distillTrain.toJson()},
-                        {"finetune_train", finetuneTrain.toJson()},
-                        {"seed", seed}};
-    if (!ancestryHints.empty())
-        j["ancestry_hints"] = ancestryHints.toJson();
-    return j;
+    return {{"preset", presetName},
+            {"data", data},
+            {"train_subset", trainSubset},
+            {"test_subset", testSubset},
+            {"ancestry", ancestry.toJson()},
+            {"ancestry_path", ancestryPath},
+            {"teacher_options", teacher.toJson()},
+            {"aux", aux.toJson()},
+            {"aux_options", auxOptions.toJson()},
+            {"depths", depthList},
+            {"ancestry_train", ancestryTrain.toJson()},
+            {"distill_train", distillTrain.toJson()},
+            {"finetune_train", finetuneTrain.toJson()},
+            {"seed", seed}};
 }
 
 namespace {
@@ -150,15 +147,13 @@ public:
 
     PipelineResult run()
     {
-        // A foreign ancestry that lacks something (--ancestry-heads) is refused before anything
-        // is written: its header and configs are enough to tell.
-        if (!m_o.ancestryPath.empty() && model::isForeignModel(m_o.ancestryPath))
-            model::inspectForeignModel(m_o.ancestryPath, m_o.ancestryHints);
-        makeDirs(m_o.outDir);
-        writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
         announce("load data");
         m_split = openData(m_data);
-        const std::string teacher = ancestry();
+        // A given ancestry is checked (and scored) before anything is written.
+        const std::string given = m_o.ancestryPath.empty() ? std::string() : givenAncestry();
+        makeDirs(m_o.outDir);
+        writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
+        const std::string teacher = given.empty() ? trainAncestry() : given;
         if (m_r.stopped || !distill(teacher))
             return m_r;
         for (int64_t depth : m_o.depths) {
@@ -193,15 +188,21 @@ private:
         return m_r.stopped;
     }
 
-    /// The teacher file: the given ancestry (evaluated), or one trained now.
-    std::string ancestry()
+    /// The given ancestry, opened as the distillation will see it (its input converted, its
+    /// classes mapped) and scored on the test split.
+    std::string givenAncestry()
     {
-        if (!m_o.ancestryPath.empty()) {
-            announce("load ancestry " + m_o.ancestryPath);
-            OpenModel m = openModel(m_o.ancestryPath, m_o.ancestryHints);
-            m_r.ancestryTop1 = evaluateModel(m, m_split.test, m_split.train).top1;
-            return m_o.ancestryPath;
-        }
+        announce("load ancestry " + m_o.ancestryPath);
+        auto teacher = openTeacher(m_o.ancestryPath, m_o.teacher, m_split.train, m_hooks);
+        m_r.ancestryTop1 = train::evaluateTeacher(*teacher, m_split.test,
+                                                  data::computeNormalization(m_split.train))
+                               .top1;
+        return m_o.ancestryPath;
+    }
+
+    /// The teacher file: an ancestry trained now.
+    std::string trainAncestry()
+    {
         announce("train ancestry");
         TrainSpec spec = TrainSpec::ancestry(m_data, m_o.ancestry, withSeed(m_o.ancestryTrain));
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::Ancestry));
@@ -221,8 +222,8 @@ private:
         spec.aux = m_o.aux;
         spec.auxOptions = m_o.auxOptions;
         spec.teacher = teacher;
-        if (teacher == m_o.ancestryPath)
-            spec.teacherHints = m_o.ancestryHints;
+        if (!m_o.ancestryPath.empty())
+            spec.teacherOptions = m_o.teacher;
         spec.train = withSeed(m_o.distillTrain);
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::AuxNet));
         spec.learngene = joinPath(m_o.outDir, "learngene.safetensors");

@@ -6,7 +6,6 @@
 //   auto o = PipelineOptions::preset("smoke");  o.outDir = "runs/pipeline";
 //   PipelineResult r = runPipeline(o, onStage, onProgress, &stop);
 #include "model/aux_net.h"
-#include "model/model_hints.h"
 #include "train/trainer.h"
 
 namespace tleg::workflow {
@@ -19,8 +18,8 @@ struct PipelineOptions {
     int64_t testSubset = 0;
     model::ViTConfig ancestry;
     std::string ancestryPath; // use this trained model instead of training one
-    /// For a foreign ancestry checkpoint: what its shapes cannot tell (--ancestry-heads, ...).
-    model::ModelHints ancestryHints = model::ModelHints::withPrefix("--ancestry-");
+    /// What the ancestryPath teacher takes and its class map, where its file does not say.
+    train::TeacherOptions teacher;
     model::ViTConfig aux;
     model::AuxOptions auxOptions;
     std::vector<int64_t> depths;

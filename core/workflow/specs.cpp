@@ -1,4 +1,5 @@
 #include "workflow/specs.h"
+#include "util/json_number.h"
 
 #include "util/error.h"
 
@@ -18,7 +19,10 @@ template <class T> void read(const Json& j, const char* what, const char* key, T
     if (!j.contains(key))
         return;
     try {
-        out = j.at(key).get<T>();
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+            out = util::jsonInteger<T>(j.at(key));
+        else
+            out = j.at(key).get<T>();
     } catch (const Json::exception&) {
         throw Error(std::string("config: '") + what + "." + key + "' has the wrong type");
     }
@@ -201,14 +205,9 @@ TrainSpec TrainSpec::ancestry(const DataSpec& data, const model::ViTConfig& conf
 
 Json TrainSpec::toJson() const
 {
-    Json j = {{"role", roleName(role)},
-              {"data", data.toJson()},
-              {"init", init.toJson()},
-              {"teacher", teacher},
-              {"train", train.toJson()}};
-    if (!teacherHints.empty())
-        j["teacher_hints"] = teacherHints.toJson();
-    return j;
+    return {{"role", roleName(role)},   {"data", data.toJson()}, {"init", init.toJson()},
+            {"teacher", teacher},       {"teacher_options", teacherOptions.toJson()},
+            {"train", train.toJson()}};
 }
 
 TrainSpec TrainSpec::fromJson(const Json& j)
@@ -219,21 +218,16 @@ TrainSpec TrainSpec::fromJson(const Json& j)
     s.data = DataSpec::fromJson(j.value("data", Json::object()));
     s.init = InitSpec::fromJson(j.value("init", Json::object()));
     read(j, "spec", "teacher", s.teacher);
-    s.teacherHints = hintsFromJson(j, "teacher_hints", "--teacher-");
+    s.teacherOptions = train::TeacherOptions::fromJson(j.value("teacher_options", Json::object()));
     s.train = trainFromJson(j.value("train", Json::object()));
     return s;
 }
 
 Json DistillSpec::toJson() const
 {
-    Json j = {{"data", data.toJson()},
-              {"aux", aux.toJson()},
-              {"aux_options", auxOptions.toJson()},
-              {"teacher", teacher},
-              {"train", train.toJson()}};
-    if (!teacherHints.empty())
-        j["teacher_hints"] = teacherHints.toJson();
-    return j;
+    return {{"data", data.toJson()},         {"aux", aux.toJson()},
+            {"aux_options", auxOptions.toJson()}, {"teacher", teacher},
+            {"teacher_options", teacherOptions.toJson()}, {"train", train.toJson()}};
 }
 
 DistillSpec DistillSpec::fromJson(const Json& j)
@@ -249,7 +243,7 @@ DistillSpec DistillSpec::fromJson(const Json& j)
         throw Error(std::string("config: 'aux_options': ") + e.what());
     }
     read(j, "spec", "teacher", s.teacher);
-    s.teacherHints = hintsFromJson(j, "teacher_hints", "--teacher-");
+    s.teacherOptions = train::TeacherOptions::fromJson(j.value("teacher_options", Json::object()));
     s.train = trainFromJson(j.value("train", Json::object()));
     return s;
 }

@@ -69,8 +69,8 @@ struct TrainSpec {
     InitSpec init;
     /// A distillation teacher (any model file); needed when train.loss.lambda > 0.
     std::string teacher;
-    model::ModelHints teacherHints =
-        model::ModelHints::withPrefix("--teacher-"); ///< for a foreign teacher
+    /// What the teacher takes and its class map, where its file does not say (--teacher-*).
+    train::TeacherOptions teacherOptions;
     /// runDir and resume come from out and resume below; provenance is extended with the role,
     /// the data and the init (what is there already, e.g. an experiment's key, is kept).
     train::TrainOptions train;
@@ -90,8 +90,8 @@ struct DistillSpec {
     model::ViTConfig aux;
     model::AuxOptions auxOptions;
     std::string teacher; ///< empty only when train.loss.lambda == 0
-    model::ModelHints teacherHints =
-        model::ModelHints::withPrefix("--teacher-"); ///< for a foreign teacher
+    /// What the teacher takes and its class map, where its file does not say (--teacher-*).
+    train::TeacherOptions teacherOptions;
     train::TrainOptions train;
     std::string out;       ///< the run folder
     bool resume = false;

@@ -342,7 +342,7 @@ TEST(ForeignModels, EachFormatTeachesAShortDistillation)
         spec.train.bf16 = false;
         spec.train.loss.lambda = 1.0;
         spec.teacher = f.path(c.path);
-        spec.teacherHints = c.hints;
+        spec.teacherOptions.heads = c.hints.heads;
         spec.out = f.path("distill-" + c.name);
         std::string log;
         workflow::Hooks hooks;
@@ -416,7 +416,13 @@ TEST(ForeignModels, MismatchesAreOneLineNamingTheFileAndWriteNothing)
           "--threads", "1"},
          {"deit.safetensors", "--model-heads"}},
         {{"pipeline", "--ancestry", timm, "--data", cifar, "--out", out},
-         {timm, "--ancestry-heads"}},
+         {timm, "--teacher-heads"}},
+        {{"distill", "--teacher", timm, "--data", cifar, "--out", out, "--threads", "1",
+          "--teacher-heads", "2", "--teacher-image-size", "64"},
+         {timm, "--teacher-image-size 64", "32 px"}},
+        {{"distill", "--teacher", f.path("hf"), "--data", cifar, "--out", out, "--threads", "1",
+          "--teacher-mean", "0.1,0.1,0.1", "--teacher-std", "0.2,0.2,0.2"},
+         {hf, "--teacher-mean", "preprocessor_config.json"}},
     };
     for (const auto& [args, needles] : cases) {
         SCOPED_TRACE(args[0] + " " + needles.back());

@@ -1,5 +1,6 @@
 #include "widgets/pages/expand_page.h"
 
+#include "widgets/icons.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
@@ -60,6 +61,7 @@ QWidget* ExpandPage::buildSource()
     m_path->setPlaceholderText(
         tr("learngene.safetensors from the Learngene page or 'tleg distill'"));
     auto* browseButton = new QPushButton(tr("Open…"), source);
+    browseButton->setIcon(icon(Icon::Open));
     sourceLayout->addWidget(m_path, 1);
     sourceLayout->addWidget(browseButton);
     connect(browseButton, &QPushButton::clicked, this, &ExpandPage::browse);
@@ -115,6 +117,8 @@ QLayout* ExpandPage::buildActions()
     auto* actions = new QHBoxLayout;
     m_expand = new QPushButton(tr("Expand…"), this);
     m_fineTune = new QPushButton(tr("Expand && fine-tune"), this);
+    m_expand->setIcon(icon(Icon::Expand));
+    m_fineTune->setIcon(icon(Icon::ExpandFineTune));
     m_epochs = new QSpinBox(this);
     m_epochs->setRange(1, 1000);
     m_epochs->setValue(2);

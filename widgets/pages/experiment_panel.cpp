@@ -1,4 +1,5 @@
 #include "widgets/pages/experiment_panel.h"
+#include "widgets/icons.h"
 #include "widgets/text_format.h"
 
 #include <QAbstractItemView>
@@ -119,8 +120,10 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     m_seeds->setToolTip(tr("Every model is trained once per seed; the tables give mean ± std."));
     m_run = new QPushButton(tr("Run"), this);
     m_run->setObjectName("experimentRun");
+    m_run->setIcon(icon(Icon::Start));
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setObjectName("experimentStop");
+    m_stop->setIcon(icon(Icon::Stop));
     m_open = new QPushButton(tr("Open folder"), this);
     m_open->setObjectName("experimentOpenFolder");
     choice->addWidget(new QLabel(tr("Experiment:"), this));

@@ -1,5 +1,6 @@
 #include "widgets/pages/learngene_page.h"
 
+#include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 #include "workflow/jobs.h"
@@ -88,6 +89,7 @@ QLayout* LearngenePage::buildLeftColumn()
     auto* buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("Start"), this);
     m_start->setObjectName("startButton");
+    m_start->setIcon(icon(Icon::Start));
     buttons->addWidget(m_start);
     buttons->addStretch(1);
     left->addLayout(buttons);

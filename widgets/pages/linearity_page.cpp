@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "widgets/background_task.h"
+#include "widgets/icons.h"
 #include "widgets/plots/linearity_plots.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/text_format.h"
@@ -104,12 +105,14 @@ QLayout* LinearityPage::buildActions()
     auto* actions = new QHBoxLayout;
     m_open = new QPushButton(tr("Open…"), this);
     m_open->setObjectName("linearityOpen");
+    m_open->setIcon(icon(Icon::Open));
     m_open->setToolTip(tr("Checkpoints to analyse: safetensors (ancestry, Aux-Net, Des-Net, "
                           "timm, torchvision or Hugging Face names) or TorchScript"));
     m_remove = new QPushButton(tr("Remove"), this);
     m_remove->setObjectName("linearityRemove");
     m_export = new QPushButton(tr("Export results…"), this);
     m_export->setObjectName("linearityExport");
+    m_export->setIcon(icon(Icon::Export));
     m_export->setToolTip(tr("Every figure of every model as JSON, or the per-layer points as "
                             "CSV (as 'tleg pca' writes them)"));
     m_kind = new QComboBox(this);

@@ -1,5 +1,6 @@
 #include "widgets/pages/runs_page.h"
 
+#include "widgets/icons.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/plots/qcustomplot_include.h"
@@ -123,6 +124,7 @@ QLayout* RunsPage::buildButtons()
     m_open->setObjectName("runsOpenFolder");
     m_export = new QPushButton(tr("Export CSV…"), this);
     m_export->setObjectName("runsExportCsv");
+    m_export->setIcon(icon(Icon::Export));
     top->addWidget(m_summary, 1);
     for (auto* b : {m_refresh, m_runAgain, m_rename, m_delete, m_open, m_export})
         top->addWidget(b);
