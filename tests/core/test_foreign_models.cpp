@@ -5,12 +5,15 @@
 // distillation, and timm → tleg → timm keeps its predictions. Mismatches and hostile files are
 // one line naming the file, and nothing is written.
 #include "foreign_fixtures_py.h"
+#include "analysis/layer_weights.h"
 #include "io/safetensors.h"
 #include "model/des_net.h"
 #include "model/foreign_detail.h"
 #include "model/foreign_model.h"
 #include "model/script_classifier.h"
 #include "test_support.h"
+#include "tiny_models.h"
+#include "train/trainer.h"
 #include "workflow/jobs.h"
 
 #include <gtest/gtest.h>
@@ -20,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -322,12 +326,33 @@ TEST(ForeignModels, EachFormatTeachesAShortDistillation)
     data.source = f.path("cifar");
     const data::DataSplit split = workflow::openData(data);
     ASSERT_EQ(split.train.size(), 40);
+    const auto norm = data::computeNormalization(split.train);
     auto all = cases();
-    all.push_back({"torchscript", "torchvision/vit_tv.pt", {}, "", ""});
+    all.push_back({"torchscript", "torchvision/vit_tv.pt", {}, "", "torchvision"});
     for (const auto& c : all) {
         if (c.name == "timm-f16" || c.name == "hf-file")
             continue; // the same models as timm and hf-folder
         SCOPED_TRACE(c.name);
+        train::TeacherOptions options;
+        options.heads = c.hints.heads;
+        if (c.name == "torchscript") { // its file says nothing: the options say what it takes
+            options.mean = {0.485f, 0.456f, 0.406f};
+            options.std = {0.229f, 0.224f, 0.225f};
+        }
+        // The teacher as the distillation sees it, fed the student's normalised test batches,
+        // scores as Python's logits do.
+        {
+            auto teacher = workflow::openTeacher(f.path(c.path), options, split.train, {});
+            const auto seen = train::evaluateTeacher(*teacher, split.test, norm);
+            const auto ref = f.ref("logits." + c.ref);
+            const auto labels = f.ref("labels");
+            ASSERT_TRUE(split.test.labels.equal(labels));
+            EXPECT_NEAR(seen.loss,
+                        torch::nn::functional::cross_entropy(ref, labels).item<double>(), 1e-4);
+            EXPECT_NEAR(seen.top1,
+                        100.0 * ref.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>(),
+                        1e-9);
+        }
         workflow::DistillSpec spec;
         spec.data = data;
         spec.aux = model::ViTConfig::preset("fmnist-ti");
@@ -342,7 +367,7 @@ TEST(ForeignModels, EachFormatTeachesAShortDistillation)
         spec.train.bf16 = false;
         spec.train.loss.lambda = 1.0;
         spec.teacher = f.path(c.path);
-        spec.teacherOptions.heads = c.hints.heads;
+        spec.teacherOptions = options;
         spec.out = f.path("distill-" + c.name);
         std::string log;
         workflow::Hooks hooks;
@@ -549,4 +574,59 @@ TEST(ForeignModels, HostileFilesAreRefusedBeforeBuilding)
     fs::create_directory(folder);
     EXPECT_EQ(expectError([&] { model::loadAnyClassifier(folder); }, {folder, "model.safetensors"}),
               "");
+}
+
+TEST(ForeignModels, TorchScriptIsAZipArchiveNotJustItsFirstBytes)
+{
+    TempDir dir;
+    model::ViT net(tinyConfig(1));
+    const auto firstBytes = [](const std::string& path) { // not the whole file
+        std::string head(8, '\0');
+        std::ifstream(path, std::ios::binary).read(head.data(), 8);
+        return head;
+    };
+    // A model whose safetensors header is `bytes` long, padded through its metadata.
+    const auto withHeaderOf = [&](const std::string& path, uint64_t bytes) {
+        model::saveClassifier(path, *net, {{"pad", std::string(1000, 'x')}});
+        const std::string head = firstBytes(path);
+        uint64_t n = 0;
+        for (int i = 7; i >= 0; --i)
+            n = (n << 8) | static_cast<unsigned char>(head[size_t(i)]);
+        model::saveClassifier(path, *net, {{"pad", std::string(size_t(1000 + bytes - n), 'x')}});
+        return path;
+    };
+    // 0x4B50 bytes: the file starts "PK". Models and the layer-weights analysis read it.
+    const std::string pk = withHeaderOf(dir.filePath("pk.safetensors"), 0x4B50);
+    ASSERT_EQ(firstBytes(pk), std::string("PK\0\0\0\0\0\0", 8));
+    EXPECT_FALSE(model::isTorchScriptFile(pk));
+    EXPECT_FALSE(model::isForeignModel(pk));
+    EXPECT_NO_THROW(analysis::loadLayerWeights(pk));
+    // 0x04034B50 bytes (64 MiB): the file starts "PK\3\4", as a zip archive does.
+    const std::string pk34 = withHeaderOf(dir.filePath("pk34.safetensors"), 0x04034B50);
+    ASSERT_EQ(firstBytes(pk34), std::string("PK\3\4\0\0\0\0", 8));
+    EXPECT_FALSE(model::isTorchScriptFile(pk34));
+    model::ModelMetadata md;
+    EXPECT_NO_THROW(model::loadAnyClassifier(pk34, &md));
+    EXPECT_EQ(md.kind, "vit");
+
+    // "PK\3\4" and no zip structure: not TorchScript, and the error names the file.
+    const std::string fake = dir.filePath("fake.pt");
+    writeFile(fake, std::string("PK\3\4") + std::string(200, 'x'));
+    EXPECT_FALSE(model::isTorchScriptFile(fake));
+    EXPECT_EQ(expectError([&] { model::loadAnyClassifier(fake); }, {fake}), "");
+
+    // A real archive is TorchScript, also with a comment after its end record.
+    if (!fixtures().skip.empty())
+        return;
+    const std::string ts = fixtures().path("torchvision/vit_tv.pt");
+    EXPECT_TRUE(model::isTorchScriptFile(ts));
+    const std::string commented = dir.filePath("commented.pt");
+    std::string bytes = readFile(ts);
+    const auto end = bytes.rfind(std::string("PK\5\6"));
+    ASSERT_NE(end, std::string::npos);
+    const std::string comment = "a zip comment";
+    bytes[end + 20] = static_cast<char>(comment.size());
+    bytes += comment;
+    writeFile(commented, bytes);
+    EXPECT_TRUE(model::isTorchScriptFile(commented));
 }
