@@ -326,22 +326,27 @@ private:
         if (given && (m_hints.mean.size() != n || m_hints.std.size() != n))
             fail(m_hints.option("mean") + " and " + m_hints.option("std") + " need "
                  + std::to_string(n) + " value(s) each, one per channel of the model");
-        if (sidecarNormalisation()) {
-            for (size_t i = 0; given && i < n; ++i)
-                if (std::abs(m_hints.mean[i] - m_out.mean[i]) > 1e-6f
-                    || std::abs(m_hints.std[i] - m_out.std[i]) > 1e-6f)
-                    fail(m_hints.option("mean") + " / " + m_hints.option("std") + " disagree with "
-                         + m_out.fields.back().from + ": " + list(m_out.mean) + " / "
-                         + list(m_out.std));
-            return;
-        }
-        if (given) {
+        const bool said = sidecarNormalisation();
+        if (given) { // the user's word over the sidecar's (as for any teacher's file)
+            bool differs = false;
+            for (size_t i = 0; said && i < n; ++i)
+                differs = differs || std::abs(m_hints.mean[i] - m_out.mean[i]) > 1e-6f
+                          || std::abs(m_hints.std[i] - m_out.std[i]) > 1e-6f;
+            if (differs)
+                m_out.notes.push_back(m_out.fields.end()[-2].from + " and "
+                                      + m_out.fields.back().from + " say " + list(m_out.mean)
+                                      + " / " + list(m_out.std) + "; " + m_hints.option("mean")
+                                      + " / " + m_hints.option("std") + " given instead");
+            if (said)
+                m_out.fields.resize(m_out.fields.size() - 2);
             m_out.mean = m_hints.mean;
             m_out.std = m_hints.std;
             field("mean", list(m_out.mean), "option " + m_hints.option("mean"));
             field("std", list(m_out.std), "option " + m_hints.option("std"));
             return;
         }
+        if (said)
+            return;
         if (n != 3)
             fail("nothing says how its inputs are normalised: give " + m_hints.option("mean")
                  + " and " + m_hints.option("std") + " (" + std::to_string(n) + " value(s) each)");
@@ -420,8 +425,9 @@ std::string foreignWeightsPath(const std::string& path)
         return path;
     const std::string weights = joinPath(path, "model.safetensors");
     if (!fs::exists(weights, ec))
-        throw fileError(path, "is a folder without model.safetensors (a Hugging Face model folder "
-                              "holds config.json and model.safetensors)");
+        throw fileError(path, "is a folder, not a regular file, and holds no model.safetensors "
+                              "(a Hugging Face model folder holds config.json and "
+                              "model.safetensors)");
     return weights;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // What the user tells about a foreign checkpoint (timm, DeiT, Hugging Face, torchvision) that its
 // tensor shapes cannot: attention heads, input size, normalisation. The loaders take it; a file's
-// own sidecar config (config.json, preprocessor_config.json) comes first and must agree.
+// own sidecar config (config.json, preprocessor_config.json) comes first: heads and image size
+// must agree with it, a given mean/std replaces its own (the import record notes it).
 // Usage:
 //   ModelHints h;  h.heads = 6;  h.optionPrefix = "--teacher-";      // errors say --teacher-heads
 //   auto net = model::loadAnyClassifier("deit_s.safetensors", &md, h);

@@ -267,6 +267,18 @@ TEST(ForeignModels, WhatWasInferredSaysWhereFrom)
                              "preprocessor_config.json (image_mean)", "1e-12", "shape of"})
         EXPECT_TRUE(contains(hfText, part)) << hfText;
 
+    // A mean/std given replaces the sidecar's, and the record says so.
+    auto told = heads(2, "--teacher-");
+    told.mean = {0.1f, 0.2f, 0.3f};
+    told.std = {0.4f, 0.5f, 0.6f};
+    const auto hfTold = model::inspectForeignModel(f.path("hf"), told);
+    EXPECT_EQ(hfTold.mean, told.mean);
+    EXPECT_EQ(hfTold.std, told.std);
+    const std::string toldText = model::importDescription({{"imported", hfTold.toJson()}});
+    for (const char* part : {"option --teacher-mean", "preprocessor_config.json (image_mean) and",
+                             "given instead"})
+        EXPECT_TRUE(contains(toldText, part)) << toldText;
+
     const auto gap = model::inspectForeignModel(f.path("timm-gap/model.safetensors"));
     EXPECT_EQ(gap.config.pooling, model::Pooling::Average);
     EXPECT_TRUE(gap.config.avgWithClassToken);
@@ -446,8 +458,8 @@ TEST(ForeignModels, MismatchesAreOneLineNamingTheFileAndWriteNothing)
           "--teacher-heads", "2", "--teacher-image-size", "64"},
          {timm, "--teacher-image-size 64", "32 px"}},
         {{"distill", "--teacher", f.path("hf"), "--data", cifar, "--out", out, "--threads", "1",
-          "--teacher-mean", "0.1,0.1,0.1", "--teacher-std", "0.2,0.2,0.2"},
-         {hf, "--teacher-mean", "preprocessor_config.json"}},
+          "--teacher-mean", "0.1,0.1", "--teacher-std", "0.2,0.2"},
+         {hf, "--teacher-mean", "3 value(s)"}},
     };
     for (const auto& [args, needles] : cases) {
         SCOPED_TRACE(args[0] + " " + needles.back());
