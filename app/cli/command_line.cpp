@@ -138,6 +138,25 @@ std::vector<int64_t> CommandLine::getIntList(const std::string& name) const
     return out;
 }
 
+std::vector<double> CommandLine::getDoubleList(const std::string& name) const
+{
+    std::vector<double> out;
+    std::stringstream ss(get(name));
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        try {
+            size_t used = 0;
+            out.push_back(std::stod(item, &used));
+            if (used != item.size())
+                throw std::invalid_argument(item);
+        } catch (const std::exception&) {
+            throw Error("tleg " + m_command + ": --" + name
+                        + " expects comma-separated numbers, got '" + get(name) + "'");
+        }
+    }
+    return out;
+}
+
 std::string CommandLine::help() const
 {
     std::ostringstream os;

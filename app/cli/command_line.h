@@ -33,6 +33,7 @@ public:
     int64_t getInt(const std::string& name) const;
     double getDouble(const std::string& name) const;
     std::vector<int64_t> getIntList(const std::string& name) const; // "2,4,6"
+    std::vector<double> getDoubleList(const std::string& name) const; // "0.5,0.5,0.5"
     const std::vector<std::string>& positional() const { return m_positional; }
     std::string help() const;
 

@@ -42,7 +42,9 @@ int distillCommand(const Args& args)
         "Distil a learngene: train an Aux-Net whose block l is θ_B + (l-1)/L·θ_A against a "
         "teacher (loss (1-λ)·CE + λ·τ²·KL). Writes OUT/model.safetensors (the Aux-Net) and "
         "OUT/learngene.safetensors.",
-        concat({{{"teacher", "FILE", "ancestry model: a tleg .safetensors or a TorchScript .pt", ""},
+        concat({{{"teacher", "FILE",
+                  "ancestry model: a tleg .safetensors, a timm / DeiT / torchvision ViT "
+                  ".safetensors, a Hugging Face ViT folder or a TorchScript .pt", ""},
                  {"out", "DIR", "run folder (default: the next free runs/aux-net)", ""},
                  {"expand", "GROUPS", "linearly expanded modules: msa,mlp,ln (any subset)", "msa,mlp,ln"},
                  {"expand-from", "K", "partial expansion: blocks 0..K-1 stay independent", "0"},
@@ -86,13 +88,18 @@ int distillCommand(const Args& args)
 
 int finetuneCommand(const Args& args)
 {
-    CommandLine cl("finetune",
-                   "Fine-tune a ViT (a Des-Net from 'tleg expand', or any tleg ViT) with "
-                   "cross-entropy. A model whose head has another class count gets a fresh head.",
-                   concat({{{"model", "FILE", "the ViT to fine-tune", ""},
-                            {"out", "DIR", "run folder (default: the next free runs/fine-tune)",
-                             ""}},
-                           dataOptions(), trainOptions("3")}));
+    CommandLine cl(
+        "finetune",
+        "Fine-tune a ViT (a Des-Net from 'tleg expand', or any tleg ViT) with "
+        "cross-entropy. A model whose head has another class count gets a fresh head.",
+        concat({{{"model", "FILE",
+                  "the ViT to fine-tune: a tleg model, or a timm / DeiT / torchvision "
+                  ".safetensors or Hugging Face ViT folder (saved as a tleg model)",
+                  ""},
+                 {"out", "DIR", "run folder (default: the next free runs/fine-tune)", ""}},
+                dataOptions(),
+                trainOptions("3"),
+                modelHintOptions("model-", "--model")}));
     if (!cl.parse(args))
         return 0;
     if (auto rc =
@@ -103,6 +110,7 @@ int finetuneCommand(const Args& args)
     spec.data = dataSpec(cl);
     spec.init.method = workflow::InitMethod::Model;
     spec.init.path = cl.require("model");
+    spec.init.hints = modelHints(cl, "model-");
     spec.train = trainConfig(cl);
     spec.init.seed = spec.train.seed;
     spec.train.loss.lambda = 0.0;
@@ -153,8 +161,9 @@ int pipelineCommand(const Args& args)
                  {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
                  {"depths", "LIST", "Des-Net depths, e.g. 2,4,6 (default: the preset's)", ""},
                  {"ancestry", "FILE",
-                  "use this trained ancestry (any teacher: tleg, TorchScript) instead of training "
-                  "one; the --teacher-* options say what it takes", ""},
+                  "use this trained ancestry (any teacher: tleg, timm / DeiT / torchvision ViT "
+                  ".safetensors, Hugging Face ViT folder, TorchScript) instead of training one; "
+                  "the --teacher-* options say what it takes", ""},
                  {"seed", "N", "random seed", "0"},
                  {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
                  precisionOptions()[0],
@@ -171,8 +180,8 @@ int pipelineCommand(const Args& args)
     o.ancestryPath = cl.get("ancestry");
     o.teacher = teacherConfig(cl);
     if (o.ancestryPath.empty() && !o.teacher.isDefault())
-        throw Error("--teacher-image-size, --teacher-mean, --teacher-std and --teacher-class-map "
-                    "describe the --ancestry file: give --ancestry too");
+        throw Error("--teacher-image-size, --teacher-mean, --teacher-std, --teacher-heads and "
+                    "--teacher-class-map describe the --ancestry file: give --ancestry too");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));
     if (cl.has("depths"))
         o.depths = cl.getIntList("depths");

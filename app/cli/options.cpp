@@ -41,6 +41,40 @@ std::vector<OptionSpec> modelOptions(const std::string& defaultPreset)
     };
 }
 
+std::vector<OptionSpec> modelHintOptions(const std::string& prefix, const std::string& file)
+{
+    const std::string of = " of a foreign " + file
+                           + " (timm, HF, torchvision) when no config "
+                             "beside it says";
+    return {
+        {prefix + "heads", "H", "attention heads" + of, ""},
+        {prefix + "image-size", "PX", "input size" + of + " (checked against its shapes)", ""},
+        {prefix + "mean", "M,M,M", "per-channel input mean" + of + " (default: ImageNet's)", ""},
+        {prefix + "std", "S,S,S", "per-channel input std" + of + " (default: ImageNet's)", ""},
+    };
+}
+
+model::ModelHints modelHints(const CommandLine& cl, const std::string& prefix)
+{
+    auto h = model::ModelHints::withPrefix("--" + prefix);
+    if (cl.has(prefix + "heads"))
+        h.heads = cl.getInt(prefix + "heads");
+    if (cl.has(prefix + "image-size"))
+        h.imageSize = cl.getInt(prefix + "image-size");
+    for (double v :
+         cl.has(prefix + "mean") ? cl.getDoubleList(prefix + "mean") : std::vector<double>())
+        h.mean.push_back(static_cast<float>(v));
+    for (double v :
+         cl.has(prefix + "std") ? cl.getDoubleList(prefix + "std") : std::vector<double>())
+        h.std.push_back(static_cast<float>(v));
+    if (cl.has(prefix + "heads") && h.heads <= 0)
+        throw Error("--" + prefix + "heads must be a positive number of attention heads");
+    if (cl.has(prefix + "image-size") && h.imageSize <= 0)
+        throw Error("--" + prefix + "image-size must be a positive number of pixels");
+    h.validate();
+    return h;
+}
+
 std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
 {
     return {
@@ -72,6 +106,9 @@ std::vector<OptionSpec> teacherOptions()
          "the teacher's per-channel mean (of pixels in [0, 1]); default: its file's, else the "
          "student's; its length sets the teacher's channels (grey <-> RGB converted)", ""},
         {"teacher-std", "a,b,c", "the teacher's per-channel std, with --teacher-mean", ""},
+        {"teacher-heads", "H",
+         "a foreign teacher's attention heads (timm, Hugging Face, torchvision .safetensors) "
+         "when no config beside the file says", ""},
         {"teacher-class-map", "FILE|LIST",
          "the teacher's logit for each data class, in order (e.g. 0,217,482 or a file with one "
          "index a line or a JSON array): a 1000-class teacher for a 10-class subset", ""},
@@ -91,6 +128,10 @@ train::TeacherOptions teacherConfig(const CommandLine& cl)
         o.std = train::parseChannelValues("--teacher-std", cl.get("teacher-std"));
     if (cl.has("teacher-class-map"))
         o.classMap = train::parseClassMap(cl.get("teacher-class-map"));
+    if (cl.has("teacher-heads"))
+        o.heads = cl.getInt("teacher-heads");
+    if (cl.has("teacher-heads") && o.heads < 1)
+        throw Error("--teacher-heads must be at least 1, got " + cl.get("teacher-heads"));
     o.validate();
     return o;
 }

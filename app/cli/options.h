@@ -18,7 +18,11 @@ namespace tleg::cli {
 std::vector<OptionSpec> dataOptions();
 std::vector<OptionSpec> modelOptions(const std::string& defaultPreset);
 std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs);
-/// --teacher-image-size, --teacher-mean, --teacher-std, --teacher-class-map.
+/// --PREFIXheads, --PREFIXimage-size, --PREFIXmean, --PREFIXstd: what a foreign checkpoint's
+/// shapes cannot tell (prefix "" for tleg info, "model-" for eval and finetune; a teacher's are
+/// teacherOptions()).
+std::vector<OptionSpec> modelHintOptions(const std::string& prefix, const std::string& file);
+/// --teacher-image-size, --teacher-mean, --teacher-std, --teacher-heads, --teacher-class-map.
 std::vector<OptionSpec> teacherOptions();
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups);
 /// "a,b,,c" -> {"a", "b", "c"}: the non-empty items of a comma-separated list.
@@ -30,6 +34,8 @@ workflow::DataSpec dataSpec(const CommandLine& cl);
 /// from the data).
 model::ViTConfig modelConfig(const CommandLine& cl);
 train::TrainOptions trainConfig(const CommandLine& cl);
+/// The modelHintOptions(prefix) given, validated (errors name the option).
+model::ModelHints modelHints(const CommandLine& cl, const std::string& prefix);
 /// What teacherOptions() say; errors name the option and the offending entry.
 train::TeacherOptions teacherConfig(const CommandLine& cl);
 /// --out when given, else the next free runs/<base> (the one naming scheme); --resume needs --out.

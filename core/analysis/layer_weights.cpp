@@ -1,7 +1,9 @@
 #include "analysis/layer_weights.h"
 
 #include "model/block.h"
+#include "model/foreign_model.h"
 #include "model/model_io.h"
+#include "model/script_classifier.h"
 #include "util/error.h"
 
 #include <torch/script.h>
@@ -312,9 +314,12 @@ LayerWeights layerWeightsFromTensors(const io::NamedTensors& tensors, const std:
     return w;
 }
 
-LayerWeights loadLayerWeights(const std::string& path)
+LayerWeights loadLayerWeights(const std::string& given)
 {
     std::error_code ec;
+    // A Hugging Face model folder: its model.safetensors (the model loader's rule).
+    const std::string path =
+        std::filesystem::is_directory(given, ec) ? model::foreignWeightsPath(given) : given;
     if (!std::filesystem::exists(path, ec))
         throw fileError(path, "no such file");
     if (!std::filesystem::is_regular_file(path, ec))
@@ -326,8 +331,16 @@ LayerWeights loadLayerWeights(const std::string& path)
             throw fileError(path, "cannot open for reading");
         in.read(magic, 2);
     }
-    if (magic[0] == 'P' && magic[1] == 'K') // TorchScript archives are zip files
-        return loadTorchScript(path);
+    if (magic[0] == 'P' && magic[1] == 'K') { // TorchScript archives are zip files, but a
+        bool safetensors = false;               // safetensors header length may start so too
+        try {
+            io::readSafetensorsHeader(path);
+            safetensors = !model::isTorchScriptFile(path);
+        } catch (const Error&) {
+        }
+        if (!safetensors)
+            return loadTorchScript(path);
+    }
 
     io::SafetensorsFile file = io::readSafetensors(path);
     auto kind = file.metadata.find("tleg_kind");

@@ -39,8 +39,9 @@ struct LayerWeights {
     int64_t blockParameters() const;
 };
 
-/// Loads a safetensors checkpoint (timm, torchvision or Hugging Face names; a TLEG Aux-Net gives
-/// its effective blocks θ_B + c_i·θ_A) or a TorchScript module. Throws tleg::Error naming the
+/// Loads a safetensors checkpoint (timm, torchvision or Hugging Face names, or a Hugging Face
+/// model folder; a TLEG Aux-Net gives its effective blocks θ_B + c_i·θ_A) or a TorchScript
+/// module. Throws tleg::Error naming the
 /// file for anything it cannot analyse (learngene files, no blocks, inconsistent shapes, ...).
 LayerWeights loadLayerWeights(const std::string& path);
 

@@ -77,6 +77,9 @@ AuxNetImpl::AuxNetImpl(const ViTConfig& config, const AuxOptions& options)
     : ViTBase(config), m_options(options)
 {
     m_options.validate(m_config.depth);
+    if (!m_config.standardLayout())
+        throw Error("an Aux-Net has TLEG's own block layout (qkv bias, LayerNorm eps 1e-6, no "
+                    "distillation token, no class token beside average pooling)");
 
     auto learngene = register_module("learngene", std::make_shared<torch::nn::Module>());
     // θ_A starts at zero for LayerNorm γ so that every expanded LayerNorm begins as identity.

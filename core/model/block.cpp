@@ -76,9 +76,10 @@ void truncNormal_(torch::Tensor t, double std)
     t.uniform_(2.0 * lo - 1.0, 2.0 * hi - 1.0).erfinv_().mul_(std * std::sqrt(2.0));
 }
 
-AttentionImpl::AttentionImpl(int64_t dim)
+AttentionImpl::AttentionImpl(int64_t dim, bool qkvBias)
 {
-    qkv = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
+    qkv = register_module("qkv",
+                          torch::nn::Linear(torch::nn::LinearOptions(dim, 3 * dim).bias(qkvBias)));
     proj = register_module("proj", torch::nn::Linear(dim, dim));
 }
 
@@ -88,14 +89,15 @@ MlpImpl::MlpImpl(int64_t dim, int64_t hidden)
     fc2 = register_module("fc2", torch::nn::Linear(hidden, dim));
 }
 
-BlockImpl::BlockImpl(int64_t dim, int64_t heads_, double mlpRatio, unsigned groups_)
-    : heads(heads_), groups(groups_)
+BlockImpl::BlockImpl(int64_t dim, int64_t heads_, double mlpRatio, unsigned groups_, bool qkvBias,
+                     double eps_)
+    : heads(heads_), groups(groups_), eps(eps_)
 {
-    const auto ln = torch::nn::LayerNormOptions({dim}).eps(1e-6);
+    const auto ln = torch::nn::LayerNormOptions({dim}).eps(eps);
     if (groups & kGroupLn)
         norm1 = register_module("norm1", torch::nn::LayerNorm(ln));
     if (groups & kGroupMsa)
-        attn = register_module("attn", Attention(dim));
+        attn = register_module("attn", Attention(dim, qkvBias));
     if (groups & kGroupLn)
         norm2 = register_module("norm2", torch::nn::LayerNorm(ln));
     if (groups & kGroupMlp)
@@ -131,7 +133,7 @@ BlockWeights BlockImpl::weights() const
     }
     if (attn) {
         w[QkvWeight] = attn->qkv->weight;
-        w[QkvBias] = attn->qkv->bias;
+        w[QkvBias] = attn->qkv->bias; // undefined without a qkv bias
         w[ProjWeight] = attn->proj->weight;
         w[ProjBias] = attn->proj->bias;
     }
@@ -146,7 +148,7 @@ BlockWeights BlockImpl::weights() const
 
 torch::Tensor BlockImpl::forward(const torch::Tensor& x)
 {
-    return blockForward(x, weights(), heads);
+    return blockForward(x, weights(), heads, eps);
 }
 
 void setBf16Matmul(bool enabled) { t_bf16Matmul = enabled; }
@@ -175,7 +177,7 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch
     return linearBf16(x, w, b).to(torch::kFloat);
 }
 
-torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads)
+torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads, double eps)
 {
     const int64_t batch = x.size(0), tokens = x.size(1), dim = x.size(2);
     const int64_t headDim = dim / heads;
@@ -184,8 +186,8 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
     // LayerNorm writes bf16 straight away when the GEMM after it is bf16.
     auto norm = [&](const torch::Tensor& t, const torch::Tensor& g, const torch::Tensor& b) {
         return kernels::fusedLayerNormApplies(t, g, b)
-                   ? kernels::fusedLayerNorm(t, g, b, 1e-6, t_bf16Matmul)
-                   : torch::layer_norm(t, {dim}, g, b, 1e-6);
+                   ? kernels::fusedLayerNorm(t, g, b, eps, t_bf16Matmul)
+                   : torch::layer_norm(t, {dim}, g, b, eps);
     };
     auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
     auto packed = linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]

@@ -35,7 +35,8 @@ std::string groupsToString(unsigned groups);
 void truncNormal_(torch::Tensor t, double std);
 
 struct AttentionImpl : torch::nn::Module {
-    AttentionImpl(int64_t dim);
+    /// qkvBias false: no "qkv.bias" (timm's qkv_bias=False); its BlockWeights slot stays undefined.
+    explicit AttentionImpl(int64_t dim, bool qkvBias = true);
     torch::nn::Linear qkv{nullptr}, proj{nullptr};
 };
 TORCH_MODULE(Attention);
@@ -49,7 +50,8 @@ TORCH_MODULE(Mlp);
 /// A block holding only the parameter groups in `groups` (the others stay unregistered, so
 /// named_parameters() yields exactly the tensors this block owns).
 struct BlockImpl : torch::nn::Module {
-    BlockImpl(int64_t dim, int64_t heads, double mlpRatio, unsigned groups = kAllGroups);
+    BlockImpl(int64_t dim, int64_t heads, double mlpRatio, unsigned groups = kAllGroups,
+              bool qkvBias = true, double eps = 1e-6);
     /// Standard init: weights truncated normal 0.02, biases 0, LayerNorm γ=1 β=0.
     void resetParameters();
     /// Undefined tensors for groups this block does not hold.
@@ -58,14 +60,17 @@ struct BlockImpl : torch::nn::Module {
 
     int64_t heads;
     unsigned groups;
+    double eps; ///< of both LayerNorms
     torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
     Attention attn{nullptr};
     Mlp mlp{nullptr};
 };
 TORCH_MODULE(Block);
 
-/// x: [B, N, D] -> [B, N, D]. x + MSA(LN1(x)); x + MLP(LN2(x)).
-torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads);
+/// x: [B, N, D] -> [B, N, D]. x + MSA(LN1(x)); x + MLP(LN2(x)). eps: of both LayerNorms; an
+/// undefined qkv bias is none.
+torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads,
+                           double eps = 1e-6);
 
 /// Matmul precision for the linear layers of the current thread: bf16 keeps the residual
 /// stream and LayerNorm in fp32 and runs the matmuls in bfloat16 (AVX-512 BF16 / AMX).

@@ -84,7 +84,7 @@ ViT withNewHead(const ViTImpl& net, int64_t numClasses, uint64_t seed)
     torch::NoGradGuard guard;
     auto src = net.named_parameters(true);
     for (auto& item : fresh->named_parameters(true))
-        if (item.key().rfind("head.", 0) != 0)
+        if (item.key().rfind("head.", 0) != 0 && item.key().rfind("head_dist.", 0) != 0)
             item.value().copy_(src[item.key()]);
     return fresh;
 }
@@ -101,7 +101,8 @@ ViT heLg(const ViTImpl& ancestry, int64_t depth, int64_t numClasses, uint64_t se
         const BlockWeights src = ancestry.block(ancestry.config().depth - keep + k).weights();
         const BlockWeights dst = net->block(depth - keep + k).weights();
         for (int p = 0; p < kBlockParamCount; ++p)
-            dst[p].copy_(src[p]);
+            if (dst[p].defined()) // an imported model may have no qkv bias
+                dst[p].copy_(src[p]);
     }
     return net;
 }

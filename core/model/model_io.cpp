@@ -1,5 +1,6 @@
 #include "model/model_io.h"
 
+#include "model/foreign_model.h"
 #include "util/error.h"
 
 #include <set>
@@ -142,8 +143,11 @@ void checkParameterCount(const std::string& path, const io::NamedTensors& tensor
                                   + " parameters, but the file holds " + std::to_string(held));
 }
 
-std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMetadata* metadata)
+std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMetadata* metadata,
+                                               const ModelHints& hints)
 {
+    if (isForeignModel(path))
+        return loadForeignModel(path, hints, metadata);
     auto file = io::readSafetensors(path);
     auto md = ModelMetadata::fromStrings(file.metadata, path);
     ViTConfig cfg;
@@ -158,6 +162,9 @@ std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMet
         if (isAux) {
             aux = AuxOptions::fromJson(md.expansion);
             aux.validate(cfg.depth);
+            if (!cfg.standardLayout())
+                throw Error("an Aux-Net must have TLEG's own block layout (qkv bias, LayerNorm "
+                            "eps 1e-6, no distillation token)");
         }
     } catch (const Error& e) {
         throw fileError(path, e.what());
@@ -179,9 +186,10 @@ std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path, ModelMet
     return net;
 }
 
-std::shared_ptr<ViTImpl> loadViT(const std::string& path, ModelMetadata* metadata)
+std::shared_ptr<ViTImpl> loadViT(const std::string& path, ModelMetadata* metadata,
+                                 const ModelHints& hints)
 {
-    auto net = std::dynamic_pointer_cast<ViTImpl>(loadClassifier(path, metadata));
+    auto net = std::dynamic_pointer_cast<ViTImpl>(loadClassifier(path, metadata, hints));
     if (!net)
         throw fileError(path, "is an Aux-Net, not a plain ViT");
     return net;

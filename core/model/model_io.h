@@ -4,8 +4,10 @@
 //   saveClassifier("runs/a/model.safetensors", *net, {{"provenance", {...}}});
 //   auto net = loadClassifier("runs/a/model.safetensors");   // a ViTImpl or an AuxNetImpl
 //   auto vit = loadViT(path);                                // throws unless it is a ViT
+//   auto timm = loadClassifier("deit_s.safetensors", &md, hints); // foreign: foreign_model.h
 #include "io/safetensors.h"
 #include "model/aux_net.h"
+#include "model/model_hints.h"
 #include "model/vit.h"
 
 #include <functional>
@@ -57,8 +59,12 @@ void checkParameterCount(const std::string& path, const io::NamedTensors& tensor
 
 void saveClassifier(const std::string& path, ClassifierImpl& model,
                     const nlohmann::json& extra = nlohmann::json::object());
+/// A model of ours, or a foreign checkpoint (timm / DeiT, Hugging Face folder or file,
+/// torchvision; see foreign_model.h) imported with hints (what its shapes cannot tell).
 std::shared_ptr<ClassifierImpl> loadClassifier(const std::string& path,
-                                               ModelMetadata* metadata = nullptr);
-std::shared_ptr<ViTImpl> loadViT(const std::string& path, ModelMetadata* metadata = nullptr);
+                                               ModelMetadata* metadata = nullptr,
+                                               const ModelHints& hints = {});
+std::shared_ptr<ViTImpl> loadViT(const std::string& path, ModelMetadata* metadata = nullptr,
+                                 const ModelHints& hints = {});
 
 } // namespace tleg::model

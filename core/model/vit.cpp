@@ -19,25 +19,35 @@ ViTBase::ViTBase(const ViTConfig& config) : m_config(config)
     const int64_t dim = m_config.dim;
     m_patchEmbed = register_module("patch_embed",
                                    PatchEmbed(m_config.channels, m_config.patchSize, dim));
-    if (m_config.pooling == Pooling::ClassToken)
+    if (m_config.hasClassToken())
         m_clsToken = register_parameter("cls_token", torch::zeros({1, 1, dim}));
+    if (m_config.distillationToken)
+        m_distToken = register_parameter("dist_token", torch::zeros({1, 1, dim}));
     m_posEmbed = register_parameter("pos_embed", torch::zeros({1, m_config.numTokens(), dim}));
-    const auto ln = torch::nn::LayerNormOptions({dim}).eps(1e-6);
+    const auto ln = torch::nn::LayerNormOptions({dim}).eps(m_config.layerNormEps);
     m_norm = register_module(m_config.pooling == Pooling::ClassToken ? "norm" : "fc_norm",
                              torch::nn::LayerNorm(ln));
     m_head = register_module("head", torch::nn::Linear(dim, m_config.numClasses));
+    if (m_config.distillationToken)
+        m_headDist = register_module("head_dist", torch::nn::Linear(dim, m_config.numClasses));
 
     torch::NoGradGuard guard;
     truncNormal_(m_posEmbed, 0.02);
-    if (m_clsToken.defined())
-        truncNormal_(m_clsToken, 0.02);
-    truncNormal_(m_head->weight, 0.02);
-    m_head->bias.zero_();
+    for (auto* token : {&m_clsToken, &m_distToken})
+        if (token->defined())
+            truncNormal_(*token, 0.02);
+    for (auto* head : {&m_head, &m_headDist})
+        if (*head) {
+            truncNormal_((*head)->weight, 0.02);
+            (*head)->bias.zero_();
+        }
 }
 
 torch::Tensor ViTBase::embed(const torch::Tensor& images)
 {
     auto x = m_patchEmbed->forward(images); // [B, N, D]
+    if (m_distToken.defined())
+        x = torch::cat({m_distToken.expand({x.size(0), -1, -1}), x}, 1);
     if (m_clsToken.defined())
         x = torch::cat({m_clsToken.expand({x.size(0), -1, -1}), x}, 1);
     return x + m_posEmbed;
@@ -45,16 +55,27 @@ torch::Tensor ViTBase::embed(const torch::Tensor& images)
 
 torch::Tensor ViTBase::pool(const torch::Tensor& tokens)
 {
-    auto f = m_config.pooling == Pooling::ClassToken ? m_norm->forward(tokens).select(1, 0)
-                                                     : m_norm->forward(tokens.mean(1));
-    return linear(f, m_head->weight, m_head->bias);
+    if (m_config.pooling == Pooling::Average) { // the mean leaves any class token out
+        const int64_t prefix = m_config.prefixTokens();
+        const auto patches =
+            prefix > 0 ? tokens.narrow(1, prefix, tokens.size(1) - prefix) : tokens;
+        return linear(m_norm->forward(patches.mean(1)), m_head->weight, m_head->bias);
+    }
+    if (!m_headDist)
+        return linear(m_norm->forward(tokens).select(1, 0), m_head->weight, m_head->bias);
+    // DeiT distilled at inference: the mean of the class head and the distillation head.
+    const auto n = m_norm->forward(tokens.narrow(1, 0, 2)); // [B, 2, D]
+    return (linear(n.select(1, 0), m_head->weight, m_head->bias)
+            + linear(n.select(1, 1), m_headDist->weight, m_headDist->bias))
+           * 0.5;
 }
 
 ViTImpl::ViTImpl(const ViTConfig& config) : ViTBase(config)
 {
     blocks = register_module("blocks", torch::nn::ModuleList());
     for (int64_t i = 0; i < m_config.depth; ++i)
-        blocks->push_back(Block(m_config.dim, m_config.heads, m_config.mlpRatio));
+        blocks->push_back(Block(m_config.dim, m_config.heads, m_config.mlpRatio, kAllGroups,
+                                m_config.qkvBias, m_config.layerNormEps));
 }
 
 torch::Tensor ViTImpl::forward(const torch::Tensor& images)

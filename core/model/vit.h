@@ -31,21 +31,25 @@ struct PatchEmbedImpl : torch::nn::Module {
 };
 TORCH_MODULE(PatchEmbed);
 
-/// The parts of a ViT outside its blocks. Registered under timm's top-level names.
+/// The parts of a ViT outside its blocks. Registered under timm's top-level names (and, for an
+/// imported DeiT distilled model, "dist_token" and "head_dist", whose logits are averaged with
+/// the head's as DeiT does at inference).
 class ViTBase : public ClassifierImpl {
 public:
     explicit ViTBase(const ViTConfig& config);
     const ViTConfig& config() const { return m_config; }
 
 protected:
-    torch::Tensor embed(const torch::Tensor& images); // [B, C, H, W] -> [B, N(+1), D]
-    torch::Tensor pool(const torch::Tensor& tokens);  // [B, N, D] -> [B, classes]
+    torch::Tensor embed(const torch::Tensor& images); // [B, C, H, W] -> [B, prefix + N, D]
+    torch::Tensor pool(const torch::Tensor& tokens);  // [B, prefix + N, D] -> [B, classes]
 
     ViTConfig m_config;
     PatchEmbed m_patchEmbed{nullptr};
     torch::Tensor m_clsToken, m_posEmbed;         // [1, 1, D], [1, T, D]
     torch::nn::LayerNorm m_norm{nullptr};         // "norm" (token) or "fc_norm" (avg)
     torch::nn::Linear m_head{nullptr};
+    torch::Tensor m_distToken;             // [1, 1, D] (DeiT distilled only)
+    torch::nn::Linear m_headDist{nullptr}; // "head_dist" (DeiT distilled only)
 };
 
 /// An ordinary ViT: ancestry models, Des-Nets and baselines are all this.

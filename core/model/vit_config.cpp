@@ -7,7 +7,12 @@ namespace tleg::model {
 
 int64_t ViTConfig::numTokens() const
 {
-    return numPatches() + (pooling == Pooling::ClassToken ? 1 : 0);
+    return numPatches() + prefixTokens();
+}
+
+bool ViTConfig::standardLayout() const
+{
+    return layerNormEps == 1e-6 && qkvBias && !distillationToken && !avgWithClassToken;
 }
 
 void ViTConfig::validate() const
@@ -39,6 +44,12 @@ void ViTConfig::validate() const
     if (imageSize % patchSize != 0)
         fail("image size " + std::to_string(imageSize) + " is not a multiple of patch size "
              + std::to_string(patchSize));
+    if (!(layerNormEps > 0.0 && layerNormEps < 1.0))
+        fail("LayerNorm eps must be in (0, 1)");
+    if (distillationToken && pooling != Pooling::ClassToken)
+        fail("a distillation token needs class-token pooling");
+    if (avgWithClassToken && pooling != Pooling::Average)
+        fail("'class_token' is for average pooling only");
     if (dim % heads != 0)
         fail("dim " + std::to_string(dim) + " is not a multiple of heads " + std::to_string(heads));
     atMost("tokens (patches per image)", numTokens(), kMaxTokens);
@@ -48,7 +59,7 @@ int64_t ViTConfig::blockParams() const
 {
     const int64_t h = hiddenDim();
     const int64_t norms = 2 * 2 * dim;
-    const int64_t attn = dim * 3 * dim + 3 * dim + dim * dim + dim;
+    const int64_t attn = dim * 3 * dim + (qkvBias ? 3 * dim : 0) + dim * dim + dim;
     const int64_t mlp = dim * h + h + h * dim + dim;
     return norms + attn + mlp;
 }
@@ -56,10 +67,11 @@ int64_t ViTConfig::blockParams() const
 int64_t ViTConfig::sharedParams() const
 {
     const int64_t patch = channels * patchSize * patchSize * dim + dim;
-    const int64_t cls = pooling == Pooling::ClassToken ? dim : 0;
+    const int64_t tokens = prefixTokens() * dim;
     const int64_t pos = numTokens() * dim;
     const int64_t finalNorm = 2 * dim;
-    return patch + cls + pos + finalNorm + headParams();
+    const int64_t heads = (distillationToken ? 2 : 1) * headParams();
+    return patch + tokens + pos + finalNorm + heads;
 }
 
 int64_t ViTConfig::forwardMacs() const
@@ -69,20 +81,29 @@ int64_t ViTConfig::forwardMacs() const
     const int64_t patch = numPatches() * channels * patchSize * patchSize * dim;
     const int64_t perBlock = n * (dim * 3 * dim + dim * dim + 2 * dim * h) // linear layers
                              + 2 * n * n * dim;                            // QK^T and AV
-    return patch + depth * perBlock + dim * numClasses;
+    return patch + depth * perBlock + (distillationToken ? 2 : 1) * dim * numClasses;
 }
 
 nlohmann::json ViTConfig::toJson() const
 {
-    return {{"image_size", imageSize},
-            {"channels", channels},
-            {"patch_size", patchSize},
-            {"dim", dim},
-            {"depth", depth},
-            {"heads", heads},
-            {"mlp_ratio", mlpRatio},
-            {"num_classes", numClasses},
-            {"pooling", poolingName(pooling)}};
+    nlohmann::json j = {{"image_size", imageSize},
+                        {"channels", channels},
+                        {"patch_size", patchSize},
+                        {"dim", dim},
+                        {"depth", depth},
+                        {"heads", heads},
+                        {"mlp_ratio", mlpRatio},
+                        {"num_classes", numClasses},
+                        {"pooling", poolingName(pooling)}};
+    if (layerNormEps != 1e-6)
+        j["layer_norm_eps"] = layerNormEps;
+    if (!qkvBias)
+        j["qkv_bias"] = false;
+    if (distillationToken)
+        j["dist_token"] = true;
+    if (avgWithClassToken)
+        j["class_token"] = true;
+    return j;
 }
 
 ViTConfig ViTConfig::fromJson(const nlohmann::json& j)
@@ -98,6 +119,12 @@ ViTConfig ViTConfig::fromJson(const nlohmann::json& j)
         c.mlpRatio = j.at("mlp_ratio").get<double>();
         c.numClasses = util::jsonInteger<int64_t>(j.at("num_classes"));
         c.pooling = poolingFromName(j.value("pooling", std::string("token")));
+        c.layerNormEps = j.value("layer_norm_eps", 1e-6);
+        c.qkvBias = j.value("qkv_bias", true);
+        c.distillationToken = j.value("dist_token", false);
+        c.avgWithClassToken = c.pooling == Pooling::Average && j.value("class_token", false);
+        if (c.pooling == Pooling::ClassToken && !j.value("class_token", true))
+            throw Error("invalid ViT config: class-token pooling without a class token");
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("invalid ViT config JSON: ") + e.what());
     }

@@ -23,11 +23,24 @@ struct ViTConfig {
     double mlpRatio = 4.0;
     int64_t numClasses = 10;
     Pooling pooling = Pooling::ClassToken;
+    // What imported checkpoints need (foreign_model.h); TLEG's own models keep the defaults, and
+    // toJson() writes these keys only when they differ, so older files and readers are unchanged.
+    double layerNormEps = 1e-6;     ///< "layer_norm_eps": Hugging Face's ViT uses 1e-12
+    bool qkvBias = true;            ///< "qkv_bias": false for timm's qkv_bias=False models
+    bool distillationToken = false; ///< "dist_token": DeiT distilled (a second head, averaged)
+    bool avgWithClassToken = false; ///< "class_token": average pooling beside a class token
+                                    ///< that the mean leaves out (timm's global_pool="avg")
 
     int64_t gridSize() const { return imageSize / patchSize; }
     int64_t numPatches() const { return gridSize() * gridSize(); }
-    /// Tokens entering the blocks (patches plus the class token, if any).
+    /// Tokens entering the blocks (patches plus the class and distillation tokens, if any).
     int64_t numTokens() const;
+    bool hasClassToken() const { return pooling == Pooling::ClassToken || avgWithClassToken; }
+    /// Class and distillation tokens before the patch tokens.
+    int64_t prefixTokens() const { return (hasClassToken() ? 1 : 0) + (distillationToken ? 1 : 0); }
+    /// TLEG's own block layout (the defaults of the four fields above), which Aux-Nets and
+    /// learngenes require.
+    bool standardLayout() const;
     int64_t hiddenDim() const { return static_cast<int64_t>(dim * mlpRatio); }
 
     /// Throws tleg::Error when the numbers cannot make a ViT (dim % heads, image % patch, ...)

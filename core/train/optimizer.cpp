@@ -15,7 +15,8 @@ AdamW::AdamW(const torch::OrderedDict<std::string, torch::Tensor>& params, AdamW
         const std::string& n = item.key();
         // As in timm/DeiT: no decay for biases, norms, tokens and position embeddings.
         const bool decay = item.value().dim() >= 2 && n.find("pos_embed") == std::string::npos
-                           && n.find("cls_token") == std::string::npos;
+                           && n.find("cls_token") == std::string::npos
+                           && n.find("dist_token") == std::string::npos;
         m_slots.push_back({n, item.value(), torch::zeros_like(item.value()),
                            torch::zeros_like(item.value()), decay});
     }

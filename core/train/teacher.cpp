@@ -19,10 +19,10 @@ torch::Tensor ModelTeacher::logits(const torch::Tensor& images)
     return m_model->forward(images);
 }
 
-std::unique_ptr<Teacher> loadTeacher(const std::string& path)
+std::unique_ptr<Teacher> loadTeacher(const std::string& path, const model::ModelHints& hints)
 {
     model::ModelMetadata md;
-    auto net = model::loadAnyClassifier(path, &md);
+    auto net = model::loadAnyClassifier(path, &md, hints);
     auto teacher = std::make_unique<ModelTeacher>(
         std::move(net), md.kind == "torchscript" ? "TorchScript " + path : path);
     teacher->setInput(inputFromMetadata(md.architecture, md.extra, path));

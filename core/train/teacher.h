@@ -53,10 +53,13 @@ private:
     std::string m_name;
 };
 
-/// A safetensors model of ours, or a TorchScript file (detected by content: a zip archive);
-/// its description is the path ("TorchScript <path>" for TorchScript). Its input() is what the
-/// file says (inputFromMetadata); a TorchScript file says nothing.
-std::unique_ptr<Teacher> loadTeacher(const std::string& path);
+/// A safetensors model of ours, a foreign ViT checkpoint (timm / DeiT, a Hugging Face folder,
+/// torchvision: foreign_model.h, with hints for what its shapes cannot tell) or a TorchScript
+/// file (detected by content: a zip archive); its description is the path ("TorchScript <path>"
+/// for TorchScript). Its input() is what the file says (inputFromMetadata; for a foreign
+/// checkpoint what was inferred); a TorchScript file says nothing.
+std::unique_ptr<Teacher> loadTeacher(const std::string& path,
+                                     const model::ModelHints& hints = {});
 
 /// The teacher must take the data's images, converted as TeacherFeed does, and give one logit
 /// per data class (directly or through its class map). Checked on two blank images, so that a

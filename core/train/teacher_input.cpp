@@ -170,7 +170,17 @@ InputSpec inputFromMetadata(const nlohmann::json& architecture, const nlohmann::
 
 bool TeacherOptions::isDefault() const
 {
-    return imageSize == 0 && mean.empty() && std.empty() && classMap.empty();
+    return imageSize == 0 && mean.empty() && std.empty() && classMap.empty() && heads == 0;
+}
+
+model::ModelHints TeacherOptions::modelHints() const
+{
+    auto h = model::ModelHints::withPrefix("--teacher-");
+    h.heads = heads;
+    h.imageSize = imageSize;
+    h.mean = mean;
+    h.std = std;
+    return h;
 }
 
 void TeacherOptions::validate() const
@@ -179,6 +189,9 @@ void TeacherOptions::validate() const
         throw Error("--teacher-image-size must be between 1 and "
                     + str(model::ViTConfig::kMaxImageSize) + " (0: the file's), got "
                     + str(imageSize));
+    if (heads < 0 || heads > model::ViTConfig::kMaxDim)
+        throw Error("--teacher-heads must be between 1 and " + str(model::ViTConfig::kMaxDim)
+                    + " (0: from a config beside the file), got " + str(heads));
     if (mean.size() != std.size())
         throw Error("--teacher-mean has " + str(int64_t(mean.size())) + " value(s), --teacher-std "
                     + str(int64_t(std.size())) + ": give both, one value per teacher channel");
@@ -202,7 +215,11 @@ void TeacherOptions::validate() const
 
 nlohmann::json TeacherOptions::toJson() const
 {
-    return {{"image_size", imageSize}, {"mean", mean}, {"std", std}, {"class_map", classMap}};
+    nlohmann::json j = {
+        {"image_size", imageSize}, {"mean", mean}, {"std", std}, {"class_map", classMap}};
+    if (heads > 0) // written only when given, so that older readers see what they know
+        j["heads"] = heads;
+    return j;
 }
 
 TeacherOptions TeacherOptions::fromJson(const nlohmann::json& j)
@@ -223,6 +240,7 @@ TeacherOptions TeacherOptions::fromJson(const nlohmann::json& j)
     read("mean", o.mean);
     read("std", o.std);
     read("class_map", o.classMap);
+    read("heads", o.heads);
     return o;
 }
 

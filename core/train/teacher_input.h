@@ -7,6 +7,7 @@
 //   TeacherFeed feed(teacher, student);                        // teacher: input() and classMap()
 //   torch::Tensor z = feed.logits(batch.images);               // [B, data classes]
 #include "data/dataset.h"
+#include "model/model_hints.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,8 +43,14 @@ struct TeacherOptions {
     int64_t imageSize = 0;         ///< --teacher-image-size; 0: the file's, else the student's
     std::vector<float> mean, std;  ///< --teacher-mean / --teacher-std; empty: as imageSize
     std::vector<int64_t> classMap; ///< --teacher-class-map: data class i -> teacher logit [i]
+    /// --teacher-heads: a foreign checkpoint's attention heads (timm, Hugging Face, torchvision:
+    /// foreign_model.h) when no config beside it says; 0: not given.
+    int64_t heads = 0;
 
     bool isDefault() const;
+    /// What a foreign teacher's loader takes from these (heads, image size, mean/std), with
+    /// errors naming the --teacher-* options.
+    model::ModelHints modelHints() const;
     /// Throws tleg::Error naming the option (and the entry) that is out of range.
     void validate() const;
     nlohmann::json toJson() const;

@@ -2,6 +2,7 @@
 
 #include "dist/world.h"
 #include "model/bf16_scope.h"
+#include "model/foreign_model.h"
 #include "model/learngene.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -84,21 +85,31 @@ void checkInput(const model::ViTConfig& c, const data::Dataset& d, const std::st
                                   + shape(d));
 }
 
+/// Says what was inferred about an imported model (format, each field and its source).
+void sayImported(const nlohmann::json& extra, const Hooks& hooks)
+{
+    std::istringstream lines(model::importSummary(extra));
+    for (std::string line; std::getline(lines, line);)
+        hooks.say(line);
+}
+
 std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset& d,
                                       const Hooks& hooks)
 {
     const int64_t classes = d.numClasses;
     std::shared_ptr<model::ViTImpl> net;
+    model::ModelMetadata md; // of a model file: what was inferred, when it was imported
     switch (init.method) {
     case InitMethod::Scratch:
         return model::scratch(fitToData(init.config, d), init.seed).ptr();
     case InitMethod::HeLg: {
-        auto ancestry = model::loadViT(init.path);
+        auto ancestry = model::loadViT(init.path, &md, init.hints);
         checkInput(ancestry->config(), d, init.path);
+        sayImported(md.extra, hooks);
         return model::heLg(*ancestry, init.expand.depth, classes, init.seed).ptr();
     }
     case InitMethod::Model:
-        net = model::loadViT(init.path);
+        net = model::loadViT(init.path, &md, init.hints);
         break;
     case InitMethod::Learngene: {
         model::ExpandOptions eo = init.expand;
@@ -108,6 +119,7 @@ std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset&
     }
     }
     checkInput(net->config(), d, init.path);
+    sayImported(md.extra, hooks);
     const int64_t had = net->config().numClasses;
     if (had != classes || init.newHead) {
         if (had != classes)
@@ -245,9 +257,12 @@ std::unique_ptr<train::Teacher> openTeacher(const std::string& path,
                                             const train::TeacherOptions& options,
                                             const data::Dataset& d, const Hooks& hooks)
 {
-    auto teacher = train::loadTeacher(path);
+    auto teacher = train::loadTeacher(path, options.modelHints());
     train::applyTeacherOptions(*teacher, options, path);
     train::checkTeacher(*teacher, d, path);
+    if (model::isForeignModel(path)) // what was inferred, read again from header and configs
+        sayImported({{"imported", model::inspectForeignModel(path, options.modelHints()).toJson()}},
+                    hooks);
     const train::TeacherFeed feed(teacher.get(),
                                   train::studentInput(d, data::computeNormalization(d)));
     hooks.say("teacher: " + teacher->description() + ": " + feed.describe());
@@ -359,11 +374,11 @@ void runExpand(ExpandSpec spec, const Hooks& hooks)
     hooks.say("Des-Net of depth " + std::to_string(spec.expand.depth) + " -> " + spec.out);
 }
 
-OpenModel openModel(const std::string& path)
+OpenModel openModel(const std::string& path, const model::ModelHints& hints)
 {
     OpenModel m;
     model::ModelMetadata md;
-    m.net = model::loadAnyClassifier(path, &md);
+    m.net = model::loadAnyClassifier(path, &md, hints);
     m.summary.path = path;
     m.summary.kind = md.kind;
     m.summary.extra = md.extra.is_object() ? md.extra : nlohmann::json::object();
@@ -407,10 +422,11 @@ train::EvalResult runEval(const EvalSpec& spec, const Hooks& hooks, const data::
 {
     train::applyThreads(spec.threads);
     model::Bf16Scope bf16(spec.bf16);
-    OpenModel m = openModel(spec.model);
+    OpenModel m = openModel(spec.model, spec.modelHints);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
     if (const std::string why = inputMismatch(m.summary, split.test); !why.empty())
         throw fileError(spec.model, why);
+    sayImported(m.summary.extra, hooks);
     return evaluateModel(m, split.test, split.train, spec.batchSize, hooks.stop);
 }
 

@@ -70,8 +70,10 @@ struct OpenModel {
     std::shared_ptr<model::ClassifierImpl> net;
     ModelSummary summary;
 };
-/// Loads a model of ours or a TorchScript classifier (by content); errors name the file.
-OpenModel openModel(const std::string& path);
+/// Loads a model of ours, a foreign ViT checkpoint (with hints for what its shapes cannot tell;
+/// summary.extra["imported"] says what was inferred) or a TorchScript classifier (by content);
+/// errors name the file.
+OpenModel openModel(const std::string& path, const model::ModelHints& hints = {});
 /// Why the model cannot take d's images or predict its classes, as one sentence; empty when it
 /// can (TorchScript: always empty, it is tried on a batch).
 std::string inputMismatch(const ModelSummary& model, const data::Dataset& d);

@@ -65,6 +65,18 @@ model::ViTConfig configFromJson(const Json& j, const char* what)
     }
 }
 
+/// j[key] as hints whose errors name options starting with prefix; absent: none.
+model::ModelHints hintsFromJson(const Json& j, const char* key, const std::string& prefix)
+{
+    if (!j.contains(key))
+        return model::ModelHints::withPrefix(prefix);
+    try {
+        return model::ModelHints::fromJson(j[key], prefix);
+    } catch (const Error& e) {
+        throw Error(std::string("config: '") + key + "': " + e.what());
+    }
+}
+
 train::TrainOptions trainFromJson(const Json& j)
 {
     try {
@@ -152,6 +164,8 @@ Json InitSpec::toJson() const
         j["config"] = config.toJson();
     else
         j["path"] = path;
+    if (!hints.empty())
+        j["hints"] = hints.toJson();
     if (method == InitMethod::Learngene || method == InitMethod::HeLg)
         j["expand"] = expandToJson(expand);
     return j;
@@ -167,6 +181,7 @@ InitSpec InitSpec::fromJson(const Json& j)
     read(j, "init", "new_head", s.newHead);
     read(j, "init", "seed", s.seed);
     read(j, "init", "path", s.path);
+    s.hints = hintsFromJson(j, "hints", "--model-");
     if (j.contains("config"))
         s.config = configFromJson(j["config"], "init.config");
     if (j.contains("expand"))
@@ -250,11 +265,14 @@ ExpandSpec ExpandSpec::fromJson(const Json& j)
 
 Json EvalSpec::toJson() const
 {
-    return {{"data", data.toJson()},
-            {"model", model},
-            {"threads", threads},
-            {"bf16", bf16},
-            {"batch_size", batchSize}};
+    Json j = {{"data", data.toJson()},
+              {"model", model},
+              {"threads", threads},
+              {"bf16", bf16},
+              {"batch_size", batchSize}};
+    if (!modelHints.empty())
+        j["model_hints"] = modelHints.toJson();
+    return j;
 }
 
 EvalSpec EvalSpec::fromJson(const Json& j)
@@ -263,6 +281,7 @@ EvalSpec EvalSpec::fromJson(const Json& j)
     object(j, "spec");
     s.data = DataSpec::fromJson(j.value("data", Json::object()));
     read(j, "spec", "model", s.model);
+    s.modelHints = hintsFromJson(j, "model_hints", "--model-");
     read(j, "spec", "threads", s.threads);
     read(j, "spec", "bf16", s.bf16);
     read(j, "spec", "batch_size", s.batchSize);

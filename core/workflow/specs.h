@@ -14,6 +14,7 @@
 #include "data/open_dataset.h"
 #include "model/aux_net.h"
 #include "model/des_net.h"
+#include "model/model_hints.h"
 #include "train/trainer.h"
 #include "workflow/role.h"
 
@@ -50,6 +51,8 @@ struct InitSpec {
     /// Scratch: the architecture; its input size, channels and classes come from the data.
     model::ViTConfig config;
     std::string path;            ///< Model, Learngene, HeLg: the file
+    /// Model, HeLg: what a foreign checkpoint's shapes cannot tell (options --model-heads, ...).
+    model::ModelHints hints = model::ModelHints::withPrefix("--model-");
     model::ExpandOptions expand; ///< Learngene: depth and partial init; HeLg: depth
     /// A fresh head even when the class count matches (the same number of other classes).
     /// A model whose class count differs from the data's always gets a fresh head.
@@ -110,7 +113,9 @@ struct ExpandSpec {
 
 struct EvalSpec {
     DataSpec data;
-    std::string model; ///< a model of ours or a TorchScript classifier
+    std::string model; ///< a model of ours, a foreign checkpoint or a TorchScript classifier
+    model::ModelHints modelHints =
+        model::ModelHints::withPrefix("--model-"); ///< for a foreign checkpoint
     int threads = 0;   ///< intra-op threads, 0 = the idle cores
     bool bf16 = false;
     int64_t batchSize = 500;
