@@ -49,8 +49,10 @@ std::vector<OptionSpec> modelHintOptions(const std::string& prefix, const std::s
     return {
         {prefix + "heads", "H", "attention heads" + of, ""},
         {prefix + "image-size", "PX", "input size" + of + " (checked against its shapes)", ""},
-        {prefix + "mean", "M,M,M", "per-channel input mean" + of + " (default: ImageNet's)", ""},
-        {prefix + "std", "S,S,S", "per-channel input std" + of + " (default: ImageNet's)", ""},
+        {prefix + "mean", "M,M,M",
+         "per-channel input mean" + of + " (default: ImageNet's; TorchScript: the data's)", ""},
+        {prefix + "std", "S,S,S",
+         "per-channel input std" + of + " (default: ImageNet's; TorchScript: the data's)", ""},
     };
 }
 

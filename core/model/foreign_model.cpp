@@ -269,9 +269,14 @@ private:
             fail("the number of attention heads is not in the file (" + m_out.format + ", dim "
                  + std::to_string(m_out.config.dim) + ") nor in a config beside it: give "
                  + m_hints.option("heads"));
-        m_out.config.heads = said ? integer(*said) : given;
-        field("heads", std::to_string(m_out.config.heads),
-              said ? said->from : "option " + m_hints.option("heads"));
+        const int64_t heads = said ? integer(*said) : given;
+        const std::string source = said ? said->from : "option " + m_hints.option("heads");
+        if (m_out.config.dim % heads != 0)
+            fail(source + " gives " + std::to_string(heads) + " attention heads, but the width "
+                 + std::to_string(m_out.config.dim) + " (" + from("patch_embed.proj.weight")
+                 + ") is not a multiple of it");
+        m_out.config.heads = heads;
+        field("heads", std::to_string(heads), source);
     }
 
     void layerNorm()

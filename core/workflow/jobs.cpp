@@ -383,9 +383,15 @@ OpenModel openModel(const std::string& path, const model::ModelHints& hints)
     m.summary.kind = md.kind;
     m.summary.extra = md.extra.is_object() ? md.extra : nlohmann::json::object();
     m.summary.params = parameterCount(*m.net);
-    if (auto* script = dynamic_cast<model::ScriptClassifierImpl*>(m.net.get()))
+    if (auto* script = dynamic_cast<model::ScriptClassifierImpl*>(m.net.get())) {
         m.summary.params = script->parameterCount();
-    else {
+        // A TorchScript file says nothing of its normalisation; the hints may.
+        if (hints.mean.size() != hints.std.size())
+            throw fileError(path, hints.option("mean") + " and " + hints.option("std")
+                                      + " go together: one value each per channel it takes");
+        if (!hints.mean.empty())
+            m.summary.extra["normalization"] = {{"mean", hints.mean}, {"std", hints.std}};
+    } else {
         m.summary.config = model::ViTConfig::fromJson(md.architecture);
         m.summary.macs = m.summary.config->forwardMacs();
     }
@@ -410,8 +416,14 @@ train::EvalResult evaluateModel(OpenModel& m, const data::Dataset& d, const data
 {
     data::Normalization norm;
     try {
-        norm = m.summary.config ? train::normalizationFrom(m.summary.extra, fallback)
-                                : data::computeNormalization(fallback);
+        // TorchScript told its mean/std (openModel): one value per channel of the data.
+        const auto& told = m.summary.extra.value("normalization", nlohmann::json::object());
+        if (!m.summary.config && told.contains("mean")
+            && told["mean"].size() != static_cast<size_t>(d.channels()))
+            throw Error("its mean/std have " + std::to_string(told["mean"].size())
+                        + " value(s), the data has " + std::to_string(d.channels())
+                        + " channel(s)");
+        norm = train::normalizationFrom(m.summary.extra, fallback); // else the data's own
     } catch (const Error& e) {
         throw fileError(m.summary.path, e.what());
     }

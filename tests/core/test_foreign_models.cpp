@@ -391,6 +391,10 @@ TEST(ForeignModels, EachFormatTeachesAShortDistillation)
         if (!c.format.empty()) {
             EXPECT_TRUE(contains(log, "(" + c.format + "): dim 32")) << log;
         }
+        // The run's spec keeps what was told, so that a rerun repeats it.
+        const auto told = workflow::DistillSpec::fromJson(workflow::readRunRecord(spec.out).spec);
+        EXPECT_EQ(told.teacherOptions.heads, options.heads);
+        EXPECT_EQ(told.teacherOptions.mean, options.mean);
     }
 }
 
@@ -424,6 +428,18 @@ TEST(ForeignModels, TheCliDescribesAndEvaluatesEveryFormat)
         {"eval", "--model", f.path("torchvision/vit_tv.pt"), "--data", f.path("cifar")}, 120000);
     EXPECT_EQ(evalTs.exitCode, 0) << evalTs.out;
     EXPECT_TRUE(contains(evalTs.out, "(20 images)")) << evalTs.out;
+    // TorchScript told its mean/std scores as the module does in Python.
+    const auto tv = f.ref("logits.torchvision");
+    const auto told = runCli({"eval", "--model", f.path("torchvision/vit_tv.pt"), "--data",
+                              f.path("cifar"), "--model-mean", "0.485,0.456,0.406", "--model-std",
+                              "0.229,0.224,0.225"},
+                             120000);
+    ASSERT_EQ(told.exitCode, 0) << told.out;
+    const auto toldAt = told.out.find("loss ");
+    ASSERT_NE(toldAt, std::string::npos) << told.out;
+    EXPECT_NEAR(std::stod(told.out.substr(toldAt + 5)),
+                torch::nn::functional::cross_entropy(tv, f.ref("labels")).item<double>(), 1e-3)
+        << told.out;
 }
 
 TEST(ForeignModels, MismatchesAreOneLineNamingTheFileAndWriteNothing)
@@ -434,7 +450,8 @@ TEST(ForeignModels, MismatchesAreOneLineNamingTheFileAndWriteNothing)
     const std::string cifar = f.path("cifar"), out = f.path("refused");
     const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
         {{"eval", "--model", timm, "--data", cifar}, {timm, "--model-heads"}},
-        {{"eval", "--model", timm, "--data", cifar, "--model-heads", "3"}, {timm, "multiple"}},
+        {{"eval", "--model", timm, "--data", cifar, "--model-heads", "3"},
+         {timm, "--model-heads", "not a multiple"}},
         {{"eval", "--model", f.path("hf"), "--data", cifar, "--model-heads", "4"},
          {hf, "--model-heads 4", "config.json"}},
         {{"eval", "--model", timm, "--data", cifar, "--model-heads", "2", "--model-image-size",
@@ -452,6 +469,12 @@ TEST(ForeignModels, MismatchesAreOneLineNamingTheFileAndWriteNothing)
         {{"finetune", "--model", f.path("deit/deit.safetensors"), "--data", cifar, "--out", out,
           "--threads", "1"},
          {"deit.safetensors", "--model-heads"}},
+        {{"eval", "--model", f.path("torchvision/vit_tv.pt"), "--data", cifar, "--model-mean",
+          "0.5,0.5"},
+         {"vit_tv.pt", "--model-mean", "--model-std"}},
+        {{"eval", "--model", f.path("torchvision/vit_tv.pt"), "--data", cifar, "--model-mean",
+          "0.5", "--model-std", "0.5"},
+         {"vit_tv.pt", "1 value(s)", "3 channel(s)"}},
         {{"pipeline", "--ancestry", timm, "--data", cifar, "--out", out},
          {timm, "--teacher-heads"}},
         {{"distill", "--teacher", timm, "--data", cifar, "--out", out, "--threads", "1",
@@ -573,7 +596,7 @@ TEST(ForeignModels, HostileFilesAreRefusedBeforeBuilding)
     const std::string good = file("good.safetensors", tinyTimm());
     EXPECT_EQ(expectError([&] { model::loadClassifier(good); }, {good, "--heads"}), "");
     EXPECT_EQ(expectError([&] { model::loadClassifier(good, nullptr, heads(3)); },
-                          {good, "not a multiple of heads 3"}),
+                          {good, "option --heads gives 3 attention heads", "not a multiple"}),
               "");
     EXPECT_EQ(expectError([&] { model::loadClassifier(good, nullptr, heads(2)); },
                           {good, "--mean", "--std", "1 value(s)"}),
