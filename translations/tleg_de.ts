@@ -539,6 +539,14 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
         <source>Open a CIFAR-100 binary folder</source>
         <translation>CIFAR-100-Binärordner öffnen</translation>
     </message>
+    <message>
+        <source>the train or the test split has no images</source>
+        <translation>der Trainings- oder der Testteil enthält keine Bilder</translation>
+    </message>
+    <message>
+        <source>holds one class only; a classifier needs at least two</source>
+        <translation>enthält nur eine Klasse; ein Klassifikator braucht mindestens zwei</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::ExpandPage</name>
@@ -595,10 +603,6 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
         <translation>Learngene öffnen</translation>
     </message>
     <message>
-        <source>Cannot use this file: %1</source>
-        <translation>Diese Datei kann nicht verwendet werden: %1</translation>
-    </message>
-    <message>
         <source>Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; expands %5 from block %6; %7 stored.</source>
         <translation>Learngene aus einem Aux-Net mit %1 Blöcken: Breite %2, %3 Köpfe, %4 Klassen; erweitert %5 ab Block %6; %7 gespeichert.</translation>
     </message>
@@ -633,6 +637,14 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     <message>
         <source>fine-tuned depth %1: top-1 %2%</source>
         <translation>Tiefe %1 feinabgestimmt: top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Cannot use %1: %2</source>
+        <translation>%1 kann nicht verwendet werden: %2</translation>
     </message>
 </context>
 <context>
@@ -958,6 +970,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
         <translation>Aux-Net top-1 %1%; Learngene (%2 gespeicherte Parameter) nach %3 geschrieben</translation>
     </message>
+    <message>
+        <source>Cannot use the teacher: %1</source>
+        <translation>Das Lehrermodell kann nicht verwendet werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::LinearityPage</name>
@@ -1229,10 +1245,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>TLEG Studio erzeugt und initialisiert Vision Transformers vieler Tiefen aus einem einzigen kompakten Learngene, wie in „Transformer as Linear Expansion of Learngene“ (Xia et al., AAAI 2024).</translation>
     </message>
     <message>
-        <source>The language can be changed when the running job has ended.</source>
-        <translation>Die Sprache kann geändert werden, sobald der laufende Auftrag beendet ist.</translation>
-    </message>
-    <message>
         <source>run folder: %1</source>
         <translation>Laufordner: %1</translation>
     </message>
@@ -1432,6 +1444,14 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>Running %1 again failed: %2</source>
         <translation>Erneutes Ausführen von %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the run %1: %2</source>
+        <translation>Der Lauf %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>

@@ -539,6 +539,14 @@ Split: %6 train images, %7 test images
         <source>Open a CIFAR-100 binary folder</source>
         <translation>打开 CIFAR-100 二进制文件夹</translation>
     </message>
+    <message>
+        <source>the train or the test split has no images</source>
+        <translation>训练集或测试集中没有图像</translation>
+    </message>
+    <message>
+        <source>holds one class only; a classifier needs at least two</source>
+        <translation>只有一个类别；分类器至少需要两个类别</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::ExpandPage</name>
@@ -595,10 +603,6 @@ Split: %6 train images, %7 test images
         <translation>打开学习基因</translation>
     </message>
     <message>
-        <source>Cannot use this file: %1</source>
-        <translation>无法使用此文件：%1</translation>
-    </message>
-    <message>
         <source>Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; expands %5 from block %6; %7 stored.</source>
         <translation>来自 %1 块 Aux-Net 的学习基因：宽度 %2，%3 个头，%4 个类别；从第 %6 块起扩展 %5；已存储 %7。</translation>
     </message>
@@ -633,6 +637,14 @@ S-Params to initialise depths 1–%1:
     <message>
         <source>fine-tuned depth %1: top-1 %2%</source>
         <translation>深度 %1 微调完成：top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot use %1: %2</source>
+        <translation>无法使用 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -958,6 +970,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
         <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
     </message>
+    <message>
+        <source>Cannot use the teacher: %1</source>
+        <translation>无法使用教师模型：%1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::LinearityPage</name>
@@ -1227,10 +1243,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>TLEG Studio 从一个紧凑的学习基因出发，生成并初始化多种深度的 Vision Transformer，方法见论文“Transformer as Linear Expansion of Learngene”（Xia 等，AAAI 2024）。</translation>
     </message>
     <message>
-        <source>The language can be changed when the running job has ended.</source>
-        <translation>当前运行的任务结束后才能更改语言。</translation>
-    </message>
-    <message>
         <source>run folder: %1</source>
         <translation>运行文件夹：%1</translation>
     </message>
@@ -1430,6 +1442,14 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>Running %1 again failed: %2</source>
         <translation>再次运行 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the run %1: %2</source>
+        <translation>无法读取运行记录 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "widgets/main_window.h"
 
 #include "io/safetensors.h"
+#include "util/files.h"
 #include "widgets/appearance.h"
 #include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/data_page.h"
@@ -19,6 +20,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -58,7 +60,7 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
     buildStatusBar();
 
     buildPages();
-    buildMenus();
+    retranslateUi(); // and the menus
     applyTheme(m_settings.dark, this);
     logData();
     resize(1280, 800);
@@ -78,10 +80,10 @@ void MainWindow::buildStatusBar()
     connect(&m_runner, &JobRunner::progressed, this, &MainWindow::onProgress);
     connect(&m_runner, &JobRunner::started, this, [this](const QString& name) {
         appendLog(tr("started: %1").arg(name));
+        m_statusIsReady = false;
         m_status->setText(name);
         m_progress->setRange(0, 0);
         m_progress->setVisible(true);
-        updateJobActions();
         Q_EMIT busyChanged(true);
     });
     connect(&m_runner, &JobRunner::finished, this,
@@ -92,7 +94,6 @@ void MainWindow::buildStatusBar()
                                                       : tr("finished: %1").arg(name);
                 m_status->setText(what);
                 appendLog(what);
-                updateJobActions();
                 Q_EMIT busyChanged(isBusy());
             });
 }
@@ -109,17 +110,11 @@ void MainWindow::logData()
 bool MainWindow::isBusy() const
 {
     return m_runner.isRunning() || m_dataPage->isLoading() || m_linearity->isBusy()
-           || m_runs->isListing();
+           || m_runs->isListing() || m_runs->isAdding() || m_expand->isLoading();
 }
 
 void MainWindow::buildPages()
 {
-    const int current = m_nav ? m_nav->currentRow() : 0;
-    const QStringList linearityModels = m_linearity ? m_linearity->modelPaths() : QStringList();
-    setWindowTitle(tr("TLEG Studio"));
-    m_dock->setWindowTitle(tr("Log"));
-    m_status->setText(m_runner.isRunning() ? m_runner.currentJob() : tr("Ready"));
-
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
     m_nav = new QListWidget(central);
@@ -135,31 +130,37 @@ void MainWindow::buildPages()
     m_linearity = new LinearityPage(m_state, m_pages);
     m_expand = new ExpandPage(m_state, m_runner, m_pages);
     m_runs = new RunsPage(m_state, &m_runner, m_pages);
-    const std::pair<QString, QWidget*> pages[] = {
-        {tr("Data"), m_dataPage},       {tr("Ancestry"), m_ancestry},
-        {tr("Learngene"), m_learngene}, {tr("Linearity"), m_linearity},
-        {tr("Expand"), m_expand},       {tr("Runs"), m_runs},
-    };
-    for (const auto& [title, page] : pages) {
-        m_nav->addItem(title);
+    for (QWidget* page : std::initializer_list<QWidget*>{m_dataPage, m_ancestry, m_learngene,
+                                                         m_linearity, m_expand, m_runs}) {
+        m_nav->addItem(QString());
         m_pages->addWidget(page);
     }
-
     connectPages();
-    if (!m_teacherPath.isEmpty())
-        m_learngene->setTeacherPath(m_teacherPath);
-    if (!m_learngenePath.isEmpty())
-        m_expand->loadLearngene(m_learngenePath);
-    for (const QString& path : linearityModels)
-        m_linearity->addModel(path);
-
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    QWidget* old = centralWidget();
     setCentralWidget(central);
-    delete old;
-    m_nav->setCurrentRow(std::max(0, current));
-    for (QCustomPlot* plot : central->findChildren<QCustomPlot*>())
-        themePlot(plot, QApplication::palette());
+    m_nav->setCurrentRow(0);
+}
+
+void MainWindow::retranslateUi()
+{
+    setWindowTitle(tr("TLEG Studio"));
+    m_dock->setWindowTitle(tr("Log"));
+    if (!m_runner.isRunning() && m_statusIsReady)
+        m_status->setText(tr("Ready"));
+    const QString titles[] = {tr("Data"),      tr("Ancestry"), tr("Learngene"),
+                              tr("Linearity"), tr("Expand"),   tr("Runs")};
+    for (int i = 0; i < m_nav->count(); ++i)
+        m_nav->item(i)->setText(titles[i]);
+    buildMenus();
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    // The pages and their widgets retranslate themselves (each its own changeEvent): nothing is
+    // rebuilt, so forms, curves, selections, the log and the window size stay as they are.
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::connectPages()
@@ -175,16 +176,14 @@ void MainWindow::connectPages()
     connect(m_dataPage, &DataPage::loadingChanged, this, busy);
     connect(m_linearity, &LinearityPage::modelsChanged, this, busy);
     connect(m_runs, &RunsPage::listed, this, busy);
+    connect(m_runs, &RunsPage::runAdded, this, busy);
+    connect(m_expand, &ExpandPage::loadFinished, this, busy);
     connect(m_ancestry, &AncestryPage::ancestryReady, this, [this](const QString& path) {
-        m_teacherPath = path;
         m_learngene->setTeacherPath(path);
         rememberFile(path);
     });
     connect(m_learngene, &LearngenePage::learngeneSaved, m_expand, &ExpandPage::loadLearngene);
-    connect(m_expand, &ExpandPage::learngeneLoaded, this, [this](const QString& path) {
-        m_learngenePath = path;
-        rememberFile(path);
-    });
+    connect(m_expand, &ExpandPage::learngeneLoaded, this, &MainWindow::rememberFile);
     connect(m_ancestry, &AncestryPage::runFinished, m_runs, &RunsPage::addRun);
     connect(m_learngene, &LearngenePage::runFinished, m_runs, &RunsPage::addRun);
     connect(m_expand, &ExpandPage::runFinished, m_runs, &RunsPage::addRun);
@@ -193,7 +192,6 @@ void MainWindow::connectPages()
 void MainWindow::buildMenus()
 {
     menuBar()->clear();
-    m_languageActions.clear();
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open model or learngene…"), QKeySequence::Open, this, [this] {
@@ -224,7 +222,6 @@ void MainWindow::buildMenus()
         a->setChecked(l.code == m_settings.language);
         a->setData(l.code);
         group->addAction(a);
-        m_languageActions.push_back(a);
         connect(a, &QAction::triggered, this, [this, code = l.code] { setLanguage(code); });
     }
     QAction* dark = view->addAction(tr("&Dark theme"));
@@ -242,17 +239,6 @@ void MainWindow::buildMenus()
                "compact learngene, as in \"Transformer as Linear Expansion of Learngene\" "
                "(Xia et al., AAAI 2024)."));
     });
-    updateJobActions();
-}
-
-void MainWindow::updateJobActions()
-{
-    const bool running = m_runner.isRunning();
-    for (QAction* a : m_languageActions) {
-        a->setEnabled(!running);
-        a->setToolTip(running ? tr("The language can be changed when the running job has ended.")
-                              : QString());
-    }
 }
 
 int MainWindow::pageCount() const
@@ -311,21 +297,15 @@ bool MainWindow::setLanguage(const QString& code)
 {
     if (code == m_translations.language())
         return true;
-    if (m_runner.isRunning()) {
-        appendLog(tr("The language can be changed when the running job has ended."));
-        updateJobActions();
-        return false;
-    }
-    if (!m_translations.setLanguage(code)) {
+    const bool available = m_translations.setLanguage(code); // English when not
+    if (!available)
         appendLog(tr("No translation for %1 is available.").arg(code));
-        buildMenus();
-        return false;
-    }
-    m_settings.language = code;
+    m_settings.language = m_translations.language();
     m_settings.save();
-    buildPages();
-    buildMenus();
-    return true;
+    // Switching the translators posted QEvent::LanguageChange to every window: deliver it now,
+    // so that every text speaks the new language (and the menu checks it) when this returns.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LanguageChange);
+    return available;
 }
 
 void MainWindow::setDark(bool dark)
@@ -338,8 +318,14 @@ void MainWindow::setDark(bool dark)
 bool MainWindow::openFile(const QString& path)
 {
     const QFileInfo info(path);
-    if (!info.isFile()) {
+    if (!info.exists()) {
         QMessageBox::warning(this, tr("Open"), tr("%1 does not exist.").arg(path));
+        return false;
+    }
+    try {
+        requireRegularFile(path.toStdString()); // a folder or a FIFO is never opened
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Open"), gui::errorText(e));
         return false;
     }
     std::string kind = "torchscript";

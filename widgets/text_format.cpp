@@ -49,4 +49,10 @@ QString errorText(const std::exception& e)
     return QString::fromStdString(text);
 }
 
+QString withoutPathPrefix(const QString& message, const QString& path)
+{
+    const QString prefix = path + QStringLiteral(": ");
+    return message.startsWith(prefix) ? message.mid(prefix.size()) : message;
+}
+
 } // namespace tleg::gui

@@ -26,4 +26,8 @@ QString datasetName(const std::string& name);
 /// (which carry a C++ backtrace of 20+ frames) and OpenCV's reduced to their first line.
 QString errorText(const std::exception& e);
 
+/// message without a leading "path: " (the core's errors start with the file they name), for a
+/// line that names the file itself first.
+QString withoutPathPrefix(const QString& message, const QString& path);
+
 } // namespace tleg::gui

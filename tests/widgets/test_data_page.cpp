@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "bad_files.h"
 #include "data/open_dataset.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/widgets_data/sample_grid.h"
@@ -24,6 +25,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <map>
 
 using namespace tleg;
 
@@ -340,6 +342,37 @@ private Q_SLOTS:
         QVERIFY(m_state.dataSpec.options.format == data::Format::Cifar100);
         QVERIFY(m_page->summaryText().contains("30 train images, 10 test images"));
         checkCounts(*m_page, d);
+    }
+
+    /// The hostile data folders of issue 13, each through its format's button: one line naming
+    /// the folder, the read ends (a FIFO named like an image is never opened), the open data
+    /// stays, and a good folder opens afterwards.
+    void everyKindOfBadFolderIsOneLineAndThePageStaysUsable()
+    {
+        const std::map<data::Format, QPushButton*> buttons = {
+            {data::Format::Idx, m_page->idxButton()},
+            {data::Format::Cifar10, m_page->cifarButton()},
+            {data::Format::Cifar100, m_page->cifar100Button()},
+            {data::Format::ImageFolder, m_page->imageFolderButton()}};
+        const auto old = m_state.data;
+        QSignalSpy changed(m_page.get(), &gui::DataPage::dataChanged);
+        for (const auto& bad : testing::badDataFolders(m_dir.filePath("hostile"))) {
+            clickAndWait(buttons.at(bad.format), bad.path);
+            const QString error = m_page->errorText();
+            qInfo("%s: %s", qPrintable(bad.what), qPrintable(error));
+            QVERIFY2(testing::isOneLineNaming(error, bad.path), qPrintable(bad.what + ": " + error));
+            QCOMPARE(changed.count(), 0);
+            QVERIFY(m_state.data == old);
+            QVERIFY(m_page->idxButton()->isEnabled());
+        }
+        const QString good = m_dir.filePath("good-digits");
+        QVERIFY(QDir().mkpath(good));
+        writeIdx(good, "train", 20, 8, 3);
+        writeIdx(good, "t10k", 6, 8, 3);
+        clickAndWait(m_page->idxButton(), good);
+        QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(m_state.data->train.size(), int64_t(20));
     }
 
     void theFashionMnistButtonGoesBack()

@@ -10,6 +10,7 @@
 #include "studio_shots/studio_shots.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
+#include "widgets/pages/data_page.h"
 #include "widgets/pages/runs_page.h"
 
 #include <QApplication>
@@ -151,6 +152,24 @@ private Q_SLOTS:
         const auto shots = studio::grabPages(*window);
         check("expand-dark", shots.at(4).image);
         gui::applyTheme(false);
+    }
+
+    /// A bad input answered on its page: the Data page after an empty folder was opened as an
+    /// image folder shows one red line naming it, over the data it kept (issue 13, item 7).
+    void anErrorMessageOnThePage()
+    {
+        auto window = makeWindow("en", false);
+        const QString empty = QDir::temp().filePath("tleg-screenshot-bad/empty");
+        QDir(empty).removeRecursively();
+        QVERIFY(QDir().mkpath(empty));
+        QVERIFY(studio::settle(*window));
+        window->showPage(0);
+        QVERIFY(window->dataPage()->openFolder(data::Format::ImageFolder, empty));
+        QVERIFY(studio::settle(*window, 60000));
+        QVERIFY2(window->dataPage()->errorText().contains(empty),
+                 qPrintable(window->dataPage()->errorText()));
+        const auto shots = studio::grabPages(*window);
+        check("data-error", shots.at(0).image);
     }
 
     void chineseAndGerman()

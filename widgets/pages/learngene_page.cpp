@@ -1,10 +1,12 @@
 #include "widgets/pages/learngene_page.h"
 
+#include "util/files.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 #include "workflow/jobs.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -60,13 +62,17 @@ LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent
 QLayout* LearngenePage::buildTeacherRow()
 {
     auto* row = new QHBoxLayout;
-    auto* label = new QLabel(tr("Teacher (ancestry model):"), this);
+    auto* label = new QLabel(this);
     m_teacher = new QLineEdit(this);
     m_teacher->setObjectName("teacherPath");
-    m_teacher->setPlaceholderText(
-        tr("model.safetensors from the Ancestry page, or a TorchScript .pt"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* browse = new QPushButton(this);
     browse->setObjectName("browseTeacher");
+    m_texts.set([this, label, browse] {
+        label->setText(tr("Teacher (ancestry model):"));
+        m_teacher->setPlaceholderText(
+            tr("model.safetensors from the Ancestry page, or a TorchScript .pt"));
+        browse->setText(tr("Browse…"));
+    });
     row->addWidget(label);
     row->addWidget(m_teacher, 1);
     row->addWidget(browse);
@@ -86,8 +92,9 @@ QLayout* LearngenePage::buildLeftColumn()
     scroll->setFixedWidth(410);
     left->addWidget(scroll, 1);
     auto* buttons = new QHBoxLayout;
-    m_start = new QPushButton(tr("Start"), this);
+    m_start = new QPushButton(this);
     m_start->setObjectName("startButton");
+    m_texts.set([this] { m_start->setText(tr("Start")); });
     buttons->addWidget(m_start);
     buttons->addStretch(1);
     left->addLayout(buttons);
@@ -122,6 +129,15 @@ void LearngenePage::showEvent(QShowEvent* event)
     refreshData(); // the Data page may have opened another dataset meanwhile
 }
 
+void LearngenePage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        updateEnabled(); // the line under Start
+    }
+    QWidget::changeEvent(event);
+}
+
 QString LearngenePage::startBlockedReason() const
 {
     if (!m_state.data || m_state.data->train.size() == 0)
@@ -133,8 +149,15 @@ QString LearngenePage::startBlockedReason() const
     if (lambda > 0.0 && teacher.isEmpty())
         return tr("Distillation (λ > 0) needs a teacher: choose the ancestry model above, or "
                   "set λ to 0 to train the Aux-Net from the labels alone.");
-    if (lambda > 0.0 && !QFileInfo(teacher).isFile())
+    if (lambda > 0.0 && !QFileInfo::exists(teacher))
         return tr("The teacher file %1 does not exist.").arg(teacher);
+    if (lambda > 0.0) {
+        try {
+            requireRegularFile(teacher.toStdString()); // a folder, a FIFO: never opened
+        } catch (const std::exception& e) {
+            return tr("Cannot use the teacher: %1").arg(gui::errorText(e));
+        }
+    }
     if (m_runner.isRunning() && !isDistilling())
         return tr("Another job is running (%1): wait for it or stop it.")
             .arg(m_runner.currentJob());

@@ -4,6 +4,7 @@
 
 #include <QCollator>
 #include <QDir>
+#include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 
@@ -97,9 +98,7 @@ QString runKindText(const std::string& kind)
 
 RunsTable::RunsTable(QWidget* parent) : QTableWidget(0, Columns, parent)
 {
-    setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Depth"), tr("Parameters"), tr("Epochs"),
-                               tr("Best top-1 (%)"), tr("Last top-1 (%)"), tr("Duration"),
-                               tr("State")});
+    retranslateUi();
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -111,6 +110,20 @@ RunsTable::RunsTable(QWidget* parent) : QTableWidget(0, Columns, parent)
     horizontalHeader()->setSectionResizeMode(Name, QHeaderView::Stretch);
     setSortingEnabled(true);
     sortByColumn(Name, Qt::AscendingOrder);
+}
+
+void RunsTable::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi(); // the rows are the page's: it shows them again
+    QTableWidget::changeEvent(event);
+}
+
+void RunsTable::retranslateUi()
+{
+    setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Depth"), tr("Parameters"), tr("Epochs"),
+                               tr("Best top-1 (%)"), tr("Last top-1 (%)"), tr("Duration"),
+                               tr("State")});
 }
 
 void RunsTable::showRuns(const QHash<QString, workflow::RunInfo>& runs, const QString& root)
