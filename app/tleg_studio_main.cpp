@@ -4,6 +4,7 @@
 #include "util/openmp_defaults.h"
 #include "util/version.h"
 #include "widgets/appearance.h"
+#include "widgets/icons.h"
 #include "widgets/main_window.h"
 #include "widgets/text_format.h"
 
@@ -23,6 +24,9 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("TLEG Studio");
     QApplication::setOrganizationName("TLEG Studio");
     QApplication::setApplicationVersion(QString::fromLatin1(tleg::version()));
+    // Desktops match the window to tleg-studio.desktop (its name and icon) by this name.
+    QApplication::setDesktopFileName(QStringLiteral("tleg-studio"));
+    QApplication::setWindowIcon(tleg::gui::icon(tleg::gui::Icon::App));
     tleg::gui::setupStyle(app);
 
     QCommandLineParser parser;

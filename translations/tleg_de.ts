@@ -1284,6 +1284,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>No run %1 in %2.</source>
         <translation>Kein Lauf %1 in %2.</translation>
     </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Version %1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>

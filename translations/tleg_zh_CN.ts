@@ -1282,6 +1282,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>No run %1 in %2.</source>
         <translation>%2 中没有运行记录 %1。</translation>
     </message>
+    <message>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>

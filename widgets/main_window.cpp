@@ -2,7 +2,9 @@
 
 #include "io/safetensors.h"
 #include "util/files.h"
+#include "util/version.h"
 #include "widgets/appearance.h"
+#include "widgets/icons.h"
 #include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/pages/expand_page.h"
@@ -49,6 +51,7 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
         && !m_translations.setLanguage(m_settings.language))
         m_settings.language = QStringLiteral("en");
 
+    setWindowIcon(icon(Icon::App));
     m_dock = new QDockWidget(this);
     m_dock->setObjectName("logDock");
     m_log = new QPlainTextEdit(m_dock);
@@ -135,6 +138,8 @@ void MainWindow::buildPages()
         m_nav->addItem(QString());
         m_pages->addWidget(page);
     }
+    for (int i = 0; i < m_nav->count(); ++i)
+        m_nav->item(i)->setIcon(pageIcon(pageKey(i)));
     connectPages();
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     setCentralWidget(central);
@@ -201,6 +206,7 @@ void MainWindow::buildMenus()
         if (!path.isEmpty())
             openFile(path);
     });
+    file->actions().constLast()->setIcon(icon(Icon::Open)); // the Open action just added
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recentMenu->setObjectName("recentMenu");
     updateRecentMenu();
@@ -232,13 +238,19 @@ void MainWindow::buildMenus()
     view->addAction(m_dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About TLEG Studio"), this, [this] {
+    QAction* about = help->addAction(tr("&About TLEG Studio"), this, [this] {
+        // The box shows the window's icon (the application's).
         QMessageBox::about(
             this, tr("About TLEG Studio"),
-            tr("TLEG Studio produces and initialises Vision Transformers of many depths from one "
-               "compact learngene, as in \"Transformer as Linear Expansion of Learngene\" "
-               "(Xia et al., AAAI 2024)."));
+            QStringLiteral("<h3>TLEG Studio</h3><p>%1</p><p>%2</p>")
+                .arg(tr("Version %1").arg(QString::fromLatin1(tleg::version())),
+                     tr("TLEG Studio produces and initialises Vision Transformers of many depths "
+                        "from one compact learngene, as in \"Transformer as Linear Expansion of "
+                        "Learngene\" (Xia et al., AAAI 2024).")
+                         .toHtmlEscaped()));
     });
+    about->setObjectName("aboutAction");
+    about->setIcon(icon(Icon::App));
 }
 
 int MainWindow::pageCount() const

@@ -1,5 +1,6 @@
 #include "widgets/training_panel.h"
 
+#include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 
@@ -30,10 +31,13 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
     setStatusText([] { return tr("Not started."); });
     m_pause = new QPushButton(this);
     m_pause->setObjectName("trainingPause");
+    m_pause->setIcon(icon(Icon::Pause));
     m_resume = new QPushButton(this);
     m_resume->setObjectName("trainingResume");
+    m_resume->setIcon(icon(Icon::Start));
     m_stop = new QPushButton(this);
     m_stop->setObjectName("trainingStop");
+    m_stop->setIcon(icon(Icon::Stop));
     m_texts.set([this] {
         m_pause->setText(tr("Pause"));
         m_resume->setText(tr("Resume"));

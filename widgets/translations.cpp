@@ -1,10 +1,19 @@
 #include "widgets/translations.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QLibraryInfo>
 #include <QTranslator>
 
 namespace tleg::gui {
+
+QString Translations::translationsDir()
+{
+    // bin/tleg-studio and share/tleg-studio/translations below one prefix; the build tree has
+    // the same layout (build/app, build/tests beside build/share).
+    return QDir(QCoreApplication::applicationDirPath())
+        .absoluteFilePath(QStringLiteral("../share/tleg-studio/translations"));
+}
 
 Translations::Translations() = default;
 
@@ -25,7 +34,7 @@ bool Translations::setLanguage(const QString& code)
         return true;
 
     auto app = std::make_unique<QTranslator>();
-    if (!app->load(QStringLiteral(":/i18n/tleg_%1.qm").arg(code)))
+    if (!app->load(QStringLiteral("tleg_%1").arg(code), translationsDir()))
         return false;
     QCoreApplication::installTranslator(app.get());
     m_app = std::move(app);

@@ -1,6 +1,6 @@
 #pragma once
-// Switches the application's language at run time: our own strings (compiled .ts files,
-// embedded under :/i18n) and Qt's (the system's qtbase_*.qm, for dialog buttons).
+// Switches the application's language at run time: our own strings (compiled .ts files in
+// translationsDir()) and Qt's (the system's qtbase_*.qm, for dialog buttons).
 // Usage:
 //   Translations t;                                  // lives as long as the window
 //   if (t.setLanguage("de")) rebuildTexts();         // widgets made afterwards speak German
@@ -20,6 +20,9 @@ public:
     /// language stays English then).
     bool setLanguage(const QString& code);
     QString language() const { return m_language; }
+    /// Where our .qm files are: ../share/tleg-studio/translations from the executable's folder
+    /// (installed: /usr/share/tleg-studio/translations; built: build/share/...).
+    static QString translationsDir();
 
 private:
     std::unique_ptr<QTranslator> m_app, m_qt;

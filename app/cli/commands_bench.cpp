@@ -1,6 +1,8 @@
 // tleg bench: training and inference speed against the PyTorch reference, the machine's peak,
-// the side costs of the performance targets, and (--accuracy) the fast path's accuracy.
+// the side costs of the performance targets, (--accuracy) the fast path's accuracy, and (--images)
+// how fast a 224-px image folder opens.
 #include "bench/bench.h"
+#include "bench/bench_images.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "util/error.h"
@@ -62,6 +64,22 @@ std::string accuracyCheck(const CommandLine& cl)
     return bench::formatAccuracy(a, bench::runAccuracyCheck(a, say, &stopFlag()));
 }
 
+std::string imageBench(const CommandLine& cl)
+{
+    bench::ImageBenchOptions o;
+    o.dir = cl.get("image-dir");
+    o.count = cl.getInt("image-count");
+    o.size = cl.getInt("image-size");
+    o.scratchDir = cl.get("image-scratch");
+    if (cl.has("threads"))
+        o.threads = threadList(cl.get("threads")).back();
+    if (cl.has("batch"))
+        o.batchSize = cl.getInt("batch");
+    if (o.size < 1 || o.size > 4096 || o.batchSize < 1)
+        throw Error("tleg bench --images: --image-size must be 1-4096 and --batch positive");
+    return bench::formatImageBench(o, bench::runImageBench(o, say));
+}
+
 std::string speedBench(const CommandLine& cl)
 {
     const bool smoke = cl.flag("smoke");
@@ -103,6 +121,7 @@ int benchCommand(const Args& args)
         "assembly, data load, ViT-B expansion, memory over epochs); the default thread count on "
         "the machine as it is and beside a CPU-bound process it starts; each target met or "
         "missed. "
+        "--images instead times opening an image folder at 224 px (first and cached pass). "
         "--accuracy instead distils and fine-tunes with the quick preset's models twice (fp32 "
         "vs the fast path) and compares top-1.",
         {{"rounds", "N", "rounds; C++ and PyTorch alternate within each", "3"},
@@ -127,11 +146,19 @@ int benchCommand(const Args& args)
          {"finetune-epochs", "N", "--accuracy: Des-Net fine-tuning epochs", "2"},
          {"depth", "N", "--accuracy: Des-Net depth", "6"},
          {"train-subset", "N", "--accuracy: training images (0 = all)", "0"},
-         {"run-dir", "DIR", "--accuracy: keep the runs here", ""}});
+         {"run-dir", "DIR", "--accuracy: keep the runs here", ""},
+         {"images", "", "measure opening a 224-px image folder instead (decode, cache, crop)", ""},
+         {"image-dir", "DIR", "--images: read this <class>/<image> folder, not generated JPEGs",
+          ""},
+         {"image-count", "N", "--images: JPEGs to generate (320x240, random content)", "2000"},
+         {"image-size", "PX", "--images: the size images are brought to", "224"},
+         {"image-scratch", "DIR", "--images: where generated JPEGs and the cache go", ""}});
     if (!cl.parse(args))
         return 0;
 
-    const std::string text = cl.flag("accuracy") ? accuracyCheck(cl) : speedBench(cl);
+    const std::string text = cl.flag("images")     ? imageBench(cl)
+                             : cl.flag("accuracy") ? accuracyCheck(cl)
+                                                   : speedBench(cl);
     std::fputs(text.c_str(), stdout);
     if (cl.has("out")) {
         writeTextAtomic(cl.get("out"), text);

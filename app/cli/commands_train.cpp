@@ -49,7 +49,7 @@ int distillCommand(const Args& args)
                  {"kd-deit-norm", "", "divide KL by batch×classes as the released code", ""},
                  {"augment", "", "random crop and flip here too (off by default: then the teacher's "
                                  "logits are computed once and reused every epoch)", ""}},
-                dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
+                teacherOptions(), dataOptions(), modelOptions("fmnist-ti"), trainOptions("6")}));
     if (!cl.parse(args))
         return 0;
     workflow::DistillSpec spec;
@@ -65,6 +65,7 @@ int distillCommand(const Args& args)
     spec.train.loss.deitNormalisation = cl.flag("kd-deit-norm");
     if (spec.train.loss.lambda > 0.0)
         spec.teacher = cl.require("teacher");
+    spec.teacherOptions = teacherConfig(cl);
     spec.out = runFolder(cl, workflow::runFolderBase(workflow::Role::AuxNet));
     spec.resume = cl.flag("resume");
     ProgressPrinter printer("distill");
@@ -138,21 +139,28 @@ int pipelineCommand(const Args& args)
         "several depths and fine-tune each Des-Net, train each depth from scratch with the same "
         "budget, and print the table. Presets: smoke (under a minute), quick (all of "
         "Fashion-MNIST).",
-        {{"preset", "NAME", "smoke or quick", "quick"},
-         {"out", "DIR", "output folder (default runs/pipeline-PRESET)", ""},
-         {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
-         {"depths", "LIST", "Des-Net depths, e.g. 2,4,6 (default: the preset's)", ""},
-         {"ancestry", "FILE", "use this trained ancestry instead of training one", ""},
-         {"seed", "N", "random seed", "0"},
-         {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
-         precisionOptions()[0],
-         precisionOptions()[1]});
+        concat({{{"preset", "NAME", "smoke or quick", "quick"},
+                 {"out", "DIR", "output folder (default runs/pipeline-PRESET)", ""},
+                 {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
+                 {"depths", "LIST", "Des-Net depths, e.g. 2,4,6 (default: the preset's)", ""},
+                 {"ancestry", "FILE",
+                  "use this trained ancestry (any teacher: tleg, TorchScript) instead of training "
+                  "one; the --teacher-* options say what it takes", ""},
+                 {"seed", "N", "random seed", "0"},
+                 {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
+                 precisionOptions()[0],
+                 precisionOptions()[1]},
+                teacherOptions()}));
     if (!cl.parse(args))
         return 0;
     auto o = workflow::PipelineOptions::preset(cl.get("preset"));
     o.outDir = cl.has("out") ? cl.get("out") : "runs/pipeline-" + o.presetName;
     o.data = cl.get("data");
     o.ancestryPath = cl.get("ancestry");
+    o.teacher = teacherConfig(cl);
+    if (o.ancestryPath.empty() && !o.teacher.isDefault())
+        throw Error("--teacher-image-size, --teacher-mean, --teacher-std and --teacher-class-map "
+                    "describe the --ancestry file: give --ancestry too");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));
     if (cl.has("depths"))
         o.depths = cl.getIntList("depths");

@@ -21,6 +21,7 @@ std::vector<OptionSpec> dataOptions()
         {"per-class", "N", "at most N training images per class (label budget; 0 = all)", "0"},
         {"image-size", "PX", "resize image folders to PX×PX", "32"},
         {"grey", "", "load image folders as grey", ""},
+        {"no-image-cache", "", "image folders: decode every time, write no decode cache", ""},
     };
 }
 
@@ -56,6 +57,39 @@ std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
         precisionOptions()[0],
         precisionOptions()[1],
     };
+}
+
+std::vector<OptionSpec> teacherOptions()
+{
+    return {
+        {"teacher-image-size", "N",
+         "the teacher's image size (H = W); default: its file's, else (TorchScript) the "
+         "student's; batches are resized for it (bilinear)", ""},
+        {"teacher-mean", "a,b,c",
+         "the teacher's per-channel mean (of pixels in [0, 1]); default: its file's, else the "
+         "student's; its length sets the teacher's channels (grey <-> RGB converted)", ""},
+        {"teacher-std", "a,b,c", "the teacher's per-channel std, with --teacher-mean", ""},
+        {"teacher-class-map", "FILE|LIST",
+         "the teacher's logit for each data class, in order (e.g. 0,217,482 or a file with one "
+         "index a line or a JSON array): a 1000-class teacher for a 10-class subset", ""},
+    };
+}
+
+train::TeacherOptions teacherConfig(const CommandLine& cl)
+{
+    train::TeacherOptions o;
+    if (cl.has("teacher-image-size"))
+        o.imageSize = cl.getInt("teacher-image-size");
+    if (cl.has("teacher-image-size") && o.imageSize < 1)
+        throw Error("--teacher-image-size must be at least 1, got " + cl.get("teacher-image-size"));
+    if (cl.has("teacher-mean"))
+        o.mean = train::parseChannelValues("--teacher-mean", cl.get("teacher-mean"));
+    if (cl.has("teacher-std"))
+        o.std = train::parseChannelValues("--teacher-std", cl.get("teacher-std"));
+    if (cl.has("teacher-class-map"))
+        o.classMap = train::parseClassMap(cl.get("teacher-class-map"));
+    o.validate();
+    return o;
 }
 
 std::vector<OptionSpec> precisionOptions()
@@ -105,6 +139,12 @@ workflow::DataSpec dataSpec(const CommandLine& cl)
     if (cl.has("classes"))
         o.classes = cl.getIntList("classes");
     o.perClass = cl.getInt("per-class");
+    o.imageCache = !cl.flag("no-image-cache");
+    o.progress = imageDecodeProgress();
+    o.log = [](const std::string& line) {
+        std::printf("%s\n", line.c_str());
+        std::fflush(stdout);
+    };
     return d;
 }
 

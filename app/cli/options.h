@@ -17,6 +17,8 @@ namespace tleg::cli {
 std::vector<OptionSpec> dataOptions();
 std::vector<OptionSpec> modelOptions(const std::string& defaultPreset);
 std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs);
+/// --teacher-image-size, --teacher-mean, --teacher-std, --teacher-class-map.
+std::vector<OptionSpec> teacherOptions();
 std::vector<OptionSpec> concat(std::initializer_list<std::vector<OptionSpec>> groups);
 /// "a,b,,c" -> {"a", "b", "c"}: the non-empty items of a comma-separated list.
 std::vector<std::string> splitList(const std::string& s);
@@ -27,6 +29,8 @@ workflow::DataSpec dataSpec(const CommandLine& cl);
 /// from the data).
 model::ViTConfig modelConfig(const CommandLine& cl);
 train::TrainOptions trainConfig(const CommandLine& cl);
+/// What teacherOptions() say; errors name the option and the offending entry.
+train::TeacherOptions teacherConfig(const CommandLine& cl);
 /// --out when given, else the next free runs/<base> (the one naming scheme); --resume needs --out.
 std::string runFolder(const CommandLine& cl, const std::string& base);
 /// Progress to printer, log lines printed, Ctrl-C as the stop flag.

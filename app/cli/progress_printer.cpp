@@ -3,6 +3,7 @@
 #include "cli/options.h"
 
 #include <cstdio>
+#include <memory>
 #include <unistd.h>
 
 namespace tleg::cli {
@@ -72,6 +73,41 @@ bool ProgressPrinter::operator()(const train::Progress& p)
         }
     }
     return true;
+}
+
+std::function<bool(int64_t, int64_t)> imageDecodeProgress()
+{
+    struct State {
+        bool tty = ::isatty(STDOUT_FILENO) != 0;
+        std::chrono::steady_clock::time_point lastDraw;
+        int64_t lastQuarter = -1;
+    };
+    auto s = std::make_shared<State>();
+    return [s](int64_t done, int64_t total) {
+        const bool last = done >= total;
+        const double frac = total > 0 ? double(done) / double(total) : 1.0;
+        const auto n = static_cast<long long>(done);
+        const auto of = static_cast<long long>(total);
+        if (s->tty) {
+            const auto now = std::chrono::steady_clock::now();
+            if (done > 0 && !last && now - s->lastDraw < std::chrono::milliseconds(100))
+                return true;
+            s->lastDraw = now;
+            constexpr int kWidth = 24;
+            std::string bar(static_cast<size_t>(frac * kWidth), '#');
+            bar.resize(kWidth, '.');
+            std::printf("\r\033[Kdecoding images [%s] %3.0f%%  %lld/%lld%s", bar.c_str(),
+                        frac * 100.0, n, of, last ? "\n" : "");
+        } else {
+            const int64_t quarter = last ? 4 : static_cast<int64_t>(frac * 4.0);
+            if (quarter <= s->lastQuarter)
+                return true;
+            s->lastQuarter = last ? -1 : quarter; // the next folder starts again at 0 %
+            std::printf("decoding images: %3.0f%% (%lld/%lld)\n", frac * 100.0, n, of);
+        }
+        std::fflush(stdout);
+        return true;
+    };
 }
 
 } // namespace tleg::cli

@@ -7,6 +7,7 @@
 #include "train/trainer.h"
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace tleg::cli {
@@ -25,6 +26,10 @@ private:
     std::chrono::steady_clock::time_point m_lastDraw;
     int64_t m_lastQuarter = -1;
 };
+
+/// Image decoding progress for data::OpenOptions::progress: a redrawn bar on a TTY (at most
+/// 10 Hz), otherwise a line at 0, 25, 50, 75 and 100 %; one state per returned function.
+std::function<bool(int64_t done, int64_t total)> imageDecodeProgress();
 
 /// "1h02m", "3m05s", "12s".
 std::string formatDuration(double seconds);

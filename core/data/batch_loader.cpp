@@ -1,12 +1,15 @@
-// BatchLoader: index_select, optional crop + flip on the uint8 batch, then one fused
+// BatchLoader: index_select, optional crop + flip on the uint8 batch (padded random crop, or
+// random-resized-crop for the datasets that ask for it), then one fused
 // normalisation. All randomness of an epoch is drawn in startEpoch from a generator seeded by
 // (seed, epoch), which is what makes a resumed run see exactly the same batches.
 #include "data/dataset.h"
+#include "data/resized_crop.h"
 #include "util/error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace tleg::data {
@@ -24,6 +27,24 @@ uint64_t mix64(uint64_t x)
 uint64_t epochSeed(uint64_t seed, int64_t epoch)
 {
     return mix64(mix64(seed) ^ uint64_t(epoch));
+}
+
+ResizedCropRanges cropRanges(const LoaderOptions& o)
+{
+    return {o.cropScaleMin, o.cropScaleMax, o.cropRatioMin, o.cropRatioMax};
+}
+
+void checkCropRanges(const LoaderOptions& o)
+{
+    if (!(o.cropScaleMin > 0.0 && o.cropScaleMin <= o.cropScaleMax && o.cropScaleMax <= 1.0)) {
+        throw Error("BatchLoader: the crop scale range must satisfy 0 < min <= max <= 1, got " +
+                    std::to_string(o.cropScaleMin) + ".." + std::to_string(o.cropScaleMax));
+    }
+    if (!(o.cropRatioMin > 0.0 && o.cropRatioMin <= o.cropRatioMax &&
+          std::isfinite(o.cropRatioMax))) {
+        throw Error("BatchLoader: the crop aspect ratio range must satisfy 0 < min <= max, got " +
+                    std::to_string(o.cropRatioMin) + ".." + std::to_string(o.cropRatioMax));
+    }
 }
 
 /// Random crop of the zero-padded image followed by an optional horizontal flip, done as row
@@ -91,6 +112,7 @@ BatchLoader::BatchLoader(const Dataset& d, LoaderOptions options)
         throw Error("BatchLoader: crop padding must not be negative, got " +
                     std::to_string(m_options.cropPadding));
     }
+    checkCropRanges(m_options);
     if (m_options.norm.mean.empty() && m_options.norm.std.empty()) {
         m_options.norm = computeNormalization(d);
     }
@@ -131,14 +153,20 @@ void BatchLoader::startEpoch(int64_t epoch)
     auto gen = at::make_generator<at::CPUGeneratorImpl>(epochSeed(m_options.seed, epoch));
     m_order = m_options.shuffle ? torch::randperm(n, gen, torch::kLong)
                                 : torch::arange(n, torch::kLong);
+    m_offsets = torch::Tensor();
+    m_boxes = torch::Tensor();
+    m_flips = torch::Tensor();
     if (m_options.augment) {
-        const int64_t span = 2 * m_options.cropPadding + 1;
-        m_offsets = torch::randint(0, span, {n, 2}, gen, torch::kLong);
+        // Crop draws first, then flips: the PadCrop order is what earlier runs drew.
+        if (m_data.augmentation == Augmentation::ResizedCrop) {
+            m_boxes = sampleResizedCropBoxes(n, m_data.height(), m_data.width(),
+                                             cropRanges(m_options), gen);
+        } else {
+            const int64_t span = 2 * m_options.cropPadding + 1;
+            m_offsets = torch::randint(0, span, {n, 2}, gen, torch::kLong);
+        }
         m_flips = m_options.flip ? torch::randint(0, 2, {n}, gen, torch::kUInt8)
                                  : torch::zeros({n}, torch::kUInt8);
-    } else {
-        m_offsets = torch::Tensor();
-        m_flips = torch::Tensor();
     }
     m_cursor = 0;
 }
@@ -153,11 +181,23 @@ bool BatchLoader::next(Batch& b)
     // A copy, so the batch stays valid after the next startEpoch.
     torch::Tensor indices = m_order.narrow(0, m_cursor, count).clone();
     torch::Tensor raw = m_data.images.index_select(0, indices); // [B, C, H, W] uint8
-    if (m_options.augment && (m_options.cropPadding > 0 || m_options.flip)) {
+    if (m_boxes.defined()) {
+        raw = resizedCropAndFlip(raw, m_boxes.narrow(0, m_cursor, count),
+                                 m_flips.narrow(0, m_cursor, count));
+    } else if (m_options.augment && (m_options.cropPadding > 0 || m_options.flip)) {
         raw = cropAndFlip(raw, m_offsets.narrow(0, m_cursor, count),
                           m_flips.narrow(0, m_cursor, count), m_options.cropPadding);
     }
-    b.images = raw.to(torch::kFloat).mul_(m_scale).add_(m_shift);
+    // The previous float batch is written over when nothing else holds it: at 224 px it is
+    // 77 MB, above glibc's largest mmap threshold, and a fresh one is faulted in page by page.
+    const bool reusable = b.images.defined() && b.images.use_count() == 1 &&
+                          b.images.storage().use_count() == 1 &&
+                          b.images.scalar_type() == torch::kFloat && b.images.is_contiguous() &&
+                          b.images.sizes() == raw.sizes() && !b.images.requires_grad();
+    if (!reusable) {
+        b.images = torch::empty(raw.sizes(), torch::kFloat);
+    }
+    b.images.copy_(raw).mul_(m_scale).add_(m_shift);
     b.labels = m_data.labels.index_select(0, indices);
     b.indices = indices;
     m_cursor += count;

@@ -50,6 +50,8 @@ Dataset take(const Dataset& d, const torch::Tensor& indices)
     out.labels = d.labels.index_select(0, indices);
     out.numClasses = d.numClasses;
     out.classNames = d.classNames;
+    out.augmentation = d.augmentation;
+    out.note = d.note;
     return out;
 }
 

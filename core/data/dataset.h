@@ -14,12 +14,20 @@
 
 namespace tleg::data {
 
+/// The train-time augmentation BatchLoader applies when it augments.
+enum class Augmentation {
+    PadCrop,     ///< random crop of the zero-padded image + flip (Fashion-MNIST, CIFAR)
+    ResizedCrop, ///< random-resized-crop + flip, DeiT's (natural-image folders)
+};
+
 struct Dataset {
     std::string name;
     torch::Tensor images; // [N, C, H, W] uint8, contiguous, CPU
     torch::Tensor labels; // [N] int64, values in [0, numClasses)
     int64_t numClasses = 0;
     std::vector<std::string> classNames; // numClasses entries
+    Augmentation augmentation = Augmentation::PadCrop;
+    std::string note; // what the reader wants the user to know (images skipped); usually empty
 
     int64_t size() const { return images.defined() ? images.size(0) : 0; }
     int64_t channels() const { return images.size(1); }
@@ -54,8 +62,10 @@ DataSplit loadFashionMnist(const std::string& dir = defaultFashionMnistDir());
 /// variant is 10 or 100. Class names from batches.meta.txt / fine_label_names.txt if present.
 DataSplit loadCifar(const std::string& dir, int variant);
 
-/// root/<class>/<image>: classes sorted by name, images decoded with OpenCV and resized to
-/// size×size; grey gives C=1, otherwise C=3 (RGB). Unreadable images are an error naming them.
+/// root/<class>/<image>: classes sorted by name, images decoded with OpenCV, shorter side
+/// resized to size and the centre size×size cut out; grey gives C=1, otherwise C=3 (RGB).
+/// Unreadable images are skipped and named in Dataset::note. Uses the decode cache; all the
+/// options, the cache and what was skipped: data/image_folder.h.
 Dataset loadImageFolder(const std::string& root, int64_t size, bool grey);
 
 /// Seeded random split into (train, val); valFraction in (0, 1).
@@ -81,11 +91,16 @@ struct LoaderOptions {
     int64_t batchSize = 128;
     bool shuffle = true;
     bool dropLast = false;
-    bool augment = false;   // random crop with padding + horizontal flip, on tensors
+    bool augment = false;   // random crop (Dataset::augmentation's kind) + flip, on tensors
     int64_t cropPadding = 2;
     bool flip = true;
     uint64_t seed = 0;
     Normalization norm;     // empty -> computed from the dataset
+    /// ResizedCrop datasets: the crop's share of the image area and its aspect ratio (w / h)
+    /// are drawn from these ranges (DeiT's, as torchvision's RandomResizedCrop), the crop is
+    /// resized back to H×W (bilinear). cropPadding is not used for them.
+    double cropScaleMin = 0.08, cropScaleMax = 1.0;
+    double cropRatioMin = 3.0 / 4.0, cropRatioMax = 4.0 / 3.0;
 };
 
 struct Batch {
@@ -115,6 +130,7 @@ private:
     torch::Tensor m_order;   // [N] dataset positions in this epoch's order
     torch::Tensor m_offsets; // [N, 2] crop offsets in [0, 2 * cropPadding], by epoch position
     torch::Tensor m_flips;   // [N] uint8, 1 = flip, by epoch position
+    torch::Tensor m_boxes;   // [N, 4] ResizedCrop boxes (y, x, h, w), by epoch position
     int64_t m_cursor = 0;
     torch::Tensor m_scale, m_shift; // [1, C, 1, 1]: x * scale + shift == (x / 255 - mean) / std
 };

@@ -1,5 +1,6 @@
 #include "data/open_dataset.h"
 
+#include "data/image_folder.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "util/translatable.h"
@@ -56,17 +57,22 @@ Format detect(const std::string& dir)
 DataSplit readImageFolder(const std::string& dir, const OpenOptions& o)
 {
     const std::string name = fs::path(dir).filename().string();
+    ImageFolderOptions io;
+    io.size = o.imageSize;
+    io.grey = o.grey;
+    io.cache = o.imageCache;
+    io.progress = o.progress;
+    io.log = o.log;
     DataSplit split;
     if (isDir(joinPath(dir, "train"))) {
-        split.train = loadImageFolder(joinPath(dir, "train"), o.imageSize, o.grey);
+        split.train = loadImageFolder(joinPath(dir, "train"), io);
         const std::string test =
             isDir(joinPath(dir, "test")) ? joinPath(dir, "test") : joinPath(dir, "val");
-        split.test = loadImageFolder(test, o.imageSize, o.grey);
+        split.test = loadImageFolder(test, io);
         if (split.test.classNames != split.train.classNames)
             throw fileError(test, "class folders differ from those of the train folder");
     } else {
-        std::tie(split.train, split.test) =
-            splitTrainVal(loadImageFolder(dir, o.imageSize, o.grey), 0.2, o.seed);
+        std::tie(split.train, split.test) = splitTrainVal(loadImageFolder(dir, io), 0.2, o.seed);
         // The GUI shows it translated (context "Data").
         split.note = TLEG_TRANSLATABLE(
             "Data", "there is no train/ folder: a seeded 20% of the images is the test split");

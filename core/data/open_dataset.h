@@ -5,10 +5,13 @@
 //   DIR with data_batch_1.bin / train.bin           CIFAR-10 / CIFAR-100 binary
 //   DIR with train/ and test/ (or val/) class trees  ImageFolder, resized to imageSize
 //   DIR with <class>/<image> trees only              ImageFolder, a seeded 20 % is the test split
+// Image folders are decoded once and cached on disk (data/image_folder.h).
 // Usage:
 //   OpenOptions o; o.trainSubset = 6000;  DataSplit s = openDataset("fashion-mnist", o);
 //   OpenOptions img; img.format = Format::ImageFolder; img.imageSize = 64;  openDataset(dir, img);
 #include "data/dataset.h"
+
+#include <functional>
 
 namespace tleg::data {
 
@@ -34,6 +37,14 @@ struct OpenOptions {
     /// Draw the subsets from all classes before selecting classes and the label budget (the
     /// experiments' order); by default the subsets come last, from the selected classes.
     bool subsetFirst = false;
+
+    // Image folders only; none of these changes the images, so job specs do not record them.
+    /// Read and write the decode cache (data/image_folder.h).
+    bool imageCache = true;
+    /// (done, total) while images are decoded, on the opening thread; false stops the open.
+    std::function<bool(int64_t done, int64_t total)> progress;
+    /// One line at a time for the user: the decode cache used or written, skipped images.
+    std::function<void(const std::string&)> log;
 
     /// Throws tleg::Error naming the option (--train-subset, --image-size, ...) that is out of
     /// range; openDataset calls it first, job specs before anything is read.

@@ -1,4 +1,5 @@
 #include "model/aux_net.h"
+#include "util/json_number.h"
 
 #include "util/error.h"
 
@@ -16,7 +17,7 @@ AuxOptions AuxOptions::fromJson(const nlohmann::json& j)
     AuxOptions o;
     try {
         o.groups = groupsFromString(j.at("groups").get<std::string>());
-        o.expandFrom = j.value("expand_from", int64_t{0});
+        o.expandFrom = util::jsonIntegerOr<int64_t>(j, "expand_from", 0);
         o.shareOnly = j.value("share_only", false);
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("invalid expansion options JSON: ") + e.what());

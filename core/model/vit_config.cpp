@@ -1,4 +1,5 @@
 #include "model/vit_config.h"
+#include "util/json_number.h"
 
 #include "util/error.h"
 
@@ -88,14 +89,14 @@ ViTConfig ViTConfig::fromJson(const nlohmann::json& j)
 {
     ViTConfig c;
     try {
-        c.imageSize = j.at("image_size").get<int64_t>();
-        c.channels = j.at("channels").get<int64_t>();
-        c.patchSize = j.at("patch_size").get<int64_t>();
-        c.dim = j.at("dim").get<int64_t>();
-        c.depth = j.at("depth").get<int64_t>();
-        c.heads = j.at("heads").get<int64_t>();
+        c.imageSize = util::jsonInteger<int64_t>(j.at("image_size"));
+        c.channels = util::jsonInteger<int64_t>(j.at("channels"));
+        c.patchSize = util::jsonInteger<int64_t>(j.at("patch_size"));
+        c.dim = util::jsonInteger<int64_t>(j.at("dim"));
+        c.depth = util::jsonInteger<int64_t>(j.at("depth"));
+        c.heads = util::jsonInteger<int64_t>(j.at("heads"));
         c.mlpRatio = j.at("mlp_ratio").get<double>();
-        c.numClasses = j.at("num_classes").get<int64_t>();
+        c.numClasses = util::jsonInteger<int64_t>(j.at("num_classes"));
         c.pooling = poolingFromName(j.value("pooling", std::string("token")));
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("invalid ViT config JSON: ") + e.what());

@@ -1,4 +1,5 @@
 #include "train/trainer.h"
+#include "util/json_number.h"
 
 #include "model/bf16_scope.h"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <type_traits>
 #include <thread>
@@ -42,7 +44,7 @@ nlohmann::json recordToJson(const EpochRecord& r)
 EpochRecord recordFromJson(const nlohmann::json& j)
 {
     EpochRecord r;
-    r.epoch = j.at("epoch").get<int64_t>();
+    r.epoch = util::jsonInteger<int64_t>(j.at("epoch"));
     r.trainLoss = j.at("train_loss").get<double>();
     r.trainTop1 = j.at("train_top1").get<double>();
     r.valLoss = j.at("val_loss").get<double>();
@@ -103,18 +105,26 @@ Progress makeProgress(int64_t epoch, int64_t epochs, int64_t batch, int64_t batc
 
 /// Teacher logits per dataset image, filled the first time an image is seen. Only valid when
 /// the teacher's input for an image never changes (no augmentation) and the teacher is fixed.
+/// The teacher gets the batch converted for it (TeacherFeed), so a cached image is converted
+/// once, and the logits kept are the data's classes (after the class map).
 class TeacherLogitCache {
 public:
     /// Caches at most maxBytes of logits; beyond that (or when disabled) every call is live.
-    TeacherLogitCache(Teacher* teacher, int64_t images, bool enabled, int64_t maxBytes = 1LL << 30)
-        : m_teacher(teacher), m_images(images), m_enabled(enabled && teacher), m_maxBytes(maxBytes)
+    /// teacher: nullptr when no teacher is used.
+    TeacherLogitCache(Teacher* teacher, const InputSpec& student, int64_t images, bool enabled,
+                      int64_t maxBytes = 1LL << 30)
+        : m_images(images), m_enabled(enabled && teacher), m_maxBytes(maxBytes)
     {
+        if (teacher)
+            m_feed.emplace(teacher, student);
     }
+
+    const TeacherFeed* feed() const { return m_feed ? &*m_feed : nullptr; }
 
     torch::Tensor logits(const data::Batch& b)
     {
         if (!m_enabled)
-            return m_teacher->logits(b.images);
+            return m_feed->logits(b.images);
         const int64_t n = b.indices.size(0);
         const int64_t* idx = b.indices.data_ptr<int64_t>();
         bool allSeen = m_logits.defined();
@@ -122,7 +132,7 @@ public:
             allSeen = m_seen[size_t(idx[i])] != 0;
         if (allSeen)
             return m_logits.index_select(0, b.indices);
-        torch::Tensor z = m_teacher->logits(b.images).to(torch::kFloat);
+        torch::Tensor z = m_feed->logits(b.images).to(torch::kFloat);
         if (!m_logits.defined()) {
             if (m_images * z.size(1) * int64_t(sizeof(float)) > m_maxBytes) {
                 m_enabled = false; // too many images × classes to hold: stay live
@@ -138,7 +148,7 @@ public:
     }
 
 private:
-    Teacher* m_teacher;
+    std::optional<TeacherFeed> m_feed;
     int64_t m_images;
     bool m_enabled;
     int64_t m_maxBytes;
@@ -256,7 +266,11 @@ TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
         if (!j.contains(key))
             return;
         try {
-            field = j.at(key).get<std::remove_reference_t<decltype(field)>>();
+            using T = std::remove_reference_t<decltype(field)>;
+            if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+                field = util::jsonInteger<T>(j.at(key));
+            else
+                field = j.at(key).get<T>();
         } catch (const nlohmann::json::exception&) {
             throw Error(std::string("train options: '") + key + "' has the wrong type");
         }
@@ -313,14 +327,15 @@ data::Normalization normalizationFrom(const nlohmann::json& extra, const data::D
     return data::computeNormalization(fallback);
 }
 
-EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
-                    const data::Normalization& norm, int64_t batchSize,
-                    const std::atomic<bool>* stop)
+namespace {
+
+/// Top-1 / top-5 and cross-entropy of forward's logits over d, normalised with norm.
+EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                        const data::Dataset& d, const data::Normalization& norm,
+                        int64_t batchSize, const std::atomic<bool>* stop)
 {
     torch::NoGradGuard guard;
     keepLargeAllocationsOnTheHeap();
-    const bool wasTraining = model.is_training();
-    model.eval();
     data::LoaderOptions lo;
     lo.batchSize = batchSize;
     lo.shuffle = false;
@@ -335,7 +350,7 @@ EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
     while (loader.next(b)) {
         if (stop && stop->load())
             break;
-        auto logits = model.forward(b.images).to(torch::kFloat);
+        auto logits = forward(b.images).to(torch::kFloat);
         const int64_t n = b.labels.size(0);
         lossSum += crossEntropy(logits, b.labels).item<double>() * static_cast<double>(n);
         const int64_t k = std::min<int64_t>(5, logits.size(1));
@@ -345,13 +360,35 @@ EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
         top5 += hit.any(1).sum().item<int64_t>();
         r.count += n;
     }
-    model.train(wasTraining);
     if (r.count > 0) {
         r.loss = lossSum / static_cast<double>(r.count);
         r.top1 = 100.0 * static_cast<double>(top1) / static_cast<double>(r.count);
         r.top5 = 100.0 * static_cast<double>(top5) / static_cast<double>(r.count);
     }
     return r;
+}
+
+} // namespace
+
+EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
+                    const data::Normalization& norm, int64_t batchSize,
+                    const std::atomic<bool>* stop)
+{
+    const bool wasTraining = model.is_training();
+    model.eval();
+    const EvalResult r = evaluateWith([&model](const torch::Tensor& x) { return model.forward(x); },
+                                      d, norm, batchSize, stop);
+    model.train(wasTraining);
+    return r;
+}
+
+EvalResult evaluateTeacher(Teacher& teacher, const data::Dataset& d,
+                           const data::Normalization& norm, int64_t batchSize,
+                           const std::atomic<bool>* stop)
+{
+    TeacherFeed feed(&teacher, studentInput(d, norm));
+    return evaluateWith([&feed](const torch::Tensor& x) { return feed.logits(x); }, d, norm,
+                        batchSize, stop);
 }
 
 namespace {
@@ -367,7 +404,8 @@ public:
         : m_model(model), m_train(trainSet), m_val(valSet), m_o(o), m_teacher(teacher),
           m_progress(progress), m_stop(stop), m_t0(Clock::now()), m_loader(trainSet, loaderOptions()),
           m_opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay}),
-          m_teacherLogits(teacher, trainSet.size(),
+          m_teacherLogits(o.loss.lambda > 0.0 ? teacher : nullptr,
+                          studentInput(trainSet, m_loader.normalization()), trainSet.size(),
                           o.cacheTeacherLogits && !o.augment && o.loss.lambda > 0.0),
           m_perEpoch(m_loader.batchesPerEpoch()), m_totalSteps(m_perEpoch * o.epochs),
           m_warmup(static_cast<int64_t>(o.warmupEpochs * static_cast<double>(m_perEpoch)))
@@ -437,8 +475,14 @@ private:
         cfg["train_images"] = m_train.size();
         cfg["val_images"] = m_val.size();
         cfg["teacher"] = m_teacher ? m_teacher->description() : "";
+        if (const TeacherFeed* feed = m_teacherLogits.feed()) {
+            cfg["teacher_input"] = feed->teacherInput().toJson();
+            cfg["teacher_input"]["class_map"] = m_teacher->classMap();
+        }
         writeTextAtomic(joinPath(m_o.runDir, "config.json"), cfg.dump(2) + "\n");
         log("started " + m_model.kind() + ": " + m_model.architecture().dump());
+        if (const TeacherFeed* feed = m_teacherLogits.feed())
+            log("teacher: " + m_teacher->description() + ": " + feed->describe());
         return 0;
     }
 

@@ -87,6 +87,12 @@ EvalResult evaluate(model::ClassifierImpl& model, const data::Dataset& d,
                     const data::Normalization& norm, int64_t batchSize = 500,
                     const std::atomic<bool>* stop = nullptr);
 
+/// The same for a teacher fed from batches normalised with norm (TeacherFeed: converted for it,
+/// its logits through its class map): how well it knows d's classes.
+EvalResult evaluateTeacher(Teacher& teacher, const data::Dataset& d,
+                           const data::Normalization& norm, int64_t batchSize = 500,
+                           const std::atomic<bool>* stop = nullptr);
+
 TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
                   const data::Dataset& valSet, const TrainOptions& options,
                   Teacher* teacher = nullptr, const ProgressFn& progress = {},

@@ -46,6 +46,11 @@ data::DataSplit openIfNeeded(const DataSpec& spec, const data::DataSplit* given,
               + "x" + std::to_string(t.height()) + "x" + std::to_string(t.width()) + ", "
               + std::to_string(t.numClasses) + " classes"
               + (split.note.empty() ? std::string() : " (" + split.note + ")"));
+    // Images skipped as unreadable; a flat folder's two splits share one note.
+    if (!t.note.empty())
+        hooks.say(t.name + ": " + t.note);
+    if (!split.test.note.empty() && split.test.note != t.note)
+        hooks.say(split.test.name + ": " + split.test.note);
     return split;
 }
 
@@ -114,16 +119,14 @@ std::shared_ptr<model::ViTImpl> build(const InitSpec& init, const data::Dataset&
 }
 
 std::unique_ptr<train::Teacher> teacherFor(const train::TrainOptions& t, const std::string& path,
+                                           const train::TeacherOptions& options,
                                            const data::Dataset& d, const Hooks& hooks)
 {
     if (!(t.loss.lambda > 0.0))
         return nullptr;
     if (path.empty())
         throw Error("distillation (lambda > 0) needs a teacher model");
-    auto teacher = train::loadTeacher(path);
-    train::checkTeacher(*teacher, d, path);
-    hooks.say("teacher: " + teacher->description());
-    return teacher;
+    return openTeacher(path, options, d, hooks);
 }
 
 std::string millions(int64_t n)
@@ -207,6 +210,7 @@ void checkSpec(const TrainSpec& s)
     s.train.validate();
     s.data.options.validate();
     checkOut(s.out, "run folder");
+    s.teacherOptions.validate();
     if (s.init.method == InitMethod::Scratch) {
         model::ViTConfig c = s.init.config; // input size and classes come from the data later
         c.validate();
@@ -224,11 +228,25 @@ void checkSpec(const DistillSpec& s)
     checkOut(s.out, "run folder");
     s.aux.validate();
     s.auxOptions.validate(s.aux.depth);
+    s.teacherOptions.validate();
     if (s.train.loss.lambda > 0.0 && s.teacher.empty())
         throw Error("distillation (λ > 0) needs a teacher model (--teacher)");
 }
 
 } // namespace
+
+std::unique_ptr<train::Teacher> openTeacher(const std::string& path,
+                                            const train::TeacherOptions& options,
+                                            const data::Dataset& d, const Hooks& hooks)
+{
+    auto teacher = train::loadTeacher(path);
+    train::applyTeacherOptions(*teacher, options, path);
+    train::checkTeacher(*teacher, d, path);
+    const train::TeacherFeed feed(teacher.get(),
+                                  train::studentInput(d, data::computeNormalization(d)));
+    hooks.say("teacher: " + teacher->description() + ": " + feed.describe());
+    return teacher;
+}
 
 void Hooks::say(const std::string& line) const
 {
@@ -246,7 +264,7 @@ Outcome runTrain(TrainSpec spec, const Hooks& hooks, const data::DataSplit* give
     spec.out = absolute(spec.out);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
 
-    auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
+    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherOptions, split.train, hooks);
     auto net = build(spec.init, split.train, hooks);
     const int64_t params = parameterCount(*net);
     hooks.say(roleName(spec.role) + ": depth " + std::to_string(net->config().depth) + ", width "
@@ -281,7 +299,7 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
     spec.learngene = absolute(spec.learngene);
     const data::DataSplit split = openIfNeeded(spec.data, given, hooks);
 
-    auto teacher = teacherFor(spec.train, spec.teacher, split.train, hooks);
+    auto teacher = teacherFor(spec.train, spec.teacher, spec.teacherOptions, split.train, hooks);
     const model::ViTConfig cfg = fitToData(spec.aux, split.train);
     torch::manual_seed(spec.train.seed);
     model::AuxNet aux(cfg, spec.auxOptions);

@@ -49,6 +49,14 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks = {},
 /// Writes a Des-Net file from a learngene (model::saveExpanded).
 void runExpand(ExpandSpec spec, const Hooks& hooks = {});
 
+/// A distillation teacher as every job opens it: the file (train::loadTeacher), options over
+/// what it says (train::applyTeacherOptions), checked against d's images and classes (one line
+/// naming the file and the option that fixes a mismatch) and described in one log line
+/// ("teacher: FILE: 224 px, 3 channels, ImageNet mean/std, 1000 → 10 classes via ...").
+std::unique_ptr<train::Teacher> openTeacher(const std::string& path,
+                                            const train::TeacherOptions& options,
+                                            const data::Dataset& d, const Hooks& hooks = {});
+
 /// A model file of any kind we read, opened: what it is and its size.
 struct ModelSummary {
     std::string path;

@@ -76,6 +76,7 @@ nlohmann::json PipelineOptions::toJson() const
             {"test_subset", testSubset},
             {"ancestry", ancestry.toJson()},
             {"ancestry_path", ancestryPath},
+            {"teacher_options", teacher.toJson()},
             {"aux", aux.toJson()},
             {"aux_options", auxOptions.toJson()},
             {"depths", depthList},
@@ -146,11 +147,13 @@ public:
 
     PipelineResult run()
     {
-        makeDirs(m_o.outDir);
-        writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
         announce("load data");
         m_split = openData(m_data);
-        const std::string teacher = ancestry();
+        // A given ancestry is checked (and scored) before anything is written.
+        const std::string given = m_o.ancestryPath.empty() ? std::string() : givenAncestry();
+        makeDirs(m_o.outDir);
+        writeTextAtomic(joinPath(m_o.outDir, "pipeline.json"), m_o.toJson().dump(2) + "\n");
+        const std::string teacher = given.empty() ? trainAncestry() : given;
         if (m_r.stopped || !distill(teacher))
             return m_r;
         for (int64_t depth : m_o.depths) {
@@ -185,15 +188,21 @@ private:
         return m_r.stopped;
     }
 
-    /// The teacher file: the given ancestry (evaluated), or one trained now.
-    std::string ancestry()
+    /// The given ancestry, opened as the distillation will see it (its input converted, its
+    /// classes mapped) and scored on the test split.
+    std::string givenAncestry()
     {
-        if (!m_o.ancestryPath.empty()) {
-            announce("load ancestry " + m_o.ancestryPath);
-            OpenModel m = openModel(m_o.ancestryPath);
-            m_r.ancestryTop1 = evaluateModel(m, m_split.test, m_split.train).top1;
-            return m_o.ancestryPath;
-        }
+        announce("load ancestry " + m_o.ancestryPath);
+        auto teacher = openTeacher(m_o.ancestryPath, m_o.teacher, m_split.train, m_hooks);
+        m_r.ancestryTop1 = train::evaluateTeacher(*teacher, m_split.test,
+                                                  data::computeNormalization(m_split.train))
+                               .top1;
+        return m_o.ancestryPath;
+    }
+
+    /// The teacher file: an ancestry trained now.
+    std::string trainAncestry()
+    {
         announce("train ancestry");
         TrainSpec spec = TrainSpec::ancestry(m_data, m_o.ancestry, withSeed(m_o.ancestryTrain));
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::Ancestry));
@@ -213,6 +222,8 @@ private:
         spec.aux = m_o.aux;
         spec.auxOptions = m_o.auxOptions;
         spec.teacher = teacher;
+        if (!m_o.ancestryPath.empty())
+            spec.teacherOptions = m_o.teacher;
         spec.train = withSeed(m_o.distillTrain);
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::AuxNet));
         spec.learngene = joinPath(m_o.outDir, "learngene.safetensors");

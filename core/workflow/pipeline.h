@@ -18,6 +18,8 @@ struct PipelineOptions {
     int64_t testSubset = 0;
     model::ViTConfig ancestry;
     std::string ancestryPath; // use this trained model instead of training one
+    /// What the ancestryPath teacher takes and its class map, where its file does not say.
+    train::TeacherOptions teacher;
     model::ViTConfig aux;
     model::AuxOptions auxOptions;
     std::vector<int64_t> depths;

@@ -1,4 +1,5 @@
 #include "workflow/run_index.h"
+#include "util/json_number.h"
 
 #include "io/safetensors.h"
 #include "model/model_io.h"
@@ -238,9 +239,9 @@ void readConfig(const fs::path& dir, RunInfo& r, RunFacts& f)
         r.data = stringAt(provenance, "data");
         r.teacher = stringAt(cfg, "teacher");
         if (cfg.contains("architecture"))
-            r.depth = cfg["architecture"].value("depth", int64_t(0));
+            r.depth = util::jsonIntegerOr<int64_t>(cfg["architecture"], "depth", 0);
         if (cfg.contains("train_options"))
-            r.epochsPlanned = cfg["train_options"].value("epochs", int64_t(0));
+            r.epochsPlanned = util::jsonIntegerOr<int64_t>(cfg["train_options"], "epochs", 0);
         if (r.epochsPlanned < 0 || static_cast<double>(r.epochsPlanned) > kMaxEpochs)
             throw Error("claims " + std::to_string(r.epochsPlanned) + " epochs");
         if (r.depth == 0 && cfg.contains("architecture"))
@@ -269,10 +270,10 @@ void readWeights(const fs::path& dir, RunInfo& r, RunFacts& f)
         if (r.data.empty())
             r.data = stringAt(md.extra, "data");
         if (r.depth == 0 && md.architecture.is_object())
-            r.depth = md.architecture.value("depth", int64_t(0));
+            r.depth = util::jsonIntegerOr<int64_t>(md.architecture, "depth", 0);
         if (r.hasModel && md.extra.contains("metrics") && md.extra["metrics"].is_object()) {
             const auto& m = md.extra["metrics"];
-            r.epochsPlanned = m.value("epochs", r.epochsPlanned);
+            r.epochsPlanned = util::jsonIntegerOr<int64_t>(m, "epochs", r.epochsPlanned);
             if (r.curves.empty()) { // metrics.csv lost: the model still knows its score
                 r.bestTop1 = m.value("best_val_top1", 0.0);
                 r.lastTop1 = m.value("val_top1", 0.0);

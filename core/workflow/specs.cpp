@@ -1,4 +1,5 @@
 #include "workflow/specs.h"
+#include "util/json_number.h"
 
 #include "util/error.h"
 
@@ -18,7 +19,10 @@ template <class T> void read(const Json& j, const char* what, const char* key, T
     if (!j.contains(key))
         return;
     try {
-        out = j.at(key).get<T>();
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+            out = util::jsonInteger<T>(j.at(key));
+        else
+            out = j.at(key).get<T>();
     } catch (const Json::exception&) {
         throw Error(std::string("config: '") + what + "." + key + "' has the wrong type");
     }
@@ -187,7 +191,8 @@ TrainSpec TrainSpec::ancestry(const DataSpec& data, const model::ViTConfig& conf
 Json TrainSpec::toJson() const
 {
     return {{"role", roleName(role)},   {"data", data.toJson()}, {"init", init.toJson()},
-            {"teacher", teacher},       {"train", train.toJson()}};
+            {"teacher", teacher},       {"teacher_options", teacherOptions.toJson()},
+            {"train", train.toJson()}};
 }
 
 TrainSpec TrainSpec::fromJson(const Json& j)
@@ -198,6 +203,7 @@ TrainSpec TrainSpec::fromJson(const Json& j)
     s.data = DataSpec::fromJson(j.value("data", Json::object()));
     s.init = InitSpec::fromJson(j.value("init", Json::object()));
     read(j, "spec", "teacher", s.teacher);
+    s.teacherOptions = train::TeacherOptions::fromJson(j.value("teacher_options", Json::object()));
     s.train = trainFromJson(j.value("train", Json::object()));
     return s;
 }
@@ -206,7 +212,7 @@ Json DistillSpec::toJson() const
 {
     return {{"data", data.toJson()},         {"aux", aux.toJson()},
             {"aux_options", auxOptions.toJson()}, {"teacher", teacher},
-            {"train", train.toJson()}};
+            {"teacher_options", teacherOptions.toJson()}, {"train", train.toJson()}};
 }
 
 DistillSpec DistillSpec::fromJson(const Json& j)
@@ -222,6 +228,7 @@ DistillSpec DistillSpec::fromJson(const Json& j)
         throw Error(std::string("config: 'aux_options': ") + e.what());
     }
     read(j, "spec", "teacher", s.teacher);
+    s.teacherOptions = train::TeacherOptions::fromJson(j.value("teacher_options", Json::object()));
     s.train = trainFromJson(j.value("train", Json::object()));
     return s;
 }

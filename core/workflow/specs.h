@@ -66,6 +66,8 @@ struct TrainSpec {
     InitSpec init;
     /// A distillation teacher (any model file); needed when train.loss.lambda > 0.
     std::string teacher;
+    /// What the teacher takes and its class map, where its file does not say (--teacher-*).
+    train::TeacherOptions teacherOptions;
     /// runDir and resume come from out and resume below; provenance is extended with the role,
     /// the data and the init (what is there already, e.g. an experiment's key, is kept).
     train::TrainOptions train;
@@ -85,6 +87,8 @@ struct DistillSpec {
     model::ViTConfig aux;
     model::AuxOptions auxOptions;
     std::string teacher; ///< empty only when train.loss.lambda == 0
+    /// What the teacher takes and its class map, where its file does not say (--teacher-*).
+    train::TeacherOptions teacherOptions;
     train::TrainOptions train;
     std::string out;       ///< the run folder
     bool resume = false;

@@ -8,6 +8,9 @@
 #include "test_support.h"
 #include "tiny_models.h"
 #include "train/optimizer.h"
+#include "train/trainer.h"
+#include "workflow/run_index.h"
+#include "workflow/specs.h"
 #include "workflow/jobs.h"
 
 #include <gtest/gtest.h>
@@ -207,4 +210,35 @@ TEST(Hostile, OptionAbuseIsOneLineNamingTheOption)
         EXPECT_TRUE(contains(r.out, needle)) << r.out;
         EXPECT_EQ(nonEmptyLines(r.out).size(), 1u) << r.out;
     }
+}
+
+// A JSON float where an integer belongs, beyond the integer's range (found by fuzz_run_folder:
+// "depth": 8e+106 in a run's config.json), is one error naming the field, not undefined
+// behaviour in the conversion.
+TEST(Hostile, NumbersBeyondTheirIntegerAreErrors)
+{
+    auto config = model::ViTConfig::preset("fmnist-s").toJson();
+    config["depth"] = 8e106;
+    EXPECT_EQ(expectError([&] { model::ViTConfig::fromJson(config); }, {"8e+106"}), "");
+    config["depth"] = std::nan("");
+    EXPECT_THROW(model::ViTConfig::fromJson(config), tleg::Error);
+    config["depth"] = 6.0; // an integral float is read as the integer it stands for
+    EXPECT_EQ(model::ViTConfig::fromJson(config).depth, 6);
+
+    EXPECT_EQ(expectError([] { train::TrainOptions::fromJson({{"epochs", -1e300}}); },
+                          {"epochs"}),
+              "");
+    EXPECT_EQ(expectError([] { workflow::DataSpec::fromJson({{"seed", 1e40}}); },
+                          {"data.seed"}),
+              "");
+
+    TempDir dir;
+    const std::string run = dir.filePath("run");
+    std::filesystem::create_directories(run);
+    ASSERT_TRUE(writeFile(run + "/config.json",
+                          R"({"kind": "vit", "architecture": {"depth": 8e+106}})"));
+    ASSERT_TRUE(writeFile(run + "/metrics.csv", "epoch\n"));
+    const auto listed = workflow::listRun(run);
+    EXPECT_EQ(listed.state, workflow::RunState::Broken);
+    EXPECT_NE(listed.problem.find("8e+106"), std::string::npos) << listed.problem;
 }

@@ -209,8 +209,15 @@ TEST_F(ImageFolder, badTreesRejected)
     fs::create_directories(corrupt + "/a");
     writePnm(corrupt + "/a/0.pgm", 2, 2, 1, solid(2, 2, {1}));
     std::ofstream(corrupt + "/a/1.png") << "this is not a png";
+    // An unreadable image is skipped and named; a class left with none is an error naming it.
+    const data::Dataset skipped = data::loadImageFolder(corrupt, 8, false);
+    ASSERT_EQ(skipped.size(), int64_t(1));
+    ASSERT_NE(skipped.note.find(corrupt + "/a/1.png: cannot read or decode"), std::string::npos)
+        << skipped.note;
+    fs::create_directories(corrupt + "/b");
+    std::ofstream(corrupt + "/b/2.jpg") << "this is not a jpeg";
     err = expectError([&] { data::loadImageFolder(corrupt, 8, false); },
-                      {corrupt + "/a/1.png", "cannot read or decode"});
+                      {corrupt + "/b", "no readable image", "2.jpg"});
     ASSERT_TRUE(err.empty()) << err;
 
     err = expectError([&] { data::loadImageFolder(path("missing"), 8, false); },

@@ -1,4 +1,6 @@
-// Image folders: OpenCV decoding whatever bytes a .png or .jpg holds, resizing, class trees.
+// Image folders: OpenCV decoding whatever bytes a .png or .jpg holds (unreadable ones skipped),
+// resizing, class trees.
+#include "data/image_folder.h"
 #include "data/open_dataset.h"
 #include "fuzz_support.h"
 
@@ -10,10 +12,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     dir.write("train/b/1.jpg", files[1]);
     dir.write("test/a/1.png", files[1]);
     dir.write("test/b/1.jpg", files[0]);
+    // No decode cache: writing (and fsyncing) one per input would slow the fuzzer down.
     tleg::data::OpenOptions o;
     o.imageSize = 16;
+    o.imageCache = false;
     fuzz::expectOnlyError([&] { tleg::data::openDataset(dir.path(), o); });
-    o.grey = true;
-    fuzz::expectOnlyError([&] { tleg::data::loadImageFolder(dir.path("train"), 8, true); });
+    tleg::data::ImageFolderOptions io;
+    io.size = 8;
+    io.grey = true;
+    io.cache = false;
+    fuzz::expectOnlyError([&] { tleg::data::loadImageFolder(dir.path("train"), io); });
     return 0;
 }

@@ -407,6 +407,9 @@ private Q_SLOTS:
         QTest::mouseClick(page()->startButton(), Qt::LeftButton);
         QVERIFY(finished.wait(30000));
         QVERIFY(page()->errorLabel()->text().contains("predicts 5 classes"));
+        // The whole sentence, one line, up to the option that fixes it.
+        QVERIFY(page()->errorLabel()->text().contains("--teacher-class-map"));
+        QVERIFY(!page()->errorLabel()->text().contains(QLatin1Char('\n')));
         QCOMPARE(saved.count(), 0);
         QVERIFY(page()->startButton()->isEnabled());
 

@@ -4,18 +4,31 @@
 // more than kPixelTolerance of its pixels differ. On a mismatch the actual image and a diff
 // (differing pixels red) are written next to the test binary.
 // Regenerate the references: TLEG_UPDATE_SCREENSHOTS=1 ./test_screenshots
+// The icons (resources/, compiled in) are on every page: in the navigation and on the main
+// actions, and the About box shows the application's icon and version (iconsOnEveryPage).
 #include <torch/torch.h>
 
 #include "data/dataset.h"
+#include "gui_fixture.h"
 #include "studio_shots/studio_shots.h"
+#include "util/version.h"
 #include "widgets/appearance.h"
+#include "widgets/icons.h"
 #include "widgets/main_window.h"
+#include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/data_page.h"
+#include "widgets/pages/expand_page.h"
+#include "widgets/pages/experiment_panel.h"
+#include "widgets/pages/learngene_page.h"
 #include "widgets/pages/runs_page.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QtTest>
@@ -66,6 +79,17 @@ Difference compare(const QImage& actualIn, const QImage& expectedIn)
         }
     }
     return d;
+}
+
+/// Pixels of the icon at 16 px that are not transparent (an icon whose file is missing has none).
+int drawnPixels(const QIcon& icon)
+{
+    const QImage image = icon.pixmap(16, 16).toImage().convertToFormat(QImage::Format_ARGB32);
+    int drawn = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            drawn += qAlpha(image.pixel(x, y)) > 0 ? 1 : 0;
+    return drawn;
 }
 } // namespace
 
@@ -143,6 +167,69 @@ private Q_SLOTS:
         QCOMPARE(shots.size(), 6);
         for (const auto& shot : shots)
             check(shot.key, shot.image);
+    }
+
+    void iconsOnEveryPage()
+    {
+        auto window = makeWindow("en", false);
+        QVERIFY(drawnPixels(window->windowIcon()) > 100);
+        QVERIFY(QFile::exists(":/icons/tleg-studio-256.png"));
+        for (int i = 0; i < window->pageCount(); ++i)
+            QVERIFY2(drawnPixels(window->navigation()->item(i)->icon()) > 30,
+                     qPrintable(window->pageKey(i)));
+        // The main actions: Open, Start, Pause, Stop, Expand, Expand & fine-tune, Export.
+        const QList<QPair<QPushButton*, gui::Icon>> buttons = {
+            {window->ancestryPage()->loadButton(), gui::Icon::Open},
+            {window->ancestryPage()->trainButton(), gui::Icon::Start},
+            {window->ancestryPage()->stopButton(), gui::Icon::Stop},
+            {window->learngenePage()->startButton(), gui::Icon::Start},
+            {window->learngenePage()->pauseButton(), gui::Icon::Pause},
+            {window->learngenePage()->resumeButton(), gui::Icon::Start},
+            {window->learngenePage()->stopButton(), gui::Icon::Stop},
+            {window->expandPage()->fineTuneButton(), gui::Icon::ExpandFineTune},
+            {window->findChild<QPushButton*>("linearityOpen"), gui::Icon::Open},
+            {window->findChild<QPushButton*>("linearityExport"), gui::Icon::Export},
+            {window->findChild<QPushButton*>("runsExportCsv"), gui::Icon::Export},
+            {window->runsPage()->experimentPanel()->runButton(), gui::Icon::Start},
+            {window->runsPage()->experimentPanel()->stopButton(), gui::Icon::Stop},
+        };
+        for (const auto& [button, expected] : buttons) {
+            QVERIFY(button);
+            QVERIFY2(drawnPixels(button->icon()) > 20, qPrintable(button->text()));
+            QCOMPARE(button->icon().pixmap(16, 16).toImage(),
+                     gui::icon(expected).pixmap(16, 16).toImage());
+        }
+        int expandButtons = 0;
+        for (QPushButton* b : window->expandPage()->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Expand…")) {
+                QCOMPARE(b->icon().pixmap(16, 16).toImage(),
+                         gui::icon(gui::Icon::Expand).pixmap(16, 16).toImage());
+                ++expandButtons;
+            }
+        QCOMPARE(expandButtons, 1);
+        // Page icons differ from each other.
+        QList<QImage> pageImages;
+        for (int i = 0; i < window->pageCount(); ++i) {
+            const QImage image = window->navigation()->item(i)->icon().pixmap(16, 16).toImage();
+            QVERIFY2(!pageImages.contains(image), qPrintable(window->pageKey(i)));
+            pageImages << image;
+        }
+
+        // Help ▸ About: the application's icon and the version of project().
+        QAction* about = window->findChild<QAction*>("aboutAction");
+        QVERIFY(about);
+        QString text;
+        QImage aboutIcon;
+        const auto box = testing::onModal<QMessageBox>([&](QMessageBox* b) {
+            text = b->text();
+            aboutIcon = b->iconPixmap().toImage();
+            b->accept();
+        });
+        about->trigger();
+        QVERIFY(box.opened());
+        QVERIFY2(text.contains(QString("Version %1").arg(tleg::version())), qPrintable(text));
+        QCOMPARE(aboutIcon.size(), QSize(64, 64)); // QMessageBox::about: the window icon at 64 px
+        QCOMPARE(aboutIcon, gui::icon(gui::Icon::App).pixmap(64, 64).toImage());
     }
 
     void darkTheme()

@@ -1,6 +1,7 @@
 #include "widgets/pages/ancestry_form.h"
 
 #include "util/error.h"
+#include "widgets/icons.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/form_fields.h"
 #include "widgets/text_format.h"
@@ -59,6 +60,7 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
     m_presetLabel->setWordWrap(true);
     m_train = new QPushButton(this);
     m_train->setObjectName("ancestryTrain");
+    m_train->setIcon(icon(Icon::Start));
     m_runStatus = new QLabel(this);
     m_runStatus->setObjectName("ancestryRunStatus");
     m_runStatus->setWordWrap(true);

@@ -1,6 +1,7 @@
 #include "widgets/pages/ancestry_page.h"
 
 #include "util/error.h"
+#include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 #include "workflow/jobs.h"
@@ -127,6 +128,7 @@ QWidget* AncestryPage::buildCurrentModel()
     auto* currentLayout = new QVBoxLayout(current);
     m_load = new QPushButton(current);
     m_load->setObjectName("ancestryLoad");
+    m_load->setIcon(icon(Icon::Open));
     m_texts.set([this, current] {
         current->setTitle(tr("Ancestry model (the teacher)"));
         m_load->setText(tr("Load…"));

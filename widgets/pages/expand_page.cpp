@@ -1,6 +1,7 @@
 #include "widgets/pages/expand_page.h"
 
 #include "widgets/background_task.h"
+#include "widgets/icons.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
@@ -82,6 +83,7 @@ QWidget* ExpandPage::buildSource()
     m_path = new QLineEdit(source);
     auto* browseButton = new QPushButton(source);
     browseButton->setObjectName("expandOpen");
+    browseButton->setIcon(icon(Icon::Open));
     m_texts.set([this, source, browseButton] {
         source->setTitle(tr("Learngene"));
         m_path->setPlaceholderText(
@@ -151,6 +153,8 @@ QLayout* ExpandPage::buildActions()
     m_expand->setObjectName("expandButton");
     m_fineTune = new QPushButton(this);
     m_fineTune->setObjectName("expandFineTune");
+    m_expand->setIcon(icon(Icon::Expand));
+    m_fineTune->setIcon(icon(Icon::ExpandFineTune));
     m_epochs = new QSpinBox(this);
     m_epochs->setObjectName("expandEpochs");
     m_epochs->setRange(1, 1000);

@@ -1,4 +1,5 @@
 #include "widgets/pages/experiment_panel.h"
+#include "widgets/icons.h"
 #include "widgets/text_format.h"
 
 #include <QAbstractItemView>
@@ -108,8 +109,10 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     m_seeds->setValue(3);
     m_run = new QPushButton(this);
     m_run->setObjectName("experimentRun");
+    m_run->setIcon(icon(Icon::Start));
     m_stop = new QPushButton(this);
     m_stop->setObjectName("experimentStop");
+    m_stop->setIcon(icon(Icon::Stop));
     m_open = new QPushButton(this);
     m_open->setObjectName("experimentOpenFolder");
     QLabel* labels[3];

@@ -1,6 +1,7 @@
 #include "widgets/pages/learngene_page.h"
 
 #include "util/files.h"
+#include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 #include "workflow/jobs.h"
@@ -94,6 +95,7 @@ QLayout* LearngenePage::buildLeftColumn()
     auto* buttons = new QHBoxLayout;
     m_start = new QPushButton(this);
     m_start->setObjectName("startButton");
+    m_start->setIcon(icon(Icon::Start));
     m_texts.set([this] { m_start->setText(tr("Start")); });
     buttons->addWidget(m_start);
     buttons->addStretch(1);

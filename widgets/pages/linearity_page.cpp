@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "widgets/background_task.h"
+#include "widgets/icons.h"
 #include "widgets/plots/linearity_plots.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/text_format.h"
@@ -105,10 +106,12 @@ QLayout* LinearityPage::buildActions()
     auto* actions = new QHBoxLayout;
     m_open = new QPushButton(this);
     m_open->setObjectName("linearityOpen");
+    m_open->setIcon(icon(Icon::Open));
     m_remove = new QPushButton(this);
     m_remove->setObjectName("linearityRemove");
     m_export = new QPushButton(this);
     m_export->setObjectName("linearityExport");
+    m_export->setIcon(icon(Icon::Export));
     m_kind = new QComboBox(this);
     m_kind->setObjectName("linearityKind");
     m_kind->setMinimumWidth(170);

@@ -1,5 +1,6 @@
 #include "widgets/pages/runs_page.h"
 
+#include "widgets/icons.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/plots/qcustomplot_include.h"
@@ -153,6 +154,7 @@ QLayout* RunsPage::buildButtons()
     m_open->setObjectName("runsOpenFolder");
     m_export = new QPushButton(this);
     m_export->setObjectName("runsExportCsv");
+    m_export->setIcon(icon(Icon::Export));
     m_texts.set([this] {
         m_refresh->setText(tr("Refresh"));
         m_runAgain->setText(tr("Run again"));
