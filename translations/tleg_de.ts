@@ -1288,6 +1288,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>Version %1</source>
         <translation>Version %1</translation>
     </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>

@@ -1286,6 +1286,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>Version %1</source>
         <translation>版本 %1</translation>
     </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>

@@ -334,11 +334,17 @@ bool MainWindow::openFile(const QString& path)
         QMessageBox::warning(this, tr("Open"), tr("%1 does not exist.").arg(path));
         return false;
     }
+    // One line that names the file first, as the pages say it.
+    const auto refuse = [this, &path](const std::exception& e) {
+        QMessageBox::warning(
+            this, tr("Open"),
+            tr("Cannot open %1: %2").arg(path, withoutPathPrefix(gui::errorText(e), path)));
+        return false;
+    };
     try {
         requireRegularFile(path.toStdString()); // a folder or a FIFO is never opened
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Open"), gui::errorText(e));
-        return false;
+        return refuse(e);
     }
     std::string kind = "torchscript";
     if (info.suffix().compare("safetensors", Qt::CaseInsensitive) == 0) {
@@ -347,8 +353,7 @@ bool MainWindow::openFile(const QString& path)
             const auto it = header.metadata.find("tleg_kind");
             kind = it == header.metadata.end() ? "foreign" : it->second;
         } catch (const std::exception& e) {
-            QMessageBox::warning(this, tr("Open"), gui::errorText(e));
-            return false;
+            return refuse(e);
         }
     }
     rememberFile(path);

@@ -46,6 +46,10 @@ QString errorText(const std::exception& e)
         text = e.what();
     if (const auto nl = text.find('\n'); nl != std::string::npos)
         text.resize(nl);
+    // LibTorch's checks end with a plea to report the message upstream: not for our users.
+    if (const auto plea = text.find("  (Could this error message be improved?");
+        plea != std::string::npos)
+        text.resize(plea);
     return QString::fromStdString(text);
 }
 

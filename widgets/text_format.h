@@ -23,7 +23,8 @@ QString formatCount(int64_t n);
 QString datasetName(const std::string& name);
 
 /// What a failed job says, in one line: the message of a tleg::Error as it is; LibTorch's
-/// (which carry a C++ backtrace of 20+ frames) and OpenCV's reduced to their first line.
+/// (which carry a C++ backtrace of 20+ frames) and OpenCV's reduced to their first line, and
+/// without LibTorch's "(Could this error message be improved? …)".
 QString errorText(const std::exception& e);
 
 /// message without a leading "path: " (the core's errors start with the file they name), for a

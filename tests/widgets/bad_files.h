@@ -34,6 +34,8 @@ struct BadInput {
     QString what;
     QString path;
     data::Format format = data::Format::Auto;
+    /// Bad as a model, good for weight analysis (the Linearity page reads tensors of any shape).
+    bool analysable = false;
 };
 
 /// True when message is one line (no backtrace, no dump) that names path.
@@ -91,53 +93,134 @@ inline std::string claimingFile(const std::string& kind, const nlohmann::json& a
         std::string(64, '\0'));
 }
 
-/// The model-file classes (for Load…, the teacher, the Linearity page), in dir: a FIFO, a
-/// header claiming depth 10^6, good (a model file's first half), a zip that is no TorchScript,
-/// a folder named like a model.
-inline std::vector<BadInput> badModels(const QString& dir, const QString& good)
+/// good's bytes with its JSON header passed through edit (the data section kept as it is).
+template <class Edit> std::string editedHeader(const std::string& good, Edit edit)
+{
+    uint64_t n = 0;
+    for (int i = 7; i >= 0 && good.size() >= 8; --i)
+        n = (n << 8) | static_cast<unsigned char>(good[static_cast<size_t>(i)]);
+    if (good.size() < 8 || n > good.size() - 8)
+        return {};
+    nlohmann::json header = nlohmann::json::parse(good.substr(8, n));
+    edit(header);
+    return safetensorsBytes(header, good.substr(8 + n));
+}
+
+/// The name of the first tensor in a safetensors header whose shape has two different sizes
+/// (a weight matrix), so that swapping them keeps its bytes but not its shape.
+inline std::string firstMatrix(const nlohmann::json& header)
+{
+    for (const auto& [name, t] : header.items())
+        if (name != "__metadata__" && t["shape"].size() == 2 && t["shape"][0] != t["shape"][1])
+            return name;
+    return {};
+}
+
+/// A zip archive (stored, one entry) holding name: a valid zip that is no TorchScript model.
+inline std::string zipArchive(const std::string& name, const std::string& content)
+{
+    uint32_t crc = 0xffffffffu;
+    for (unsigned char c : content) {
+        crc ^= c;
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    auto le = [](uint64_t v, int bytes) {
+        std::string out;
+        for (int i = 0; i < bytes; ++i)
+            out += static_cast<char>((v >> (8 * i)) & 0xff);
+        return out;
+    };
+    const uint64_t size = content.size();
+    const std::string common = le(20, 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(crc, 4)
+                               + le(size, 4) + le(size, 4) + le(name.size(), 2) + le(0, 2);
+    const std::string local = le(0x04034b50, 4) + common + name + content;
+    const std::string central = le(0x02014b50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2)
+                                + le(0, 2) + le(0, 4) + le(0, 4) + name;
+    return local + central + le(0x06054b50, 4) + le(0, 2) + le(0, 2) + le(1, 2) + le(1, 2)
+           + le(central.size(), 4) + le(local.size(), 4) + le(0, 2);
+}
+
+/// The classes every safetensors file picked in a dialog is tried with, built from good (a
+/// valid file of the kind the dialog expects) and written into d: an empty file, a truncated
+/// file, a header length past the end, a header that is no JSON, an unknown dtype, a tensor
+/// whose shape does not fit the model, a shape larger than its bytes, a FIFO, a folder, metadata
+/// claiming depth 10^6 and width 10^9, a zip that is no TorchScript (a corrupt one and a valid
+/// archive).
+inline std::vector<BadInput> badSafetensors(const QDir& d, const std::string& kind,
+                                            const std::string& good,
+                                            const nlohmann::json& expansion = nullptr)
 {
     nlohmann::json deep = model::ViTConfig::preset("fmnist-ti").toJson();
     deep["depth"] = 1000000;
-    const QDir d(dir);
-    d.mkpath(".");
-    std::vector<BadInput> out = {{"a FIFO", d.filePath("fifo.safetensors")},
-                                 {"metadata claiming depth 10^6", d.filePath("deep.safetensors")},
-                                 {"a truncated model", d.filePath("truncated.safetensors")},
-                                 {"a zip that is no TorchScript", d.filePath("zip.pt")},
-                                 {"a folder", d.filePath("folder.safetensors")}};
-    makeFifo(out[0].path);
-    writeBytes(out[1].path, claimingFile("vit", deep));
-    const std::string whole = readBytes(good);
-    writeBytes(out[2].path, whole.substr(0, whole.size() / 2));
-    writeBytes(out[3].path, std::string("PK\3\4") + std::string(200, 'x'));
-    d.mkpath(out[4].path);
+    nlohmann::json wide = model::ViTConfig::preset("fmnist-ti").toJson();
+    wide["dim"] = 1000000000;
+    std::string length(8, '\0');
+    length[3] = 1; // 2^24 bytes of header, in a file of 10
+    std::vector<BadInput> out = {
+        {"an empty file", d.filePath("empty.safetensors")},
+        {"a truncated file", d.filePath("truncated.safetensors")},
+        {"a header length past the end", d.filePath("length.safetensors")},
+        {"a header that is no JSON", d.filePath("json.safetensors")},
+        {"a tensor of an unknown dtype", d.filePath("dtype.safetensors")},
+        {"a tensor of the wrong shape", d.filePath("shape.safetensors"), {}, true},
+        {"a shape larger than its bytes", d.filePath("bytes.safetensors")},
+        {"a FIFO", d.filePath("fifo.safetensors")},
+        {"a folder", d.filePath("folder.safetensors")},
+        {"metadata claiming depth 10^6", d.filePath("deep.safetensors")},
+        {"metadata claiming width 10^9", d.filePath("wide.safetensors")},
+        {"a corrupt zip", d.filePath("corrupt-zip.pt")},
+        {"a zip archive that is no TorchScript", d.filePath("archive.pt")}};
+    writeBytes(out[0].path, {});
+    writeBytes(out[1].path, good.substr(0, good.size() / 2));
+    writeBytes(out[2].path, length + "{}");
+    const std::string json = "{\"__metadata__\": {\"format\": \"pt\"}, \"x\": {\"dtype\",,}}";
+    std::string jsonLength(8, '\0');
+    jsonLength[0] = static_cast<char>(json.size()); // the length is right, the JSON is not
+    writeBytes(out[3].path, jsonLength + json);
+    writeBytes(out[4].path, editedHeader(good, [](nlohmann::json& h) {
+                   for (auto& [name, t] : h.items())
+                       if (name != "__metadata__")
+                           t["dtype"] = "Q7";
+               }));
+    writeBytes(out[5].path, editedHeader(good, [](nlohmann::json& h) {
+                   auto& shape = h[firstMatrix(h)]["shape"];
+                   shape = {shape[1], shape[0]};
+               }));
+    writeBytes(out[6].path, editedHeader(good, [](nlohmann::json& h) {
+                   auto& shape = h[firstMatrix(h)]["shape"];
+                   shape = {shape[0], shape[1].get<int64_t>() + 1};
+               }));
+    makeFifo(out[7].path);
+    d.mkpath(out[8].path);
+    writeBytes(out[9].path, claimingFile(kind, deep, expansion));
+    writeBytes(out[10].path, claimingFile(kind, wide, expansion));
+    writeBytes(out[11].path, std::string("PK\3\4") + std::string(200, 'x'));
+    writeBytes(out[12].path, zipArchive("archive/data.txt", "no model in here\n"));
     return out;
 }
 
-/// The learngene classes (for the Expand page), in dir: the model classes with a learngene in
-/// place of the model, and a model that is no learngene.
+/// The model-file classes (for Load…, the teacher, the Linearity page) in dir: every class of
+/// badSafetensors() with good, a model file.
+inline std::vector<BadInput> badModels(const QString& dir, const QString& good)
+{
+    const QDir d(dir);
+    d.mkpath(".");
+    return badSafetensors(d, "vit", readBytes(good));
+}
+
+/// The learngene classes (for the Expand page) in dir: every class of badSafetensors() with
+/// good, a learngene, and a model that is no learngene.
 inline std::vector<BadInput> badLearngenes(const QString& dir, const QString& good,
                                            const QString& notALearngene)
 {
-    nlohmann::json deep = model::ViTConfig::preset("fmnist-ti").toJson();
-    deep["depth"] = 1000000;
     const QDir d(dir);
     d.mkpath(".");
-    std::vector<BadInput> out = {
-        {"a FIFO", d.filePath("fifo.safetensors")},
-        {"metadata claiming depth 10^6", d.filePath("deep.safetensors")},
-        {"a truncated learngene", d.filePath("truncated.safetensors")},
-        {"a zip named like a learngene", d.filePath("zip.safetensors")},
-        {"a folder", d.filePath("folder.safetensors")},
-        {"a model, not a learngene", d.filePath("model.safetensors")}};
-    makeFifo(out[0].path);
-    writeBytes(out[1].path,
-               claimingFile("learngene", deep, {{"groups", "msa,mlp,ln"}, {"expand_from", 0}}));
-    const std::string whole = readBytes(good);
-    writeBytes(out[2].path, whole.substr(0, whole.size() / 2));
-    writeBytes(out[3].path, std::string("PK\3\4") + std::string(200, 'x'));
-    d.mkpath(out[4].path);
-    writeBytes(out[5].path, readBytes(notALearngene));
+    std::vector<BadInput> out = badSafetensors(d, "learngene", readBytes(good),
+                                               {{"groups", "msa,mlp,ln"}, {"expand_from", 0}});
+    out.push_back({"a model, not a learngene", d.filePath("model.safetensors")});
+    writeBytes(out.back().path, readBytes(notALearngene));
     return out;
 }
 
@@ -153,7 +236,7 @@ inline void writePng(const QString& path, int size, const QColor& colour)
 /// The data-folder classes (for the Data page), in dir, each with the format it is opened as:
 /// an empty folder, a folder of corrupt images, a folder with one class, unreadable IDX files
 /// (garbage, and a header claiming 10^9 images), a short CIFAR-10 batch, and a FIFO named like
-/// an image (its class has no other image).
+/// an image (its class has no other image), class folders that hold no image.
 inline std::vector<BadInput> badDataFolders(const QString& dir)
 {
     const QDir d(dir);
@@ -165,7 +248,8 @@ inline std::vector<BadInput> badDataFolders(const QString& dir)
         {"IDX files of garbage", d.filePath("idx-garbage"), data::Format::Idx},
         {"an IDX header claiming 10^9 images", d.filePath("idx-claims"), data::Format::Idx},
         {"a short CIFAR-10 batch", d.filePath("cifar-short"), data::Format::Cifar10},
-        {"a FIFO named like an image", d.filePath("fifo-image"), data::Format::ImageFolder}};
+        {"a FIFO named like an image", d.filePath("fifo-image"), data::Format::ImageFolder},
+        {"class folders without images", d.filePath("no-images"), data::Format::ImageFolder}};
     d.mkpath(out[0].path);
     for (const char* cls : {"cat", "dog"})
         for (int i = 0; i < 3; ++i)
@@ -190,6 +274,8 @@ inline std::vector<BadInput> badDataFolders(const QString& dir)
     makeFifo(QDir(out[6].path).filePath("cat/0.png"));
     for (int i = 0; i < 3; ++i)
         writePng(QStringLiteral("%1/dog/%2.png").arg(out[6].path).arg(i), 8, QColor(0, i * 60, 0));
+    for (const char* cls : {"cat", "dog"})
+        writeBytes(QStringLiteral("%1/%2/README.txt").arg(out[7].path, cls), "no images here\n");
     return out;
 }
 
@@ -207,11 +293,11 @@ inline std::vector<BadInput> badRunFolders(const QString& dir)
                                  {"a FIFO named metrics.csv", d.filePath("metrics-fifo")},
                                  {"a huge claimed row count", d.filePath("huge-rows")},
                                  {"a checkpoint with a bad header", d.filePath("bad-checkpoint")}};
-    const std::string config =
-        nlohmann::json{{"kind", "vit"},
-                       {"architecture", model::ViTConfig::preset("fmnist-ti").toJson()},
-                       {"train_options", {{"epochs", 2}}}}
-            .dump();
+    const std::string config = nlohmann::json{
+        {"kind", "vit"},
+        {"architecture", model::ViTConfig::preset("fmnist-ti").toJson()},
+        {"train_options",
+         {{"epochs", 2}}}}.dump();
     writeBytes(QDir(out[0].path).filePath("notes.txt"), "not a run\n");
     writeBytes(QDir(out[1].path).filePath("config.json"), "{ \"kind\": \"vit\",\n garbage \x01\n");
     writeBytes(QDir(out[2].path).filePath("config.json"), config);

@@ -32,7 +32,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-
 using namespace tleg;
 
 namespace {
@@ -272,8 +271,12 @@ def forward(self, x):
             QCOMPARE(m_page->modelPath(), m_modelPath);
             QVERIFY(m_page->loadButton()->isEnabled());
         }
-        clickLoadAndWait(m_modelPath);
+        const QString another = m_dir.filePath("another-model.safetensors");
+        QVERIFY(QFile::copy(m_modelPath, another));
+        clickLoadAndWait(another);
         QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(m_page->modelPath(), another);
+        clickLoadAndWait(m_modelPath);
         QCOMPARE(m_page->modelPath(), m_modelPath);
     }
 

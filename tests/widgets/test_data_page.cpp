@@ -5,8 +5,8 @@
 // split, and keeps the old data when a folder is bad or of another format.
 #include <torch/torch.h>
 
-#include "data/dataset.h"
 #include "bad_files.h"
+#include "data/dataset.h"
 #include "data/open_dataset.h"
 #include "widgets/pages/data_page.h"
 #include "widgets/widgets_data/sample_grid.h"
@@ -360,7 +360,8 @@ private Q_SLOTS:
             clickAndWait(buttons.at(bad.format), bad.path);
             const QString error = m_page->errorText();
             qInfo("%s: %s", qPrintable(bad.what), qPrintable(error));
-            QVERIFY2(testing::isOneLineNaming(error, bad.path), qPrintable(bad.what + ": " + error));
+            QVERIFY2(testing::isOneLineNaming(error, bad.path),
+                     qPrintable(bad.what + ": " + error));
             QCOMPARE(changed.count(), 0);
             QVERIFY(m_state.data == old);
             QVERIFY(m_page->idxButton()->isEnabled());

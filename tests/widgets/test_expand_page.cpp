@@ -5,8 +5,8 @@
 // then stops it cleanly.
 #include <torch/torch.h>
 
-#include "data/dataset.h"
 #include "bad_files.h"
+#include "data/dataset.h"
 #include "gui_fixture.h"
 #include "job_probe.h"
 #include "model/aux_net.h"
@@ -136,13 +136,15 @@ private Q_SLOTS:
     {
         QCOMPARE(load(m_learngene), QString());
         const QString model = m_dir.filePath("a-model.safetensors");
-        model::saveClassifier(model.toStdString(), *model::scratch(testing::fmnistTinyConfig(1), 0));
+        model::saveClassifier(model.toStdString(),
+                              *model::scratch(testing::fmnistTinyConfig(1), 0));
         for (const auto& bad : testing::badLearngenes(m_dir.filePath("bad"), m_learngene, model)) {
             const QString error = load(bad.path);
             const QString shown = page()->errorText();
             qInfo("%s: %s", qPrintable(bad.what), qPrintable(shown));
             QVERIFY2(!error.isEmpty(), qPrintable(bad.what));
-            QVERIFY2(testing::isOneLineNaming(shown, bad.path), qPrintable(bad.what + ": " + shown));
+            QVERIFY2(testing::isOneLineNaming(shown, bad.path),
+                     qPrintable(bad.what + ": " + shown));
             QCOMPARE(page()->learngenePath(), m_learngene); // the open learngene stays
             QVERIFY(page()->fineTuneButton()->isEnabled());
         }

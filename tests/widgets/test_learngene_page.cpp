@@ -5,8 +5,8 @@
 // paused), bad teachers fail clearly.
 #include <torch/torch.h>
 
-#include "data/dataset.h"
 #include "bad_files.h"
+#include "data/dataset.h"
 #include "job_probe.h"
 #include "model/aux_net.h"
 #include "model/des_net.h"

@@ -5,8 +5,8 @@
 // buttons and dialogs; every kind of broken run folder is one line naming its file.
 #include <torch/torch.h>
 
-#include "data/dataset.h"
 #include "bad_files.h"
+#include "data/dataset.h"
 #include "gui_fixture.h"
 #include "model/des_net.h"
 #include "train/trainer.h"
