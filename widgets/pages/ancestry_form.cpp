@@ -8,8 +8,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QEvent>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -85,12 +85,15 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
 
 void AncestryForm::addRows(QFormLayout* layout)
 {
-    const std::pair<const char*, QWidget*> rows[] = {
-        {QT_TR_NOOP("Architecture"), m_preset}, {QT_TR_NOOP("Depth"), m_depth},
-        {QT_TR_NOOP("Epochs"), m_epochs},       {QT_TR_NOOP("Learning rate"), m_lr},
-        {QT_TR_NOOP("Batch size"), m_batch},    {QT_TR_NOOP("Warm-up"), m_warmup},
-        {QT_TR_NOOP("Seed"), m_seed},           {QT_TR_NOOP("Augmentation"), m_augment},
-        {QT_TR_NOOP("bf16"), m_bf16}};
+    const std::pair<const char*, QWidget*> rows[] = {{QT_TR_NOOP("Architecture"), m_preset},
+                                                     {QT_TR_NOOP("Depth"), m_depth},
+                                                     {QT_TR_NOOP("Epochs"), m_epochs},
+                                                     {QT_TR_NOOP("Learning rate"), m_lr},
+                                                     {QT_TR_NOOP("Batch size"), m_batch},
+                                                     {QT_TR_NOOP("Warm-up"), m_warmup},
+                                                     {QT_TR_NOOP("Seed"), m_seed},
+                                                     {QT_TR_NOOP("Augmentation"), m_augment},
+                                                     {QT_TR_NOOP("bf16"), m_bf16}};
     for (const auto& [text, field] : rows) {
         auto* label = new QLabel(this);
         layout->addRow(label, field);

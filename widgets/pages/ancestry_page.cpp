@@ -219,9 +219,8 @@ void AncestryPage::updateSummary()
         return;
     }
     const QString macs = s.macs > 0 ? formatCount(s.macs) : tr("unknown");
-    const QString architecture = s.config
-                                     ? architectureLine(*s.config)
-                                     : tr("TorchScript module (architecture not recorded)");
+    const QString architecture = s.config ? architectureLine(*s.config)
+                                          : tr("TorchScript module (architecture not recorded)");
     const QString top1 = s.haveTop1 ? tr("%1% (top-5 %2%) on the %3 test split")
                                           .arg(s.top1, 0, 'f', 2)
                                           .arg(s.top5, 0, 'f', 2)

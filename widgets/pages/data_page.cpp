@@ -114,7 +114,8 @@ QLayout* DataPage::buildButtons()
         m_cifar->setToolTip(
             tr("A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin"));
         m_cifar100->setText(tr("Open CIFAR-100 folder…"));
-        m_cifar100->setToolTip(tr("A folder with train.bin and test.bin (the fine labels are used)"));
+        m_cifar100->setToolTip(
+            tr("A folder with train.bin and test.bin (the fine labels are used)"));
         m_imageFolder->setText(tr("Open image folder…"));
         m_imageFolder->setToolTip(tr("train/<class>/<image> and test/<class>/<image>, or one "
                                      "<class>/<image> tree"));
@@ -246,9 +247,9 @@ bool DataPage::openDataset(const workflow::DataSpec& spec)
             throw fileError(spec.source,
                             tr("the train or the test split has no images").toStdString());
         if (split->train.numClasses < 2) // nothing to tell apart: no classifier can learn
-            throw fileError(spec.source,
-                            tr("holds one class only; a classifier needs at least two")
-                                .toStdString());
+            throw fileError(
+                spec.source,
+                tr("holds one class only; a classifier needs at least two").toStdString());
         return Loaded{std::move(split), static_cast<double>(timer.elapsed()) / 1000.0};
     };
     m_loading = true;
@@ -259,8 +260,9 @@ bool DataPage::openDataset(const workflow::DataSpec& spec)
         if (r.ok())
             onLoaded(spec, shown, *r.value);
         else
-            showError(tr("Cannot open %1: %2")
-                          .arg(shown, withoutPathPrefix(r.error, QString::fromStdString(spec.source))));
+            showError(
+                tr("Cannot open %1: %2")
+                    .arg(shown, withoutPathPrefix(r.error, QString::fromStdString(spec.source))));
         Q_EMIT loadingChanged(false);
     });
     m_error->setVisible(false);

@@ -119,7 +119,8 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     for (QLabel*& label : labels)
         label = new QLabel(this);
     m_texts.set([this, labels] {
-        m_seeds->setToolTip(tr("Every model is trained once per seed; the tables give mean ± std."));
+        m_seeds->setToolTip(
+            tr("Every model is trained once per seed; the tables give mean ± std."));
         m_run->setText(tr("Run"));
         m_stop->setText(tr("Stop"));
         m_open->setText(tr("Open folder"));

@@ -7,8 +7,8 @@
 #include "workflow/jobs.h"
 
 #include <QDir>
-#include <QEvent>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>

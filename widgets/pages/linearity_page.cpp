@@ -13,9 +13,9 @@
 
 #include <QComboBox>
 #include <QDir>
-#include <QEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>

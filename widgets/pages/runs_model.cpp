@@ -132,20 +132,19 @@ void RunsModel::addRun(const QString& folder, std::function<void(const QString&)
         return workflow::listRuns(f);
     };
     ++m_adding;
-    runInBackground(this, read,
-                    [this, folder, done](TaskResult<std::vector<workflow::RunInfo>> r) {
-                        --m_adding;
-                        QString why;
-                        if (!r.ok())
-                            why = tr("Could not read the run %1: %2")
-                                      .arg(folder, withoutPathPrefix(r.error, folder));
-                        else if (r.value->empty())
-                            why = tr("There is no run in %1.").arg(folder);
-                        else
-                            onAdded(std::move(*r.value));
-                        if (done)
-                            done(why);
-                    });
+    runInBackground(this, read, [this, folder, done](TaskResult<std::vector<workflow::RunInfo>> r) {
+        --m_adding;
+        QString why;
+        if (!r.ok())
+            why =
+                tr("Could not read the run %1: %2").arg(folder, withoutPathPrefix(r.error, folder));
+        else if (r.value->empty())
+            why = tr("There is no run in %1.").arg(folder);
+        else
+            onAdded(std::move(*r.value));
+        if (done)
+            done(why);
+    });
 }
 
 void RunsModel::onAdded(std::vector<workflow::RunInfo> runs)

@@ -317,9 +317,9 @@ QString problemLine(const QString& folder, const workflow::RunInfo& r)
     if (colon <= 0)
         return RunsPage::tr("Cannot read the run %1: %2").arg(folder, problem);
     const QString file = QDir(folder).filePath(problem.left(colon));
-    const QString why = withoutPathPrefix(
-        withoutPathPrefix(problem.mid(colon + 2), file),
-        QDir(QString::fromStdString(r.folder)).filePath(problem.left(colon)));
+    const QString why =
+        withoutPathPrefix(withoutPathPrefix(problem.mid(colon + 2), file),
+                          QDir(QString::fromStdString(r.folder)).filePath(problem.left(colon)));
     return RunsPage::tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(file), why);
 }
 

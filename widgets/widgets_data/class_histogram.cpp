@@ -63,10 +63,9 @@ int lastLabelRoom(const QCustomPlot* plot, const QString& label, double degrees)
     const double radians = qDegreesToRadians(degrees);
     // How far a label reaches right of its tick, as QCustomPlot places a rotated one; a few
     // pixels more for rounding and antialiasing.
-    const double reach = degrees > 0
-                             ? bounds.width() * std::cos(radians)
-                                   + bounds.height() * std::sin(radians) / 2.0
-                             : bounds.width() / 2.0;
+    const double reach =
+        degrees > 0 ? bounds.width() * std::cos(radians) + bounds.height() * std::sin(radians) / 2.0
+                    : bounds.width() / 2.0;
     return static_cast<int>(std::ceil(reach)) + 6;
 }
 
