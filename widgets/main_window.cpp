@@ -32,6 +32,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -58,6 +59,7 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
     m_log->setObjectName("logView");
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
+    followLog();
     m_dock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, m_dock);
     buildStatusBar();
@@ -99,6 +101,20 @@ void MainWindow::buildStatusBar()
                 appendLog(what);
                 Q_EMIT busyChanged(isBusy());
             });
+}
+
+void MainWindow::followLog()
+{
+    // The log shows its newest line unless the user scrolled up, also when its height changes
+    // (a resize, a language switch re-laying out the window), which moves the bottom away
+    // without a scroll.
+    QScrollBar* bar = m_log->verticalScrollBar();
+    connect(bar, &QScrollBar::valueChanged, this,
+            [this, bar](int value) { m_logFollows = value == bar->maximum(); });
+    connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
+        if (m_logFollows)
+            bar->setValue(maximum);
+    });
 }
 
 void MainWindow::logData()

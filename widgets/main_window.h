@@ -98,6 +98,7 @@ private:
     void connectPages();
     void buildMenus();
     void buildStatusBar();
+    void followLog();
     void logData();
     void updateRecentMenu();
     void rememberFile(const QString& path);
@@ -108,6 +109,7 @@ private:
     Translations m_translations;
     JobRunner m_runner;
     bool m_statusIsReady = true; // the status bar says "Ready" (nothing has run yet)
+    bool m_logFollows = true;    // the log is scrolled to its newest line
 
     QListWidget* m_nav = nullptr;
     QStackedWidget* m_pages = nullptr;
