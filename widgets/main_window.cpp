@@ -28,6 +28,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -164,6 +165,15 @@ void MainWindow::buildPages()
 
 void MainWindow::retranslateUi()
 {
+    // Spin boxes and plot ticks write numbers as the new language does: every child without a
+    // locale of its own inherits this one; a plot has its own (QCustomPlot sets it).
+    setLocale(QLocale());
+    for (QCustomPlot* plot : findChildren<QCustomPlot*>()) {
+        QLocale locale;
+        locale.setNumberOptions(plot->locale().numberOptions());
+        plot->setLocale(locale);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
     setWindowTitle(tr("TLEG Studio"));
     m_dock->setWindowTitle(tr("Log"));
     if (!m_runner.isRunning() && m_statusIsReady)
@@ -460,7 +470,7 @@ void MainWindow::onProgress(const ProgressUpdate& u)
                           .arg(m_runner.currentJob())
                           .arg(u.epoch)
                           .arg(u.epochs)
-                          .arg(u.loss, 0, 'f', 4)
+                          .arg(formatNumber(u.loss, 4))
                           .arg(formatDuration(u.etaSeconds)));
 }
 

@@ -158,7 +158,7 @@ private Q_SLOTS:
         QCOMPARE(d.train.numClasses, int64_t(10));
         const QString summary = m_page->summaryText();
         QVERIFY2(summary.startsWith("fashion-mnist\n"), qPrintable(summary));
-        QVERIFY(summary.contains("28×28 pixels, 1 channel(s)"));
+        QVERIFY(summary.contains("28×28 pixels, 1 channel\n"));
         QVERIFY(summary.contains("Classes: 10"));
         QVERIFY(summary.contains("60000 train images, 10000 test images"));
         QVERIFY(summary.contains("T-shirt/top, Trouser, Pullover"));
@@ -302,7 +302,7 @@ private Q_SLOTS:
         QCOMPARE(d.train.height(), int64_t(16));
         QCOMPARE(d.train.classNames, (std::vector<std::string>{"cat", "dog"}));
         QVERIFY(m_page->summaryText().startsWith("pets\n"));
-        QVERIFY(m_page->summaryText().contains("16×16 pixels, 3 channel(s)"));
+        QVERIFY(m_page->summaryText().contains("16×16 pixels, 3 channels\n"));
         checkCounts(*m_page, d);
         checkSampleGrid(*m_page, d.train);
         // Cats are red, dogs blue, in the grid as in the files.

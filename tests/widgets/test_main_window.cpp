@@ -18,6 +18,7 @@
 #include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
+#include "widgets/text_format.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 #include "widgets/plots/training_plot.h"
@@ -28,6 +29,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
@@ -35,6 +37,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -542,11 +545,56 @@ private Q_SLOTS:
             gui::AppState state;
             state.data = m_window->state().data;
             auto fresh = std::make_unique<gui::MainWindow>(state, settings);
+            fresh->expandPage()->epochsBox()->setValue(expand->epochsBox()->value()); // "1 epoch"
             QVERIFY(sameTexts(texts, fixedTexts(*fresh)));
             fresh.reset(); // its translators go; the next switch installs the next language's
         }
         runs->tabs()->setCurrentIndex(0);
         m_window->resize(1280, 800);
+    }
+
+    /// Issue 19: German writes decimals with a comma and counts in "Mio.", a count of epochs
+    /// takes the plural form its number needs, and τ, λ and "KL ÷ batch×classes" explain
+    /// themselves (on their labels too) in the paper's terms.
+    void numbersPluralsAndTooltipsFollowTheLanguage()
+    {
+        QSpinBox* epochs = m_window->expandPage()->epochsBox();
+        const int epochsBefore = epochs->value();
+        gui::LearngenePage* learngene = m_window->learngenePage();
+        QDoubleSpinBox* tau = learngene->tauBox();
+        auto labelOf = [&](QWidget* field) -> QLabel* {
+            for (QLabel* l : learngene->findChildren<QLabel*>())
+                if (l->buddy() == field)
+                    return l;
+            return nullptr;
+        };
+        QVERIFY(labelOf(tau) && labelOf(learngene->lambdaBox()));
+        auto* deitNorm = learngene->findChild<QCheckBox*>("deitNorm");
+        QVERIFY(deitNorm);
+        const QRegularExpression english("\\d\\.\\d{3} M "), german("\\d,\\d{3} Mio\\. ");
+        for (const QString language : {"en", "de", "en"}) {
+            QVERIFY(m_window->setLanguage(language));
+            const bool de = language == "de";
+            epochs->setValue(1);
+            QCOMPARE(epochs->suffix(), de ? QString(" Epoche") : QString(" epoch"));
+            epochs->setValue(3);
+            QCOMPARE(epochs->suffix(), de ? QString(" Epochen") : QString(" epochs"));
+            QCOMPARE(gui::epochCount(1), de ? QString("1 Epoche") : QString("1 epoch"));
+            QCOMPARE(gui::formatNumber(0.5, 1), de ? QString("0,5") : QString("0.5"));
+            QCOMPARE(gui::formatCount(2'500'000'000),
+                     de ? QString("2,50 Mrd.") : QString("2.50 G"));
+            QVERIFY2(learngene->previewText().contains(de ? german : english),
+                     qPrintable(learngene->previewText()));
+            QVERIFY2(tau->text().contains(de ? ',' : '.'), qPrintable(tau->text()));
+            for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>()) // tick labels
+                QCOMPARE(plot->locale().decimalPoint(), de ? QString(",") : QString("."));
+            QVERIFY(tau->toolTip().contains(de ? "Temperatur τ" : "Temperature τ"));
+            QCOMPARE(labelOf(tau)->toolTip(), tau->toolTip());
+            QVERIFY(learngene->lambdaBox()->toolTip().contains("(1−λ)·CE"));
+            QCOMPARE(labelOf(learngene->lambdaBox())->toolTip(), learngene->lambdaBox()->toolTip());
+            QVERIFY(deitNorm->toolTip().contains(de ? "Batch × Klassen" : "batch × classes"));
+        }
+        epochs->setValue(epochsBefore);
     }
 
     /// Issue 19: in the dark theme every plot's titles, axis labels, tick labels and legend

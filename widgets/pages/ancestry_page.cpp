@@ -222,8 +222,8 @@ void AncestryPage::updateSummary()
     const QString architecture = s.config ? architectureLine(*s.config)
                                           : tr("TorchScript module (architecture not recorded)");
     const QString top1 = s.haveTop1 ? tr("%1% (top-5 %2%) on the %3 test split")
-                                          .arg(s.top1, 0, 'f', 2)
-                                          .arg(s.top5, 0, 'f', 2)
+                                          .arg(formatNumber(s.top1, 2))
+                                          .arg(formatNumber(s.top5, 2))
                                           .arg(s.dataName)
                                     : s.note;
     m_summaryLabel->setText(tr("File: %1\nKind: %2\nArchitecture: %3\nParameters: %4\n"
@@ -306,8 +306,8 @@ bool AncestryPage::trainAncestry()
             return;
         outcome->summary = trainedSummary(o, cfg, data->train);
         ctx.log(tr("ancestry: top-1 %1%, top-5 %2% -> %3")
-                    .arg(o.result.finalTop1, 0, 'f', 2)
-                    .arg(o.result.finalTop5, 0, 'f', 2)
+                    .arg(formatNumber(o.result.finalTop1, 2))
+                    .arg(formatNumber(o.result.finalTop5, 2))
                     .arg(QDir::toNativeSeparators(outcome->summary.path)));
     });
     if (!started)
@@ -357,9 +357,11 @@ void AncestryPage::onTrained(const QString& error)
         showError(tr("Training failed: %1").arg(error), false);
         m_form->setRunStatus(tr("Failed; see %1.").arg(QDir::toNativeSeparators(run)));
     } else if (!trained) {
-        m_form->setRunStatus(tr("Stopped after %1 finished epoch(s); the last checkpoint is "
-                                "in %2.")
-                                 .arg(outcome->epochs)
+        const int epochs = static_cast<int>(outcome->epochs);
+        m_form->setRunStatus(withPlural(tr("Stopped after %n finished epoch(s); the last "
+                                           "checkpoint is in %1.",
+                                           nullptr, epochs),
+                                        epochs)
                                  .arg(QDir::toNativeSeparators(run)));
     } else {
         m_summary = outcome->summary;

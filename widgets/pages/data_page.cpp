@@ -290,7 +290,7 @@ void DataPage::onLoaded(const workflow::DataSpec& spec, const QString& shown, co
                       .arg(d.train.size())
                       .arg(d.test.size())
                       .arg(d.train.numClasses)
-                      .arg(loaded.seconds, 0, 'f', 1));
+                      .arg(formatNumber(loaded.seconds, 1)));
     Q_EMIT dataChanged();
 }
 
@@ -342,12 +342,14 @@ void DataPage::updateSummary()
     QStringList names;
     for (int64_t c = 0; c < train.numClasses; ++c)
         names << className(train, c);
-    m_summary->setText(tr("%1\nImages: %2×%3 pixels, %4 channel(s)\nClasses: %5\n"
-                          "Split: %6 train images, %7 test images\n%8")
+    const auto channels = static_cast<int>(train.channels());
+    m_summary->setText(withPlural(tr("%1\nImages: %2×%3 pixels, %n channel(s)\nClasses: %4\n"
+                                     "Split: %5 train images, %6 test images\n%7",
+                                     nullptr, channels),
+                                  channels)
                            .arg(datasetName(train.name))
                            .arg(train.width())
                            .arg(train.height())
-                           .arg(train.channels())
                            .arg(train.numClasses)
                            .arg(train.size())
                            .arg(test.size())

@@ -162,8 +162,10 @@ QLayout* ExpandPage::buildActions()
     m_texts.set([this] {
         m_expand->setText(tr("Expand…"));
         m_fineTune->setText(tr("Expand && fine-tune"));
-        m_epochs->setSuffix(tr(" epochs"));
+        m_epochs->setSuffix(epochSuffix(m_epochs->value()));
     });
+    connect(m_epochs, &QSpinBox::valueChanged, this,
+            [this](int epochs) { m_epochs->setSuffix(epochSuffix(epochs)); }); // "1 epoch"
     actions->addWidget(m_expand);
     actions->addWidget(m_fineTune);
     actions->addWidget(m_epochs);
@@ -294,7 +296,7 @@ void ExpandPage::updatePreview()
             .arg(formatCount(m_preview.macs))
             .arg(formatCount(m_preview.learngeneStored))
             .arg(formatCount(m_preview.storedPerDepthModels))
-            .arg(ratio, 0, 'f', 1));
+            .arg(formatNumber(ratio, 1)));
 }
 
 void ExpandPage::updateEnabled()
@@ -341,7 +343,9 @@ bool ExpandPage::expandAndFineTune()
     const bool started = m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, data, depth](
                                                                                  JobContext& ctx) {
         const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
-        ctx.log(tr("fine-tuned depth %1: top-1 %2%").arg(depth).arg(o.result.finalTop1, 0, 'f', 2));
+        ctx.log(tr("fine-tuned depth %1: top-1 %2%")
+                    .arg(depth)
+                    .arg(formatNumber(o.result.finalTop1, 2)));
     });
     if (started)
         m_pendingRun = run;

@@ -352,7 +352,7 @@ bool ExperimentPanel::run()
                     .arg(QString::fromStdString(o.name))
                     .arg(result->trainedRuns)
                     .arg(result->cachedRuns)
-                    .arg(result->seconds, 0, 'f', 1));
+                    .arg(formatNumber(result->seconds, 1)));
     });
     if (m_job == 0) {
         m_pending.reset();

@@ -49,12 +49,20 @@ LearngeneForm::LearngeneForm(const AppState& state, QWidget* parent)
             Q_EMIT changed();
         });
     connect(m_lambda, &QDoubleSpinBox::valueChanged, this, &LearngeneForm::changed);
+    // A label explains its field as the field does (τ, λ): set last, after the fields' tooltips.
+    m_texts.set([this] {
+        for (QLabel* label : findChildren<QLabel*>())
+            if (label->buddy())
+                label->setToolTip(label->buddy()->toolTip());
+    });
     updatePreview();
 }
 
-void LearngeneForm::addLabel(QGridLayout* grid, const char* source, int row, int column)
+void LearngeneForm::addLabel(QGridLayout* grid, const char* source, int row, int column,
+                             QWidget* buddy)
 {
     auto* label = new QLabel(grid->parentWidget());
+    label->setBuddy(buddy);
     grid->addWidget(label, row, column);
     m_texts.set([label, source] { label->setText(tr(source)); });
 }
@@ -83,7 +91,7 @@ QGroupBox* LearngeneForm::buildAuxNet()
         {QT_TR_NOOP("Width"), m_dim, 1, 0},     {QT_TR_NOOP("Heads"), m_heads, 1, 2},
         {QT_TR_NOOP("Depth L"), m_depth, 2, 0}, {QT_TR_NOOP("Expand from"), m_expandFrom, 2, 2}};
     for (const auto& [text, field, row, column] : fields) {
-        addLabel(grid, text, row, column);
+        addLabel(grid, text, row, column, field);
         grid->addWidget(field, row, column + 1);
     }
     auto* groups = new QHBoxLayout;
@@ -138,19 +146,28 @@ QGroupBox* LearngeneForm::buildDistillation()
         {QT_TR_NOOP("Epochs"), m_epochs, 1, 0}, {QT_TR_NOOP("Batch"), m_batch, 1, 2},
         {QT_TR_NOOP("LR"), m_lr, 2, 0},         {QT_TR_NOOP("Seed"), m_seed, 2, 2}};
     for (const auto& [text, field, row, column] : fields) {
-        addLabel(grid, text, row, column);
+        addLabel(grid, text, row, column, field);
         grid->addWidget(field, row, column + 1);
     }
     grid->addWidget(m_bf16, 3, 0, 1, 2);
     grid->addWidget(m_deitNorm, 3, 2, 1, 2);
     m_texts.set([this, distil] {
         distil->setTitle(tr("Distillation"));
-        m_lambda->setToolTip(tr("Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the "
-                                "released code's default), λ = 0 learns from the labels alone."));
+        m_tau->setToolTip(
+            tr("Temperature τ of the soft distillation (paper Eq. 6): teacher and student logits "
+               "are divided by τ before the softmax, so τ > 1 softens both distributions and "
+               "passes on more of how the teacher ranks the wrong classes; the KL term is "
+               "multiplied by τ² to keep its gradients in scale. The released code uses τ = 1."));
+        m_lambda->setToolTip(
+            tr("Weight λ of the distillation term (paper Eq. 5): Loss = (1−λ)·CE(student, "
+               "labels) + λ·τ²·KL(teacher ‖ student). λ = 1 is pure distillation (the released "
+               "code's default), λ = 0 learns from the labels alone."));
         m_bf16->setText(tr("bf16 matmuls"));
         m_deitNorm->setText(tr("KL ÷ batch×classes"));
-        m_deitNorm->setToolTip(tr("Normalise the KL term as the released code (after DeiT) does, "
-                                  "for exact reproduction."));
+        m_deitNorm->setToolTip(
+            tr("Divide the KL term by batch × classes, as the released code does (after DeiT), "
+               "instead of by the batch as in the paper's Eq. 6: the distillation term becomes "
+               "1/classes as large. For exact reproduction of the released code."));
     });
     return distil;
 }

@@ -71,7 +71,8 @@ protected:
 
 private:
     /// A label in the grid that follows the language (source: marked with QT_TR_NOOP).
-    void addLabel(QGridLayout* grid, const char* source, int row, int column);
+    void addLabel(QGridLayout* grid, const char* source, int row, int column,
+                  QWidget* buddy = nullptr);
     QGroupBox* buildAuxNet();
     QGroupBox* buildDistillation();
     void applyPreset(int index);

@@ -213,14 +213,14 @@ void LearngenePage::startDistillation()
     const bool started = m_panel->start(tr("distill"), [spec, data, outcome](JobContext& ctx) {
         const workflow::Outcome o = workflow::runDistill(spec, ctx.hooks(), data.get());
         if (o.stopped()) {
-            ctx.log(tr("distillation stopped after %1 epochs; the checkpoint is in %2")
-                        .arg(o.result.history.size())
-                        .arg(QString::fromStdString(o.runDir)));
+            ctx.log(tr("distillation stopped after %1; the checkpoint is in %2")
+                        .arg(epochCount(static_cast<int>(o.result.history.size())),
+                             QString::fromStdString(o.runDir)));
             return;
         }
         outcome->learngene = QString::fromStdString(o.learngene);
         ctx.log(tr("Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3")
-                    .arg(o.result.finalTop1, 0, 'f', 2)
+                    .arg(formatNumber(o.result.finalTop1, 2))
                     .arg(formatCount(o.storedParams))
                     .arg(outcome->learngene));
     });

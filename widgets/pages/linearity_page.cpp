@@ -292,12 +292,14 @@ void LinearityPage::refreshStatus()
     const int done = modelCount();
     const int queued = static_cast<int>(m_models.entries().size()) - done;
     if (queued > 0)
-        m_status->setText(tr("Analysing %n file(s) on a background thread…", nullptr, queued));
+        m_status->setText(withPlural(
+            tr("Analysing %n file(s) on a background thread…", nullptr, queued), queued));
     else if (done > 0)
-        m_status->setText(tr("%n model(s). A linearly expanded model scores R² = 1 for every "
-                             "kind; click a table row to show it, hover a heat-map cell to "
-                             "name it.",
-                             nullptr, done));
+        m_status->setText(withPlural(tr("%n model(s). A linearly expanded model scores R² = 1 "
+                                        "for every kind; click a table row to show it, hover a "
+                                        "heat-map cell to name it.",
+                                        nullptr, done),
+                                     done));
     else
         m_status->setText(tr("Open one or more checkpoints to see how their weights change "
                              "with depth (paper Fig. 1): PCA of the per-layer weights of each "

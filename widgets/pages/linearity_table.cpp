@@ -1,6 +1,7 @@
 #include "widgets/pages/linearity_table.h"
 
 #include "widgets/plots/linearity_plots.h"
+#include "widgets/text_format.h"
 
 #include <QEvent>
 #include <QHeaderView>
@@ -14,7 +15,7 @@ namespace {
 
 QString fixedOrNa(double v, int decimals)
 {
-    return std::isnan(v) ? LinearityTable::tr("n/a") : QString::number(v, 'f', decimals);
+    return std::isnan(v) ? LinearityTable::tr("n/a") : formatNumber(v, decimals);
 }
 
 QTableWidgetItem* numberItem(const QString& text, double value, const std::string& note)

@@ -176,16 +176,15 @@ void RunsTable::setRow(int row, const workflow::RunInfo& run, const QString& fol
     numberItem(Depth, run.depth ? static_cast<double>(run.depth) : -1.0,
                run.depth ? QString::number(run.depth) : dash);
     numberItem(Parameters, run.parameters ? static_cast<double>(run.parameters) : -1.0,
-               run.parameters ? tr("%1 M").arg(static_cast<double>(run.parameters) / 1e6, 0, 'f', 3)
-                              : dash);
+               run.parameters ? formatCount(run.parameters) : dash);
     numberItem(Epochs, static_cast<double>(run.epochsDone),
                run.epochsPlanned ? tr("%1 / %2").arg(run.epochsDone).arg(run.epochsPlanned)
                                  : QString::number(run.epochsDone));
     const bool scored = run.epochsDone > 0;
     numberItem(BestTop1, scored ? run.bestTop1 : -1.0,
-               scored ? QString::number(run.bestTop1, 'f', 2) : dash);
+               scored ? formatNumber(run.bestTop1, 2) : dash);
     numberItem(LastTop1, scored ? run.lastTop1 : -1.0,
-               scored ? QString::number(run.lastTop1, 'f', 2) : dash);
+               scored ? formatNumber(run.lastTop1, 2) : dash);
     numberItem(Duration, run.seconds, scored ? formatDuration(run.seconds) : dash);
 
     auto* stateItem = text(State, stateText(run.state));

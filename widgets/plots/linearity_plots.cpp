@@ -1,5 +1,7 @@
 #include "widgets/plots/linearity_plots.h"
 
+#include "widgets/text_format.h"
+
 #include "widgets/plots/qcustomplot_include.h"
 #include <QCoreApplication>
 #include <QMouseEvent>
@@ -115,7 +117,7 @@ QString kindDisplayName(const std::string& kind)
 
 QString r2Text(double r2)
 {
-    return std::isnan(r2) ? LinearityPlots::tr("n/a") : QString::number(r2, 'f', 4);
+    return std::isnan(r2) ? LinearityPlots::tr("n/a") : formatNumber(r2, 4);
 }
 
 // ---- PC1 against depth ----------------------------------------------------------------------
@@ -442,7 +444,7 @@ void drawVariance(QCustomPlot* plot, const LinearitySeries* series)
         text->position->setCoords(i + 1, 100.0 * shares[i]);
         text->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
         text->setFont(smallFont(plot));
-        text->setText(QString::number(100.0 * shares[i], 'f', 1));
+        text->setText(formatNumber(100.0 * shares[i], 1));
     }
     plot->xAxis->setLabel(LinearityPlots::tr("principal components of %1 in %2")
                               .arg(kindDisplayName(k->kind), series->label));
