@@ -389,10 +389,6 @@ Top-1: %6</translation>
         <translation>Fehlgeschlagen; siehe %1.</translation>
     </message>
     <message>
-        <source>Stopped after %1 finished epoch(s); the last checkpoint is in %2.</source>
-        <translation>Nach %1 abgeschlossenen Epoche(n) gestoppt; der letzte Checkpoint liegt in %2.</translation>
-    </message>
-    <message>
         <source>Finished: %1</source>
         <translation>Abgeschlossen: %1</translation>
     </message>
@@ -407,6 +403,13 @@ Top-1: %6</translation>
     <message>
         <source>Loaded %1.</source>
         <translation>%1 geladen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n finished epoch(s); the last checkpoint is in %1.</source>
+        <translation>
+            <numerusform>Nach %n abgeschlossenen Epoche gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
+            <numerusform>Nach %n abgeschlossenen Epochen gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -516,18 +519,6 @@ Top-1: %6</translation>
         <translation>Kein Datensatz geöffnet.</translation>
     </message>
     <message>
-        <source>%1
-Images: %2×%3 pixels, %4 channel(s)
-Classes: %5
-Split: %6 train images, %7 test images
-%8</source>
-        <translation>%1
-Bilder: %2×%3 Pixel, %4 Kanal/Kanäle
-Klassen: %5
-Aufteilung: %6 Trainingsbilder, %7 Testbilder
-%8</translation>
-    </message>
-    <message>
         <source>Open CIFAR-100 folder…</source>
         <translation>CIFAR-100-Ordner öffnen…</translation>
     </message>
@@ -538,6 +529,33 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
     <message>
         <source>Open a CIFAR-100 binary folder</source>
         <translation>CIFAR-100-Binärordner öffnen</translation>
+    </message>
+    <message>
+        <source>the train or the test split has no images</source>
+        <translation>der Trainings- oder der Testteil enthält keine Bilder</translation>
+    </message>
+    <message>
+        <source>holds one class only; a classifier needs at least two</source>
+        <translation>enthält nur eine Klasse; ein Klassifikator braucht mindestens zwei</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+Images: %2×%3 pixels, %n channel(s)
+Classes: %4
+Split: %5 train images, %6 test images
+%7</source>
+        <translation>
+            <numerusform>%1
+Bilder: %2×%3 Pixel, %n Kanal
+Klassen: %4
+Aufteilung: %5 Trainingsbilder, %6 Testbilder
+%7</numerusform>
+            <numerusform>%1
+Bilder: %2×%3 Pixel, %n Kanäle
+Klassen: %4
+Aufteilung: %5 Trainingsbilder, %6 Testbilder
+%7</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -560,7 +578,7 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
     </message>
     <message>
         <source>Descendant depth</source>
-        <translation>Tiefe des Nachkommen</translation>
+        <translation>Tiefe des Nachkommens</translation>
     </message>
     <message>
         <source>layer l</source>
@@ -579,10 +597,6 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
         <translation>Erweitern &amp;&amp; feinabstimmen</translation>
     </message>
     <message>
-        <source> epochs</source>
-        <translation> Epochen</translation>
-    </message>
-    <message>
         <source>Save Des-Net</source>
         <translation>Des-Net speichern</translation>
     </message>
@@ -593,10 +607,6 @@ Aufteilung: %6 Trainingsbilder, %7 Testbilder
     <message>
         <source>Open learngene</source>
         <translation>Learngene öffnen</translation>
-    </message>
-    <message>
-        <source>Cannot use this file: %1</source>
-        <translation>Diese Datei kann nicht verwendet werden: %1</translation>
     </message>
     <message>
         <source>Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; expands %5 from block %6; %7 stored.</source>
@@ -633,6 +643,14 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     <message>
         <source>fine-tuned depth %1: top-1 %2%</source>
         <translation>Tiefe %1 feinabgestimmt: top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Cannot use %1: %2</source>
+        <translation>%1 kann nicht verwendet werden: %2</translation>
     </message>
 </context>
 <context>
@@ -752,6 +770,21 @@ S-Params zur Initialisierung der Tiefen 1–%1:
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
+    <message>
+        <source>%1 G</source>
+        <translation>%1 Mrd.</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 Mio.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n epoch(s)</source>
+        <translation>
+            <numerusform>%n Epoche</numerusform>
+            <numerusform>%n Epochen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::LearngeneForm</name>
@@ -816,20 +849,12 @@ S-Params zur Initialisierung der Tiefen 1–%1:
         <translation>Destillation</translation>
     </message>
     <message>
-        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code&apos;s default), λ = 0 learns from the labels alone.</source>
-        <translation>Verlust = (1−λ)·CE + λ·τ²·KL; λ = 1 ist reine Destillation (Standard des veröffentlichten Codes), bei λ = 0 wird nur aus den Labels gelernt.</translation>
-    </message>
-    <message>
         <source>bf16 matmuls</source>
         <translation>bf16-Matrixprodukte</translation>
     </message>
     <message>
         <source>KL ÷ batch×classes</source>
         <translation>KL ÷ Batch×Klassen</translation>
-    </message>
-    <message>
-        <source>Normalise the KL term as the released code (after DeiT) does, for exact reproduction.</source>
-        <translation>Den KL-Term wie der veröffentlichte Code (nach DeiT) normieren, für eine exakte Reproduktion.</translation>
     </message>
     <message>
         <source>τ</source>
@@ -886,6 +911,18 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>Aux-Net: %1 trainierbare Parameter.
 Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
 %3 %4</translation>
+    </message>
+    <message>
+        <source>Temperature τ of the soft distillation (paper Eq. 6): teacher and student logits are divided by τ before the softmax, so τ &gt; 1 softens both distributions and passes on more of how the teacher ranks the wrong classes; the KL term is multiplied by τ² to keep its gradients in scale. The released code uses τ = 1.</source>
+        <translation>Temperatur τ der weichen Destillation (Paper, Gl. 6): Die Logits von Lehrer und Schüler werden vor dem Softmax durch τ geteilt; τ &gt; 1 glättet beide Verteilungen und gibt mehr davon weiter, wie der Lehrer die falschen Klassen ordnet. Der KL-Term wird mit τ² multipliziert, damit seine Gradienten in der Größenordnung bleiben. Der veröffentlichte Code verwendet τ = 1.</translation>
+    </message>
+    <message>
+        <source>Weight λ of the distillation term (paper Eq. 5): Loss = (1−λ)·CE(student, labels) + λ·τ²·KL(teacher ‖ student). λ = 1 is pure distillation (the released code&apos;s default), λ = 0 learns from the labels alone.</source>
+        <translation>Gewicht λ des Destillationsterms (Paper, Gl. 5): Verlust = (1−λ)·CE(Schüler, Labels) + λ·τ²·KL(Lehrer ‖ Schüler). λ = 1 ist reine Destillation (Standard des veröffentlichten Codes), bei λ = 0 wird nur aus den Labels gelernt.</translation>
+    </message>
+    <message>
+        <source>Divide the KL term by batch × classes, as the released code does (after DeiT), instead of by the batch as in the paper&apos;s Eq. 6: the distillation term becomes 1/classes as large. For exact reproduction of the released code.</source>
+        <translation>Den KL-Term durch Batch × Klassen teilen, wie es der veröffentlichte Code (nach DeiT) tut, statt durch die Batchgröße wie in Gl. 6 des Papers: Der Destillationsterm wird um den Faktor der Klassenzahl kleiner. Für eine exakte Reproduktion des veröffentlichten Codes.</translation>
     </message>
 </context>
 <context>
@@ -951,12 +988,16 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Gestoppt: Abgeschlossene Epochen bleiben in %1 (checkpoint.safetensors).</translation>
     </message>
     <message>
-        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
-        <translation>Destillation nach %1 Epochen gestoppt; der Checkpoint liegt in %2</translation>
-    </message>
-    <message>
         <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
         <translation>Aux-Net top-1 %1%; Learngene (%2 gespeicherte Parameter) nach %3 geschrieben</translation>
+    </message>
+    <message>
+        <source>Cannot use the teacher: %1</source>
+        <translation>Das Lehrermodell kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>distillation stopped after %1; the checkpoint is in %2</source>
+        <translation>Destillation nach %1 gestoppt; der Checkpoint liegt in %2</translation>
     </message>
 </context>
 <context>
@@ -1229,10 +1270,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>TLEG Studio erzeugt und initialisiert Vision Transformers vieler Tiefen aus einem einzigen kompakten Learngene, wie in „Transformer as Linear Expansion of Learngene“ (Xia et al., AAAI 2024).</translation>
     </message>
     <message>
-        <source>The language can be changed when the running job has ended.</source>
-        <translation>Die Sprache kann geändert werden, sobald der laufende Auftrag beendet ist.</translation>
-    </message>
-    <message>
         <source>run folder: %1</source>
         <translation>Laufordner: %1</translation>
     </message>
@@ -1275,6 +1312,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Version %1</source>
         <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1437,6 +1478,14 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
         <source>Running %1 again failed: %2</source>
         <translation>Erneutes Ausführen von %1 fehlgeschlagen: %2</translation>
     </message>
+    <message>
+        <source>Cannot read the run %1: %2</source>
+        <translation>Der Lauf %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsTable</name>
@@ -1527,10 +1576,6 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>teacher: %1</source>
         <translation>Lehrermodell: %1</translation>
-    </message>
-    <message>
-        <source>%1 M</source>
-        <translation>%1 Mio.</translation>
     </message>
     <message>
         <source>%1 / %2</source>

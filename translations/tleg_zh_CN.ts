@@ -389,10 +389,6 @@ Top-1：%6</translation>
         <translation>失败；请参见 %1。</translation>
     </message>
     <message>
-        <source>Stopped after %1 finished epoch(s); the last checkpoint is in %2.</source>
-        <translation>完成 %1 轮后停止；最后的检查点位于 %2。</translation>
-    </message>
-    <message>
         <source>Finished: %1</source>
         <translation>完成：%1</translation>
     </message>
@@ -407,6 +403,12 @@ Top-1：%6</translation>
     <message>
         <source>Loaded %1.</source>
         <translation>已加载 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n finished epoch(s); the last checkpoint is in %1.</source>
+        <translation>
+            <numerusform>完成 %n 轮后停止；最后的检查点位于 %1。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -516,18 +518,6 @@ Top-1：%6</translation>
         <translation>未打开数据集。</translation>
     </message>
     <message>
-        <source>%1
-Images: %2×%3 pixels, %4 channel(s)
-Classes: %5
-Split: %6 train images, %7 test images
-%8</source>
-        <translation>%1
-图像：%2×%3 像素，%4 通道
-类别：%5
-划分：%6 张训练图像，%7 张测试图像
-%8</translation>
-    </message>
-    <message>
         <source>Open CIFAR-100 folder…</source>
         <translation>打开 CIFAR-100 文件夹…</translation>
     </message>
@@ -538,6 +528,28 @@ Split: %6 train images, %7 test images
     <message>
         <source>Open a CIFAR-100 binary folder</source>
         <translation>打开 CIFAR-100 二进制文件夹</translation>
+    </message>
+    <message>
+        <source>the train or the test split has no images</source>
+        <translation>训练集或测试集中没有图像</translation>
+    </message>
+    <message>
+        <source>holds one class only; a classifier needs at least two</source>
+        <translation>只有一个类别；分类器至少需要两个类别</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+Images: %2×%3 pixels, %n channel(s)
+Classes: %4
+Split: %5 train images, %6 test images
+%7</source>
+        <translation>
+            <numerusform>%1
+图像：%2×%3 像素，%n 通道
+类别：%4
+划分：%5 张训练图像，%6 张测试图像
+%7</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -579,10 +591,6 @@ Split: %6 train images, %7 test images
         <translation>扩展 &amp;&amp; 微调</translation>
     </message>
     <message>
-        <source> epochs</source>
-        <translation> 轮</translation>
-    </message>
-    <message>
         <source>Save Des-Net</source>
         <translation>保存 Des-Net</translation>
     </message>
@@ -593,10 +601,6 @@ Split: %6 train images, %7 test images
     <message>
         <source>Open learngene</source>
         <translation>打开学习基因</translation>
-    </message>
-    <message>
-        <source>Cannot use this file: %1</source>
-        <translation>无法使用此文件：%1</translation>
     </message>
     <message>
         <source>Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; expands %5 from block %6; %7 stored.</source>
@@ -633,6 +637,14 @@ S-Params to initialise depths 1–%1:
     <message>
         <source>fine-tuned depth %1: top-1 %2%</source>
         <translation>深度 %1 微调完成：top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot use %1: %2</source>
+        <translation>无法使用 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -752,6 +764,20 @@ S-Params to initialise depths 1–%1:
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
+    <message>
+        <source>%1 G</source>
+        <translation>%1 G</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 M</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n epoch(s)</source>
+        <translation>
+            <numerusform>%n 轮</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::LearngeneForm</name>
@@ -816,20 +842,12 @@ S-Params to initialise depths 1–%1:
         <translation>蒸馏</translation>
     </message>
     <message>
-        <source>Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the released code&apos;s default), λ = 0 learns from the labels alone.</source>
-        <translation>损失 = (1−λ)·CE + λ·τ²·KL；λ = 1 为纯蒸馏（已发布代码的默认值），λ = 0 则仅从标签学习。</translation>
-    </message>
-    <message>
         <source>bf16 matmuls</source>
         <translation>bf16 矩阵乘法</translation>
     </message>
     <message>
         <source>KL ÷ batch×classes</source>
         <translation>KL ÷ 批大小×类别数</translation>
-    </message>
-    <message>
-        <source>Normalise the KL term as the released code (after DeiT) does, for exact reproduction.</source>
-        <translation>按已发布代码（沿用 DeiT）的方式归一化 KL 项，以便精确复现。</translation>
     </message>
     <message>
         <source>τ</source>
@@ -886,6 +904,18 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>Aux-Net：%1 个可训练参数。
 学习基因：%2 个存储参数（S-Params，不含分类头）。
 %3 %4</translation>
+    </message>
+    <message>
+        <source>Temperature τ of the soft distillation (paper Eq. 6): teacher and student logits are divided by τ before the softmax, so τ &gt; 1 softens both distributions and passes on more of how the teacher ranks the wrong classes; the KL term is multiplied by τ² to keep its gradients in scale. The released code uses τ = 1.</source>
+        <translation>软蒸馏的温度 τ（论文式 6）：教师和学生的 logits 在 softmax 之前除以 τ；τ &gt; 1 会使两个分布更平滑，传递更多教师对错误类别的排序信息。KL 项乘以 τ² 以保持梯度的量级。已发布代码使用 τ = 1。</translation>
+    </message>
+    <message>
+        <source>Weight λ of the distillation term (paper Eq. 5): Loss = (1−λ)·CE(student, labels) + λ·τ²·KL(teacher ‖ student). λ = 1 is pure distillation (the released code&apos;s default), λ = 0 learns from the labels alone.</source>
+        <translation>蒸馏项的权重 λ（论文式 5）：损失 = (1−λ)·CE(学生, 标签) + λ·τ²·KL(教师 ‖ 学生)。λ = 1 为纯蒸馏（已发布代码的默认值），λ = 0 则仅从标签学习。</translation>
+    </message>
+    <message>
+        <source>Divide the KL term by batch × classes, as the released code does (after DeiT), instead of by the batch as in the paper&apos;s Eq. 6: the distillation term becomes 1/classes as large. For exact reproduction of the released code.</source>
+        <translation>将 KL 项除以 批次 × 类别数，与已发布代码（沿用 DeiT）一致，而不是像论文式 6 那样只除以批次大小：蒸馏项因此缩小为原来的 1/类别数。用于精确复现已发布代码。</translation>
     </message>
 </context>
 <context>
@@ -951,12 +981,16 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>已停止：已完成的轮次保留在 %1（checkpoint.safetensors）中。</translation>
     </message>
     <message>
-        <source>distillation stopped after %1 epochs; the checkpoint is in %2</source>
-        <translation>蒸馏在 %1 轮后停止；检查点位于 %2</translation>
-    </message>
-    <message>
         <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
         <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
+    </message>
+    <message>
+        <source>Cannot use the teacher: %1</source>
+        <translation>无法使用教师模型：%1</translation>
+    </message>
+    <message>
+        <source>distillation stopped after %1; the checkpoint is in %2</source>
+        <translation>蒸馏在 %1 后停止；检查点位于 %2</translation>
     </message>
 </context>
 <context>
@@ -1227,10 +1261,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>TLEG Studio 从一个紧凑的学习基因出发，生成并初始化多种深度的 Vision Transformer，方法见论文“Transformer as Linear Expansion of Learngene”（Xia 等，AAAI 2024）。</translation>
     </message>
     <message>
-        <source>The language can be changed when the running job has ended.</source>
-        <translation>当前运行的任务结束后才能更改语言。</translation>
-    </message>
-    <message>
         <source>run folder: %1</source>
         <translation>运行文件夹：%1</translation>
     </message>
@@ -1273,6 +1303,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Version %1</source>
         <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1435,6 +1469,14 @@ A selected run seems to be still training; its job will fail.</source>
         <source>Running %1 again failed: %2</source>
         <translation>再次运行 %1 失败：%2</translation>
     </message>
+    <message>
+        <source>Cannot read the run %1: %2</source>
+        <translation>无法读取运行记录 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsTable</name>
@@ -1525,10 +1567,6 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>teacher: %1</source>
         <translation>教师模型：%1</translation>
-    </message>
-    <message>
-        <source>%1 M</source>
-        <translation>%1 M</translation>
     </message>
     <message>
         <source>%1 / %2</source>

@@ -1,6 +1,7 @@
 #include "widgets/main_window.h"
 
 #include "io/safetensors.h"
+#include "util/files.h"
 #include "util/version.h"
 #include "widgets/appearance.h"
 #include "widgets/icons.h"
@@ -21,15 +22,18 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QStackedWidget>
 #include <QStatusBar>
 
@@ -56,12 +60,13 @@ MainWindow::MainWindow(AppState state, Settings settings, QWidget* parent)
     m_log->setObjectName("logView");
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
+    followLog();
     m_dock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, m_dock);
     buildStatusBar();
 
     buildPages();
-    buildMenus();
+    retranslateUi(); // and the menus
     applyTheme(m_settings.dark, this);
     logData();
     resize(1280, 800);
@@ -81,10 +86,10 @@ void MainWindow::buildStatusBar()
     connect(&m_runner, &JobRunner::progressed, this, &MainWindow::onProgress);
     connect(&m_runner, &JobRunner::started, this, [this](const QString& name) {
         appendLog(tr("started: %1").arg(name));
+        m_statusIsReady = false;
         m_status->setText(name);
         m_progress->setRange(0, 0);
         m_progress->setVisible(true);
-        updateJobActions();
         Q_EMIT busyChanged(true);
     });
     connect(&m_runner, &JobRunner::finished, this,
@@ -95,9 +100,22 @@ void MainWindow::buildStatusBar()
                                                       : tr("finished: %1").arg(name);
                 m_status->setText(what);
                 appendLog(what);
-                updateJobActions();
                 Q_EMIT busyChanged(isBusy());
             });
+}
+
+void MainWindow::followLog()
+{
+    // The log shows its newest line unless the user scrolled up, also when its height changes
+    // (a resize, a language switch re-laying out the window), which moves the bottom away
+    // without a scroll.
+    QScrollBar* bar = m_log->verticalScrollBar();
+    connect(bar, &QScrollBar::valueChanged, this,
+            [this, bar](int value) { m_logFollows = value == bar->maximum(); });
+    connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
+        if (m_logFollows)
+            bar->setValue(maximum);
+    });
 }
 
 void MainWindow::logData()
@@ -112,17 +130,11 @@ void MainWindow::logData()
 bool MainWindow::isBusy() const
 {
     return m_runner.isRunning() || m_dataPage->isLoading() || m_linearity->isBusy()
-           || m_runs->isListing();
+           || m_runs->isListing() || m_runs->isAdding() || m_expand->isLoading();
 }
 
 void MainWindow::buildPages()
 {
-    const int current = m_nav ? m_nav->currentRow() : 0;
-    const QStringList linearityModels = m_linearity ? m_linearity->modelPaths() : QStringList();
-    setWindowTitle(tr("TLEG Studio"));
-    m_dock->setWindowTitle(tr("Log"));
-    m_status->setText(m_runner.isRunning() ? m_runner.currentJob() : tr("Ready"));
-
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
     m_nav = new QListWidget(central);
@@ -138,33 +150,48 @@ void MainWindow::buildPages()
     m_linearity = new LinearityPage(m_state, m_pages);
     m_expand = new ExpandPage(m_state, m_runner, m_pages);
     m_runs = new RunsPage(m_state, &m_runner, m_pages);
-    const std::pair<QString, QWidget*> pages[] = {
-        {tr("Data"), m_dataPage},       {tr("Ancestry"), m_ancestry},
-        {tr("Learngene"), m_learngene}, {tr("Linearity"), m_linearity},
-        {tr("Expand"), m_expand},       {tr("Runs"), m_runs},
-    };
-    for (const auto& [title, page] : pages) {
-        m_nav->addItem(title);
+    for (QWidget* page : std::initializer_list<QWidget*>{m_dataPage, m_ancestry, m_learngene,
+                                                         m_linearity, m_expand, m_runs}) {
+        m_nav->addItem(QString());
         m_pages->addWidget(page);
     }
     for (int i = 0; i < m_nav->count(); ++i)
         m_nav->item(i)->setIcon(pageIcon(pageKey(i)));
-
     connectPages();
-    if (!m_teacherPath.isEmpty())
-        m_learngene->setTeacherPath(m_teacherPath);
-    if (!m_learngenePath.isEmpty())
-        m_expand->loadLearngene(m_learngenePath);
-    for (const QString& path : linearityModels)
-        m_linearity->addModel(path);
-
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    QWidget* old = centralWidget();
     setCentralWidget(central);
-    delete old;
-    m_nav->setCurrentRow(std::max(0, current));
-    for (QCustomPlot* plot : central->findChildren<QCustomPlot*>())
-        themePlot(plot, QApplication::palette());
+    m_nav->setCurrentRow(0);
+}
+
+void MainWindow::retranslateUi()
+{
+    // Spin boxes and plot ticks write numbers as the new language does: every child without a
+    // locale of its own inherits this one; a plot has its own (QCustomPlot sets it).
+    setLocale(QLocale());
+    for (QCustomPlot* plot : findChildren<QCustomPlot*>()) {
+        QLocale locale;
+        locale.setNumberOptions(plot->locale().numberOptions());
+        plot->setLocale(locale);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    setWindowTitle(tr("TLEG Studio"));
+    m_dock->setWindowTitle(tr("Log"));
+    if (!m_runner.isRunning() && m_statusIsReady)
+        m_status->setText(tr("Ready"));
+    const QString titles[] = {tr("Data"),      tr("Ancestry"), tr("Learngene"),
+                              tr("Linearity"), tr("Expand"),   tr("Runs")};
+    for (int i = 0; i < m_nav->count(); ++i)
+        m_nav->item(i)->setText(titles[i]);
+    buildMenus();
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    // The pages and their widgets retranslate themselves (each its own changeEvent): nothing is
+    // rebuilt, so forms, curves, selections, the log and the window size stay as they are.
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::connectPages()
@@ -180,16 +207,14 @@ void MainWindow::connectPages()
     connect(m_dataPage, &DataPage::loadingChanged, this, busy);
     connect(m_linearity, &LinearityPage::modelsChanged, this, busy);
     connect(m_runs, &RunsPage::listed, this, busy);
+    connect(m_runs, &RunsPage::runAdded, this, busy);
+    connect(m_expand, &ExpandPage::loadFinished, this, busy);
     connect(m_ancestry, &AncestryPage::ancestryReady, this, [this](const QString& path) {
-        m_teacherPath = path;
         m_learngene->setTeacherPath(path);
         rememberFile(path);
     });
     connect(m_learngene, &LearngenePage::learngeneSaved, m_expand, &ExpandPage::loadLearngene);
-    connect(m_expand, &ExpandPage::learngeneLoaded, this, [this](const QString& path) {
-        m_learngenePath = path;
-        rememberFile(path);
-    });
+    connect(m_expand, &ExpandPage::learngeneLoaded, this, &MainWindow::rememberFile);
     connect(m_ancestry, &AncestryPage::runFinished, m_runs, &RunsPage::addRun);
     connect(m_learngene, &LearngenePage::runFinished, m_runs, &RunsPage::addRun);
     connect(m_expand, &ExpandPage::runFinished, m_runs, &RunsPage::addRun);
@@ -198,7 +223,6 @@ void MainWindow::connectPages()
 void MainWindow::buildMenus()
 {
     menuBar()->clear();
-    m_languageActions.clear();
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open model or learngene…"), QKeySequence::Open, this, [this] {
@@ -230,7 +254,6 @@ void MainWindow::buildMenus()
         a->setChecked(l.code == m_settings.language);
         a->setData(l.code);
         group->addAction(a);
-        m_languageActions.push_back(a);
         connect(a, &QAction::triggered, this, [this, code = l.code] { setLanguage(code); });
     }
     QAction* dark = view->addAction(tr("&Dark theme"));
@@ -254,17 +277,6 @@ void MainWindow::buildMenus()
     });
     about->setObjectName("aboutAction");
     about->setIcon(icon(Icon::App));
-    updateJobActions();
-}
-
-void MainWindow::updateJobActions()
-{
-    const bool running = m_runner.isRunning();
-    for (QAction* a : m_languageActions) {
-        a->setEnabled(!running);
-        a->setToolTip(running ? tr("The language can be changed when the running job has ended.")
-                              : QString());
-    }
 }
 
 int MainWindow::pageCount() const
@@ -323,21 +335,15 @@ bool MainWindow::setLanguage(const QString& code)
 {
     if (code == m_translations.language())
         return true;
-    if (m_runner.isRunning()) {
-        appendLog(tr("The language can be changed when the running job has ended."));
-        updateJobActions();
-        return false;
-    }
-    if (!m_translations.setLanguage(code)) {
+    const bool available = m_translations.setLanguage(code); // English when not
+    if (!available)
         appendLog(tr("No translation for %1 is available.").arg(code));
-        buildMenus();
-        return false;
-    }
-    m_settings.language = code;
+    m_settings.language = m_translations.language();
     m_settings.save();
-    buildPages();
-    buildMenus();
-    return true;
+    // Switching the translators posted QEvent::LanguageChange to every window: deliver it now,
+    // so that every text speaks the new language (and the menu checks it) when this returns.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LanguageChange);
+    return available;
 }
 
 void MainWindow::setDark(bool dark)
@@ -350,9 +356,21 @@ void MainWindow::setDark(bool dark)
 bool MainWindow::openFile(const QString& path)
 {
     const QFileInfo info(path);
-    if (!info.isFile()) {
+    if (!info.exists()) {
         QMessageBox::warning(this, tr("Open"), tr("%1 does not exist.").arg(path));
         return false;
+    }
+    // One line that names the file first, as the pages say it.
+    const auto refuse = [this, &path](const std::exception& e) {
+        QMessageBox::warning(
+            this, tr("Open"),
+            tr("Cannot open %1: %2").arg(path, withoutPathPrefix(gui::errorText(e), path)));
+        return false;
+    };
+    try {
+        requireRegularFile(path.toStdString()); // a folder or a FIFO is never opened
+    } catch (const std::exception& e) {
+        return refuse(e);
     }
     std::string kind = "torchscript";
     if (info.suffix().compare("safetensors", Qt::CaseInsensitive) == 0) {
@@ -361,8 +379,7 @@ bool MainWindow::openFile(const QString& path)
             const auto it = header.metadata.find("tleg_kind");
             kind = it == header.metadata.end() ? "foreign" : it->second;
         } catch (const std::exception& e) {
-            QMessageBox::warning(this, tr("Open"), gui::errorText(e));
-            return false;
+            return refuse(e);
         }
     }
     rememberFile(path);
@@ -453,7 +470,7 @@ void MainWindow::onProgress(const ProgressUpdate& u)
                           .arg(m_runner.currentJob())
                           .arg(u.epoch)
                           .arg(u.epochs)
-                          .arg(u.loss, 0, 'f', 4)
+                          .arg(formatNumber(u.loss, 4))
                           .arg(formatDuration(u.etaSeconds)));
 }
 

@@ -66,8 +66,9 @@ public:
 
     /// Applies new settings (threads, bf16, run folder, theme, language) and stores them.
     void applySettings(const Settings& settings);
-    /// Switches the language at once: pages are rebuilt in the new language (refused while a
-    /// job runs; the open learngene and teacher are kept). False if refused or not available.
+    /// Switches the language at once, also while a job runs: every page retranslates in place
+    /// (QEvent::LanguageChange), keeping what it shows and holds. False (English then) if there
+    /// is no translation for code.
     bool setLanguage(const QString& code);
     void setDark(bool dark);
     /// Opens a model file by its kind: a learngene goes to the Expand page, a classifier or
@@ -80,7 +81,7 @@ public:
     QStringList compareRuns(const QStringList& runs);
     QMenu* recentMenu() const { return m_recentMenu; }
     /// True while anything works in the background: a job on the runner, a dataset being read,
-    /// checkpoints being analysed, runs being listed.
+    /// checkpoints being analysed, runs being listed or read, a learngene being read.
     bool isBusy() const;
 
 Q_SIGNALS:
@@ -89,23 +90,26 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void buildPages();
+    void retranslateUi();
     void connectPages();
     void buildMenus();
     void buildStatusBar();
+    void followLog();
     void logData();
     void updateRecentMenu();
     void rememberFile(const QString& path);
     void onProgress(const ProgressUpdate& u);
-    void updateJobActions();
 
     AppState m_state;
     Settings m_settings;
     Translations m_translations;
     JobRunner m_runner;
-    QString m_learngenePath, m_teacherPath; // kept across a language switch
+    bool m_statusIsReady = true; // the status bar says "Ready" (nothing has run yet)
+    bool m_logFollows = true;    // the log is scrolled to its newest line
 
     QListWidget* m_nav = nullptr;
     QStackedWidget* m_pages = nullptr;
@@ -114,7 +118,6 @@ private:
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QMenu* m_recentMenu = nullptr;
-    QList<QAction*> m_languageActions;
 
     DataPage* m_dataPage = nullptr;
     AncestryPage* m_ancestry = nullptr;

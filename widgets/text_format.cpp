@@ -3,6 +3,7 @@
 #include <c10/util/Exception.h>
 
 #include <QCoreApplication>
+#include <QLocale>
 
 #include <algorithm>
 
@@ -25,8 +26,40 @@ QString formatDuration(double seconds)
 QString formatCount(int64_t n)
 {
     const auto x = static_cast<double>(n);
-    return x >= 1e9 ? QString::number(x / 1e9, 'f', 2) + QStringLiteral(" G")
-                    : QString::number(x / 1e6, 'f', 3) + QStringLiteral(" M");
+    return x >= 1e9 ? QCoreApplication::translate("tleg::gui::Format", "%1 G")
+                          .arg(formatNumber(x / 1e9, 2))
+                    : QCoreApplication::translate("tleg::gui::Format", "%1 M")
+                          .arg(formatNumber(x / 1e6, 3));
+}
+
+QString formatNumber(double x, int decimals)
+{
+    return QLocale().toString(x, 'f', decimals);
+}
+
+QString withPlural(QString text, int64_t n)
+{
+    // No translation of ours is installed when this one comes back as written: English.
+    const bool english =
+        QCoreApplication::translate("tleg::gui::Format", "%n epoch(s)", nullptr, 2)
+        == QLatin1String("2 epoch(s)");
+    if (english)
+        text.replace(QStringLiteral("(s)"), n == 1 ? QString() : QStringLiteral("s"));
+    return text;
+}
+
+QString epochCount(int n)
+{
+    return withPlural(QCoreApplication::translate("tleg::gui::Format", "%n epoch(s)", nullptr, n),
+                      n);
+}
+
+QString epochSuffix(int n)
+{
+    const QString count = epochCount(n);
+    const QString number = QString::number(n);
+    const auto at = count.indexOf(number);
+    return at < 0 ? count : count.mid(at + number.size());
 }
 
 QString datasetName(const std::string& name)
@@ -46,7 +79,17 @@ QString errorText(const std::exception& e)
         text = e.what();
     if (const auto nl = text.find('\n'); nl != std::string::npos)
         text.resize(nl);
+    // LibTorch's checks end with a plea to report the message upstream: not for our users.
+    if (const auto plea = text.find("  (Could this error message be improved?");
+        plea != std::string::npos)
+        text.resize(plea);
     return QString::fromStdString(text);
+}
+
+QString withoutPathPrefix(const QString& message, const QString& path)
+{
+    const QString prefix = path + QStringLiteral(": ");
+    return message.startsWith(prefix) ? message.mid(prefix.size()) : message;
 }
 
 } // namespace tleg::gui

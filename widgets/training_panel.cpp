@@ -4,6 +4,7 @@
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -25,17 +26,23 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
     m_progress->setObjectName("trainingProgress");
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_eta = new QLabel(tr("Not started."), this);
+    m_eta = new QLabel(this);
     m_eta->setObjectName("trainingEta");
-    m_pause = new QPushButton(tr("Pause"), this);
+    setStatusText([] { return tr("Not started."); });
+    m_pause = new QPushButton(this);
     m_pause->setObjectName("trainingPause");
     m_pause->setIcon(icon(Icon::Pause));
-    m_resume = new QPushButton(tr("Resume"), this);
+    m_resume = new QPushButton(this);
     m_resume->setObjectName("trainingResume");
     m_resume->setIcon(icon(Icon::Start));
-    m_stop = new QPushButton(tr("Stop"), this);
+    m_stop = new QPushButton(this);
     m_stop->setObjectName("trainingStop");
     m_stop->setIcon(icon(Icon::Stop));
+    m_texts.set([this] {
+        m_pause->setText(tr("Pause"));
+        m_resume->setText(tr("Resume"));
+        m_stop->setText(tr("Stop"));
+    });
     row->addWidget(m_progress, 1);
     row->addWidget(m_eta, 2);
     for (auto* b : {m_pause, m_resume, m_stop})
@@ -44,7 +51,7 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
 
     connect(m_pause, &QPushButton::clicked, this, [this] {
         m_runner.pause();
-        m_eta->setText(tr("Pausing after the current batch…"));
+        setStatusText([] { return tr("Pausing after the current batch…"); });
         updateButtons();
     });
     connect(m_resume, &QPushButton::clicked, this, [this] {
@@ -55,7 +62,7 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
         if (m_runner.currentJobId() != m_job || !isRunning())
             return;
         m_runner.requestStop();
-        m_eta->setText(tr("Stopping…"));
+        setStatusText([] { return tr("Stopping…"); });
         updateButtons();
     });
     connect(&m_runner, &JobRunner::progressed, this, &TrainingPanel::onProgress);
@@ -64,9 +71,11 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
     connect(&m_runner, &JobRunner::paused, this, [this] {
         if (!isRunning() || m_runner.currentJobId() != m_job)
             return;
-        m_eta->setText(tr("Paused at step %1 of %2; the ETA leaves the pause out.")
-                           .arg(m_last.step)
-                           .arg(m_last.totalSteps));
+        setStatusText([step = m_last.step, total = m_last.totalSteps] {
+            return tr("Paused at step %1 of %2; the ETA leaves the pause out.")
+                .arg(step)
+                .arg(total);
+        });
         updateButtons();
     });
     connect(&m_runner, &JobRunner::resumed, this, [this] {
@@ -89,14 +98,30 @@ bool TrainingPanel::start(const QString& name, JobRunner::Job job, Curves curves
     if (m_job == 0)
         return false;
     m_progress->setRange(0, 0); // busy until the first batch reports
-    m_eta->setText(tr("Starting…"));
+    setStatusText([] { return tr("Starting…"); });
     updateButtons();
     return true;
 }
 
 void TrainingPanel::setStatusText(const QString& text)
 {
-    m_eta->setText(text);
+    setStatusText([text] { return text; });
+}
+
+void TrainingPanel::setStatusText(std::function<QString()> text)
+{
+    m_status = std::move(text);
+    m_eta->setText(m_status());
+}
+
+void TrainingPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        if (m_status)
+            m_eta->setText(m_status());
+    }
+    QWidget::changeEvent(event);
 }
 
 QString TrainingPanel::statusText() const
@@ -108,12 +133,14 @@ void TrainingPanel::showProgressText(const ProgressUpdate& u)
 {
     if (u.totalSteps <= 0)
         return;
-    m_eta->setText(tr("Epoch %1 of %2, step %3 of %4, ETA %5")
-                       .arg(u.epoch)
-                       .arg(u.epochs)
-                       .arg(u.step)
-                       .arg(u.totalSteps)
-                       .arg(formatDuration(u.etaSeconds)));
+    setStatusText([u] {
+        return tr("Epoch %1 of %2, step %3 of %4, ETA %5")
+            .arg(u.epoch)
+            .arg(u.epochs)
+            .arg(u.step)
+            .arg(u.totalSteps)
+            .arg(formatDuration(u.etaSeconds));
+    });
 }
 
 void TrainingPanel::onProgress(const ProgressUpdate& u)
@@ -146,12 +173,14 @@ void TrainingPanel::onFinished(const QString& name, bool stopped, const QString&
     if (m_progress->maximum() == 0)
         m_progress->setRange(0, 1);
     if (!error.isEmpty()) {
-        m_eta->setText(tr("Failed."));
+        setStatusText([] { return tr("Failed."); });
     } else if (stopped) {
-        m_eta->setText(tr("Stopped."));
+        setStatusText([] { return tr("Stopped."); });
     } else {
         m_progress->setValue(m_progress->maximum());
-        m_eta->setText(tr("Finished in %1.").arg(formatDuration(m_last.elapsedSeconds)));
+        setStatusText([seconds = m_last.elapsedSeconds] {
+            return tr("Finished in %1.").arg(formatDuration(seconds));
+        });
     }
     updateButtons();
     Q_EMIT jobFinished(name, stopped, error);

@@ -10,8 +10,11 @@
 //   if (!m_panel->start(tr("distill"), [spec](JobContext& ctx) { runDistill(spec, ctx.hooks()); }))
 //       showError(tr("Another job is running"));
 #include "widgets/job_runner.h"
+#include "widgets/translated_texts.h"
 
 #include <QWidget>
+
+#include <functional>
 
 class QLabel;
 class QProgressBar;
@@ -35,8 +38,10 @@ public:
     bool isRunning() const { return m_job != 0; }
     /// The id of the panel's running job; 0 when none runs.
     quint64 jobId() const { return m_job; }
-    /// Replaces the line beside the progress bar (e.g. with how the page's job ended).
+    /// Replaces the line beside the progress bar (e.g. with how the page's job ended): a fixed
+    /// text, or one made again (with tr()) when the language changes.
     void setStatusText(const QString& text);
+    void setStatusText(std::function<QString()> text);
     QString statusText() const;
     /// The newest progress of the panel's job (or of its last job).
     const ProgressUpdate& lastProgress() const { return m_last; }
@@ -53,6 +58,9 @@ Q_SIGNALS:
     /// already said "Finished in …", "Stopped." or "Failed." beside the progress bar.
     void jobFinished(const QString& name, bool stopped, const QString& error);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void onProgress(const ProgressUpdate& u);
     void onFinished(const QString& name, bool stopped, const QString& error, quint64 job);
@@ -62,6 +70,8 @@ private:
     JobRunner& m_runner;
     quint64 m_job = 0;
     ProgressUpdate m_last;
+    std::function<QString()> m_status; // what the line beside the progress bar says
+    TranslatedTexts m_texts;
 
     TrainingPlot* m_plot;
     QProgressBar* m_progress;

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QLibraryInfo>
+#include <QLocale>
 #include <QTranslator>
 
 namespace tleg::gui {
@@ -15,7 +16,22 @@ QString Translations::translationsDir()
         .absoluteFilePath(QStringLiteral("../share/tleg-studio/translations"));
 }
 
-Translations::Translations() = default;
+namespace {
+
+/// Numbers as the language writes them (German "0,5"), without group separators (as before).
+void setNumberLocale(const QString& code)
+{
+    QLocale locale(code);
+    locale.setNumberOptions(QLocale::OmitGroupSeparator);
+    QLocale::setDefault(locale);
+}
+
+} // namespace
+
+Translations::Translations()
+{
+    setNumberLocale(m_language); // English numbers also on a system set to another language
+}
 
 Translations::~Translations()
 {
@@ -30,6 +46,7 @@ bool Translations::setLanguage(const QString& code)
     m_app.reset();
     m_qt.reset();
     m_language = QStringLiteral("en");
+    setNumberLocale(m_language);
     if (code == QLatin1String("en"))
         return true;
 
@@ -45,6 +62,7 @@ bool Translations::setLanguage(const QString& code)
         m_qt = std::move(qt);
     }
     m_language = code;
+    setNumberLocale(m_language);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Switches the application's language at run time: our own strings (compiled .ts files in
-// translationsDir()) and Qt's (the system's qtbase_*.qm, for dialog buttons).
+// translationsDir()), Qt's (the system's qtbase_*.qm, for dialog buttons) and the default
+// QLocale, which writes numbers ("0,5" in German; no group separators).
 // Usage:
 //   Translations t;                                  // lives as long as the window
 //   if (t.setLanguage("de")) rebuildTexts();         // widgets made afterwards speak German

@@ -27,11 +27,21 @@ const char* const kLog = "log.txt";
 const char* const kCheckpoint = "checkpoint.safetensors";
 const char* const kModel = "model.safetensors";
 const char* const kLearngene = "learngene.safetensors";
+/// More epochs than any run trains: a claim beyond it is a damaged or hostile file.
+constexpr double kMaxEpochs = 1e9;
 
 bool isFile(const fs::path& p)
 {
     std::error_code ec;
     return fs::is_regular_file(p, ec);
+}
+
+/// Something of that name that is no regular file (a FIFO, a folder, a device): never read.
+bool isOther(const fs::path& p)
+{
+    std::error_code ec;
+    const auto status = fs::status(p, ec);
+    return !ec && fs::exists(status) && !fs::is_regular_file(status);
 }
 
 std::string readText(const fs::path& p)
@@ -121,6 +131,8 @@ std::vector<EpochRecord> parseMetrics(const std::string& text)
         EpochRecord r;
         double epoch = 0;
         cell("epoch", epoch);
+        if (!(epoch >= 0 && epoch <= kMaxEpochs) || epoch != static_cast<double>(int64_t(epoch)))
+            throw Error("line " + std::to_string(lineNumber) + ": 'epoch' is not an epoch number");
         r.epoch = static_cast<int64_t>(epoch);
         for (const auto& [name, member] : fields)
             cell(name, r.*member);
@@ -230,6 +242,8 @@ void readConfig(const fs::path& dir, RunInfo& r, RunFacts& f)
             r.depth = util::jsonIntegerOr<int64_t>(cfg["architecture"], "depth", 0);
         if (cfg.contains("train_options"))
             r.epochsPlanned = util::jsonIntegerOr<int64_t>(cfg["train_options"], "epochs", 0);
+        if (r.epochsPlanned < 0 || static_cast<double>(r.epochsPlanned) > kMaxEpochs)
+            throw Error("claims " + std::to_string(r.epochsPlanned) + " epochs");
         if (r.depth == 0 && cfg.contains("architecture"))
             throw Error("the architecture has no depth");
     } catch (const nlohmann::json::exception& e) {
@@ -318,6 +332,9 @@ RunInfo listRun(const std::string& folder)
     r.hasCheckpoint = isFile(dir / kCheckpoint);
     r.hasLearngene = isFile(dir / kLearngene);
     RunFacts facts;
+    for (const char* name : {kConfig, kMetrics, kLog, kCheckpoint, kModel, kLearngene})
+        if (isOther(dir / name))
+            markBroken(r, name, "is not a regular file (a FIFO, a folder or a device); not read");
     readConfig(dir, r, facts);
     if (isFile(dir / kMetrics)) {
         try {

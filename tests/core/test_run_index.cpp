@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "test_support.h"
 #include "tiny_models.h"
 
@@ -266,6 +268,36 @@ TEST_F(RunIndex, brokenRunsAreListedNotThrown)
     ASSERT_EQ(tleg::testing::expectError([&] { workflow::listRun(path("notes")); },
                                          {"notes", "not a run folder"}),
               "");
+}
+
+TEST_F(RunIndex, aFifoOrAClaimOfEndlessEpochsMakesTheRunBroken)
+{
+    // A FIFO named metrics.csv is never opened (the listing would wait on it forever).
+    const fs::path fifo = path("fifo-metrics");
+    fs::copy(path("ancestry"), fifo);
+    fs::remove(fifo / "metrics.csv");
+    ASSERT_EQ(::mkfifo((fifo / "metrics.csv").c_str(), 0600), 0);
+    auto r = workflow::listRun(fifo.string());
+    ASSERT_EQ(r.state, workflow::RunState::Broken);
+    ASSERT_TRUE(r.problem.find("metrics.csv: is not a regular file") != std::string::npos)
+        << r.problem.c_str();
+    fs::remove_all(fifo);
+
+    // Epoch numbers past any run's length, in metrics.csv or config.json.
+    const fs::path huge = path("huge-epochs");
+    fs::copy(path("ancestry"), huge);
+    writeFile(huge / "metrics.csv", "epoch,train_loss,val_top1\n1,0.5,80\n1e300,0.4,81\n");
+    r = workflow::listRun(huge.string());
+    ASSERT_EQ(r.state, workflow::RunState::Broken);
+    ASSERT_TRUE(r.problem.find("metrics.csv: line 3") != std::string::npos) << r.problem.c_str();
+    writeFile(huge / "metrics.csv", "epoch,train_loss,val_top1\n1,0.5,80\n");
+    writeFile(huge / "config.json", R"({"kind": "vit", "train_options": {"epochs": 1000000000000000000}})");
+    r = workflow::listRun(huge.string());
+    ASSERT_EQ(r.state, workflow::RunState::Broken);
+    ASSERT_TRUE(r.problem.find("config.json: claims 1000000000000000000 epochs")
+                != std::string::npos)
+        << r.problem.c_str();
+    fs::remove_all(huge);
 }
 
 TEST_F(RunIndex, renameMovesTheFolder)

@@ -5,6 +5,7 @@
 // split, and keeps the old data when a folder is bad or of another format.
 #include <torch/torch.h>
 
+#include "bad_files.h"
 #include "data/dataset.h"
 #include "data/open_dataset.h"
 #include "widgets/pages/data_page.h"
@@ -24,6 +25,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <map>
 
 using namespace tleg;
 
@@ -156,7 +158,7 @@ private Q_SLOTS:
         QCOMPARE(d.train.numClasses, int64_t(10));
         const QString summary = m_page->summaryText();
         QVERIFY2(summary.startsWith("fashion-mnist\n"), qPrintable(summary));
-        QVERIFY(summary.contains("28×28 pixels, 1 channel(s)"));
+        QVERIFY(summary.contains("28×28 pixels, 1 channel\n"));
         QVERIFY(summary.contains("Classes: 10"));
         QVERIFY(summary.contains("60000 train images, 10000 test images"));
         QVERIFY(summary.contains("T-shirt/top, Trouser, Pullover"));
@@ -300,7 +302,7 @@ private Q_SLOTS:
         QCOMPARE(d.train.height(), int64_t(16));
         QCOMPARE(d.train.classNames, (std::vector<std::string>{"cat", "dog"}));
         QVERIFY(m_page->summaryText().startsWith("pets\n"));
-        QVERIFY(m_page->summaryText().contains("16×16 pixels, 3 channel(s)"));
+        QVERIFY(m_page->summaryText().contains("16×16 pixels, 3 channels\n"));
         checkCounts(*m_page, d);
         checkSampleGrid(*m_page, d.train);
         // Cats are red, dogs blue, in the grid as in the files.
@@ -340,6 +342,38 @@ private Q_SLOTS:
         QVERIFY(m_state.dataSpec.options.format == data::Format::Cifar100);
         QVERIFY(m_page->summaryText().contains("30 train images, 10 test images"));
         checkCounts(*m_page, d);
+    }
+
+    /// The hostile data folders of issue 13, each through its format's button: one line naming
+    /// the folder, the read ends (a FIFO named like an image is never opened), the open data
+    /// stays, and a good folder opens afterwards.
+    void everyKindOfBadFolderIsOneLineAndThePageStaysUsable()
+    {
+        const std::map<data::Format, QPushButton*> buttons = {
+            {data::Format::Idx, m_page->idxButton()},
+            {data::Format::Cifar10, m_page->cifarButton()},
+            {data::Format::Cifar100, m_page->cifar100Button()},
+            {data::Format::ImageFolder, m_page->imageFolderButton()}};
+        const auto old = m_state.data;
+        QSignalSpy changed(m_page.get(), &gui::DataPage::dataChanged);
+        for (const auto& bad : testing::badDataFolders(m_dir.filePath("hostile"))) {
+            clickAndWait(buttons.at(bad.format), bad.path);
+            const QString error = m_page->errorText();
+            qInfo("%s: %s", qPrintable(bad.what), qPrintable(error));
+            QVERIFY2(testing::isOneLineNaming(error, bad.path),
+                     qPrintable(bad.what + ": " + error));
+            QCOMPARE(changed.count(), 0);
+            QVERIFY(m_state.data == old);
+            QVERIFY(m_page->idxButton()->isEnabled());
+        }
+        const QString good = m_dir.filePath("good-digits");
+        QVERIFY(QDir().mkpath(good));
+        writeIdx(good, "train", 20, 8, 3);
+        writeIdx(good, "t10k", 6, 8, 3);
+        clickAndWait(m_page->idxButton(), good);
+        QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(m_state.data->train.size(), int64_t(20));
     }
 
     void theFashionMnistButtonGoesBack()

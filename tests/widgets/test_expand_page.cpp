@@ -5,11 +5,14 @@
 // then stops it cleanly.
 #include <torch/torch.h>
 
+#include "bad_files.h"
 #include "data/dataset.h"
 #include "gui_fixture.h"
 #include "job_probe.h"
 #include "model/aux_net.h"
+#include "model/des_net.h"
 #include "model/learngene.h"
+#include "model/model_io.h"
 #include "util/files.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/expand_page.h"
@@ -42,6 +45,19 @@ private:
 
     gui::ExpandPage* page() { return m_window->expandPage(); }
 
+    /// Opens path on the page and waits until it has been read; returns the error (empty when
+    /// it opened).
+    QString load(const QString& path)
+    {
+        QSignalSpy done(page(), &gui::ExpandPage::loadFinished);
+        page()->loadLearngene(path);
+        if (!done.wait(30000)) {
+            QTest::qFail("the learngene was not read within 30 s", __FILE__, __LINE__);
+            return QStringLiteral("timeout");
+        }
+        return done.first().at(1).toString();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -65,13 +81,16 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("not a safetensors file");
         f.close();
-        QVERIFY(!page()->loadLearngene(bogus));
+        QVERIFY(!load(bogus).isEmpty());
+        QVERIFY2(page()->errorText().contains(bogus), qPrintable(page()->errorText()));
+        QCOMPARE(page()->learngenePath(), QString());
         QVERIFY(!page()->fineTuneButton()->isEnabled());
     }
 
     void draggingTheSliderUpdatesThePreview()
     {
-        QVERIFY(page()->loadLearngene(m_learngene));
+        QCOMPARE(load(m_learngene), QString());
+        QCOMPARE(page()->errorText(), QString());
         QSlider* slider = page()->depthSlider();
         slider->setValue(1);
         QStyleOptionSlider opt;
@@ -110,9 +129,36 @@ private Q_SLOTS:
         QCOMPARE(page()->preview().coefficients, (std::vector<double>{0.0, 1.0 / 3.0, 2.0 / 3.0}));
     }
 
+    /// The hostile learngene files of issue 13: one line naming the file each, read in the
+    /// background (a FIFO never blocks the GUI thread), the open learngene stays, and a good
+    /// learngene opens afterwards.
+    void everyKindOfBadLearngeneIsOneLineAndThePageStaysUsable()
+    {
+        QCOMPARE(load(m_learngene), QString());
+        const QString model = m_dir.filePath("a-model.safetensors");
+        model::saveClassifier(model.toStdString(),
+                              *model::scratch(testing::fmnistTinyConfig(1), 0));
+        for (const auto& bad : testing::badLearngenes(m_dir.filePath("bad"), m_learngene, model)) {
+            const QString error = load(bad.path);
+            const QString shown = page()->errorText();
+            qInfo("%s: %s", qPrintable(bad.what), qPrintable(shown));
+            QVERIFY2(!error.isEmpty(), qPrintable(bad.what));
+            QVERIFY2(testing::isOneLineNaming(shown, bad.path),
+                     qPrintable(bad.what + ": " + shown));
+            QCOMPARE(page()->learngenePath(), m_learngene); // the open learngene stays
+            QVERIFY(page()->fineTuneButton()->isEnabled());
+        }
+        const QString other = m_dir.filePath("another-learngene.safetensors");
+        QVERIFY(QFile::copy(m_learngene, other));
+        QCOMPARE(load(other), QString());
+        QCOMPARE(page()->errorText(), QString());
+        QCOMPARE(page()->learngenePath(), other);
+        QVERIFY(page()->previewText().contains("Des-Net of depth"));
+    }
+
     void expandAndFineTuneRunsOnAWorkerAndPlots()
     {
-        QVERIFY(page()->loadLearngene(m_learngene));
+        QCOMPARE(load(m_learngene), QString());
         page()->setDepth(2);
         page()->epochsBox()->setValue(1);
         QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);

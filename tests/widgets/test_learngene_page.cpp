@@ -5,6 +5,7 @@
 // paused), bad teachers fail clearly.
 #include <torch/torch.h>
 
+#include "bad_files.h"
 #include "data/dataset.h"
 #include "job_probe.h"
 #include "model/aux_net.h"
@@ -422,6 +423,41 @@ private Q_SLOTS:
         QTest::mouseClick(page()->startButton(), Qt::LeftButton);
         QVERIFY(finished.wait(30000));
         QVERIFY(page()->errorLabel()->text().contains("junk.safetensors"));
+    }
+
+    /// The hostile model files of issue 13 as the teacher: each is one line naming the file
+    /// (a folder or a FIFO is refused before Start, never opened; the others fail the job at
+    /// once), nothing hangs, and a good teacher distils afterwards.
+    void everyKindOfBadTeacherIsOneLineAndThePageStaysUsable()
+    {
+        setSmallRun(1);
+        QSignalSpy finished(m_runner.get(), &gui::JobRunner::finished);
+        for (const auto& bad : testing::badModels(m_dir.filePath("bad"), m_ancestry)) {
+            page()->setTeacherPath(bad.path);
+            QString message = page()->startBlockedReason();
+            if (message.isEmpty()) {
+                finished.clear();
+                QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+                QVERIFY2(finished.wait(60000), qPrintable(bad.what));
+                QVERIFY2(!finished.first().at(2).toString().isEmpty(), qPrintable(bad.what));
+                message = page()->errorLabel()->text();
+            } else {
+                QVERIFY(!page()->startButton()->isEnabled());
+                QCOMPARE(page()->findChild<QLabel*>("startBlockedReason")->text(), message);
+            }
+            qInfo("%s: %s", qPrintable(bad.what), qPrintable(message));
+            QVERIFY2(testing::isOneLineNaming(message, bad.path),
+                     qPrintable(bad.what + ": " + message));
+            QVERIFY(!m_runner->isRunning());
+        }
+        page()->setTeacherPath(m_ancestry);
+        QCOMPARE(page()->startBlockedReason(), QString());
+        QSignalSpy saved(page(), &gui::LearngenePage::learngeneSaved);
+        finished.clear();
+        QTest::mouseClick(page()->startButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(2).toString(), QString());
+        QCOMPARE(saved.count(), 1);
     }
 };
 

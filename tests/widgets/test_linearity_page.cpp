@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "analysis/linearity.h"
+#include "bad_files.h"
 #include "gui_fixture.h"
 #include "io/safetensors.h"
 #include "model/aux_net.h"
@@ -24,6 +25,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStyleFactory>
 #include <QTabWidget>
@@ -34,6 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "../core/tiny_models.h"
@@ -496,6 +499,53 @@ private Q_SLOTS:
             QVERIFY2(std::abs(k.r2 - 1.0) < 1e-6, k.kind.c_str());
         QCOMPARE(pointsOf("aux-4")->data()->size(), 4);
         shoot("aux-and-des", 2);
+    }
+
+    /// The hostile model files of issue 13 opened together (the multi-file dialog, and a folder
+    /// dropped): one line per file naming it, nothing hangs, and a good file opens afterwards.
+    void everyKindOfBadFileIsOneLinePerFileAndThePageStaysUsable()
+    {
+        const QString dir = m_dir.filePath("bad");
+        auto bad = testing::badModels(dir, m_vit);
+        bad.erase(
+            std::remove_if(bad.begin(), bad.end(), [](const auto& b) { return b.analysable; }),
+            bad.end()); // a transposed matrix is still weights to analyse
+        const int before = page()->modelCount();
+        QSignalSpy analysed(page(), &gui::LinearityPage::modelAnalysed);
+        const auto chooser = testing::onModal<QFileDialog>([&](QFileDialog* dialog) {
+            dialog->setDirectory(dir);
+            auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");
+            QStringList files;
+            for (const auto& b : bad)
+                if (!QFileInfo(b.path).isDir()) // a folder is entered, not chosen, in the dialog
+                    files << '"' + QFileInfo(b.path).fileName() + '"';
+            name->setText(files.join(' '));
+            static_cast<QDialog*>(dialog)->accept();
+        });
+        QTest::mouseClick(page()->openButton(), Qt::LeftButton);
+        QVERIFY(chooser.opened());
+        for (const auto& b : bad)
+            if (QFileInfo(b.path).isDir())
+                page()->addModel(b.path); // the folder, as a drop would add it
+        QTRY_COMPARE_WITH_TIMEOUT(analysed.count(), int(bad.size()), 60000);
+        const QStringList lines = page()->errorText().split('\n');
+        qInfo("%s", qPrintable(page()->errorText()));
+        QCOMPARE(lines.size(), int(bad.size()));
+        for (const auto& b : bad) {
+            const QString name = QFileInfo(b.path).fileName();
+            const QStringList mine = lines.filter(QRegularExpression(
+                QStringLiteral("^Cannot analyse %1: ").arg(QRegularExpression::escape(name))));
+            QVERIFY2(mine.size() == 1, qPrintable(b.what + ": " + page()->errorText()));
+            QVERIFY2(testing::isOneLineNaming(mine.front(), name), qPrintable(b.what));
+        }
+        QCOMPARE(page()->modelCount(), before);
+        QVERIFY(!page()->isBusy());
+
+        page()->addModel(m_vit);
+        QTRY_COMPARE_WITH_TIMEOUT(analysed.count(), int(bad.size()) + 1, 30000);
+        QCOMPARE(analysed.last().at(1).toString(), QString());
+        QCOMPARE(page()->modelCount(), before + 1);
+        QVERIFY(modelIndex("vit-6") >= 0);
     }
 
     void cleanupTestCase()

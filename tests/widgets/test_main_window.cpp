@@ -3,6 +3,7 @@
 // learngene opens on the Expand page; Expand & fine-tune adds a row to the Runs page).
 #include <torch/torch.h>
 
+#include "bad_files.h"
 #include "data/dataset.h"
 #include "gui_fixture.h"
 #include "model/aux_net.h"
@@ -10,31 +11,45 @@
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/ancestry_page.h"
+#include "widgets/pages/data_page.h"
 #include "widgets/pages/expand_page.h"
 #include "widgets/pages/experiment_panel.h"
+#include "widgets/pages/learngene_page.h"
 #include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
+#include "widgets/text_format.h"
 
 #include "widgets/plots/qcustomplot_include.h"
+#include "widgets/plots/training_plot.h"
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 using namespace tleg;
@@ -58,6 +73,158 @@ private:
         return nullptr;
     }
     QMenu* menu(int index) { return m_window->menuBar()->actions().at(index)->menu(); }
+
+    /// Every fixed text of a window in widget order (titles, buttons and their tooltips, check
+    /// boxes, unnamed labels, tabs, table headers, combo items, suffixes, placeholders, plot
+    /// titles and axis labels): what a language switch must retranslate. Named labels hold
+    /// state (summaries, errors) and are left out, as is the one plot whose label names the
+    /// model shown.
+    static QStringList fixedTexts(gui::MainWindow& w)
+    {
+        QStringList out{w.windowTitle(), w.findChild<QDockWidget*>("logDock")->windowTitle()};
+        for (int i = 0; i < w.navigation()->count(); ++i)
+            out << w.navigation()->item(i)->text();
+        for (QAction* a : w.menuBar()->actions())
+            out << a->text();
+        for (QWidget* widget : w.centralWidget()->findChildren<QWidget*>()) {
+            const QString kind = QString(widget->metaObject()->className()) + ": ";
+            if (auto* b = qobject_cast<QAbstractButton*>(widget))
+                out << kind + b->text() + " | " + b->toolTip();
+            else if (auto* g = qobject_cast<QGroupBox*>(widget))
+                out << kind + g->title();
+            else if (auto* l = qobject_cast<QLabel*>(widget); l && l->objectName().isEmpty())
+                out << kind + l->text();
+            else if (auto* s = qobject_cast<QSpinBox*>(widget))
+                out << kind + s->suffix();
+            else if (auto* d = qobject_cast<QDoubleSpinBox*>(widget))
+                out << kind + d->suffix();
+            else if (auto* e = qobject_cast<QLineEdit*>(widget))
+                out << kind + e->placeholderText();
+            else if (auto* t = qobject_cast<QTabWidget*>(widget))
+                for (int i = 0; i < t->count(); ++i)
+                    out << kind + t->tabText(i);
+            else if (auto* c = qobject_cast<QComboBox*>(widget);
+                     c && c->objectName() != "linearityKind")
+                for (int i = 0; i < c->count(); ++i)
+                    out << kind + c->itemText(i) + " | "
+                               + c->itemData(i, Qt::ToolTipRole).toString();
+            else if (auto* table = qobject_cast<QTableWidget*>(widget))
+                for (int i = 0; i < table->columnCount(); ++i)
+                    if (const QTableWidgetItem* h = table->horizontalHeaderItem(i))
+                        out << kind + h->text() + " | " + h->toolTip();
+            if (auto* plot = qobject_cast<QCustomPlot*>(widget);
+                plot && plot->objectName() != "linearityVariancePlot") {
+                for (QCPAxisRect* rect : plot->axisRects())
+                    for (QCPAxis* axis : rect->axes())
+                        out << kind + axis->label();
+                for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+                    if (auto* title =
+                            qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+                        out << kind + title->text();
+            }
+        }
+        return out;
+    }
+
+    /// True when shown and expected hold the same texts in any order (children made on demand
+    /// come in another order); warns with each text only one of them holds.
+    static bool sameTexts(QStringList shown, QStringList expected)
+    {
+        shown.sort();
+        expected.sort();
+        for (int i = 0, j = 0; i < shown.size() || j < expected.size();) {
+            if (i < shown.size() && j < expected.size() && shown[i] == expected[j]) {
+                ++i, ++j;
+                continue;
+            }
+            const bool extra = j >= expected.size() || (i < shown.size() && shown[i] < expected[j]);
+            qWarning("%s: %s", extra ? "shown, not in a fresh window" : "missing",
+                     qPrintable(extra ? shown[i++] : expected[j++]));
+        }
+        return shown == expected;
+    }
+
+    /// Luminance (0 black .. 1 white) of colour drawn over background.
+    static double luminance(const QColor& colour, const QColor& background = Qt::white)
+    {
+        const double a = colour.alphaF();
+        auto channel = [a](double c, double b) {
+            const double v = a * c + (1 - a) * b;
+            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(colour.redF(), background.redF())
+               + 0.7152 * channel(colour.greenF(), background.greenF())
+               + 0.0722 * channel(colour.blueF(), background.blueF());
+    }
+
+    /// The class names whose tick label the histogram draws: tick labels in pure red, then red
+    /// pixels looked for where each label begins, just below its tick (QCustomPlot leaves out a
+    /// label that would cross the plot's edge).
+    static QStringList drawnClassLabels(QCustomPlot* plot)
+    {
+        const QColor before = plot->xAxis->tickLabelColor();
+        plot->xAxis->setTickLabelColor(QColor(255, 0, 0));
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+        const QImage image = plot->toPixmap().toImage();
+        plot->xAxis->setTickLabelColor(before);
+        plot->replot(QCustomPlot::rpImmediateRefresh);
+        const auto ticker = qSharedPointerDynamicCast<QCPAxisTickerText>(plot->xAxis->ticker());
+        QStringList drawn;
+        if (!ticker)
+            return drawn;
+        const int top = plot->xAxis->axisRect()->bottom() + 2;
+        const int height = QFontMetrics(plot->xAxis->tickLabelFont()).height() + 6;
+        for (auto it = ticker->ticks().cbegin(); it != ticker->ticks().cend(); ++it) {
+            const int x = static_cast<int>(plot->xAxis->coordToPixel(it.key()));
+            int red = 0;
+            for (int y = top; y < std::min(image.height(), top + height); ++y)
+                for (int dx = -10; dx <= 14; ++dx)
+                    if (image.rect().contains(x + dx, y)) {
+                        const QColor c = image.pixelColor(x + dx, y);
+                        red += c.red() > 180 && c.green() < 90 && c.blue() < 90 ? 1 : 0;
+                    }
+            if (red >= 3)
+                drawn << it.value();
+        }
+        return drawn;
+    }
+    /// Opens path as File ▸ Open does and waits until the window has answered: message is a
+    /// message box's text when the window refuses the file itself, else the error of the page
+    /// that read it (empty when it opened).
+    void openAndWait(const QString& path, QString& message)
+    {
+        QString boxText;
+        QTimer poll; // a message box is modal: it opens, and is read, inside openFile()
+        connect(&poll, &QTimer::timeout, this, [&boxText] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                boxText = box->text();
+                box->accept();
+            }
+        });
+        poll.start(20);
+        QSignalSpy job(&m_window->runner(), &gui::JobRunner::finished);
+        QSignalSpy learngene(m_window->expandPage(), &gui::ExpandPage::loadFinished);
+        const bool opened = m_window->openFile(path);
+        poll.stop();
+        message = boxText;
+        if (!opened)
+            return;
+        QVERIFY2(boxText.isEmpty(), qPrintable(boxText));
+        switch (m_window->navigation()->currentRow()) {
+        case 1: // the Ancestry page reads it in a job
+            QTRY_VERIFY_WITH_TIMEOUT(job.count() > 0, 60000);
+            message = m_window->ancestryPage()->errorText();
+            break;
+        case 4: // the Expand page reads a learngene in the background
+            QTRY_VERIFY_WITH_TIMEOUT(learngene.count() > 0, 60000);
+            message = m_window->expandPage()->errorText();
+            break;
+        default:
+            QFAIL(qPrintable(path + " opened on page "
+                             + m_window->pageKey(m_window->navigation()->currentRow())));
+        }
+    }
+
     QStringList navTexts()
     {
         QStringList out;
@@ -197,7 +364,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_window->openFile(m_learngene));
         QCOMPARE(m_window->navigation()->currentRow(), 4);
-        QVERIFY(m_window->expandPage()->fineTuneButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->expandPage()->fineTuneButton()->isEnabled(), 30000);
         QVERIFY(!m_window->recentMenu()->actions().isEmpty());
         QCOMPARE(m_window->recentMenu()->actions().first()->data().toString(),
                  QFileInfo(m_learngene).absoluteFilePath());
@@ -208,7 +375,8 @@ private Q_SLOTS:
     void expandAndFineTuneAddsARunsRow()
     {
         gui::ExpandPage* expand = m_window->expandPage();
-        QVERIFY(expand->loadLearngene(m_learngene));
+        expand->loadLearngene(m_learngene);
+        QTRY_VERIFY_WITH_TIMEOUT(!expand->isLoading(), 30000);
         expand->setDepth(2);
         expand->epochsBox()->setValue(1);
         QTRY_VERIFY(!m_window->runsPage()->isListing());
@@ -217,7 +385,7 @@ private Q_SLOTS:
         QTest::mouseClick(expand->fineTuneButton(), Qt::LeftButton);
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().at(2).toString(), QString());
-        QCOMPARE(m_window->runsPage()->runFolders().size(), rowsBefore + 1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->runsPage()->runFolders().size(), rowsBefore + 1, 30000);
         QVERIFY(m_window->runsPage()->runFolders().contains(expand->lastRunFolder())
                 || m_window->runsPage()->runFolders().contains(
                     QFileInfo(expand->lastRunFolder()).absoluteFilePath()));
@@ -233,6 +401,9 @@ private Q_SLOTS:
         QCOMPARE(m_window->navigation()->currentRow(), 5);
         QTRY_COMPARE(m_window->runsPage()->selectedFolders().size(), 1);
         QCOMPARE(QFileInfo(m_window->runsPage()->selectedFolders().first()).fileName(), name);
+        // The run the Expand page finished is read in the background (addRun): its curves are
+        // drawn once that read is in.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 30000);
         QCOMPARE(m_window->runsPage()->top1Plot()->graphCount(), 1);
         QVERIFY(m_window->runsPage()->top1Plot()->graph(0)->dataCount() >= 1);
         QVERIFY(m_window->logView()->toPlainText().contains("No run no-such-run"));
@@ -266,6 +437,238 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
         QCOMPARE(m_window->ancestryPage()->errorText(), QString());
         QCOMPARE(m_window->ancestryPage()->modelPath(), model);
+    }
+
+    /// Issue 13, item 7: every class of bad model or learngene file through File ▸ Open is
+    /// answered in one line that names it (by a message box, or by the page that reads it),
+    /// nothing hangs, and a good model opens afterwards.
+    void openingABadFileSaysWhichInOneLine()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 60000);
+        const QString model = m_window->ancestryPage()->modelPath();
+        QVERIFY(!model.isEmpty());
+        auto bad = testing::badModels(m_dir.filePath("bad-models"), model);
+        for (const auto& b :
+             testing::badLearngenes(m_dir.filePath("bad-learngenes"), m_learngene, model))
+            if (!b.what.contains("not a learngene")) // File ▸ Open takes a model as the teacher
+                bad.push_back(b);
+        for (const auto& b : bad) {
+            QString message;
+            openAndWait(b.path, message);
+            qInfo("%s: %s", qPrintable(b.what), qPrintable(message));
+            QVERIFY2(testing::isOneLineNaming(message, b.path),
+                     qPrintable(b.what + ": " + message));
+            QVERIFY(!m_window->runner().isRunning());
+        }
+        QCOMPARE(m_window->ancestryPage()->modelPath(), model);
+        const QString another = m_dir.filePath("another-model.safetensors");
+        QVERIFY(QFile::copy(model, another));
+        QString message;
+        openAndWait(another, message);
+        QCOMPARE(message, QString());
+        QCOMPARE(m_window->ancestryPage()->modelPath(), another);
+        openAndWait(m_learngene, message); // a good learngene as well
+        QCOMPARE(message, QString());
+        QCOMPARE(m_window->expandPage()->learngenePath(),
+                 QFileInfo(m_learngene).absoluteFilePath());
+        openAndWait(model, message); // the teacher of the tests that follow
+        QCOMPARE(message, QString());
+    }
+
+    /// Issue 19: switching the language retranslates every page in place. With a teacher, a
+    /// learngene, runs, changed form values and drawn curves open at 1200×820, en → de → zh_CN →
+    /// en keeps all of it, the window size included, and every fixed text is what a window
+    /// built in that language shows.
+    void switchingLanguageKeepsEveryPagesState()
+    {
+        // A size of its own, above the window's least in every language.
+        const QSize size(1200, 820);
+        m_window->resize(size);
+        QTRY_COMPARE(m_window->size(), size);
+        gui::AncestryPage* ancestry = m_window->ancestryPage();
+        gui::ExpandPage* expand = m_window->expandPage();
+        gui::RunsPage* runs = m_window->runsPage();
+        const QString teacher = ancestry->modelPath();
+        QVERIFY(!teacher.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 60000);
+        ancestry->epochsBox()->setValue(3);
+        expand->setDepth(2);
+        m_window->learngenePage()->epochsBox()->setValue(4);
+        const int lossPoints = expand->trainingPlot()->lossPoints();
+        const int top1Points = expand->trainingPlot()->accuracyPoints();
+        QVERIFY(lossPoints > 0 && top1Points > 0);
+        const QString run = QFileInfo(expand->lastRunFolder()).absoluteFilePath();
+        runs->selectRuns({run});
+        QCOMPARE(runs->selectedFolders().size(), 1);
+        runs->tabs()->setCurrentIndex(1);
+        m_window->showPage(5);
+        const int logLines = m_window->logView()->blockCount();
+        const QStringList english = fixedTexts(*m_window);
+
+        for (const QString language : {"de", "zh_CN", "en"}) {
+            QAction* action =
+                findAction(menu(1), language == "de"      ? QString("Deutsch")
+                                    : language == "zh_CN" ? QString::fromUtf8("简体中文")
+                                                          : QString("English"));
+            QVERIFY2(action, qPrintable(language));
+            action->trigger();
+            QCOMPARE(m_window->settings().language, language);
+            // The state of every page is kept.
+            QCOMPARE(m_window->size(), size);
+            QCOMPARE(m_window->navigation()->currentRow(), 5);
+            QCOMPARE(ancestry->modelPath(), teacher);
+            QVERIFY2(ancestry->summaryText().contains(QDir::toNativeSeparators(teacher)),
+                     qPrintable(ancestry->summaryText()));
+            QCOMPARE(m_window->learngenePage()->teacherPath(), teacher);
+            QCOMPARE(ancestry->epochsBox()->value(), 3);
+            QCOMPARE(m_window->learngenePage()->epochsBox()->value(), 4);
+            QCOMPARE(expand->depthSlider()->value(), 2);
+            QCOMPARE(expand->learngenePath(), QFileInfo(m_learngene).absoluteFilePath());
+            QCOMPARE(expand->trainingPlot()->lossPoints(), lossPoints);
+            QCOMPARE(expand->trainingPlot()->accuracyPoints(), top1Points);
+            QCOMPARE(runs->tabs()->currentIndex(), 1);
+            QCOMPARE(runs->selectedFolders(), QStringList{run});
+            QCOMPARE(runs->top1Plot()->graphCount(), 1);
+            QVERIFY(m_window->logView()->blockCount() >= logLines);
+            m_window->appendLog(QStringLiteral("after switching to %1").arg(language));
+            auto* scroll = m_window->logView()->verticalScrollBar();
+            QCOMPARE(scroll->value(), scroll->maximum()); // the log follows its newest line
+            // Every fixed text is in the new language: as a window built in it shows them.
+            const QStringList texts = fixedTexts(*m_window);
+            if (language == "en") {
+                QCOMPARE(texts, english);
+                continue;
+            }
+            QVERIFY(texts != english);
+            gui::Settings settings = m_window->settings();
+            settings.language = language;
+            gui::AppState state;
+            state.data = m_window->state().data;
+            auto fresh = std::make_unique<gui::MainWindow>(state, settings);
+            fresh->expandPage()->epochsBox()->setValue(expand->epochsBox()->value()); // "1 epoch"
+            QVERIFY(sameTexts(texts, fixedTexts(*fresh)));
+            fresh.reset(); // its translators go; the next switch installs the next language's
+        }
+        runs->tabs()->setCurrentIndex(0);
+        m_window->resize(1280, 800);
+    }
+
+    /// Issue 19: German writes decimals with a comma and counts in "Mio.", a count of epochs
+    /// takes the plural form its number needs, and τ, λ and "KL ÷ batch×classes" explain
+    /// themselves (on their labels too) in the paper's terms.
+    void numbersPluralsAndTooltipsFollowTheLanguage()
+    {
+        QSpinBox* epochs = m_window->expandPage()->epochsBox();
+        const int epochsBefore = epochs->value();
+        gui::LearngenePage* learngene = m_window->learngenePage();
+        QDoubleSpinBox* tau = learngene->tauBox();
+        auto labelOf = [&](QWidget* field) -> QLabel* {
+            for (QLabel* l : learngene->findChildren<QLabel*>())
+                if (l->buddy() == field)
+                    return l;
+            return nullptr;
+        };
+        QVERIFY(labelOf(tau) && labelOf(learngene->lambdaBox()));
+        auto* deitNorm = learngene->findChild<QCheckBox*>("deitNorm");
+        QVERIFY(deitNorm);
+        const QRegularExpression english("\\d\\.\\d{3} M "), german("\\d,\\d{3} Mio\\. ");
+        for (const QString language : {"en", "de", "en"}) {
+            QVERIFY(m_window->setLanguage(language));
+            const bool de = language == "de";
+            epochs->setValue(1);
+            QCOMPARE(epochs->suffix(), de ? QString(" Epoche") : QString(" epoch"));
+            epochs->setValue(3);
+            QCOMPARE(epochs->suffix(), de ? QString(" Epochen") : QString(" epochs"));
+            QCOMPARE(gui::epochCount(1), de ? QString("1 Epoche") : QString("1 epoch"));
+            QCOMPARE(gui::formatNumber(0.5, 1), de ? QString("0,5") : QString("0.5"));
+            QCOMPARE(gui::formatCount(2'500'000'000),
+                     de ? QString("2,50 Mrd.") : QString("2.50 G"));
+            QVERIFY2(learngene->previewText().contains(de ? german : english),
+                     qPrintable(learngene->previewText()));
+            QVERIFY2(tau->text().contains(de ? ',' : '.'), qPrintable(tau->text()));
+            for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>()) // tick labels
+                QCOMPARE(plot->locale().decimalPoint(), de ? QString(",") : QString("."));
+            QVERIFY(tau->toolTip().contains(de ? "Temperatur τ" : "Temperature τ"));
+            QCOMPARE(labelOf(tau)->toolTip(), tau->toolTip());
+            QVERIFY(learngene->lambdaBox()->toolTip().contains("(1−λ)·CE"));
+            QCOMPARE(labelOf(learngene->lambdaBox())->toolTip(), learngene->lambdaBox()->toolTip());
+            QVERIFY(deitNorm->toolTip().contains(de ? "Batch × Klassen" : "batch × classes"));
+        }
+        epochs->setValue(epochsBefore);
+    }
+
+    /// Issue 19: in the dark theme every plot's titles, axis labels, tick labels and legend
+    /// stand out from its background, and so do its lines and bars (the raw loss, the c_l bars).
+    void darkThemeKeepsEveryPlotReadable()
+    {
+        m_window->setDark(true);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+        const auto plots = m_window->findChildren<QCustomPlot*>();
+        QVERIFY(plots.size() >= 10);
+        for (QCustomPlot* plot : plots) {
+            const QColor bg = plot->toPixmap(40, 40).toImage().pixelColor(2, 2);
+            const double back = luminance(bg);
+            QVERIFY2(back < 0.1, qPrintable(plot->objectName()));
+            auto readable = [&](const QColor& c, double least, const QString& what) {
+                const double diff = std::abs(luminance(c, bg) - back);
+                QVERIFY2(diff > least, qPrintable(QString("%1 %2: luminance difference %3")
+                                                      .arg(plot->objectName(), what)
+                                                      .arg(diff)));
+            };
+            for (QCPAxisRect* rect : plot->axisRects())
+                for (QCPAxis* axis : rect->axes()) {
+                    readable(axis->labelColor(), 0.5, "axis label");
+                    readable(axis->tickLabelColor(), 0.5, "tick label");
+                }
+            for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+                if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+                    readable(title->textColor(), 0.5, "title " + title->text());
+            readable(plot->legend->textColor(), 0.5, "legend");
+            for (int i = 0; i < plot->plottableCount(); ++i) {
+                QCPAbstractPlottable* p = plot->plottable(i);
+                if (qobject_cast<QCPColorMap*>(p))
+                    continue;
+                readable(p->pen().color(), 0.08, "series " + p->name());
+                if (qobject_cast<QCPBars*>(p))
+                    readable(p->brush().color(), 0.15, "bars " + p->name());
+            }
+        }
+        m_window->setDark(false);
+    }
+
+    /// Issue 19: a plot's title takes its colour from the palette, light or dark (the Runs
+    /// page's titles were black on the dark background).
+    void plotTitlesFollowThePalette()
+    {
+        QCustomPlot* plot = m_window->runsPage()->top1Plot();
+        auto* title = plot->findChild<QCPTextElement*>("runPlotTitle");
+        QVERIFY(title);
+        for (const bool dark : {true, false, true, false}) {
+            m_window->setDark(dark);
+            const QColor text = QApplication::palette().color(QPalette::WindowText);
+            QCOMPARE(title->textColor(), text);
+            QCOMPARE(plot->xAxis->labelColor(), text);
+            QCOMPARE(plot->xAxis->tickLabelColor(), text);
+        }
+    }
+
+    /// Issue 19: the class histogram draws every class name, the tenth ("Ankle boot") too, in the
+    /// narrowest window and at the default size (where the last one used to be left out).
+    void classHistogramShowsEveryClassName()
+    {
+        const auto& train = m_window->state().data->train;
+        QStringList names;
+        for (int64_t c = 0; c < train.numClasses; ++c)
+            names << QString::fromStdString(train.classNames[size_t(c)]);
+        QVERIFY(names.contains("Ankle boot"));
+        m_window->showPage(0);
+        for (const QSize size : {m_window->minimumSizeHint(), QSize(1280, 800)}) {
+            m_window->resize(size);
+            QTRY_COMPARE(m_window->size(), size);
+            QApplication::sendPostedEvents(); // the layout for the new size
+            QCustomPlot* histogram = m_window->dataPage()->histogram();
+            QCOMPARE(drawnClassLabels(histogram), names);
+        }
     }
 
     void theExecutableStartsAndWritesEveryPage()

@@ -16,6 +16,7 @@
 #include "widgets/icons.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/ancestry_page.h"
+#include "widgets/pages/data_page.h"
 #include "widgets/pages/expand_page.h"
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/pages/learngene_page.h"
@@ -238,6 +239,24 @@ private Q_SLOTS:
         const auto shots = studio::grabPages(*window);
         check("expand-dark", shots.at(4).image);
         gui::applyTheme(false);
+    }
+
+    /// A bad input answered on its page: the Data page after an empty folder was opened as an
+    /// image folder shows one red line naming it, over the data it kept (issue 13, item 7).
+    void anErrorMessageOnThePage()
+    {
+        auto window = makeWindow("en", false);
+        const QString empty = QDir::temp().filePath("tleg-screenshot-bad/empty");
+        QDir(empty).removeRecursively();
+        QVERIFY(QDir().mkpath(empty));
+        QVERIFY(studio::settle(*window));
+        window->showPage(0);
+        QVERIFY(window->dataPage()->openFolder(data::Format::ImageFolder, empty));
+        QVERIFY(studio::settle(*window, 60000));
+        QVERIFY2(window->dataPage()->errorText().contains(empty),
+                 qPrintable(window->dataPage()->errorText()));
+        const auto shots = studio::grabPages(*window);
+        check("data-error", shots.at(0).image);
     }
 
     void chineseAndGerman()

@@ -195,8 +195,8 @@ private Q_SLOTS:
         QCOMPARE(saved.first().first().toString(), learngene);
         const auto header = io::readSafetensorsHeader(learngene.toStdString());
         QCOMPARE(QString::fromStdString(header.metadata.at("tleg_kind")), QString("learngene"));
-        // The Expand page has it open, ready to expand.
-        QCOMPARE(m_window->expandPage()->learngenePath(), learngene);
+        // The Expand page has it open (read in the background), ready to expand.
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->expandPage()->learngenePath(), learngene, 30000);
         QVERIFY(m_window->expandPage()->fineTuneButton()->isEnabled());
     }
 
@@ -262,7 +262,7 @@ private Q_SLOTS:
     {
         clickPage(5);
         gui::RunsPage* page = m_window->runsPage();
-        QTRY_VERIFY(!page->isListing());
+        QTRY_VERIFY(!page->isListing() && !page->isAdding());
         const QStringList folders = page->runFolders();
         QCOMPARE(folders.size(), 3);
         for (const QString& run : {m_ancestryRun, m_auxRun, m_desRun}) {

@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -34,7 +35,7 @@ QString architectureLine(const model::ViTConfig& c)
 }
 
 AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
-    : QGroupBox(tr("Train an ancestry"), parent), m_state(state)
+    : QGroupBox(parent), m_state(state)
 {
     auto* layout = new QFormLayout(this);
     m_preset = new QComboBox(this);
@@ -47,18 +48,17 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
     m_lr = realField(this, "ancestryLr", 5, 0.00001, 1.0, 0.0001, 0.001);
     m_batch = intField(this, "ancestryBatch", 1, 4096, 128);
     m_warmup = realField(this, "ancestryWarmup", 1, 0.0, 100.0, 0.5, 1.0);
-    m_warmup->setSuffix(tr(" epochs"));
     m_seed = intField(this, "ancestrySeed", 0, 1000000, 0);
-    m_augment = new QCheckBox(tr("random crop and flip"), this);
+    m_augment = new QCheckBox(this);
     m_augment->setObjectName("ancestryAugment");
     m_augment->setChecked(true);
-    m_bf16 = new QCheckBox(tr("bfloat16 matmuls (Settings)"), this);
+    m_bf16 = new QCheckBox(this);
     m_bf16->setObjectName("ancestryBf16");
     m_bf16->setEnabled(false);
     m_presetLabel = new QLabel(this);
     m_presetLabel->setObjectName("ancestryPresetInfo");
     m_presetLabel->setWordWrap(true);
-    m_train = new QPushButton(tr("Train"), this);
+    m_train = new QPushButton(this);
     m_train->setObjectName("ancestryTrain");
     m_train->setIcon(icon(Icon::Start));
     m_runStatus = new QLabel(this);
@@ -66,6 +66,13 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
     m_runStatus->setWordWrap(true);
     m_runStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     addRows(layout);
+    m_texts.set([this] {
+        setTitle(tr("Train an ancestry"));
+        m_warmup->setSuffix(tr(" epochs"));
+        m_augment->setText(tr("random crop and flip"));
+        m_bf16->setText(tr("bfloat16 matmuls (Settings)"));
+        m_train->setText(tr("Train"));
+    });
     fitWidth(layout);
 
     connect(m_preset, &QComboBox::currentTextChanged, this, &AncestryForm::onPresetChanged);
@@ -78,21 +85,40 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
 
 void AncestryForm::addRows(QFormLayout* layout)
 {
-    layout->addRow(tr("Architecture"), m_preset);
-    layout->addRow(tr("Depth"), m_depth);
-    layout->addRow(tr("Epochs"), m_epochs);
-    layout->addRow(tr("Learning rate"), m_lr);
-    layout->addRow(tr("Batch size"), m_batch);
-    layout->addRow(tr("Warm-up"), m_warmup);
-    layout->addRow(tr("Seed"), m_seed);
-    layout->addRow(tr("Augmentation"), m_augment);
-    layout->addRow(tr("bf16"), m_bf16);
+    const std::pair<const char*, QWidget*> rows[] = {{QT_TR_NOOP("Architecture"), m_preset},
+                                                     {QT_TR_NOOP("Depth"), m_depth},
+                                                     {QT_TR_NOOP("Epochs"), m_epochs},
+                                                     {QT_TR_NOOP("Learning rate"), m_lr},
+                                                     {QT_TR_NOOP("Batch size"), m_batch},
+                                                     {QT_TR_NOOP("Warm-up"), m_warmup},
+                                                     {QT_TR_NOOP("Seed"), m_seed},
+                                                     {QT_TR_NOOP("Augmentation"), m_augment},
+                                                     {QT_TR_NOOP("bf16"), m_bf16}};
+    for (const auto& [text, field] : rows) {
+        auto* label = new QLabel(this);
+        layout->addRow(label, field);
+        m_texts.set([label, text = text] { label->setText(tr(text)); });
+    }
     layout->addRow(m_presetLabel);
     auto* actions = new QHBoxLayout;
     actions->addWidget(m_train);
     actions->addStretch(1);
     layout->addRow(actions);
     layout->addRow(m_runStatus);
+}
+
+void AncestryForm::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QGroupBox::changeEvent(event);
+}
+
+void AncestryForm::retranslateUi()
+{
+    m_texts.retranslate();
+    fitWidth(static_cast<QFormLayout*>(layout())); // German labels need more room
+    refresh();
 }
 
 void AncestryForm::fitWidth(QFormLayout* layout)

@@ -10,6 +10,7 @@
 #include "model/vit_config.h"
 #include "train/trainer.h"
 #include "widgets/app_state.h"
+#include "widgets/translated_texts.h"
 
 #include <QGroupBox>
 
@@ -57,7 +58,11 @@ Q_SIGNALS:
     /// The architecture changed (preset or depth): whether Train can start may have too.
     void architectureChanged();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
     void addRows(QFormLayout* layout);
     void fitWidth(QFormLayout* layout);
     void onPresetChanged();
@@ -75,6 +80,7 @@ private:
     QLabel* m_presetLabel;
     QPushButton* m_train;
     QLabel* m_runStatus;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

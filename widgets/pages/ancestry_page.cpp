@@ -7,6 +7,7 @@
 #include "workflow/jobs.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -37,9 +38,8 @@ AncestrySummary loadAndEvaluate(const QString& path,
     s.kind = QString::fromStdString(m.summary.kind);
     s.params = m.summary.params;
     s.macs = m.summary.macs;
-    s.architecture = m.summary.config
-                         ? architectureLine(*m.summary.config)
-                         : AncestryPage::tr("TorchScript module (architecture not recorded)");
+    if (m.summary.config)
+        s.config = *m.summary.config;
     if (!data) {
         s.note = AncestryPage::tr("no top-1: no dataset is open");
         return s;
@@ -76,7 +76,7 @@ AncestrySummary trainedSummary(const workflow::Outcome& o, const model::ViTConfi
     AncestrySummary s;
     s.path = QString::fromStdString(o.model);
     s.kind = QStringLiteral("vit");
-    s.architecture = architectureLine(cfg);
+    s.config = cfg;
     s.params = o.params;
     s.macs = cfg.forwardMacs();
     s.haveTop1 = !o.result.history.empty();
@@ -124,12 +124,16 @@ AncestryPage::AncestryPage(AppState& state, JobRunner& runner, QWidget* parent)
 
 QWidget* AncestryPage::buildCurrentModel()
 {
-    auto* current = new QGroupBox(tr("Ancestry model (the teacher)"), this);
+    auto* current = new QGroupBox(this);
     auto* currentLayout = new QVBoxLayout(current);
-    m_load = new QPushButton(tr("Load…"), current);
+    m_load = new QPushButton(current);
     m_load->setObjectName("ancestryLoad");
     m_load->setIcon(icon(Icon::Open));
-    m_load->setToolTip(tr("A TLEG model (.safetensors) or any TorchScript classifier (.pt)"));
+    m_texts.set([this, current] {
+        current->setTitle(tr("Ancestry model (the teacher)"));
+        m_load->setText(tr("Load…"));
+        m_load->setToolTip(tr("A TLEG model (.safetensors) or any TorchScript classifier (.pt)"));
+    });
     m_summaryLabel = new QLabel(current);
     m_summaryLabel->setObjectName("ancestrySummary");
     m_summaryLabel->setTextFormat(Qt::PlainText);
@@ -143,6 +147,16 @@ QWidget* AncestryPage::buildCurrentModel()
     currentLayout->addLayout(loadRow);
     currentLayout->addWidget(m_summaryLabel);
     return current;
+}
+
+void AncestryPage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        if (m_job != Job::Load) // "Loading …" stays until the load has ended
+            updateSummary();
+    }
+    QWidget::changeEvent(event);
 }
 
 void AncestryPage::browse()
@@ -179,7 +193,7 @@ QString AncestryPage::summaryText() const
 
 QString AncestryPage::errorText() const
 {
-    return m_error->isVisible() ? m_error->text() : QString();
+    return m_error->isHidden() ? QString() : m_error->text(); // also on a page not shown
 }
 
 void AncestryPage::showError(const QString& message, bool log)
@@ -205,14 +219,16 @@ void AncestryPage::updateSummary()
         return;
     }
     const QString macs = s.macs > 0 ? formatCount(s.macs) : tr("unknown");
+    const QString architecture = s.config ? architectureLine(*s.config)
+                                          : tr("TorchScript module (architecture not recorded)");
     const QString top1 = s.haveTop1 ? tr("%1% (top-5 %2%) on the %3 test split")
-                                          .arg(s.top1, 0, 'f', 2)
-                                          .arg(s.top5, 0, 'f', 2)
+                                          .arg(formatNumber(s.top1, 2))
+                                          .arg(formatNumber(s.top5, 2))
                                           .arg(s.dataName)
                                     : s.note;
     m_summaryLabel->setText(tr("File: %1\nKind: %2\nArchitecture: %3\nParameters: %4\n"
                                "MACs per image: %5\nTop-1: %6")
-                                .arg(QDir::toNativeSeparators(s.path), s.kind, s.architecture,
+                                .arg(QDir::toNativeSeparators(s.path), s.kind, architecture,
                                      formatCount(s.params), macs, top1));
 }
 
@@ -290,8 +306,8 @@ bool AncestryPage::trainAncestry()
             return;
         outcome->summary = trainedSummary(o, cfg, data->train);
         ctx.log(tr("ancestry: top-1 %1%, top-5 %2% -> %3")
-                    .arg(o.result.finalTop1, 0, 'f', 2)
-                    .arg(o.result.finalTop5, 0, 'f', 2)
+                    .arg(formatNumber(o.result.finalTop1, 2))
+                    .arg(formatNumber(o.result.finalTop5, 2))
                     .arg(QDir::toNativeSeparators(outcome->summary.path)));
     });
     if (!started)
@@ -321,12 +337,13 @@ void AncestryPage::onLoaded(const QString& error)
     if (!error.isEmpty()) {
         showError(tr("Cannot use this model: %1").arg(error), false); // the runner logs it
         updateSummary();                                              // the previous model stays
-        m_panel->setStatusText(tr("Failed."));
+        m_panel->setStatusText([] { return tr("Failed."); });
         return;
     }
     m_summary = outcome->summary;
     updateSummary();
-    m_panel->setStatusText(tr("Loaded %1.").arg(QFileInfo(m_summary.path).fileName()));
+    m_panel->setStatusText(
+        [file = QFileInfo(m_summary.path).fileName()] { return tr("Loaded %1.").arg(file); });
     Q_EMIT ancestryReady(m_summary.path);
 }
 
@@ -340,9 +357,11 @@ void AncestryPage::onTrained(const QString& error)
         showError(tr("Training failed: %1").arg(error), false);
         m_form->setRunStatus(tr("Failed; see %1.").arg(QDir::toNativeSeparators(run)));
     } else if (!trained) {
-        m_form->setRunStatus(tr("Stopped after %1 finished epoch(s); the last checkpoint is "
-                                "in %2.")
-                                 .arg(outcome->epochs)
+        const int epochs = static_cast<int>(outcome->epochs);
+        m_form->setRunStatus(withPlural(tr("Stopped after %n finished epoch(s); the last "
+                                           "checkpoint is in %1.",
+                                           nullptr, epochs),
+                                        epochs)
                                  .arg(QDir::toNativeSeparators(run)));
     } else {
         m_summary = outcome->summary;

@@ -13,12 +13,14 @@
 #include "widgets/job_runner.h"
 #include "widgets/pages/ancestry_form.h"
 #include "widgets/training_panel.h"
+#include "widgets/translated_texts.h"
 
 #include <QString>
 #include <QWidget>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -35,8 +37,8 @@ class TrainingPlot;
 struct AncestrySummary {
     QString path; ///< the model file (safetensors or TorchScript)
     QString kind; ///< "vit", "auxnet" or "torchscript"
-    /// One line, e.g. "depth 6, width 64, 2 heads, patch 7, 28×28×1 input, 10 classes".
-    QString architecture;
+    /// The architecture, when the file records it (not for TorchScript).
+    std::optional<model::ViTConfig> config;
     int64_t params = 0; ///< parameters stored in the file
     int64_t macs = 0;   ///< multiply-accumulates per image; 0 = unknown (TorchScript)
     bool haveTop1 = false;
@@ -103,6 +105,9 @@ Q_SIGNALS:
     /// that does not fit the data). The jobs log through the runner.
     void logged(const QString& line);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     enum class Job { None, Load, Train };
     struct Outcome;
@@ -126,6 +131,7 @@ private:
     AncestrySummary m_summary;
     QString m_pendingRun, m_lastRun;
 
+    TranslatedTexts m_texts;
     QPushButton* m_load;
     QLabel* m_summaryLabel;
     QLabel* m_error;

@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -87,37 +88,59 @@ DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
 QLayout* DataPage::buildButtons()
 {
     auto* buttons = new QHBoxLayout;
-    m_fashion = new QPushButton(tr("Fashion-MNIST"), this);
+    m_fashion = new QPushButton(this);
     m_fashion->setObjectName("dataFashionMnist");
-    m_fashion->setToolTip(tr("The built-in Fashion-MNIST (60000 train / 10000 test images)"));
-    m_idx = new QPushButton(tr("Open IDX folder…"), this);
+    m_idx = new QPushButton(this);
     m_idx->setObjectName("dataOpenIdx");
-    m_idx->setToolTip(tr("A folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] "
-                         "(MNIST family)"));
-    m_cifar = new QPushButton(tr("Open CIFAR-10 folder…"), this);
+    m_cifar = new QPushButton(this);
     m_cifar->setObjectName("dataOpenCifar");
-    m_cifar->setToolTip(tr("A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin"));
-    m_cifar100 = new QPushButton(tr("Open CIFAR-100 folder…"), this);
+    m_cifar100 = new QPushButton(this);
     m_cifar100->setObjectName("dataOpenCifar100");
-    m_cifar100->setToolTip(tr("A folder with train.bin and test.bin (the fine labels are used)"));
-    m_imageFolder = new QPushButton(tr("Open image folder…"), this);
+    m_imageFolder = new QPushButton(this);
     m_imageFolder->setObjectName("dataOpenImageFolder");
-    m_imageFolder->setToolTip(tr("train/<class>/<image> and test/<class>/<image>, or one "
-                                 "<class>/<image> tree"));
     m_imageSize = new QSpinBox(this);
     m_imageSize->setObjectName("dataImageSize");
     m_imageSize->setRange(8, 512);
     m_imageSize->setValue(32);
-    m_imageSize->setSuffix(tr(" px"));
-    m_imageSize->setToolTip(tr("Image folders are resized to this size"));
-    m_grey = new QCheckBox(tr("Grey"), this);
+    m_grey = new QCheckBox(this);
     m_grey->setObjectName("dataGrey");
-    m_grey->setToolTip(tr("Read image folders as one grey channel"));
+    m_texts.set([this] {
+        m_fashion->setText(tr("Fashion-MNIST"));
+        m_fashion->setToolTip(tr("The built-in Fashion-MNIST (60000 train / 10000 test images)"));
+        m_idx->setText(tr("Open IDX folder…"));
+        m_idx->setToolTip(tr("A folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz] "
+                             "(MNIST family)"));
+        m_cifar->setText(tr("Open CIFAR-10 folder…"));
+        m_cifar->setToolTip(
+            tr("A folder with data_batch_1.bin … data_batch_5.bin and test_batch.bin"));
+        m_cifar100->setText(tr("Open CIFAR-100 folder…"));
+        m_cifar100->setToolTip(
+            tr("A folder with train.bin and test.bin (the fine labels are used)"));
+        m_imageFolder->setText(tr("Open image folder…"));
+        m_imageFolder->setToolTip(tr("train/<class>/<image> and test/<class>/<image>, or one "
+                                     "<class>/<image> tree"));
+        m_imageSize->setSuffix(tr(" px"));
+        m_imageSize->setToolTip(tr("Image folders are resized to this size"));
+        m_grey->setText(tr("Grey"));
+        m_grey->setToolTip(tr("Read image folders as one grey channel"));
+    });
     for (QWidget* w : std::initializer_list<QWidget*>{m_fashion, m_idx, m_cifar, m_cifar100,
                                                       m_imageFolder, m_imageSize, m_grey})
         buttons->addWidget(w);
     buttons->addStretch(1);
     return buttons;
+}
+
+void DataPage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        translateClassHistogram(m_histogram);
+        updateSummary();
+        if (!m_loading && !m_note.empty()) // a core sentence in the context "Data"
+            m_status->setText(QCoreApplication::translate("Data", m_note.c_str()));
+    }
+    QWidget::changeEvent(event);
 }
 
 QWidget* DataPage::buildBody()
@@ -135,7 +158,9 @@ QWidget* DataPage::buildBody()
     m_table = new QTableWidget(left);
     m_table->setObjectName("dataClassTable");
     m_table->setColumnCount(4);
-    m_table->setHorizontalHeaderLabels({tr("#"), tr("Class"), tr("Train"), tr("Test")});
+    m_texts.set([this] {
+        m_table->setHorizontalHeaderLabels({tr("#"), tr("Class"), tr("Train"), tr("Test")});
+    });
     m_table->verticalHeader()->setVisible(false);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
@@ -219,7 +244,12 @@ bool DataPage::openDataset(const workflow::DataSpec& spec)
         timer.start();
         auto split = std::make_shared<const data::DataSplit>(workflow::openData(spec));
         if (split->train.size() == 0 || split->test.size() == 0)
-            throw fileError(spec.source, "the train or the test split has no images");
+            throw fileError(spec.source,
+                            tr("the train or the test split has no images").toStdString());
+        if (split->train.numClasses < 2) // nothing to tell apart: no classifier can learn
+            throw fileError(
+                spec.source,
+                tr("holds one class only; a classifier needs at least two").toStdString());
         return Loaded{std::move(split), static_cast<double>(timer.elapsed()) / 1000.0};
     };
     m_loading = true;
@@ -230,7 +260,9 @@ bool DataPage::openDataset(const workflow::DataSpec& spec)
         if (r.ok())
             onLoaded(spec, shown, *r.value);
         else
-            showError(tr("Cannot open %1: %2").arg(shown, r.error));
+            showError(
+                tr("Cannot open %1: %2")
+                    .arg(shown, withoutPathPrefix(r.error, QString::fromStdString(spec.source))));
         Q_EMIT loadingChanged(false);
     });
     m_error->setVisible(false);
@@ -248,6 +280,7 @@ void DataPage::onLoaded(const workflow::DataSpec& spec, const QString& shown, co
     m_state.dataSpec = spec;
     refresh();
     const auto& d = *m_state.data;
+    m_note = d.note;
     if (!d.note.empty()) { // a core sentence marked with TLEG_TRANSLATABLE("Data", ...)
         m_status->setText(QCoreApplication::translate("Data", d.note.c_str()));
         m_status->setVisible(true);
@@ -257,7 +290,7 @@ void DataPage::onLoaded(const workflow::DataSpec& spec, const QString& shown, co
                       .arg(d.train.size())
                       .arg(d.test.size())
                       .arg(d.train.numClasses)
-                      .arg(loaded.seconds, 0, 'f', 1));
+                      .arg(formatNumber(loaded.seconds, 1)));
     Q_EMIT dataChanged();
 }
 
@@ -270,7 +303,7 @@ void DataPage::showError(const QString& message)
 
 QString DataPage::errorText() const
 {
-    return m_error->isVisible() ? m_error->text() : QString();
+    return m_error->isHidden() ? QString() : m_error->text(); // also on a page not shown
 }
 
 QString DataPage::summaryText() const
@@ -309,12 +342,14 @@ void DataPage::updateSummary()
     QStringList names;
     for (int64_t c = 0; c < train.numClasses; ++c)
         names << className(train, c);
-    m_summary->setText(tr("%1\nImages: %2×%3 pixels, %4 channel(s)\nClasses: %5\n"
-                          "Split: %6 train images, %7 test images\n%8")
+    const auto channels = static_cast<int>(train.channels());
+    m_summary->setText(withPlural(tr("%1\nImages: %2×%3 pixels, %n channel(s)\nClasses: %4\n"
+                                     "Split: %5 train images, %6 test images\n%7",
+                                     nullptr, channels),
+                                  channels)
                            .arg(datasetName(train.name))
                            .arg(train.width())
                            .arg(train.height())
-                           .arg(train.channels())
                            .arg(train.numClasses)
                            .arg(train.size())
                            .arg(test.size())

@@ -11,6 +11,7 @@
 //   page->openFolder(data::Format::Cifar10, "/data/cifar-10-batches-bin");
 #include "data/open_dataset.h"
 #include "widgets/app_state.h"
+#include "widgets/translated_texts.h"
 
 #include <QFuture>
 #include <QWidget>
@@ -86,6 +87,9 @@ Q_SIGNALS:
     /// A read has started (true) or ended (false), whatever its outcome.
     void loadingChanged(bool loading);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     struct Loaded;
     QLayout* buildButtons();
@@ -118,6 +122,8 @@ private:
     QScrollArea* m_gridArea;
     SampleGrid* m_grid;
     QCustomPlot* m_histogram;
+    std::string m_note; // the open data's note (untranslated), shown under the buttons
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

@@ -1,5 +1,6 @@
 #include "widgets/pages/expand_page.h"
 
+#include "widgets/background_task.h"
 #include "widgets/icons.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/training_plot.h"
@@ -8,6 +9,7 @@
 
 #include "widgets/plots/qcustomplot_include.h"
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -25,9 +27,18 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildSource());
-    m_summary = new QLabel(tr("No learngene loaded."), this);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName("expandSummary");
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
+    m_error = new QLabel(this);
+    m_error->setObjectName("expandError");
+    m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setVisible(false);
+    layout->addWidget(m_error);
     layout->addWidget(buildDepth());
     layout->addLayout(buildPreview());
     layout->addLayout(buildActions());
@@ -49,19 +60,36 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     connect(m_panel, &TrainingPanel::jobFinished, this, &ExpandPage::onFinished);
     connect(&m_runner, &JobRunner::started, this, &ExpandPage::updateEnabled);
     connect(&m_runner, &JobRunner::finished, this, &ExpandPage::updateEnabled);
+    showSummary();
     updatePreview();
     updateEnabled();
 }
 
+void ExpandPage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        if (!isLoading()) // "Reading …" stays until the read has ended
+            showSummary();
+        updatePreview();
+    }
+    QWidget::changeEvent(event);
+}
+
 QWidget* ExpandPage::buildSource()
 {
-    auto* source = new QGroupBox(tr("Learngene"), this);
+    auto* source = new QGroupBox(this);
     auto* sourceLayout = new QHBoxLayout(source);
     m_path = new QLineEdit(source);
-    m_path->setPlaceholderText(
-        tr("learngene.safetensors from the Learngene page or 'tleg distill'"));
-    auto* browseButton = new QPushButton(tr("Open…"), source);
+    auto* browseButton = new QPushButton(source);
+    browseButton->setObjectName("expandOpen");
     browseButton->setIcon(icon(Icon::Open));
+    m_texts.set([this, source, browseButton] {
+        source->setTitle(tr("Learngene"));
+        m_path->setPlaceholderText(
+            tr("learngene.safetensors from the Learngene page or 'tleg distill'"));
+        browseButton->setText(tr("Open…"));
+    });
     sourceLayout->addWidget(m_path, 1);
     sourceLayout->addWidget(browseButton);
     connect(browseButton, &QPushButton::clicked, this, &ExpandPage::browse);
@@ -74,7 +102,8 @@ QWidget* ExpandPage::buildSource()
 
 QWidget* ExpandPage::buildDepth()
 {
-    auto* depthBox = new QGroupBox(tr("Descendant depth"), this);
+    auto* depthBox = new QGroupBox(this);
+    m_texts.set([depthBox] { depthBox->setTitle(tr("Descendant depth")); });
     auto* depthLayout = new QHBoxLayout(depthBox);
     m_slider = new QSlider(Qt::Horizontal, depthBox);
     m_slider->setRange(1, 24);
@@ -93,15 +122,20 @@ QLayout* ExpandPage::buildPreview()
 {
     auto* previewRow = new QHBoxLayout;
     m_previewLabel = new QLabel(this);
+    m_previewLabel->setObjectName("expandPreview");
     m_previewLabel->setTextFormat(Qt::PlainText);
     m_previewLabel->setMinimumWidth(300);
     m_coefficients = new QCustomPlot(this);
     m_coefficients->setObjectName("coefficientPlot");
     m_coefficients->setMinimumHeight(160);
-    m_coefficients->xAxis->setLabel(tr("layer l"));
-    m_coefficients->yAxis->setLabel(tr("c_l = (l-1)/L"));
+    m_texts.set([this] {
+        m_coefficients->xAxis->setLabel(tr("layer l"));
+        m_coefficients->yAxis->setLabel(tr("c_l = (l-1)/L"));
+    });
     m_coefficients->yAxis->setRange(0, 1);
-    new QCPBars(m_coefficients->xAxis, m_coefficients->yAxis);
+    auto* bars = new QCPBars(m_coefficients->xAxis, m_coefficients->yAxis);
+    bars->setPen(QPen(QColor(31, 119, 180))); // QCPBars' own blue outline is lost on dark grey
+    bars->setBrush(QColor(31, 119, 180, 160));
     QSharedPointer<QCPAxisTickerFixed> layerTicks(new QCPAxisTickerFixed);
     layerTicks->setTickStep(1.0);
     layerTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // stays readable at depth 24
@@ -115,14 +149,23 @@ QLayout* ExpandPage::buildPreview()
 QLayout* ExpandPage::buildActions()
 {
     auto* actions = new QHBoxLayout;
-    m_expand = new QPushButton(tr("Expand…"), this);
-    m_fineTune = new QPushButton(tr("Expand && fine-tune"), this);
+    m_expand = new QPushButton(this);
+    m_expand->setObjectName("expandButton");
+    m_fineTune = new QPushButton(this);
+    m_fineTune->setObjectName("expandFineTune");
     m_expand->setIcon(icon(Icon::Expand));
     m_fineTune->setIcon(icon(Icon::ExpandFineTune));
     m_epochs = new QSpinBox(this);
+    m_epochs->setObjectName("expandEpochs");
     m_epochs->setRange(1, 1000);
     m_epochs->setValue(2);
-    m_epochs->setSuffix(tr(" epochs"));
+    m_texts.set([this] {
+        m_expand->setText(tr("Expand…"));
+        m_fineTune->setText(tr("Expand && fine-tune"));
+        m_epochs->setSuffix(epochSuffix(m_epochs->value()));
+    });
+    connect(m_epochs, &QSpinBox::valueChanged, this,
+            [this](int epochs) { m_epochs->setSuffix(epochSuffix(epochs)); }); // "1 epoch"
     actions->addWidget(m_expand);
     actions->addWidget(m_fineTune);
     actions->addWidget(m_epochs);
@@ -140,23 +183,65 @@ void ExpandPage::browse()
 
 QString ExpandPage::learngenePath() const
 {
-    return m_learngene ? m_path->text() : QString();
+    return m_learngene ? m_learngenePath : QString();
 }
 
-bool ExpandPage::loadLearngene(const QString& path)
+QString ExpandPage::errorText() const
 {
-    try {
-        // Reading a learngene is a few small tensors: fine on the GUI thread.
-        m_learngene =
-            std::make_shared<model::Learngene>(model::Learngene::load(path.toStdString()));
-    } catch (const std::exception& e) {
-        m_learngene.reset();
-        m_summary->setText(tr("Cannot use this file: %1").arg(gui::errorText(e)));
-        updatePreview();
+    return m_error->isHidden() ? QString() : m_error->text(); // also on a page not shown
+}
+
+void ExpandPage::loadLearngene(const QString& path)
+{
+    const quint64 id = ++m_loads;
+    m_loading = id;
+    // A learngene is a few small tensors, but the file may be anything (a FIFO, a huge or lying
+    // header): never on the GUI thread.
+    auto read = [file = path.toStdString()] {
+        return std::make_shared<const model::Learngene>(model::Learngene::load(file));
+    };
+    runInBackground(this, read,
+                    [this, id, path](TaskResult<std::shared_ptr<const model::Learngene>> r) {
+                        if (id != m_loading)
+                            return; // a newer read superseded this one
+                        m_loading = 0;
+                        onLoaded(path, r.ok() ? *r.value : nullptr, r.error);
+                    });
+    m_error->setVisible(false);
+    m_summary->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
+    updateEnabled();
+}
+
+void ExpandPage::onLoaded(const QString& path, std::shared_ptr<const model::Learngene> learngene,
+                          const QString& error)
+{
+    if (!learngene) {
+        // The learngene open before stays open; the line names the file that failed.
+        m_error->setText(tr("Cannot use %1: %2")
+                             .arg(QDir::toNativeSeparators(path), withoutPathPrefix(error, path)));
+        m_error->setVisible(true);
+        m_path->setText(m_learngenePath);
+        showSummary();
         updateEnabled();
-        return false;
+        Q_EMIT loadFinished(path, error);
+        return;
     }
+    m_learngene = std::move(learngene);
+    m_learngenePath = path;
     m_path->setText(path);
+    showSummary();
+    updatePreview();
+    updateEnabled();
+    Q_EMIT learngeneLoaded(path);
+    Q_EMIT loadFinished(path, QString());
+}
+
+void ExpandPage::showSummary()
+{
+    if (!m_learngene) {
+        m_summary->setText(tr("No learngene loaded."));
+        return;
+    }
     const auto& c = m_learngene->config;
     m_summary->setText(
         tr("Learngene from a %1-block Aux-Net: width %2, %3 heads, %4 classes; "
@@ -168,10 +253,6 @@ bool ExpandPage::loadLearngene(const QString& path)
             .arg(QString::fromStdString(model::groupsToString(m_learngene->options.groups)))
             .arg(m_learngene->options.expandFrom + 1) // 1-based, as on the Learngene page
             .arg(formatCount(m_learngene->storedParams())));
-    updatePreview();
-    updateEnabled();
-    Q_EMIT learngeneLoaded(path);
-    return true;
 }
 
 void ExpandPage::setDepth(int depth)
@@ -215,12 +296,12 @@ void ExpandPage::updatePreview()
             .arg(formatCount(m_preview.macs))
             .arg(formatCount(m_preview.learngeneStored))
             .arg(formatCount(m_preview.storedPerDepthModels))
-            .arg(ratio, 0, 'f', 1));
+            .arg(formatNumber(ratio, 1)));
 }
 
 void ExpandPage::updateEnabled()
 {
-    const bool busy = m_runner.isRunning();
+    const bool busy = m_runner.isRunning() || isLoading();
     m_expand->setEnabled(m_learngene && !busy);
     m_fineTune->setEnabled(m_learngene && m_state.data && !busy);
 }
@@ -262,7 +343,9 @@ bool ExpandPage::expandAndFineTune()
     const bool started = m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, data, depth](
                                                                                  JobContext& ctx) {
         const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
-        ctx.log(tr("fine-tuned depth %1: top-1 %2%").arg(depth).arg(o.result.finalTop1, 0, 'f', 2));
+        ctx.log(tr("fine-tuned depth %1: top-1 %2%")
+                    .arg(depth)
+                    .arg(formatNumber(o.result.finalTop1, 2)));
     });
     if (started)
         m_pendingRun = run;

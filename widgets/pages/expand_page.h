@@ -3,15 +3,18 @@
 // c_l, parameters, MACs, S-Params), then Expand… (workflow::runExpand: write a Des-Net file) or
 // Expand & fine-tune (one click: workflow::runTrain of a Des-Net initialised from the learngene,
 // on the open dataset, into runFolder/des-<depth>[-N], curves live in the training panel).
+// A learngene is read in the background (runInBackground): a file that cannot be used leaves
+// one red line naming it, and the learngene open before stays.
 // Usage:
 //   auto* page = new ExpandPage(state, runner);
-//   page->loadLearngene("runs/aux-net/learngene.safetensors");
+//   page->loadLearngene("runs/aux-net/learngene.safetensors");   // loadFinished() when read
 //   page->setDepth(6);  page->expandAndFineTune();
 #include "model/expansion_preview.h"
 #include "model/learngene.h"
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
 #include "widgets/training_panel.h"
+#include "widgets/translated_texts.h"
 
 #include <QWidget>
 
@@ -34,8 +37,14 @@ class ExpandPage : public QWidget {
 public:
     ExpandPage(AppState& state, JobRunner& runner, QWidget* parent = nullptr);
 
-    /// Loads a learngene file; false (with the error shown on the page) if it cannot be used.
-    bool loadLearngene(const QString& path);
+    /// Reads a learngene file in the background; the page shows it (or, if it cannot be used,
+    /// one line saying why, keeping the learngene it had) when loadFinished() is emitted. A read
+    /// still running is superseded: only the newest one is shown.
+    void loadLearngene(const QString& path);
+    /// True while a learngene is being read.
+    bool isLoading() const { return m_loading != 0; }
+    /// The red error line; empty when the last load worked.
+    QString errorText() const;
     void setDepth(int depth);
     /// Expands to the current depth and writes the Des-Net to path (on the worker thread).
     /// False while another job runs.
@@ -59,8 +68,13 @@ public:
 Q_SIGNALS:
     /// A learngene was loaded (the main window remembers it in the recent files).
     void learngeneLoaded(const QString& path);
+    /// A read started by loadLearngene has ended; error is empty when path is now open.
+    void loadFinished(const QString& path, const QString& error);
     /// A run folder was written (the Runs page lists it).
     void runFinished(const QString& runFolder);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     QWidget* buildSource();
@@ -70,16 +84,23 @@ private:
     void updatePreview();
     void updateEnabled();
     void browse();
+    void onLoaded(const QString& path, std::shared_ptr<const model::Learngene> learngene,
+                  const QString& error);
+    void showSummary();
     void onFinished(const QString& name, bool stopped, const QString& error);
 
     AppState& m_state;
     JobRunner& m_runner;
     std::shared_ptr<const model::Learngene> m_learngene;
+    QString m_learngenePath; // the file m_learngene came from
     model::ExpansionPreview m_preview;
     QString m_lastRun, m_pendingRun;
+    quint64 m_loading = 0; // the read in flight (0: none); older ones are dropped
+    quint64 m_loads = 0;
 
     QLineEdit* m_path;
     QLabel* m_summary;
+    QLabel* m_error;
     QSlider* m_slider;
     QSpinBox* m_depth;
     QSpinBox* m_epochs;
@@ -88,6 +109,7 @@ private:
     QPushButton* m_expand;
     QPushButton* m_fineTune;
     TrainingPanel* m_panel;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

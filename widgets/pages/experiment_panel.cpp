@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -98,42 +99,38 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     // its list opens as wide as the longest title.
     m_experiment->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_experiment->setMinimumContentsLength(40);
-    for (const auto& e : experiments::experimentList())
-        m_experiment->addItem(
-            QStringLiteral("%1 — %2").arg(translated(e.paperRef), translated(e.title)),
-            QString::fromStdString(e.name));
-    m_experiment->view()->setMinimumWidth(m_experiment->view()->sizeHintForColumn(0) + 24);
     m_preset = new QComboBox(this);
     m_preset->setObjectName("experimentPreset");
-    for (const std::string& p : experiments::presetNames()) {
-        const QString name = QString::fromStdString(p);
-        const auto text = presetTexts().value(name, {nullptr, nullptr});
-        m_preset->addItem(text.first ? tr(text.first) : name, name);
-        if (text.second)
-            m_preset->setItemData(m_preset->count() - 1, tr(text.second), Qt::ToolTipRole);
-    }
+    fillChoices();
     m_preset->setCurrentIndex(std::max(0, m_preset->findData(QStringLiteral("quick"))));
     m_seeds = new QSpinBox(this);
     m_seeds->setObjectName("experimentSeeds");
     m_seeds->setRange(1, 20);
     m_seeds->setValue(3);
-    m_seeds->setToolTip(tr("Every model is trained once per seed; the tables give mean ± std."));
-    m_run = new QPushButton(tr("Run"), this);
+    m_run = new QPushButton(this);
     m_run->setObjectName("experimentRun");
     m_run->setIcon(icon(Icon::Start));
-    m_stop = new QPushButton(tr("Stop"), this);
+    m_stop = new QPushButton(this);
     m_stop->setObjectName("experimentStop");
     m_stop->setIcon(icon(Icon::Stop));
-    m_open = new QPushButton(tr("Open folder"), this);
+    m_open = new QPushButton(this);
     m_open->setObjectName("experimentOpenFolder");
-    choice->addWidget(new QLabel(tr("Experiment:"), this));
-    choice->addWidget(m_experiment, 1);
-    choice->addWidget(new QLabel(tr("Preset:"), this));
-    choice->addWidget(m_preset);
-    choice->addWidget(new QLabel(tr("Seeds:"), this));
-    choice->addWidget(m_seeds);
-    for (auto* b : {m_run, m_stop, m_open})
-        choice->addWidget(b);
+    QLabel* labels[3];
+    for (QLabel*& label : labels)
+        label = new QLabel(this);
+    m_texts.set([this, labels] {
+        m_seeds->setToolTip(
+            tr("Every model is trained once per seed; the tables give mean ± std."));
+        m_run->setText(tr("Run"));
+        m_stop->setText(tr("Stop"));
+        m_open->setText(tr("Open folder"));
+        labels[0]->setText(tr("Experiment:"));
+        labels[1]->setText(tr("Preset:"));
+        labels[2]->setText(tr("Seeds:"));
+    });
+    for (QWidget* w : std::initializer_list<QWidget*>{labels[0], m_experiment, labels[1], m_preset,
+                                                      labels[2], m_seeds, m_run, m_stop, m_open})
+        choice->addWidget(w, w == m_experiment ? 1 : 0);
     layout->addLayout(choice);
 
     m_description = new QLabel(this);
@@ -162,6 +159,42 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     connect(&m_runner, &JobRunner::logged, this, &ExperimentPanel::onLogged);
     connect(&m_runner, &JobRunner::finished, this, &ExperimentPanel::onFinished);
     onChoiceChanged();
+}
+
+void ExperimentPanel::fillChoices()
+{
+    // Texts in the UI language; the choice (the items' data) stays when the language changes.
+    const QSignalBlocker blockExperiments(m_experiment), blockPresets(m_preset);
+    const int experiment = std::max(0, m_experiment->currentIndex());
+    const int preset = m_preset->currentIndex();
+    m_experiment->clear();
+    for (const auto& e : experiments::experimentList())
+        m_experiment->addItem(
+            QStringLiteral("%1 — %2").arg(translated(e.paperRef), translated(e.title)),
+            QString::fromStdString(e.name));
+    m_experiment->setCurrentIndex(experiment);
+    m_experiment->view()->setMinimumWidth(m_experiment->view()->sizeHintForColumn(0) + 24);
+    m_preset->clear();
+    for (const std::string& p : experiments::presetNames()) {
+        const QString name = QString::fromStdString(p);
+        const auto text = presetTexts().value(name, {nullptr, nullptr});
+        m_preset->addItem(text.first ? tr(text.first) : name, name);
+        if (text.second)
+            m_preset->setItemData(m_preset->count() - 1, tr(text.second), Qt::ToolTipRole);
+    }
+    m_preset->setCurrentIndex(preset);
+}
+
+void ExperimentPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        fillChoices();
+        showDescription();
+        if (m_shown.isEmpty()) // the "no results yet" note; shown results are the files'
+            showResults(folder());
+    }
+    QWidget::changeEvent(event);
 }
 
 bool ExperimentPanel::selectExperiment(const QString& name)
@@ -215,7 +248,7 @@ void ExperimentPanel::reload()
     onChoiceChanged();
 }
 
-void ExperimentPanel::onChoiceChanged()
+void ExperimentPanel::showDescription()
 {
     const int index = m_experiment->currentIndex();
     const auto& list = experiments::experimentList();
@@ -227,6 +260,11 @@ void ExperimentPanel::onChoiceChanged()
                      QString::fromStdString(e.name).toHtmlEscaped(),
                      translated(e.description).toHtmlEscaped()));
     }
+}
+
+void ExperimentPanel::onChoiceChanged()
+{
+    showDescription();
     if (!isRunning())
         setStatus({});
     showResults(folder());
@@ -314,7 +352,7 @@ bool ExperimentPanel::run()
                     .arg(QString::fromStdString(o.name))
                     .arg(result->trainedRuns)
                     .arg(result->cachedRuns)
-                    .arg(result->seconds, 0, 'f', 1));
+                    .arg(formatNumber(result->seconds, 1)));
     });
     if (m_job == 0) {
         m_pending.reset();

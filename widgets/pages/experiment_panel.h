@@ -9,6 +9,7 @@
 #include "experiments/experiment.h"
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
+#include "widgets/translated_texts.h"
 
 #include <QElapsedTimer>
 #include <QStringList>
@@ -72,7 +73,12 @@ Q_SIGNALS:
     /// holds its new results; either way the cache keeps every model it finished.
     void experimentEnded(const QString& folder, bool incomplete);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fillChoices();
+    void showDescription();
     void onChoiceChanged();
     void onProgress(const ProgressUpdate& u);
     void onLogged(const QString& line);
@@ -101,6 +107,7 @@ private:
     QPushButton* m_open;
     QLabel* m_status;
     QTextBrowser* m_results;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -16,6 +17,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <tuple>
 
 namespace tleg::gui {
 
@@ -47,21 +49,36 @@ LearngeneForm::LearngeneForm(const AppState& state, QWidget* parent)
             Q_EMIT changed();
         });
     connect(m_lambda, &QDoubleSpinBox::valueChanged, this, &LearngeneForm::changed);
+    // A label explains its field as the field does (τ, λ): set last, after the fields' tooltips.
+    m_texts.set([this] {
+        for (QLabel* label : findChildren<QLabel*>())
+            if (label->buddy())
+                label->setToolTip(label->buddy()->toolTip());
+    });
     updatePreview();
+}
+
+void LearngeneForm::addLabel(QGridLayout* grid, const char* source, int row, int column,
+                             QWidget* buddy)
+{
+    auto* label = new QLabel(grid->parentWidget());
+    label->setBuddy(buddy);
+    grid->addWidget(label, row, column);
+    m_texts.set([label, source] { label->setText(tr(source)); });
 }
 
 QGroupBox* LearngeneForm::buildAuxNet()
 {
     // The CLI's 'tleg distill' defaults: fmnist-ti, all groups expanded from block 0.
     const model::ViTConfig preset = model::ViTConfig::preset("fmnist-ti");
-    auto* aux = new QGroupBox(tr("Aux-Net"), this);
+    auto* aux = new QGroupBox(this);
     auto* grid = new QGridLayout(aux);
     grid->setVerticalSpacing(4);
     m_preset = new QComboBox(aux);
     m_preset->setObjectName("preset");
     for (const auto& name : model::ViTConfig::presetNames())
         m_preset->addItem(QString::fromStdString(name));
-    m_preset->addItem(tr("custom"));
+    m_preset->addItem(QString()); // "custom", in the UI language
     m_preset->setCurrentText("fmnist-ti");
     m_patch = intField(aux, "patch", 1, 64, static_cast<int>(preset.patchSize));
     m_dim = intField(aux, "width", 4, 4096, static_cast<int>(preset.dim));
@@ -69,76 +86,99 @@ QGroupBox* LearngeneForm::buildAuxNet()
     m_heads = intField(aux, "heads", 1, 64, static_cast<int>(preset.heads));
     m_depth = intField(aux, "depth", 1, 48, static_cast<int>(preset.depth));
     m_expandFrom = intField(aux, "expandFrom", 1, static_cast<int>(preset.depth), 1);
-    m_expandFrom->setToolTip(tr("Partial expansion (paper Table 6): blocks below this one are "
-                                "ordinary independent blocks; from it on, blocks are linearly "
-                                "expanded. 1 expands every block."));
-    grid->addWidget(new QLabel(tr("Preset"), aux), 0, 0);
-    grid->addWidget(m_preset, 0, 1);
-    grid->addWidget(new QLabel(tr("Patch"), aux), 0, 2);
-    grid->addWidget(m_patch, 0, 3);
-    grid->addWidget(new QLabel(tr("Width"), aux), 1, 0);
-    grid->addWidget(m_dim, 1, 1);
-    grid->addWidget(new QLabel(tr("Heads"), aux), 1, 2);
-    grid->addWidget(m_heads, 1, 3);
-    grid->addWidget(new QLabel(tr("Depth L"), aux), 2, 0);
-    grid->addWidget(m_depth, 2, 1);
-    grid->addWidget(new QLabel(tr("Expand from"), aux), 2, 2);
-    grid->addWidget(m_expandFrom, 2, 3);
+    const std::tuple<const char*, QWidget*, int, int> fields[] = {
+        {QT_TR_NOOP("Preset"), m_preset, 0, 0}, {QT_TR_NOOP("Patch"), m_patch, 0, 2},
+        {QT_TR_NOOP("Width"), m_dim, 1, 0},     {QT_TR_NOOP("Heads"), m_heads, 1, 2},
+        {QT_TR_NOOP("Depth L"), m_depth, 2, 0}, {QT_TR_NOOP("Expand from"), m_expandFrom, 2, 2}};
+    for (const auto& [text, field, row, column] : fields) {
+        addLabel(grid, text, row, column, field);
+        grid->addWidget(field, row, column + 1);
+    }
     auto* groups = new QHBoxLayout;
-    m_msa = new QCheckBox(tr("MSA"), aux);
+    m_msa = new QCheckBox(aux);
     m_msa->setObjectName("expandMsa");
-    m_mlp = new QCheckBox(tr("MLP"), aux);
+    m_mlp = new QCheckBox(aux);
     m_mlp->setObjectName("expandMlp");
-    m_ln = new QCheckBox(tr("LN"), aux);
+    m_ln = new QCheckBox(aux);
     m_ln->setObjectName("expandLn");
     for (auto* c : {m_msa, m_mlp, m_ln}) {
         c->setChecked(true);
         groups->addWidget(c);
     }
     groups->addStretch(1);
-    grid->addWidget(new QLabel(tr("Expand"), aux), 3, 0);
+    addLabel(grid, QT_TR_NOOP("Expand"), 3, 0);
     grid->addLayout(groups, 3, 1, 1, 3);
-    m_shareOnly = new QCheckBox(tr("Share one block instead (Share-Init baseline)"), aux);
+    m_shareOnly = new QCheckBox(aux);
     m_shareOnly->setObjectName("shareOnly");
     grid->addWidget(m_shareOnly, 4, 0, 1, 4);
+    m_texts.set([this, aux] {
+        aux->setTitle(tr("Aux-Net"));
+        m_preset->setItemText(m_preset->count() - 1, tr("custom"));
+        m_expandFrom->setToolTip(tr("Partial expansion (paper Table 6): blocks below this one "
+                                    "are ordinary independent blocks; from it on, blocks are "
+                                    "linearly expanded. 1 expands every block."));
+        m_msa->setText(tr("MSA"));
+        m_mlp->setText(tr("MLP"));
+        m_ln->setText(tr("LN"));
+        m_shareOnly->setText(tr("Share one block instead (Share-Init baseline)"));
+    });
     return aux;
 }
 
 QGroupBox* LearngeneForm::buildDistillation()
 {
-    auto* distil = new QGroupBox(tr("Distillation"), this);
+    auto* distil = new QGroupBox(this);
     auto* grid = new QGridLayout(distil);
     grid->setVerticalSpacing(4);
     m_tau = realField(distil, "tau", 2, 0.05, 100.0, 0.5, 1.0);
     m_lambda = realField(distil, "lambda", 2, 0.0, 1.0, 0.1, 1.0);
-    m_lambda->setToolTip(tr("Loss = (1−λ)·CE + λ·τ²·KL; λ = 1 is pure distillation (the "
-                            "released code's default), λ = 0 learns from the labels alone."));
     m_epochs = intField(distil, "epochs", 1, 1000, 6);
     m_batch = intField(distil, "batch", 1, 4096, 128);
     m_lr = realField(distil, "lr", 5, 0.00001, 1.0, 0.0001, 0.001);
     m_seed = intField(distil, "seed", 0, 999999, 0);
-    m_bf16 = new QCheckBox(tr("bf16 matmuls"), distil);
+    m_bf16 = new QCheckBox(distil);
     m_bf16->setObjectName("bf16");
     m_bf16->setChecked(m_state.bf16);
-    m_deitNorm = new QCheckBox(tr("KL ÷ batch×classes"), distil);
+    m_deitNorm = new QCheckBox(distil);
     m_deitNorm->setObjectName("deitNorm");
-    m_deitNorm->setToolTip(tr("Normalise the KL term as the released code (after DeiT) does, "
-                              "for exact reproduction."));
-    grid->addWidget(new QLabel(tr("τ"), distil), 0, 0);
-    grid->addWidget(m_tau, 0, 1);
-    grid->addWidget(new QLabel(tr("λ"), distil), 0, 2);
-    grid->addWidget(m_lambda, 0, 3);
-    grid->addWidget(new QLabel(tr("Epochs"), distil), 1, 0);
-    grid->addWidget(m_epochs, 1, 1);
-    grid->addWidget(new QLabel(tr("Batch"), distil), 1, 2);
-    grid->addWidget(m_batch, 1, 3);
-    grid->addWidget(new QLabel(tr("LR"), distil), 2, 0);
-    grid->addWidget(m_lr, 2, 1);
-    grid->addWidget(new QLabel(tr("Seed"), distil), 2, 2);
-    grid->addWidget(m_seed, 2, 3);
+    const std::tuple<const char*, QWidget*, int, int> fields[] = {
+        {QT_TR_NOOP("τ"), m_tau, 0, 0},         {QT_TR_NOOP("λ"), m_lambda, 0, 2},
+        {QT_TR_NOOP("Epochs"), m_epochs, 1, 0}, {QT_TR_NOOP("Batch"), m_batch, 1, 2},
+        {QT_TR_NOOP("LR"), m_lr, 2, 0},         {QT_TR_NOOP("Seed"), m_seed, 2, 2}};
+    for (const auto& [text, field, row, column] : fields) {
+        addLabel(grid, text, row, column, field);
+        grid->addWidget(field, row, column + 1);
+    }
     grid->addWidget(m_bf16, 3, 0, 1, 2);
     grid->addWidget(m_deitNorm, 3, 2, 1, 2);
+    m_texts.set([this, distil] {
+        distil->setTitle(tr("Distillation"));
+        m_tau->setToolTip(
+            tr("Temperature τ of the soft distillation (paper Eq. 6): teacher and student logits "
+               "are divided by τ before the softmax, so τ > 1 softens both distributions and "
+               "passes on more of how the teacher ranks the wrong classes; the KL term is "
+               "multiplied by τ² to keep its gradients in scale. The released code uses τ = 1."));
+        m_lambda->setToolTip(
+            tr("Weight λ of the distillation term (paper Eq. 5): Loss = (1−λ)·CE(student, "
+               "labels) + λ·τ²·KL(teacher ‖ student). λ = 1 is pure distillation (the released "
+               "code's default), λ = 0 learns from the labels alone."));
+        m_bf16->setText(tr("bf16 matmuls"));
+        m_deitNorm->setText(tr("KL ÷ batch×classes"));
+        m_deitNorm->setToolTip(
+            tr("Divide the KL term by batch × classes, as the released code does (after DeiT), "
+               "instead of by the batch as in the paper's Eq. 6: the distillation term becomes "
+               "1/classes as large. For exact reproduction of the released code."));
+    });
     return distil;
+}
+
+void LearngeneForm::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        updatePreview();
+    }
+    QWidget::changeEvent(event);
 }
 
 void LearngeneForm::applyPreset(int index)

@@ -11,12 +11,14 @@
 #include "model/aux_net.h"
 #include "train/trainer.h"
 #include "widgets/app_state.h"
+#include "widgets/translated_texts.h"
 
 #include <QWidget>
 
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGridLayout;
 class QGroupBox;
 class QLabel;
 class QSpinBox;
@@ -64,7 +66,13 @@ Q_SIGNALS:
     /// A setting changed that may decide whether a distillation can start.
     void changed();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    /// A label in the grid that follows the language (source: marked with QT_TR_NOOP).
+    void addLabel(QGridLayout* grid, const char* source, int row, int column,
+                  QWidget* buddy = nullptr);
     QGroupBox* buildAuxNet();
     QGroupBox* buildDistillation();
     void applyPreset(int index);
@@ -94,6 +102,7 @@ private:
     QCheckBox* m_bf16;
     QCheckBox* m_deitNorm;
     QLabel* m_previewLabel;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

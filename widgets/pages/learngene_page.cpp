@@ -1,5 +1,6 @@
 #include "widgets/pages/learngene_page.h"
 
+#include "util/files.h"
 #include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
@@ -7,6 +8,7 @@
 
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -61,13 +63,17 @@ LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent
 QLayout* LearngenePage::buildTeacherRow()
 {
     auto* row = new QHBoxLayout;
-    auto* label = new QLabel(tr("Teacher (ancestry model):"), this);
+    auto* label = new QLabel(this);
     m_teacher = new QLineEdit(this);
     m_teacher->setObjectName("teacherPath");
-    m_teacher->setPlaceholderText(
-        tr("model.safetensors from the Ancestry page, or a TorchScript .pt"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
+    auto* browse = new QPushButton(this);
     browse->setObjectName("browseTeacher");
+    m_texts.set([this, label, browse] {
+        label->setText(tr("Teacher (ancestry model):"));
+        m_teacher->setPlaceholderText(
+            tr("model.safetensors from the Ancestry page, or a TorchScript .pt"));
+        browse->setText(tr("Browse…"));
+    });
     row->addWidget(label);
     row->addWidget(m_teacher, 1);
     row->addWidget(browse);
@@ -87,9 +93,10 @@ QLayout* LearngenePage::buildLeftColumn()
     scroll->setFixedWidth(410);
     left->addWidget(scroll, 1);
     auto* buttons = new QHBoxLayout;
-    m_start = new QPushButton(tr("Start"), this);
+    m_start = new QPushButton(this);
     m_start->setObjectName("startButton");
     m_start->setIcon(icon(Icon::Start));
+    m_texts.set([this] { m_start->setText(tr("Start")); });
     buttons->addWidget(m_start);
     buttons->addStretch(1);
     left->addLayout(buttons);
@@ -124,6 +131,15 @@ void LearngenePage::showEvent(QShowEvent* event)
     refreshData(); // the Data page may have opened another dataset meanwhile
 }
 
+void LearngenePage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        updateEnabled(); // the line under Start
+    }
+    QWidget::changeEvent(event);
+}
+
 QString LearngenePage::startBlockedReason() const
 {
     if (!m_state.data || m_state.data->train.size() == 0)
@@ -135,8 +151,15 @@ QString LearngenePage::startBlockedReason() const
     if (lambda > 0.0 && teacher.isEmpty())
         return tr("Distillation (λ > 0) needs a teacher: choose the ancestry model above, or "
                   "set λ to 0 to train the Aux-Net from the labels alone.");
-    if (lambda > 0.0 && !QFileInfo(teacher).isFile())
+    if (lambda > 0.0 && !QFileInfo::exists(teacher))
         return tr("The teacher file %1 does not exist.").arg(teacher);
+    if (lambda > 0.0) {
+        try {
+            requireRegularFile(teacher.toStdString()); // a folder, a FIFO: never opened
+        } catch (const std::exception& e) {
+            return tr("Cannot use the teacher: %1").arg(gui::errorText(e));
+        }
+    }
     if (m_runner.isRunning() && !isDistilling())
         return tr("Another job is running (%1): wait for it or stop it.")
             .arg(m_runner.currentJob());
@@ -190,14 +213,14 @@ void LearngenePage::startDistillation()
     const bool started = m_panel->start(tr("distill"), [spec, data, outcome](JobContext& ctx) {
         const workflow::Outcome o = workflow::runDistill(spec, ctx.hooks(), data.get());
         if (o.stopped()) {
-            ctx.log(tr("distillation stopped after %1 epochs; the checkpoint is in %2")
-                        .arg(o.result.history.size())
-                        .arg(QString::fromStdString(o.runDir)));
+            ctx.log(tr("distillation stopped after %1; the checkpoint is in %2")
+                        .arg(epochCount(static_cast<int>(o.result.history.size())),
+                             QString::fromStdString(o.runDir)));
             return;
         }
         outcome->learngene = QString::fromStdString(o.learngene);
         ctx.log(tr("Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3")
-                    .arg(o.result.finalTop1, 0, 'f', 2)
+                    .arg(formatNumber(o.result.finalTop1, 2))
                     .arg(formatCount(o.storedParams))
                     .arg(outcome->learngene));
     });

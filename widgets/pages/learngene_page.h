@@ -13,6 +13,7 @@
 #include "widgets/job_runner.h"
 #include "widgets/pages/learngene_form.h"
 #include "widgets/training_panel.h"
+#include "widgets/translated_texts.h"
 
 #include <QWidget>
 
@@ -90,6 +91,7 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Outcome;
@@ -113,6 +115,7 @@ private:
     TrainingPanel* m_panel;
     QLabel* m_status;
     QLabel* m_error;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -103,23 +104,29 @@ LinearityPage::LinearityPage(AppState& state, QWidget* parent) : QWidget(parent)
 QLayout* LinearityPage::buildActions()
 {
     auto* actions = new QHBoxLayout;
-    m_open = new QPushButton(tr("Open…"), this);
+    m_open = new QPushButton(this);
     m_open->setObjectName("linearityOpen");
     m_open->setIcon(icon(Icon::Open));
-    m_open->setToolTip(tr("Checkpoints to analyse: safetensors (ancestry, Aux-Net, Des-Net, "
-                          "timm, torchvision or Hugging Face names) or TorchScript"));
-    m_remove = new QPushButton(tr("Remove"), this);
+    m_remove = new QPushButton(this);
     m_remove->setObjectName("linearityRemove");
-    m_export = new QPushButton(tr("Export results…"), this);
+    m_export = new QPushButton(this);
     m_export->setObjectName("linearityExport");
     m_export->setIcon(icon(Icon::Export));
-    m_export->setToolTip(tr("Every figure of every model as JSON, or the per-layer points as "
-                            "CSV (as 'tleg pca' writes them)"));
     m_kind = new QComboBox(this);
     m_kind->setObjectName("linearityKind");
     m_kind->setMinimumWidth(170);
     m_kind->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto* kindLabel = new QLabel(tr("Parameter kind:"), this);
+    auto* kindLabel = new QLabel(this);
+    m_texts.set([this, kindLabel] {
+        m_open->setText(tr("Open…"));
+        m_open->setToolTip(tr("Checkpoints to analyse: safetensors (ancestry, Aux-Net, Des-Net, "
+                              "timm, torchvision or Hugging Face names) or TorchScript"));
+        m_remove->setText(tr("Remove"));
+        m_export->setText(tr("Export results…"));
+        m_export->setToolTip(tr("Every figure of every model as JSON, or the per-layer points "
+                                "as CSV (as 'tleg pca' writes them)"));
+        kindLabel->setText(tr("Parameter kind:"));
+    });
     kindLabel->setBuddy(m_kind);
     actions->addWidget(m_open);
     actions->addWidget(m_remove);
@@ -128,6 +135,15 @@ QLayout* LinearityPage::buildActions()
     actions->addWidget(kindLabel);
     actions->addWidget(m_kind);
     return actions;
+}
+
+void LinearityPage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        refreshAll(); // the list, the kinds ("whole block"), the plots and the table
+    }
+    QWidget::changeEvent(event);
 }
 
 LinearityPage::~LinearityPage()
@@ -276,12 +292,14 @@ void LinearityPage::refreshStatus()
     const int done = modelCount();
     const int queued = static_cast<int>(m_models.entries().size()) - done;
     if (queued > 0)
-        m_status->setText(tr("Analysing %n file(s) on a background thread…", nullptr, queued));
+        m_status->setText(withPlural(
+            tr("Analysing %n file(s) on a background thread…", nullptr, queued), queued));
     else if (done > 0)
-        m_status->setText(tr("%n model(s). A linearly expanded model scores R² = 1 for every "
-                             "kind; click a table row to show it, hover a heat-map cell to "
-                             "name it.",
-                             nullptr, done));
+        m_status->setText(withPlural(tr("%n model(s). A linearly expanded model scores R² = 1 "
+                                        "for every kind; click a table row to show it, hover a "
+                                        "heat-map cell to name it.",
+                                        nullptr, done),
+                                     done));
     else
         m_status->setText(tr("Open one or more checkpoints to see how their weights change "
                              "with depth (paper Fig. 1): PCA of the per-layer weights of each "

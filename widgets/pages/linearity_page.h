@@ -13,6 +13,7 @@
 #include "widgets/pages/linearity_models.h"
 #include "widgets/pages/linearity_plot_tabs.h"
 #include "widgets/pages/linearity_table.h"
+#include "widgets/translated_texts.h"
 
 #include <QColor>
 #include <QStringList>
@@ -95,6 +96,7 @@ Q_SIGNALS:
     void logged(const QString& line);
 
 protected:
+    void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -134,6 +136,7 @@ private:
     QListWidget* m_list;
     LinearityTable* m_table;
     LinearityPlotTabs* m_tabs;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

@@ -1,7 +1,11 @@
 #include "widgets/pages/linearity_plot_tabs.h"
 
+#include "widgets/appearance.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/qcustomplot_include.h"
+
+#include <QApplication>
+#include <QEvent>
 
 #include <cmath>
 
@@ -21,12 +25,30 @@ LinearityPlotTabs::LinearityPlotTabs(CsvOf csv, QWidget* parent) : QTabWidget(pa
     setupTrajectoryPlot(m_trajectory);
     m_heatmap = setupHeatmap(m_heat);
     setupVariancePlot(m_variance);
-    addTab(m_pc1, tr("PC1 against depth"));
-    addTab(m_trajectory, tr("PC1–PC2 trajectory"));
-    addTab(m_heat, tr("R² heat map"));
-    addTab(m_variance, tr("Explained variance"));
+    for (QCustomPlot* p : {m_pc1, m_trajectory, m_heat, m_variance})
+        addTab(p, QString());
+    retranslateUi();
     for (const Plot p : {Plot::Pc1, Plot::Trajectory, Plot::Heatmap, Plot::Variance})
         installPlotExport(plot(p), [csv, p] { return csv(p); });
+}
+
+void LinearityPlotTabs::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QTabWidget::changeEvent(event);
+}
+
+void LinearityPlotTabs::retranslateUi()
+{
+    setTabText(0, tr("PC1 against depth"));
+    setTabText(1, tr("PC1–PC2 trajectory"));
+    setTabText(2, tr("R² heat map"));
+    setTabText(3, tr("Explained variance"));
+    labelPc1Plot(m_pc1);
+    labelTrajectoryPlot(m_trajectory);
+    labelHeatmap(m_heatmap);
+    labelVariancePlot(m_variance);
 }
 
 void LinearityPlotTabs::draw(const std::vector<LinearitySeries>& series, const R2Grid& grid,
@@ -36,6 +58,8 @@ void LinearityPlotTabs::draw(const std::vector<LinearitySeries>& series, const R
     drawTrajectory(m_trajectory, series);
     drawHeatmap(m_heat, m_heatmap, grid);
     drawVariance(m_variance, selected);
+    for (QCustomPlot* p : {m_pc1, m_trajectory, m_heat, m_variance})
+        themePlot(p, QApplication::palette()); // the new series in the palette's colours
 }
 
 QCustomPlot* LinearityPlotTabs::plot(Plot which) const

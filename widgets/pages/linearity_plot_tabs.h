@@ -33,7 +33,11 @@ public:
     /// The number printed in a heat map cell ("0.9993", "n/a"); empty outside the grid.
     QString heatmapCellText(int kindRow, int modelColumn) const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
     QCustomPlot* m_pc1;
     QCustomPlot* m_trajectory;
     QCustomPlot* m_heat;

@@ -1,7 +1,9 @@
 #include "widgets/pages/linearity_table.h"
 
 #include "widgets/plots/linearity_plots.h"
+#include "widgets/text_format.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QPainter>
 
@@ -13,7 +15,7 @@ namespace {
 
 QString fixedOrNa(double v, int decimals)
 {
-    return std::isnan(v) ? LinearityTable::tr("n/a") : QString::number(v, 'f', decimals);
+    return std::isnan(v) ? LinearityTable::tr("n/a") : formatNumber(v, decimals);
 }
 
 QTableWidgetItem* numberItem(const QString& text, double value, const std::string& note)
@@ -41,13 +43,7 @@ QIcon colourSwatch(const QColor& colour)
 
 LinearityTable::LinearityTable(QWidget* parent) : QTableWidget(0, ColumnCount, parent)
 {
-    setHorizontalHeaderLabels({tr("Kind"), tr("Model"), tr("R²"), tr("Slope"), tr("PC1 var. %"),
-                               tr("PC2 var. %"), tr("Residual")});
-    horizontalHeaderItem(ResidualColumn)
-        ->setToolTip(tr("How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a "
-                        "learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)"));
-    horizontalHeaderItem(R2Column)->setToolTip(
-        tr("R² of a straight line through PC1 against layer index"));
+    retranslateUi();
     verticalHeader()->setVisible(false);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -55,6 +51,24 @@ LinearityTable::LinearityTable(QWidget* parent) : QTableWidget(0, ColumnCount, p
     setSelectionMode(QAbstractItemView::SingleSelection);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     horizontalHeader()->setSectionResizeMode(KindColumn, QHeaderView::ResizeToContents);
+}
+
+void LinearityTable::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi(); // the rows are the page's: it shows them again
+    QTableWidget::changeEvent(event);
+}
+
+void LinearityTable::retranslateUi()
+{
+    setHorizontalHeaderLabels({tr("Kind"), tr("Model"), tr("R²"), tr("Slope"), tr("PC1 var. %"),
+                               tr("PC2 var. %"), tr("Residual")});
+    horizontalHeaderItem(ResidualColumn)
+        ->setToolTip(tr("How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a "
+                        "learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)"));
+    horizontalHeaderItem(R2Column)->setToolTip(
+        tr("R² of a straight line through PC1 against layer index"));
 }
 
 void LinearityTable::showModels(const std::vector<const LinearityModels::Entry*>& models,

@@ -38,7 +38,11 @@ public:
     QString kindAt(int row) const;
     QString pathAt(int row) const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
     void addRow(const LinearityModels::Entry& model, const analysis::KindLinearity& k, bool bold);
 };
 

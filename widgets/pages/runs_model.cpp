@@ -76,8 +76,10 @@ void RunsModel::onListed(const Listing& listing, const QString& error)
             if (QFileInfo::exists(k)) // deleted here while the listing ran
                 runs.insert(k, r);
         }
+        // A run added meanwhile was read when its job had ended: the listing in flight may have
+        // missed it, or read it while it was still being written.
         for (const QString& k : std::as_const(m_addedWhileListing))
-            if (!runs.contains(k) && m_runs.contains(k) && QFileInfo::exists(k))
+            if (m_runs.contains(k) && QFileInfo::exists(k))
                 runs.insert(k, m_runs.value(k));
         m_runs = std::move(runs);
         QStringList folders;
@@ -120,20 +122,33 @@ QStringList RunsModel::watchedFolders() const
     return m_watcher->directories();
 }
 
-QString RunsModel::addRun(const QString& folder)
+void RunsModel::addRun(const QString& folder, std::function<void(const QString&)> done)
 {
-    std::vector<workflow::RunInfo> runs;
-    try {
-        const std::string f = folder.toStdString();
+    // A run of our own is a few small files, but a folder may hold anything (a huge metrics.csv,
+    // a lying header): read like a listing, in the background.
+    auto read = [f = folder.toStdString()] {
         if (workflow::isRunFolder(f))
-            runs.push_back(workflow::listRun(f)); // a few small files: fine on the GUI thread
+            return std::vector<workflow::RunInfo>{workflow::listRun(f)};
+        return workflow::listRuns(f);
+    };
+    ++m_adding;
+    runInBackground(this, read, [this, folder, done](TaskResult<std::vector<workflow::RunInfo>> r) {
+        --m_adding;
+        QString why;
+        if (!r.ok())
+            why =
+                tr("Could not read the run %1: %2").arg(folder, withoutPathPrefix(r.error, folder));
+        else if (r.value->empty())
+            why = tr("There is no run in %1.").arg(folder);
         else
-            runs = workflow::listRuns(f);
-    } catch (const std::exception& e) {
-        return tr("Could not read the run %1: %2").arg(folder, gui::errorText(e));
-    }
-    if (runs.empty())
-        return tr("There is no run in %1.").arg(folder);
+            onAdded(std::move(*r.value));
+        if (done)
+            done(why);
+    });
+}
+
+void RunsModel::onAdded(std::vector<workflow::RunInfo> runs)
+{
     for (auto& r : runs) {
         const QString k = key(QString::fromStdString(r.folder));
         insert(k, std::move(r));
@@ -144,7 +159,6 @@ QString RunsModel::addRun(const QString& folder)
             m_watcher->addPath(parent);
     }
     Q_EMIT changed();
-    return {};
 }
 
 void RunsModel::insert(const QString& key, workflow::RunInfo run)

@@ -7,7 +7,8 @@
 //   auto* model = new RunsModel(state, this);
 //   connect(model, &RunsModel::changed, this, [=] { table->showRuns(model->runs(), root); });
 //   model->refresh();                  // after state.runFolder changed
-//   QString why = model->addRun(dir);  // a run another page finished; empty when it was read
+//   model->addRun(dir, [](const QString& why) { ... });  // a run another page finished; why is
+//                                                         // empty when it was read
 #include "widgets/app_state.h"
 #include "workflow/run_index.h"
 
@@ -16,6 +17,8 @@
 #include <QObject>
 #include <QSet>
 #include <QStringList>
+
+#include <functional>
 
 class QFileSystemWatcher;
 class QTimer;
@@ -36,9 +39,11 @@ public:
     /// listing at a time: a request during one runs when it ends.
     void refresh();
     bool isListing() const { return m_listing; }
-    /// Reads the run in folder (or every run under it) at once and watches it; the reason when
-    /// there is none or it cannot be read, else empty.
-    QString addRun(const QString& folder);
+    /// Reads the run in folder (or every run under it) in the background, then adds and watches
+    /// it and calls done with the reason when there is none or it cannot be read, else empty.
+    void addRun(const QString& folder, std::function<void(const QString&)> done = {});
+    /// True while runs given to addRun are being read.
+    bool isAdding() const { return m_adding > 0; }
     /// Replaces or drops one run (after a rename or delete on disk); no changed(): the caller
     /// shows the runs when it is done.
     void insert(const QString& key, workflow::RunInfo run);
@@ -59,15 +64,17 @@ Q_SIGNALS:
 private:
     struct Listing;
     void onListed(const Listing& listing, const QString& error);
+    void onAdded(std::vector<workflow::RunInfo> runs);
     void watch(const QStringList& folders);
 
     const AppState& m_state;
     QHash<QString, workflow::RunInfo> m_runs;
     bool m_listing = false;
     bool m_listAgain = false;
+    int m_adding = 0; // addRun reads in flight
     QFuture<void> m_lister;
     QString m_listedRoot;
-    QSet<QString> m_addedWhileListing; // kept when the listing in flight missed them
+    QSet<QString> m_addedWhileListing; // kept over what the listing in flight read of them
     QFileSystemWatcher* m_watcher;
     QTimer* m_debounce;
 };

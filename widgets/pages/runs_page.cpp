@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -32,41 +33,23 @@ RunsPage::RunsPage(AppState& state, JobRunner* runner, QWidget* parent)
     auto* runsTab = new QWidget(this);
     auto* layout = new QVBoxLayout(runsTab);
     layout->addLayout(buildButtons());
-    m_error = new QLabel(this);
-    m_error->setObjectName("runsError");
-    m_error->setStyleSheet("color: #c62828;");
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    m_error->setVisible(false);
+    m_error = messageLabel("runsError");
     layout->addWidget(m_error);
-
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    m_table = new RunsTable(splitter);
-    m_table->setObjectName("runsTable");
-    auto* plots = new QWidget(splitter);
-    auto* plotsLayout = new QHBoxLayout(plots);
-    plotsLayout->setContentsMargins(0, 0, 0, 0);
-    m_top1Plot = new QCustomPlot(plots);
-    m_top1Plot->setObjectName("runsTop1Plot");
-    setupRunPlot(m_top1Plot, tr("Validation top-1"), tr("top-1 (%)"));
-    m_lossPlot = new QCustomPlot(plots);
-    m_lossPlot->setObjectName("runsLossPlot");
-    setupRunPlot(m_lossPlot, tr("Training loss"), tr("loss"));
-    plotsLayout->addWidget(m_top1Plot);
-    plotsLayout->addWidget(m_lossPlot);
-    splitter->addWidget(m_table);
-    splitter->addWidget(plots);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-    layout->addWidget(splitter, 1);
+    m_problems = messageLabel("runsProblems");
+    layout->addWidget(m_problems);
+    layout->addWidget(buildTableAndPlots(), 1);
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     if (runner) {
         m_tabs = new QTabWidget(this);
         m_tabs->setObjectName("runsTabs");
-        m_tabs->addTab(runsTab, tr("Runs"));
+        m_tabs->addTab(runsTab, QString());
         m_experiments = new ExperimentPanel(state, *runner, m_tabs);
-        m_tabs->addTab(m_experiments, tr("Experiments"));
+        m_tabs->addTab(m_experiments, QString());
+        m_texts.set([this] {
+            m_tabs->setTabText(0, tr("Runs"));
+            m_tabs->setTabText(1, tr("Experiments"));
+        });
         outer->addWidget(m_tabs);
         // The models an experiment trained are runs too (under experiments/cache).
         connect(m_experiments, &ExperimentPanel::experimentEnded, this, &RunsPage::refresh);
@@ -99,6 +82,55 @@ RunsPage::RunsPage(AppState& state, JobRunner* runner, QWidget* parent)
     refresh();
 }
 
+QLabel* RunsPage::messageLabel(const char* name)
+{
+    auto* label = new QLabel(this);
+    label->setObjectName(name);
+    label->setStyleSheet("color: #c62828;");
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setVisible(false);
+    return label;
+}
+
+QWidget* RunsPage::buildTableAndPlots()
+{
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    m_table = new RunsTable(splitter);
+    m_table->setObjectName("runsTable");
+    auto* plots = new QWidget(splitter);
+    auto* plotsLayout = new QHBoxLayout(plots);
+    plotsLayout->setContentsMargins(0, 0, 0, 0);
+    m_top1Plot = new QCustomPlot(plots);
+    m_top1Plot->setObjectName("runsTop1Plot");
+    setupRunPlot(m_top1Plot, QString(), QString());
+    m_lossPlot = new QCustomPlot(plots);
+    m_lossPlot->setObjectName("runsLossPlot");
+    setupRunPlot(m_lossPlot, QString(), QString());
+    m_texts.set([this] {
+        labelRunPlot(m_top1Plot, tr("Validation top-1"), tr("top-1 (%)"));
+        labelRunPlot(m_lossPlot, tr("Training loss"), tr("loss"));
+    });
+    plotsLayout->addWidget(m_top1Plot);
+    plotsLayout->addWidget(m_lossPlot);
+    splitter->addWidget(m_table);
+    splitter->addWidget(plots);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    return splitter;
+}
+
+void RunsPage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        m_texts.retranslate();
+        showRuns(); // kinds and states in the new language; the selection stays
+        updateSummary();
+    }
+    QWidget::changeEvent(event);
+}
+
 QLayout* RunsPage::buildButtons()
 {
     auto* top = new QHBoxLayout;
@@ -109,22 +141,30 @@ QLayout* RunsPage::buildButtons()
     // room, and the tooltip has the whole text.
     m_summary->setWordWrap(true);
     m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_refresh = new QPushButton(tr("Refresh"), this);
+    m_refresh = new QPushButton(this);
     m_refresh->setObjectName("runsRefresh");
-    m_runAgain = new QPushButton(tr("Run again"), this);
+    m_runAgain = new QPushButton(this);
     m_runAgain->setObjectName("runsRunAgain");
-    m_runAgain->setToolTip(tr("Train the selected run once more from its config.json: the same "
-                              "data, model, options and seed, into a new folder"));
     m_runAgain->setVisible(m_runner != nullptr);
-    m_rename = new QPushButton(tr("Rename…"), this);
+    m_rename = new QPushButton(this);
     m_rename->setObjectName("runsRename");
-    m_delete = new QPushButton(tr("Delete…"), this);
+    m_delete = new QPushButton(this);
     m_delete->setObjectName("runsDelete");
-    m_open = new QPushButton(tr("Open folder"), this);
+    m_open = new QPushButton(this);
     m_open->setObjectName("runsOpenFolder");
-    m_export = new QPushButton(tr("Export CSV…"), this);
+    m_export = new QPushButton(this);
     m_export->setObjectName("runsExportCsv");
     m_export->setIcon(icon(Icon::Export));
+    m_texts.set([this] {
+        m_refresh->setText(tr("Refresh"));
+        m_runAgain->setText(tr("Run again"));
+        m_runAgain->setToolTip(tr("Train the selected run once more from its config.json: the "
+                                  "same data, model, options and seed, into a new folder"));
+        m_rename->setText(tr("Rename…"));
+        m_delete->setText(tr("Delete…"));
+        m_open->setText(tr("Open folder"));
+        m_export->setText(tr("Export CSV…"));
+    });
     top->addWidget(m_summary, 1);
     for (auto* b : {m_refresh, m_runAgain, m_rename, m_delete, m_open, m_export})
         top->addWidget(b);
@@ -145,20 +185,27 @@ void RunsPage::buildActions()
     // The table's context menu; F2 renames and Delete deletes (after asking), as in a file
     // manager.
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    auto action = [this](const QString& text, const char* name) {
-        auto* a = new QAction(text, m_table);
+    auto action = [this](const char* name) {
+        auto* a = new QAction(m_table);
         a->setObjectName(name);
         a->setShortcutContext(Qt::WidgetShortcut);
         m_table->addAction(a);
         return a;
     };
     if (m_runner)
-        m_runAgainAction = action(tr("Run again"), "runsRunAgainAction");
-    m_openAction = action(tr("Open folder"), "runsOpenFolderAction");
-    m_renameAction = action(tr("Rename…"), "runsRenameAction");
+        m_runAgainAction = action("runsRunAgainAction");
+    m_openAction = action("runsOpenFolderAction");
+    m_renameAction = action("runsRenameAction");
     m_renameAction->setShortcut(Qt::Key_F2);
-    m_deleteAction = action(tr("Delete…"), "runsDeleteAction");
+    m_deleteAction = action("runsDeleteAction");
     m_deleteAction->setShortcut(QKeySequence::Delete);
+    m_texts.set([this] {
+        if (m_runAgainAction)
+            m_runAgainAction->setText(tr("Run again"));
+        m_openAction->setText(tr("Open folder"));
+        m_renameAction->setText(tr("Rename…"));
+        m_deleteAction->setText(tr("Delete…"));
+    });
     if (m_runAgainAction)
         connect(m_runAgainAction, &QAction::triggered, m_runAgain, &QPushButton::click);
     connect(m_openAction, &QAction::triggered, this, &RunsPage::openFolder);
@@ -174,8 +221,11 @@ void RunsPage::refresh()
 
 void RunsPage::addRun(const QString& folder)
 {
-    if (const QString why = m_model->addRun(folder); !why.isEmpty())
-        showError(why);
+    m_model->addRun(folder, [this, folder](const QString& why) {
+        if (!why.isEmpty())
+            showError(why);
+        Q_EMIT runAdded(folder, why);
+    });
 }
 
 void RunsPage::showRuns()
@@ -253,6 +303,41 @@ void RunsPage::plotSelection()
             curves.push_back({item->text(), r});
     }
     drawRunCurves(m_top1Plot, m_lossPlot, curves);
+    showProblems();
+}
+
+namespace {
+
+/// "Cannot read <folder>/metrics.csv: line 3: ..." from a broken run's problem
+/// ("metrics.csv: line 3: ...", the reader's message after the file name).
+QString problemLine(const QString& folder, const workflow::RunInfo& r)
+{
+    const QString problem = QString::fromStdString(r.problem).simplified();
+    const auto colon = problem.indexOf(QStringLiteral(": "));
+    if (colon <= 0)
+        return RunsPage::tr("Cannot read the run %1: %2").arg(folder, problem);
+    const QString file = QDir(folder).filePath(problem.left(colon));
+    const QString why =
+        withoutPathPrefix(withoutPathPrefix(problem.mid(colon + 2), file),
+                          QDir(QString::fromStdString(r.folder)).filePath(problem.left(colon)));
+    return RunsPage::tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(file), why);
+}
+
+} // namespace
+
+void RunsPage::showProblems()
+{
+    QStringList lines;
+    for (const QString& folder : selectedFolders())
+        if (const workflow::RunInfo* r = run(folder); r && r->state == workflow::RunState::Broken)
+            lines << problemLine(folder, *r);
+    m_problems->setText(lines.join(QLatin1Char('\n')));
+    m_problems->setVisible(!lines.isEmpty());
+}
+
+QString RunsPage::problemText() const
+{
+    return m_problems->isHidden() ? QString() : m_problems->text();
 }
 
 // ---- actions ----------------------------------------------------------------------------
@@ -358,9 +443,15 @@ void RunsPage::onRerunFinished(bool stopped, const QString& error, quint64 job)
         showError(tr("Running %1 again failed: %2").arg(QFileInfo(m_rerunFrom).fileName(), error));
     if (QFileInfo(m_rerunTo).isDir()) { // also when stopped: its checkpoint is a run to resume
         m_lastRerun = RunsModel::key(m_rerunTo);
-        addRun(m_lastRerun);
-        if (!stopped && error.isEmpty())
-            selectRuns({m_rerunFrom, m_lastRerun}); // the curves overlay: they should agree
+        const bool select = !stopped && error.isEmpty();
+        const QString from = m_rerunFrom, to = m_lastRerun;
+        m_model->addRun(to, [this, select, from, to](const QString& why) {
+            if (!why.isEmpty())
+                showError(why);
+            else if (select)
+                selectRuns({from, to}); // the curves overlay: they should agree
+            Q_EMIT runAdded(to, why);
+        });
     }
     updateEnabled();
 }

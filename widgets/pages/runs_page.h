@@ -13,6 +13,7 @@
 #include "widgets/app_state.h"
 #include "widgets/pages/runs_model.h"
 #include "widgets/pages/runs_table.h"
+#include "widgets/translated_texts.h"
 
 #include <QStringList>
 #include <QWidget>
@@ -67,12 +68,16 @@ public:
     ExperimentPanel* experimentPanel() const { return m_experiments; }
     QTabWidget* tabs() const { return m_tabs; }
     QString errorText() const;
+    /// What is wrong with each selected broken run: one line per run naming its file.
+    QString problemText() const;
     /// Run folders in table order, and those selected.
     QStringList runFolders() const { return m_table->folders(); }
     QStringList selectedFolders() const { return m_table->selectedFolders(); }
     /// The listed run in folder, or nullptr.
     const workflow::RunInfo* run(const QString& folder) const { return m_model->run(folder); }
     bool isListing() const { return m_model->isListing(); }
+    /// True while runs given to addRun are being read (in the background).
+    bool isAdding() const { return m_model->isAdding(); }
     /// True from runAgain() until that job has ended.
     bool isRunningAgain() const { return m_rerunJob != 0; }
     /// The folder of the last run made by Run again (empty before the first).
@@ -83,19 +88,29 @@ public:
 public Q_SLOTS:
     /// Lists state.runFolder again in the background; the table updates when it is done.
     void refresh();
-    /// Shows a run (or every run under folder) at once, e.g. when another page finished one.
+    /// Reads a run (or every run under folder) in the background and shows it, e.g. when
+    /// another page finished one; runAdded() when done.
     void addRun(const QString& folder);
 
 Q_SIGNALS:
     /// A listing has been shown in the table.
     void listed();
+    /// A run given to addRun has been read and shown, or could not be (error says why).
+    void runAdded(const QString& folder, const QString& error);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     QLayout* buildButtons();
+    QWidget* buildTableAndPlots();
+    /// A red line for messages, hidden while empty.
+    QLabel* messageLabel(const char* name);
     void buildActions();
     void onRerunFinished(bool stopped, const QString& error, quint64 job);
     void showRuns();
     void plotSelection();
+    void showProblems();
     void updateEnabled();
     void updateSummary();
     void showError(const QString& message);
@@ -112,6 +127,7 @@ private:
 
     QLabel* m_summary;
     QLabel* m_error;
+    QLabel* m_problems;
     RunsTable* m_table;
     QCustomPlot* m_top1Plot;
     QCustomPlot* m_lossPlot;
@@ -127,6 +143,7 @@ private:
     QAction* m_deleteAction = nullptr;
     QTabWidget* m_tabs = nullptr;
     ExperimentPanel* m_experiments = nullptr;
+    TranslatedTexts m_texts;
 };
 
 } // namespace tleg::gui

@@ -4,6 +4,7 @@
 
 #include <QCollator>
 #include <QDir>
+#include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 
@@ -97,9 +98,7 @@ QString runKindText(const std::string& kind)
 
 RunsTable::RunsTable(QWidget* parent) : QTableWidget(0, Columns, parent)
 {
-    setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Depth"), tr("Parameters"), tr("Epochs"),
-                               tr("Best top-1 (%)"), tr("Last top-1 (%)"), tr("Duration"),
-                               tr("State")});
+    retranslateUi();
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -111,6 +110,20 @@ RunsTable::RunsTable(QWidget* parent) : QTableWidget(0, Columns, parent)
     horizontalHeader()->setSectionResizeMode(Name, QHeaderView::Stretch);
     setSortingEnabled(true);
     sortByColumn(Name, Qt::AscendingOrder);
+}
+
+void RunsTable::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi(); // the rows are the page's: it shows them again
+    QTableWidget::changeEvent(event);
+}
+
+void RunsTable::retranslateUi()
+{
+    setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Depth"), tr("Parameters"), tr("Epochs"),
+                               tr("Best top-1 (%)"), tr("Last top-1 (%)"), tr("Duration"),
+                               tr("State")});
 }
 
 void RunsTable::showRuns(const QHash<QString, workflow::RunInfo>& runs, const QString& root)
@@ -163,16 +176,15 @@ void RunsTable::setRow(int row, const workflow::RunInfo& run, const QString& fol
     numberItem(Depth, run.depth ? static_cast<double>(run.depth) : -1.0,
                run.depth ? QString::number(run.depth) : dash);
     numberItem(Parameters, run.parameters ? static_cast<double>(run.parameters) : -1.0,
-               run.parameters ? tr("%1 M").arg(static_cast<double>(run.parameters) / 1e6, 0, 'f', 3)
-                              : dash);
+               run.parameters ? formatCount(run.parameters) : dash);
     numberItem(Epochs, static_cast<double>(run.epochsDone),
                run.epochsPlanned ? tr("%1 / %2").arg(run.epochsDone).arg(run.epochsPlanned)
                                  : QString::number(run.epochsDone));
     const bool scored = run.epochsDone > 0;
     numberItem(BestTop1, scored ? run.bestTop1 : -1.0,
-               scored ? QString::number(run.bestTop1, 'f', 2) : dash);
+               scored ? formatNumber(run.bestTop1, 2) : dash);
     numberItem(LastTop1, scored ? run.lastTop1 : -1.0,
-               scored ? QString::number(run.lastTop1, 'f', 2) : dash);
+               scored ? formatNumber(run.lastTop1, 2) : dash);
     numberItem(Duration, run.seconds, scored ? formatDuration(run.seconds) : dash);
 
     auto* stateItem = text(State, stateText(run.state));

@@ -48,7 +48,11 @@ public:
     /// The table as CSV (raw numbers from runs, current sort order): what Export CSV writes.
     QString csv(const QHash<QString, workflow::RunInfo>& runs) const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
     void setRow(int row, const workflow::RunInfo& run, const QString& folder, const QString& root);
 };
 

@@ -1,5 +1,7 @@
 #include "widgets/plots/linearity_plots.h"
 
+#include "widgets/text_format.h"
+
 #include "widgets/plots/qcustomplot_include.h"
 #include <QCoreApplication>
 #include <QMouseEvent>
@@ -115,15 +117,20 @@ QString kindDisplayName(const std::string& kind)
 
 QString r2Text(double r2)
 {
-    return std::isnan(r2) ? LinearityPlots::tr("n/a") : QString::number(r2, 'f', 4);
+    return std::isnan(r2) ? LinearityPlots::tr("n/a") : formatNumber(r2, 4);
 }
 
 // ---- PC1 against depth ----------------------------------------------------------------------
 
-void setupPc1Plot(QCustomPlot* plot)
+void labelPc1Plot(QCustomPlot* plot)
 {
     plot->xAxis->setLabel(LinearityPlots::tr("layer index"));
     plot->yAxis->setLabel(LinearityPlots::tr("PC1 score"));
+}
+
+void setupPc1Plot(QCustomPlot* plot)
+{
+    labelPc1Plot(plot);
     integerTicks(plot->xAxis);
     plot->legend->setVisible(true);
     plot->legend->setFont(smallFont(plot));
@@ -210,10 +217,15 @@ QString pc1Csv(const std::vector<LinearitySeries>& series)
 
 // ---- PC1–PC2 trajectory ---------------------------------------------------------------------
 
-void setupTrajectoryPlot(QCustomPlot* plot)
+void labelTrajectoryPlot(QCustomPlot* plot)
 {
     plot->xAxis->setLabel(LinearityPlots::tr("PC1 score"));
     plot->yAxis->setLabel(LinearityPlots::tr("PC2 score"));
+}
+
+void setupTrajectoryPlot(QCustomPlot* plot)
+{
+    labelTrajectoryPlot(plot);
     plot->legend->setVisible(false);
     plot->legend->setFont(smallFont(plot));
     plot->legend->setBrush(QColor(255, 255, 255, 210));
@@ -283,10 +295,16 @@ QString trajectoryCsv(const std::vector<LinearitySeries>& series)
 
 // ---- R² heat map ----------------------------------------------------------------------------
 
+void labelHeatmap(QCPColorMap* map)
+{
+    map->setName(LinearityPlots::tr("R²"));
+    if (map->colorScale())
+        map->colorScale()->axis()->setLabel(LinearityPlots::tr("R² of PC1 against depth"));
+}
+
 QCPColorMap* setupHeatmap(QCustomPlot* plot)
 {
     auto* map = new QCPColorMap(plot->xAxis, plot->yAxis);
-    map->setName(LinearityPlots::tr("R²"));
     map->setInterpolate(false);
     map->setTightBoundary(false);
     map->setGradient(r2Gradient());
@@ -294,8 +312,8 @@ QCPColorMap* setupHeatmap(QCustomPlot* plot)
     plot->plotLayout()->addElement(0, 1, scale);
     scale->setType(QCPAxis::atRight);
     scale->setBarWidth(12);
-    scale->axis()->setLabel(LinearityPlots::tr("R² of PC1 against depth"));
     map->setColorScale(scale);
+    labelHeatmap(map);
     scale->setGradient(r2Gradient());
     scale->setDataRange(QCPRange(0, 1));
     map->setDataRange(QCPRange(0, 1));
@@ -381,22 +399,27 @@ QString heatmapCsv(const R2Grid& grid)
 
 // ---- explained variance ---------------------------------------------------------------------
 
-void setupVariancePlot(QCustomPlot* plot)
+void labelVariancePlot(QCustomPlot* plot)
 {
-    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
-    bars->setName(LinearityPlots::tr("explained variance"));
-    bars->setWidth(0.6);
-    bars->setPen(QPen(QColor(31, 119, 180).darker(130)));
-    bars->setBrush(QColor(31, 119, 180));
+    plot->plottable(0)->setName(LinearityPlots::tr("explained variance"));
     QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
     ticks->addTick(1, LinearityPlots::tr("PC1"));
     ticks->addTick(2, LinearityPlots::tr("PC2"));
     ticks->addTick(3, LinearityPlots::tr("PC3 and later"));
     plot->xAxis->setTicker(ticks);
+    plot->yAxis->setLabel(LinearityPlots::tr("explained variance (%)"));
+}
+
+void setupVariancePlot(QCustomPlot* plot)
+{
+    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+    bars->setWidth(0.6);
+    bars->setPen(QPen(QColor(31, 119, 180).darker(130)));
+    bars->setBrush(QColor(31, 119, 180));
+    labelVariancePlot(plot);
     plot->xAxis->setRange(0.4, 3.6);
     plot->xAxis->grid()->setVisible(false);
     plot->xAxis->setLabel(LinearityPlots::tr("principal component"));
-    plot->yAxis->setLabel(LinearityPlots::tr("explained variance (%)"));
     plot->yAxis->setRange(0, 110);
 }
 
@@ -421,7 +444,7 @@ void drawVariance(QCustomPlot* plot, const LinearitySeries* series)
         text->position->setCoords(i + 1, 100.0 * shares[i]);
         text->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
         text->setFont(smallFont(plot));
-        text->setText(QString::number(100.0 * shares[i], 'f', 1));
+        text->setText(formatNumber(100.0 * shares[i], 1));
     }
     plot->xAxis->setLabel(LinearityPlots::tr("principal components of %1 in %2")
                               .arg(kindDisplayName(k->kind), series->label));

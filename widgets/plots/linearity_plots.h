@@ -49,6 +49,12 @@ QString r2Text(double r2);
 
 /// PC1 score against layer index, one scatter per model and its fitted line (R² in the legend).
 void setupPc1Plot(QCustomPlot* plot);
+/// The fixed texts of each plot (axis labels, names, tick labels) in the UI language: the setup
+/// functions call them, and again when the language changes (a redraw does the rest).
+void labelPc1Plot(QCustomPlot* plot);
+void labelTrajectoryPlot(QCustomPlot* plot);
+void labelHeatmap(QCPColorMap* map);
+void labelVariancePlot(QCustomPlot* plot);
 void drawPc1(QCustomPlot* plot, const std::vector<LinearitySeries>& series);
 /// model,kind,layer,block,pc1,fit: one row per model and layer.
 QString pc1Csv(const std::vector<LinearitySeries>& series);

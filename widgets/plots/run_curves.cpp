@@ -1,9 +1,10 @@
 #include "widgets/plots/run_curves.h"
 
+#include "widgets/appearance.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/qcustomplot_include.h"
 
-#include <QCoreApplication>
+#include <QApplication>
 
 #include <algorithm>
 
@@ -28,9 +29,10 @@ void setupRunPlot(QCustomPlot* plot, const QString& title, const QString& yLabel
     plot->plotLayout()->insertRow(0);
     QFont bold = plot->font();
     bold.setBold(true);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, bold));
-    plot->xAxis->setLabel(QCoreApplication::translate("tleg::gui::RunCurves", "epoch"));
-    plot->yAxis->setLabel(yLabel);
+    auto* titleElement = new QCPTextElement(plot, title, bold);
+    titleElement->setObjectName("runPlotTitle");
+    plot->plotLayout()->addElement(0, 0, titleElement);
+    labelRunPlot(plot, title, yLabel);
     QSharedPointer<QCPAxisTickerFixed> epochTicks(new QCPAxisTickerFixed);
     epochTicks->setTickStep(1.0);
     epochTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // readable at 300 epochs
@@ -42,6 +44,15 @@ void setupRunPlot(QCustomPlot* plot, const QString& title, const QString& yLabel
     plot->legend->setFont(legendFont);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     installPlotExport(plot);
+}
+
+void labelRunPlot(QCustomPlot* plot, const QString& title, const QString& yLabel)
+{
+    if (auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)))
+        element->setText(title);
+    plot->xAxis->setLabel(QCoreApplication::translate("tleg::gui::RunCurves", "epoch"));
+    plot->yAxis->setLabel(yLabel);
+    plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void drawRunCurves(QCustomPlot* top1Plot, QCustomPlot* lossPlot, const std::vector<RunCurve>& runs)
@@ -77,7 +88,7 @@ void drawRunCurves(QCustomPlot* top1Plot, QCustomPlot* lossPlot, const std::vect
             plot->yAxis->setRange(y.lower - pad, y.upper + pad);
         }
         plot->xAxis->setRange(0.5, static_cast<double>(std::max<int64_t>(2, maxEpoch)) + 0.5);
-        plot->replot(QCustomPlot::rpQueuedReplot);
+        themePlot(plot, QApplication::palette()); // the new curves in the palette's colours
     }
 }
 

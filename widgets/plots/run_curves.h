@@ -21,6 +21,8 @@ struct RunCurve {
 };
 
 void setupRunPlot(QCustomPlot* plot, const QString& title, const QString& yLabel);
+/// The title and axis labels again (in the UI language, after it changed).
+void labelRunPlot(QCustomPlot* plot, const QString& title, const QString& yLabel);
 /// Replaces both plots' graphs with the runs' curves (top-1 on top1, loss on loss).
 void drawRunCurves(QCustomPlot* top1, QCustomPlot* loss, const std::vector<RunCurve>& runs);
 

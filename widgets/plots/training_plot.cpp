@@ -1,8 +1,11 @@
 #include "widgets/plots/training_plot.h"
 
+#include "widgets/appearance.h"
 #include "widgets/plots/plot_export.h"
 
 #include "widgets/plots/qcustomplot_include.h"
+#include <QApplication>
+#include <QEvent>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
@@ -24,19 +27,20 @@ TrainingPlot::TrainingPlot(QWidget* parent)
     setMinimumHeight(220);
 
     m_raw = m_plot->addGraph();
-    m_raw->setName(tr("loss"));
     m_raw->setPen(QPen(QColor(31, 119, 180, 70), 1));
     m_smooth = m_plot->addGraph();
-    m_smooth->setName(tr("loss (smoothed)"));
     m_smooth->setPen(QPen(QColor(31, 119, 180), 2.5));
     m_top1 = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
-    m_top1->setName(tr("val top-1 %"));
     m_top1->setPen(QPen(QColor(214, 39, 40), 2));
     m_top1->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
-
+    m_texts.set([this] {
+        m_raw->setName(tr("loss"));
+        m_smooth->setName(tr("loss (smoothed)"));
+        m_top1->setName(tr("val top-1 %"));
+        m_plot->yAxis->setLabel(tr("loss"));
+        m_plot->yAxis2->setLabel(tr("top-1 (%)"));
+    });
     m_plot->xAxis->setLabel(tr("step"));
-    m_plot->yAxis->setLabel(tr("loss"));
-    m_plot->yAxis2->setLabel(tr("top-1 (%)"));
     m_plot->yAxis2->setVisible(true);
     m_plot->yAxis2->setRange(0, 100);
     m_plot->legend->setVisible(true);
@@ -50,6 +54,26 @@ TrainingPlot::TrainingPlot(QWidget* parent)
         if (isVisible()) // a hidden page replots when it is shown
             m_plot->replot();
     });
+}
+
+void TrainingPlot::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void TrainingPlot::retranslateUi()
+{
+    m_texts.retranslate();
+    // The step axis is labelled under the learning-rate strip when there is one.
+    m_plot->xAxis->setLabel(m_lrRect ? QString() : tr("step"));
+    if (m_lrRect) {
+        m_lrRect->axis(QCPAxis::atBottom)->setLabel(tr("step"));
+        m_lrRect->axis(QCPAxis::atLeft)->setLabel(tr("learning rate"));
+        m_lr->setName(tr("learning rate"));
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void TrainingPlot::scheduleReplot()
@@ -180,6 +204,7 @@ void TrainingPlot::setLearningRateVisible(bool visible)
     m_lr->setName(tr("learning rate"));
     m_lr->setPen(QPen(QColor(44, 160, 44), 1.5));
     m_lr->removeFromLegend();
+    themePlot(m_plot, QApplication::palette()); // the new strip in the palette's colours
     scheduleReplot();
 }
 

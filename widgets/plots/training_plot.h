@@ -7,6 +7,8 @@
 // Usage:
 //   auto* plot = new TrainingPlot(this);  plot->setLearningRateVisible(true);
 //   plot->addLoss(step, loss);  plot->addLearningRate(step, lr);  plot->addAccuracy(step, top1);
+#include "widgets/translated_texts.h"
+
 #include <QPointF>
 #include <QVector>
 #include <QWidget>
@@ -51,8 +53,10 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
+    void retranslateUi();
     void scheduleReplot();
     void thin(QCPGraph* graph) const;
 
@@ -63,6 +67,7 @@ private:
     QCPAxisRect* m_lrRect = nullptr;
     QCPGraph* m_lr = nullptr;
     QTimer* m_replot;
+    TranslatedTexts m_texts;
     double m_ema = 0;
     bool m_haveEma = false;
     double m_lossMax = 0, m_lrMax = 0, m_lastStep = 0;

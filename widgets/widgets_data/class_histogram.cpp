@@ -2,7 +2,11 @@
 
 #include "widgets/plots/qcustomplot_include.h"
 
+#include <QFontMetrics>
+#include <QtMath>
+
 #include <algorithm>
+#include <cmath>
 
 namespace tleg::gui {
 
@@ -16,7 +20,6 @@ QString className(const data::Dataset& d, int64_t c)
 void setupClassHistogram(QCustomPlot* plot)
 {
     plot->setMinimumHeight(180);
-    plot->yAxis->setLabel(QCoreApplication::translate("tleg::gui::DataPage", "images"));
     // The legend in a row of its own above the bars, so that it never hides one.
     plot->legend->setVisible(true);
     plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
@@ -27,20 +30,44 @@ void setupClassHistogram(QCustomPlot* plot)
     plot->legend->setBorderPen(Qt::NoPen); // it spans the width: a frame would look empty
     auto* group = new QCPBarsGroup(plot);
     auto* trainBars = new QCPBars(plot->xAxis, plot->yAxis);
-    trainBars->setName(QCoreApplication::translate("tleg::gui::DataPage", "train"));
     trainBars->setPen(QPen(QColor(31, 119, 180)));
     trainBars->setBrush(QColor(31, 119, 180, 160));
     auto* testBars = new QCPBars(plot->xAxis, plot->yAxis);
-    testBars->setName(QCoreApplication::translate("tleg::gui::DataPage", "test"));
     testBars->setPen(QPen(QColor(255, 127, 14)));
     testBars->setBrush(QColor(255, 127, 14, 160));
     for (auto* bars : {trainBars, testBars}) {
         bars->setWidth(0.4);
         bars->setBarsGroup(group);
     }
+    translateClassHistogram(plot);
+}
+
+void translateClassHistogram(QCustomPlot* plot)
+{
+    plot->yAxis->setLabel(QCoreApplication::translate("tleg::gui::DataPage", "images"));
+    plot->plottable(0)->setName(QCoreApplication::translate("tleg::gui::DataPage", "train"));
+    plot->plottable(1)->setName(QCoreApplication::translate("tleg::gui::DataPage", "test"));
+    plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 namespace {
+
+constexpr double kRotation = 35; // degrees, clockwise: labels hang down to the right of the tick
+
+/// Room right of the axis rect for the last class name: QCustomPlot drops a tick label that
+/// would cross the widget's edge rather than cutting it ("Ankle boot" at 1024 px wide).
+int lastLabelRoom(const QCustomPlot* plot, const QString& label, double degrees)
+{
+    const QRect bounds = QFontMetrics(plot->xAxis->tickLabelFont())
+                             .boundingRect(0, 0, 0, 0, Qt::TextDontClip | Qt::AlignHCenter, label);
+    const double radians = qDegreesToRadians(degrees);
+    // How far a label reaches right of its tick, as QCustomPlot places a rotated one; a few
+    // pixels more for rounding and antialiasing.
+    const double reach =
+        degrees > 0 ? bounds.width() * std::cos(radians) + bounds.height() * std::sin(radians) / 2.0
+                    : bounds.width() / 2.0;
+    return static_cast<int>(std::ceil(reach)) + 6;
+}
 
 void setClassTicks(QCustomPlot* plot, const data::Dataset& train)
 {
@@ -49,13 +76,17 @@ void setClassTicks(QCustomPlot* plot, const data::Dataset& train)
         for (int64_t c = 0; c < train.numClasses; ++c)
             ticker->addTick(static_cast<double>(c), className(train, c));
         plot->xAxis->setTicker(ticker);
-        plot->xAxis->setTickLabelRotation(train.numClasses > 5 ? 35 : 0);
+        const double rotation = train.numClasses > 5 ? kRotation : 0;
+        plot->xAxis->setTickLabelRotation(rotation);
+        const QString last = className(train, train.numClasses - 1);
+        plot->axisRect()->setMinimumMargins(QMargins(0, 0, lastLabelRoom(plot, last, rotation), 0));
     } else {
         QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
         ticker->setTickStep(1.0);
         ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
         plot->xAxis->setTicker(ticker);
         plot->xAxis->setTickLabelRotation(0);
+        plot->axisRect()->setMinimumMargins(QMargins());
     }
 }
 

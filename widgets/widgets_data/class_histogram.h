@@ -18,6 +18,9 @@ namespace tleg::gui {
 QString className(const data::Dataset& d, int64_t c);
 
 void setupClassHistogram(QCustomPlot* plot);
+/// The axis label and the legend in the UI language (setupClassHistogram calls it; again when
+/// the language changes).
+void translateClassHistogram(QCustomPlot* plot);
 void showClassCounts(QCustomPlot* plot, const data::DataSplit* split);
 /// class,name,train,test: one row per bar pair.
 QString classHistogramCsv(QCustomPlot* plot, const data::DataSplit* split);
