@@ -407,7 +407,7 @@ Top-1: %6</translation>
     <message numerus="yes">
         <source>Stopped after %n finished epoch(s); the last checkpoint is in %1.</source>
         <translation>
-            <numerusform>Nach %n abgeschlossenen Epoche gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
+            <numerusform>Nach %n abgeschlossener Epoche gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
             <numerusform>Nach %n abgeschlossenen Epochen gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
         </translation>
     </message>
@@ -559,6 +559,109 @@ Aufteilung: %5 Trainingsbilder, %6 Testbilder
     </message>
 </context>
 <context>
+    <name>tleg::gui::DepthQueue</name>
+    <message>
+        <source>&apos;%1&apos; is not a depth from 1 to %2 (write e.g. 2, 4, 6-8).</source>
+        <translation>„%1“ ist keine Tiefe von 1 bis %2 (z. B. 2, 4, 6-8 schreiben).</translation>
+    </message>
+    <message>
+        <source>Write the depths to fine-tune, e.g. 2, 4, 6-8.</source>
+        <translation>Die zu feinabstimmenden Tiefen angeben, z. B. 2, 4, 6-8.</translation>
+    </message>
+    <message>
+        <source>Several depths</source>
+        <translation>Mehrere Tiefen</translation>
+    </message>
+    <message>
+        <source>Depths</source>
+        <translation>Tiefen</translation>
+    </message>
+    <message>
+        <source>Descendant depths to expand and fine-tune one after another, e.g. 2, 4, 6-8 (the paper&apos;s Table 1 compares depths 1 to 12).</source>
+        <translation>Tiefen der Nachkommen, die nacheinander erweitert und feinabgestimmt werden, z. B. 2, 4, 6-8 (Tabelle 1 des Papers vergleicht die Tiefen 1 bis 12).</translation>
+    </message>
+    <message>
+        <source>with scratch twins</source>
+        <translation>mit Scratch-Zwillingen</translation>
+    </message>
+    <message>
+        <source>Also train each depth from random weights with the same architecture, seed and epochs: the baseline TLEG is compared with.</source>
+        <translation>Jede Tiefe zusätzlich aus zufälligen Gewichten mit derselben Architektur, demselben Seed und denselben Epochen trainieren: die Baseline, mit der TLEG verglichen wird.</translation>
+    </message>
+    <message>
+        <source>Fine-tune all</source>
+        <translation>Alle feinabstimmen</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>TLEG top-1</source>
+        <translation>TLEG Top-1</translation>
+    </message>
+    <message>
+        <source>Scratch top-1</source>
+        <translation>Scratch Top-1</translation>
+    </message>
+    <message>
+        <source>TLEG − scratch</source>
+        <translation>TLEG − Scratch</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>TLEG (from the learngene)</source>
+        <translation>TLEG (aus dem Learngene)</translation>
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation>Scratch</translation>
+    </message>
+    <message>
+        <source>depth</source>
+        <translation>Tiefe</translation>
+    </message>
+    <message>
+        <source>top-1 (%)</source>
+        <translation>Top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Open a learngene first.</source>
+        <translation>Zuerst ein Learngene öffnen.</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>Zuerst auf der Seite Daten einen Datensatz öffnen.</translation>
+    </message>
+    <message>
+        <source>scratch depth %1</source>
+        <translation>Scratch Tiefe %1</translation>
+    </message>
+    <message>
+        <source>fine-tune depth %1</source>
+        <translation>Feinabstimmung Tiefe %1</translation>
+    </message>
+    <message>
+        <source>%1: top-1 %2%</source>
+        <translation>%1: Top-1 %2 %</translation>
+    </message>
+    <message>
+        <source>Another job is running: the queue stopped before depth %1.</source>
+        <translation>Ein anderer Auftrag läuft: Die Warteschlange hielt vor Tiefe %1 an.</translation>
+    </message>
+    <message>
+        <source>Depth %1 failed: %2</source>
+        <translation>Tiefe %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>läuft…</translation>
+    </message>
+</context>
+<context>
     <name>tleg::gui::ExpandPage</name>
     <message>
         <source>Learngene</source>
@@ -651,6 +754,14 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     <message>
         <source>Cannot use %1: %2</source>
         <translation>%1 kann nicht verwendet werden: %2</translation>
+    </message>
+    <message>
+        <source>Depth %1: top-1 %2% (%3).</source>
+        <translation>Tiefe %1: Top-1 %2 % (%3).</translation>
+    </message>
+    <message>
+        <source>Stopped; the checkpoint is in %1 (Runs ▸ Run again resumes it).</source>
+        <translation>Gestoppt; der Checkpoint liegt in %1 (Läufe ▸ Erneut ausführen setzt ihn fort).</translation>
     </message>
 </context>
 <context>
@@ -1317,6 +1428,69 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
+    <message>
+        <source>A dataset is open.</source>
+        <translation>Ein Datensatz ist geöffnet.</translation>
+    </message>
+    <message>
+        <source>An ancestry model is open: it is the teacher.</source>
+        <translation>Ein Vorfahrenmodell ist geöffnet: Es ist der Lehrer.</translation>
+    </message>
+    <message>
+        <source>A learngene is open on the Expand page.</source>
+        <translation>Auf der Seite Erweitern ist ein Learngene geöffnet.</translation>
+    </message>
+    <message>
+        <source>A model&apos;s weights were analysed.</source>
+        <translation>Die Gewichte eines Modells wurden analysiert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n Des-Net(s) fine-tuned.</source>
+        <translation>
+            <numerusform>%n Des-Net feinabgestimmt.</numerusform>
+            <numerusform>%n Des-Nets feinabgestimmt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Go to</source>
+        <translation>&amp;Gehe zu</translation>
+    </message>
+    <message>
+        <source>&amp;Workflow</source>
+        <translation>&amp;Arbeitsablauf</translation>
+    </message>
+    <message>
+        <source>Open a dataset (Fashion-MNIST is there already; CIFAR, IDX files or a folder of images per class).</source>
+        <translation>Einen Datensatz öffnen (Fashion-MNIST ist schon da; CIFAR, IDX-Dateien oder ein Ordner mit Bildern je Klasse).</translation>
+    </message>
+    <message>
+        <source>Train an ancestry model, or open one you have (TLEG Studio, timm, Hugging Face, torchvision or TorchScript): it becomes the teacher.</source>
+        <translation>Ein Vorfahrenmodell trainieren oder ein vorhandenes öffnen (TLEG Studio, timm, Hugging Face, torchvision oder TorchScript): Es wird der Lehrer.</translation>
+    </message>
+    <message>
+        <source>Distil a learngene: an Aux-Net whose blocks are θ_B + (l−1)/L·θ_A learns from the teacher; the learngene (θ_A, θ_B) is written at the end.</source>
+        <translation>Ein Learngene destillieren: Ein Aux-Net, dessen Blöcke θ_B + (l−1)/L·θ_A sind, lernt vom Lehrer; am Ende wird das Learngene (θ_A, θ_B) geschrieben.</translation>
+    </message>
+    <message>
+        <source>Check on the Linearity page whether the weights change linearly with depth (PCA trajectories, R² per layer kind).</source>
+        <translation>Auf der Seite Linearität prüfen, ob sich die Gewichte linear mit der Tiefe ändern (PCA-Trajektorien, R² je Schichtart).</translation>
+    </message>
+    <message>
+        <source>Expand the learngene into descendants of any depth and fine-tune them, one or several depths at once, beside scratch twins.</source>
+        <translation>Das Learngene zu Nachkommen beliebiger Tiefe erweitern und feinabstimmen, eine oder mehrere Tiefen auf einmal, neben Scratch-Zwillingen.</translation>
+    </message>
+    <message>
+        <source>Compare the runs: curves, hyperparameters, and the paper&apos;s experiments.</source>
+        <translation>Die Läufe vergleichen: Kurven, Hyperparameter und die Experimente des Papers.</translation>
+    </message>
+    <message>
+        <source>The TLEG workflow</source>
+        <translation>Der TLEG-Arbeitsablauf</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>Arbeitsablauf</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1619,6 +1793,13 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>New settings apply to the next job; a running job keeps its own.</source>
         <translation>Neue Einstellungen gelten ab dem nächsten Auftrag; ein laufender Auftrag behält seine eigenen.</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::StepGuide</name>
+    <message>
+        <source>Next: %1 →</source>
+        <translation>Weiter: %1 →</translation>
     </message>
 </context>
 <context>

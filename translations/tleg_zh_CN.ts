@@ -553,6 +553,109 @@ Split: %5 train images, %6 test images
     </message>
 </context>
 <context>
+    <name>tleg::gui::DepthQueue</name>
+    <message>
+        <source>&apos;%1&apos; is not a depth from 1 to %2 (write e.g. 2, 4, 6-8).</source>
+        <translation>“%1”不是 1 到 %2 之间的深度（例如写 2, 4, 6-8）。</translation>
+    </message>
+    <message>
+        <source>Write the depths to fine-tune, e.g. 2, 4, 6-8.</source>
+        <translation>请填写要微调的深度，例如 2, 4, 6-8。</translation>
+    </message>
+    <message>
+        <source>Several depths</source>
+        <translation>多个深度</translation>
+    </message>
+    <message>
+        <source>Depths</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>Descendant depths to expand and fine-tune one after another, e.g. 2, 4, 6-8 (the paper&apos;s Table 1 compares depths 1 to 12).</source>
+        <translation>依次扩展并微调的后代深度，例如 2, 4, 6-8（论文表 1 比较深度 1 到 12）。</translation>
+    </message>
+    <message>
+        <source>with scratch twins</source>
+        <translation>附带从头训练的对照</translation>
+    </message>
+    <message>
+        <source>Also train each depth from random weights with the same architecture, seed and epochs: the baseline TLEG is compared with.</source>
+        <translation>对每个深度另外用相同的架构、种子和轮数从随机权重训练：这是与 TLEG 对比的基线。</translation>
+    </message>
+    <message>
+        <source>Fine-tune all</source>
+        <translation>全部微调</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>TLEG top-1</source>
+        <translation>TLEG top-1</translation>
+    </message>
+    <message>
+        <source>Scratch top-1</source>
+        <translation>从头训练 top-1</translation>
+    </message>
+    <message>
+        <source>TLEG − scratch</source>
+        <translation>TLEG − 从头训练</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>TLEG (from the learngene)</source>
+        <translation>TLEG（来自学习基因）</translation>
+    </message>
+    <message>
+        <source>scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <source>depth</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>top-1 (%)</source>
+        <translation>top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Open a learngene first.</source>
+        <translation>请先打开一个学习基因。</translation>
+    </message>
+    <message>
+        <source>Open a dataset on the Data page first.</source>
+        <translation>请先在数据页打开一个数据集。</translation>
+    </message>
+    <message>
+        <source>scratch depth %1</source>
+        <translation>从头训练 深度 %1</translation>
+    </message>
+    <message>
+        <source>fine-tune depth %1</source>
+        <translation>微调 深度 %1</translation>
+    </message>
+    <message>
+        <source>%1: top-1 %2%</source>
+        <translation>%1：top-1 %2%</translation>
+    </message>
+    <message>
+        <source>Another job is running: the queue stopped before depth %1.</source>
+        <translation>另一个任务正在运行：队列在深度 %1 之前停止。</translation>
+    </message>
+    <message>
+        <source>Depth %1 failed: %2</source>
+        <translation>深度 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>运行中…</translation>
+    </message>
+</context>
+<context>
     <name>tleg::gui::ExpandPage</name>
     <message>
         <source>Learngene</source>
@@ -645,6 +748,14 @@ S-Params to initialise depths 1–%1:
     <message>
         <source>Cannot use %1: %2</source>
         <translation>无法使用 %1：%2</translation>
+    </message>
+    <message>
+        <source>Depth %1: top-1 %2% (%3).</source>
+        <translation>深度 %1：top-1 %2%（%3）。</translation>
+    </message>
+    <message>
+        <source>Stopped; the checkpoint is in %1 (Runs ▸ Run again resumes it).</source>
+        <translation>已停止；检查点位于 %1（运行 ▸ 再次运行可继续）。</translation>
     </message>
 </context>
 <context>
@@ -1308,6 +1419,68 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
     </message>
+    <message>
+        <source>A dataset is open.</source>
+        <translation>已打开数据集。</translation>
+    </message>
+    <message>
+        <source>An ancestry model is open: it is the teacher.</source>
+        <translation>已打开祖先模型：它是教师。</translation>
+    </message>
+    <message>
+        <source>A learngene is open on the Expand page.</source>
+        <translation>扩展页已打开学习基因。</translation>
+    </message>
+    <message>
+        <source>A model&apos;s weights were analysed.</source>
+        <translation>已分析一个模型的权重。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n Des-Net(s) fine-tuned.</source>
+        <translation>
+            <numerusform>已微调 %n 个 Des-Net。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Go to</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Workflow</source>
+        <translation>工作流程(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Open a dataset (Fashion-MNIST is there already; CIFAR, IDX files or a folder of images per class).</source>
+        <translation>打开数据集（Fashion-MNIST 已自带；也可用 CIFAR、IDX 文件或每类一个子文件夹的图像）。</translation>
+    </message>
+    <message>
+        <source>Train an ancestry model, or open one you have (TLEG Studio, timm, Hugging Face, torchvision or TorchScript): it becomes the teacher.</source>
+        <translation>训练一个祖先模型，或打开已有模型（TLEG Studio、timm、Hugging Face、torchvision 或 TorchScript）：它将作为教师。</translation>
+    </message>
+    <message>
+        <source>Distil a learngene: an Aux-Net whose blocks are θ_B + (l−1)/L·θ_A learns from the teacher; the learngene (θ_A, θ_B) is written at the end.</source>
+        <translation>蒸馏学习基因：块为 θ_B + (l−1)/L·θ_A 的辅助网络向教师学习；结束时写出学习基因 (θ_A, θ_B)。</translation>
+    </message>
+    <message>
+        <source>Check on the Linearity page whether the weights change linearly with depth (PCA trajectories, R² per layer kind).</source>
+        <translation>在线性度页检查权重是否随深度线性变化（PCA 轨迹、每种层的 R²）。</translation>
+    </message>
+    <message>
+        <source>Expand the learngene into descendants of any depth and fine-tune them, one or several depths at once, beside scratch twins.</source>
+        <translation>将学习基因扩展为任意深度的后代并微调，可一次一个或多个深度，并附带从头训练的对照。</translation>
+    </message>
+    <message>
+        <source>Compare the runs: curves, hyperparameters, and the paper&apos;s experiments.</source>
+        <translation>比较各次运行：曲线、超参数以及论文中的实验。</translation>
+    </message>
+    <message>
+        <source>The TLEG workflow</source>
+        <translation>TLEG 工作流程</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>工作流程</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1610,6 +1783,13 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>New settings apply to the next job; a running job keeps its own.</source>
         <translation>新设置将应用于下一个任务；正在运行的任务保留其原有设置。</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::StepGuide</name>
+    <message>
+        <source>Next: %1 →</source>
+        <translation>下一步：%1 →</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@
 #include "widgets/pages/linearity_page.h"
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
+#include "widgets/step_guide.h"
 #include "widgets/text_format.h"
 
 #include "widgets/plots/qcustomplot_include.h"
@@ -33,9 +34,11 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace tleg::gui {
 
@@ -137,11 +140,19 @@ void MainWindow::buildPages()
 {
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
-    m_nav = new QListWidget(central);
+    // The sidebar: the steps, then the way to the next one once this one is done.
+    auto* sidebar = new QWidget(central);
+    sidebar->setFixedWidth(170);
+    auto* sideLayout = new QVBoxLayout(sidebar);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    m_nav = new QListWidget(sidebar);
     m_nav->setObjectName("navigation");
-    m_nav->setFixedWidth(150);
+    m_next = new QPushButton(sidebar);
+    m_next->setObjectName("nextStep");
+    sideLayout->addWidget(m_nav, 1);
+    sideLayout->addWidget(m_next);
     m_pages = new QStackedWidget(central);
-    layout->addWidget(m_nav);
+    layout->addWidget(sidebar);
     layout->addWidget(m_pages, 1);
 
     m_dataPage = new DataPage(m_state, m_pages);
@@ -157,10 +168,22 @@ void MainWindow::buildPages()
     }
     for (int i = 0; i < m_nav->count(); ++i)
         m_nav->item(i)->setIcon(pageIcon(pageKey(i)));
-    connectPages();
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_guide = new StepGuide(m_nav, m_next, this);
+    connectPages();
     setCentralWidget(central);
     m_nav->setCurrentRow(0);
+}
+
+void MainWindow::updateSteps()
+{
+    m_guide->setDone(0, m_state.data != nullptr, tr("A dataset is open."));
+    m_guide->setDone(1, !m_learngene->teacherPath().isEmpty(),
+                     tr("An ancestry model is open: it is the teacher."));
+    m_guide->setDone(2, !m_expand->learngenePath().isEmpty(),
+                     tr("A learngene is open on the Expand page."));
+    m_guide->setDone(3, m_linearity->modelCount() > 0, tr("A model's weights were analysed."));
+    m_guide->setDone(4, m_desNets > 0, tr("%n Des-Net(s) fine-tuned.", nullptr, m_desNets));
 }
 
 void MainWindow::retranslateUi()
@@ -178,10 +201,11 @@ void MainWindow::retranslateUi()
     m_dock->setWindowTitle(tr("Log"));
     if (!m_runner.isRunning() && m_statusIsReady)
         m_status->setText(tr("Ready"));
-    const QString titles[] = {tr("Data"),      tr("Ancestry"), tr("Learngene"),
-                              tr("Linearity"), tr("Expand"),   tr("Runs")};
-    for (int i = 0; i < m_nav->count(); ++i)
-        m_nav->item(i)->setText(titles[i]);
+    QString titles[6];
+    for (int i = 0; i < 6; ++i)
+        titles[i] = pageTitle(i);
+    m_guide->setTitles(QStringList(std::begin(titles), std::end(titles)));
+    updateSteps();
     buildMenus();
 }
 
@@ -218,11 +242,27 @@ void MainWindow::connectPages()
     connect(m_ancestry, &AncestryPage::runFinished, m_runs, &RunsPage::addRun);
     connect(m_learngene, &LearngenePage::runFinished, m_runs, &RunsPage::addRun);
     connect(m_expand, &ExpandPage::runFinished, m_runs, &RunsPage::addRun);
+    // The done marks of the steps (after the connections above have set what they look at).
+    connect(m_dataPage, &DataPage::dataChanged, this, &MainWindow::updateSteps);
+    connect(m_ancestry, &AncestryPage::ancestryReady, this, &MainWindow::updateSteps);
+    connect(m_expand, &ExpandPage::loadFinished, this, &MainWindow::updateSteps);
+    connect(m_linearity, &LinearityPage::modelsChanged, this, &MainWindow::updateSteps);
+    connect(m_expand, &ExpandPage::runFinished, this, [this] {
+        ++m_desNets;
+        updateSteps();
+    });
 }
 
 void MainWindow::buildMenus()
 {
+    // clear() leaves the old menus behind as hidden children, with their actions' shortcuts
+    // (Ctrl+1 would then be ambiguous): they leave the window now and go once control returns
+    // to the event loop (this may run inside one of their actions, the language switch).
     menuBar()->clear();
+    for (QMenu* old : menuBar()->findChildren<QMenu*>(Qt::FindDirectChildrenOnly)) {
+        old->setParent(nullptr);
+        old->deleteLater();
+    }
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open model or learngene…"), QKeySequence::Open, this, [this] {
@@ -262,8 +302,18 @@ void MainWindow::buildMenus()
     dark->setChecked(m_settings.dark);
     connect(dark, &QAction::toggled, this, &MainWindow::setDark);
     view->addAction(m_dock->toggleViewAction());
+    QMenu* go = view->addMenu(tr("&Go to"));
+    go->setObjectName("goMenu");
+    for (int i = 0; i < m_nav->count(); ++i) {
+        QAction* a = go->addAction(QStringLiteral("&%1  %2").arg(i + 1).arg(pageTitle(i)));
+        a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(a, &QAction::triggered, this, [this, i] { showPage(i); });
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* workflow = help->addAction(tr("&Workflow"), this, &MainWindow::showWorkflow);
+    workflow->setObjectName("workflowAction");
+    workflow->setShortcut(QKeySequence::HelpContents);
     QAction* about = help->addAction(tr("&About TLEG Studio"), this, [this] {
         // The box shows the window's icon (the application's).
         QMessageBox::about(
@@ -277,6 +327,42 @@ void MainWindow::buildMenus()
     });
     about->setObjectName("aboutAction");
     about->setIcon(icon(Icon::App));
+}
+
+QString MainWindow::pageTitle(int index) const
+{
+    const QString titles[] = {tr("Data"),      tr("Ancestry"), tr("Learngene"),
+                              tr("Linearity"), tr("Expand"),   tr("Runs")};
+    return index >= 0 && index < 6 ? titles[index] : QString();
+}
+
+void MainWindow::showWorkflow()
+{
+    // The README's workflow, step by step, in the UI language.
+    const QString steps[] = {
+        tr("Open a dataset (Fashion-MNIST is there already; CIFAR, IDX files or a folder of "
+           "images per class)."),
+        tr("Train an ancestry model, or open one you have (TLEG Studio, timm, Hugging Face, "
+           "torchvision or TorchScript): it becomes the teacher."),
+        tr("Distil a learngene: an Aux-Net whose blocks are θ_B + (l−1)/L·θ_A learns from the "
+           "teacher; the learngene (θ_A, θ_B) is written at the end."),
+        tr("Check on the Linearity page whether the weights change linearly with depth (PCA "
+           "trajectories, R² per layer kind)."),
+        tr("Expand the learngene into descendants of any depth and fine-tune them, one or "
+           "several depths at once, beside scratch twins."),
+        tr("Compare the runs: curves, hyperparameters, and the paper's experiments.")};
+    QString html = QStringLiteral("<h3>%1</h3><ol>").arg(tr("The TLEG workflow").toHtmlEscaped());
+    for (int i = 0; i < 6; ++i)
+        html += QStringLiteral("<li><b>%1</b> (Ctrl+%2): %3</li>")
+                    .arg(pageTitle(i).toHtmlEscaped())
+                    .arg(i + 1)
+                    .arg(steps[i].toHtmlEscaped());
+    html += QStringLiteral("</ol><p>%1</p>")
+                .arg(tr("Version %1").arg(QString::fromLatin1(tleg::version())).toHtmlEscaped());
+    QMessageBox box(QMessageBox::Information, tr("Workflow"), html, QMessageBox::Ok, this);
+    box.setObjectName("workflowBox");
+    box.setTextFormat(Qt::RichText);
+    box.exec();
 }
 
 int MainWindow::pageCount() const

@@ -1,6 +1,7 @@
 #pragma once
 // The main window only assembles: pages along the workflow (Data → Ancestry → Learngene →
-// Linearity → Expand → Runs), menus (files, settings, language, theme), a log dock, and a
+// Linearity → Expand → Runs) as numbered steps with done marks and a Next button (StepGuide),
+// Ctrl+1…6 to go to a page, menus (files, settings, language, theme), a log dock, and a
 // status bar that shows the running job. Pages talk to the shared AppState and JobRunner;
 // the window wires their signals to each other (a trained ancestry becomes the teacher, a saved
 // learngene opens on the Expand page, every finished run appears on the Runs page) and says
@@ -24,6 +25,7 @@ class QListWidget;
 class QMenu;
 class QPlainTextEdit;
 class QProgressBar;
+class QPushButton;
 class QStackedWidget;
 
 namespace tleg::gui {
@@ -34,6 +36,7 @@ class ExpandPage;
 class LearngenePage;
 class LinearityPage;
 class RunsPage;
+class StepGuide;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -58,6 +61,12 @@ public:
     int pageCount() const;
     /// A stable English key per page ("data", "ancestry", …) for screenshots and tests.
     QString pageKey(int index) const;
+    /// The page's title in the UI language ("Data", "Daten").
+    QString pageTitle(int index) const;
+    /// Below the steps: "Next: Ancestry →" once the step shown is done (hidden otherwise).
+    QPushButton* nextButton() const { return m_next; }
+    /// Help ▸ Workflow (F1): the six steps, their shortcuts and the version.
+    void showWorkflow();
     QWidget* page(int index) const;
     void showPage(int index);
     /// Lines in the log dock (timestamped).
@@ -103,6 +112,8 @@ private:
     void updateRecentMenu();
     void rememberFile(const QString& path);
     void onProgress(const ProgressUpdate& u);
+    /// The steps' done marks from what is open (data, teacher, learngene, analyses, Des-Nets).
+    void updateSteps();
 
     AppState m_state;
     Settings m_settings;
@@ -112,6 +123,9 @@ private:
     bool m_logFollows = true;    // the log is scrolled to its newest line
 
     QListWidget* m_nav = nullptr;
+    QPushButton* m_next = nullptr;
+    StepGuide* m_guide = nullptr;
+    int m_desNets = 0; // Des-Nets fine-tuned in this session
     QStackedWidget* m_pages = nullptr;
     QDockWidget* m_dock = nullptr;
     QPlainTextEdit* m_log = nullptr;

@@ -15,8 +15,11 @@
 #include "model/model_io.h"
 #include "util/files.h"
 #include "widgets/main_window.h"
+#include "widgets/pages/depth_queue.h"
 #include "widgets/pages/expand_page.h"
+#include "widgets/plots/qcustomplot_include.h"
 #include "widgets/plots/training_plot.h"
+#include "widgets/text_format.h"
 #include "widgets/training_panel.h"
 #include "workflow/jobs.h"
 
@@ -30,6 +33,9 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStyleOptionSlider>
+#include <QTableWidget>
+#include <QCheckBox>
+#include <QLineEdit>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -180,8 +186,114 @@ private Q_SLOTS:
         QCOMPARE(spec.init.expand.depth, int64_t(2));
         QVERIFY(page()->fineTuneButton()->isEnabled());
         QVERIFY(m_window->logView()->toPlainText().contains("fine-tuned depth 2"));
+        // Where the run went and how it did, beside the progress bar.
+        const QString said = page()->trainingPanel()->statusText();
+        QVERIFY2(said.startsWith("Depth 2: top-1 ") && said.contains("des-2"), qPrintable(said));
         if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
             m_window->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR") + "/expand-page.png");
+    }
+
+    void depthListsAreReadOrNamedAsWrong()
+    {
+        QString error;
+        QCOMPARE(gui::parseDepths("2, 4, 6-8", 24, &error), (std::vector<int>{2, 4, 6, 7, 8}));
+        QCOMPARE(gui::parseDepths("8 2;2 - 3", 24, &error), (std::vector<int>{2, 3, 8}));
+        QCOMPARE(error, QString());
+        for (const QString bad : {"0", "2, 25", "4-2", "two", "3,,x", "99999999999"}) {
+            error.clear();
+            QVERIFY2(gui::parseDepths(bad, 24, &error).empty(), qPrintable(bad));
+            QVERIFY2(error.contains("is not a depth from 1 to 24"), qPrintable(error));
+        }
+        error.clear();
+        QVERIFY(gui::parseDepths(" , ", 24, &error).empty());
+        QVERIFY(!error.isEmpty());
+    }
+
+    /// Issue 19: several depths at once, each with a scratch twin, fill the depth × top-1
+    /// table and plot as they finish: the paper's Table 1 from one learngene in one click.
+    void aQueueOfTwoDepthsWithScratchTwinsFillsTheTable()
+    {
+        QCOMPARE(load(m_learngene), QString());
+        gui::DepthQueue* queue = page()->depthQueue();
+        queue->depthsEdit()->setText("3, 1");
+        queue->scratchBox()->setChecked(true);
+        page()->epochsBox()->setValue(1);
+        QSignalSpy runs(page(), &gui::ExpandPage::runFinished);
+        QSignalSpy done(queue, &gui::DepthQueue::finished);
+        QVERIFY(queue->startButton()->isEnabled());
+        QTest::mouseClick(queue->startButton(), Qt::LeftButton);
+        QVERIFY(queue->isRunning());
+        QVERIFY(!page()->fineTuneButton()->isEnabled());
+        QVERIFY(!queue->startButton()->isEnabled());
+        QVERIFY(done.wait(600000));
+        QCOMPARE(done.first().at(0).toBool(), false); // not stopped
+        QCOMPARE(done.first().at(1).toString(), QString());
+        QCOMPARE(runs.count(), 4);
+        const auto& rows = queue->rows();
+        QCOMPARE(rows.size(), size_t(2));
+        for (size_t r = 0; r < rows.size(); ++r) {
+            const int depth = r == 0 ? 1 : 3; // sorted
+            QCOMPARE(rows[r].depth, depth);
+            QVERIFY(rows[r].tleg > 0 && rows[r].tleg <= 100);
+            QVERIFY(rows[r].scratch > 0 && rows[r].scratch <= 100);
+            const QString des = m_dir.filePath(QString("runs/des-%1").arg(depth));
+            const QString scratch = m_dir.filePath(QString("runs/scratch-%1").arg(depth));
+            QCOMPARE(QFileInfo(rows[r].tlegRun).dirName(), QFileInfo(des).dirName());
+            QCOMPARE(QFileInfo(rows[r].scratchRun).dirName(), QFileInfo(scratch).dirName());
+            const auto desSpec = workflow::TrainSpec::fromJson(
+                workflow::readRunRecord(rows[r].tlegRun.toStdString()).spec);
+            QVERIFY(desSpec.init.method == workflow::InitMethod::Learngene);
+            QCOMPARE(desSpec.init.expand.depth, int64_t(depth));
+            const auto scratchSpec = workflow::TrainSpec::fromJson(
+                workflow::readRunRecord(rows[r].scratchRun.toStdString()).spec);
+            QVERIFY(scratchSpec.role == workflow::Role::Scratch);
+            QVERIFY(scratchSpec.init.method == workflow::InitMethod::Scratch);
+            QCOMPARE(scratchSpec.init.config.depth, int64_t(depth));
+            QCOMPARE(scratchSpec.init.config.dim, m_config.dim);
+            QCOMPARE(scratchSpec.train.epochs, int64_t(1));
+            // The table says what rows() holds, in the UI's number format.
+            QCOMPARE(queue->table()->item(int(r), 0)->text(), QString::number(depth));
+            QCOMPARE(queue->table()->item(int(r), 1)->text(), gui::formatNumber(rows[r].tleg, 2));
+            QCOMPARE(queue->table()->item(int(r), 2)->text(),
+                     gui::formatNumber(rows[r].scratch, 2));
+            QCOMPARE(queue->table()->item(int(r), 3)->text(),
+                     gui::formatNumber(rows[r].tleg - rows[r].scratch, 2));
+        }
+        QCOMPARE(queue->plot()->graph(0)->dataCount(), 2); // TLEG
+        QCOMPARE(queue->plot()->graph(1)->dataCount(), 2); // scratch
+        QCOMPARE(queue->plot()->graph(0)->data()->at(1)->key, 3.0);
+        QCOMPARE(queue->plot()->graph(0)->data()->at(1)->value, rows[1].tleg);
+        QVERIFY(queue->startButton()->isEnabled());
+        QVERIFY(page()->fineTuneButton()->isEnabled());
+    }
+
+    /// Stop ends the whole queue: the run in progress keeps its last checkpoint, no later depth
+    /// starts, and a wrong list is one line and starts nothing.
+    void stopEndsTheQueueAndAWrongListStartsNothing()
+    {
+        gui::DepthQueue* queue = page()->depthQueue();
+        queue->depthsEdit()->setText("2, 0");
+        QVERIFY(!queue->start());
+        QVERIFY(queue->errorText().contains("'0' is not a depth"));
+        QVERIFY(!m_window->runner().isRunning());
+
+        queue->depthsEdit()->setText("2, 5");
+        page()->epochsBox()->setValue(50);
+        QSignalSpy done(queue, &gui::DepthQueue::finished);
+        QVERIFY(queue->start());
+        QCOMPARE(queue->errorText(), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(page()->trainingPlot()->lossPoints() > 2, 60000);
+        page()->trainingPanel()->stopButton()->click();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.first().at(0).toBool(), true);
+        QVERIFY(!queue->isRunning());
+        QVERIFY(!m_window->runner().isRunning());
+        const auto& rows = queue->rows();
+        QCOMPARE(rows[0].tleg, -1.0);
+        QVERIFY(QFileInfo(rows[0].tlegRun).isDir()); // a resume point from its last epoch, if any
+        QVERIFY(!fileExists(joinPath(rows[0].tlegRun.toStdString(), "model.safetensors")));
+        QVERIFY(rows[0].scratchRun.isEmpty() && rows[1].tlegRun.isEmpty());
+        QVERIFY(queue->startButton()->isEnabled());
     }
 
     void anotherPagesJobIsNotShownHere()

@@ -256,7 +256,8 @@ private Q_SLOTS:
     {
         QCOMPARE(m_window->pageCount(), 6);
         QCOMPARE(navTexts(),
-                 (QStringList{"Data", "Ancestry", "Learngene", "Linearity", "Expand", "Runs"}));
+                 (QStringList{"1  Data", "2  Ancestry", "3  Learngene", "4  Linearity",
+                              "5  Expand", "6  Runs"}));
         for (int i = 0; i < m_window->pageCount(); ++i) {
             m_window->showPage(i);
             QVERIFY(m_window->page(i)->isVisible());
@@ -266,6 +267,52 @@ private Q_SLOTS:
         // Every plot on every page can export.
         for (QCustomPlot* plot : m_window->findChildren<QCustomPlot*>())
             QCOMPARE(plot->contextMenuPolicy(), Qt::CustomContextMenu);
+    }
+
+    /// Issue 19: the sidebar is the method's numbered steps with done marks; a done step shows
+    /// "Next: … →"; Ctrl+1…6 go to the pages; Help ▸ Workflow lists the steps and the version.
+    void guidedFlowMarksStepsAndLeadsOn()
+    {
+        QListWidget* nav = m_window->navigation();
+        QPushButton* next = m_window->nextButton();
+        m_window->showPage(0);
+        QCOMPARE(nav->item(0)->checkState(), Qt::Checked); // a dataset is open (the fixture's)
+        QVERIFY(!(nav->item(0)->flags() & Qt::ItemIsUserCheckable));
+        QCOMPARE(nav->item(0)->toolTip(), QString("A dataset is open."));
+        for (int i = 1; i < m_window->pageCount(); ++i)
+            QCOMPARE(nav->item(i)->checkState(), Qt::Unchecked);
+        QVERIFY(next->isVisible());
+        QCOMPARE(next->text(), QString("Next: Ancestry →"));
+        QTest::mouseClick(next, Qt::LeftButton);
+        QCOMPARE(nav->currentRow(), 1);
+        QVERIFY(!next->isVisible()); // no ancestry yet
+
+        // Ctrl+5, then the learngene opens there and marks its step done.
+        QTest::keyClick(m_window.get(), Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(nav->currentRow(), 4);
+        QSignalSpy loaded(m_window->expandPage(), &gui::ExpandPage::loadFinished);
+        m_window->expandPage()->loadLearngene(m_learngene);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(nav->item(2)->checkState(), Qt::Checked);
+        QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(nav->currentRow(), 2);
+        QCOMPARE(next->text(), QString("Next: Linearity →"));
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(nav->currentRow(), 0);
+
+        QString shown;
+        const auto box = testing::onModal<QMessageBox>([&](QMessageBox* b) {
+            shown = b->text();
+            b->accept();
+        });
+        QAction* workflow = m_window->findChild<QAction*>("workflowAction");
+        QVERIFY(workflow);
+        QCOMPARE(workflow->shortcut(), QKeySequence(QKeySequence::HelpContents));
+        workflow->trigger();
+        QVERIFY(box.opened());
+        for (const char* step : {"<b>Data</b> (Ctrl+1)", "<b>Runs</b> (Ctrl+6)", "learngene",
+                                 "Version "})
+            QVERIFY2(shown.contains(step), qPrintable(shown));
     }
 
     void settingsDialogAppliesAndPersists()
@@ -322,7 +369,7 @@ private Q_SLOTS:
         QVERIFY(german);
         german->trigger();
         QCOMPARE(m_window->settings().language, QString("de"));
-        QCOMPARE(navTexts().at(0), QString("Daten"));
+        QCOMPARE(navTexts().at(0), QString("1  Daten"));
         QCOMPARE(m_window->menuBar()->actions().at(0)->text(), QString("&Datei"));
         QCOMPARE(gui::Settings::load().language, QString("de"));
         // Texts from core are translated too: the experiments' titles and paper references.
@@ -348,15 +395,15 @@ private Q_SLOTS:
         QAction* chinese = findAction(menu(1), QString::fromUtf8("简体中文"));
         QVERIFY(chinese);
         chinese->trigger();
-        QCOMPARE(navTexts().at(0), QString::fromUtf8("数据"));
+        QCOMPARE(navTexts().at(0), QString::fromUtf8("1  数据"));
         // Every page title and the window title are translated.
         for (const QString& t : navTexts())
-            QVERIFY2(t.at(0).unicode() > 0x2e80, qPrintable(t));
+            QVERIFY2(t.back().unicode() > 0x2e80, qPrintable(t));
 
         QAction* english = findAction(menu(1), "English");
         QVERIFY(english);
         english->trigger();
-        QCOMPARE(navTexts().at(0), QString("Data"));
+        QCOMPARE(navTexts().at(0), QString("1  Data"));
         QCOMPARE(m_window->pageCount(), 6);
     }
 

@@ -1,6 +1,7 @@
 #include "widgets/pages/expand_page.h"
 
 #include "widgets/background_task.h"
+#include "widgets/error_label.h"
 #include "widgets/icons.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/plots/training_plot.h"
@@ -18,6 +19,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 namespace tleg::gui {
@@ -31,19 +33,23 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     m_summary->setObjectName("expandSummary");
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
-    m_error = new QLabel(this);
-    m_error->setObjectName("expandError");
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
-    m_error->setVisible(false);
+    m_error = newErrorLabel(this, "expandError");
     layout->addWidget(m_error);
     layout->addWidget(buildDepth());
     layout->addLayout(buildPreview());
     layout->addLayout(buildActions());
-    m_panel = new TrainingPanel(runner, this);
-    layout->addWidget(m_panel, 1);
+    // The live curves of the run in progress beside the queue of several depths and its
+    // results: the two halves of the same work, side by side.
+    auto* bottom = new QSplitter(Qt::Horizontal, this);
+    m_panel = new TrainingPanel(runner, bottom);
+    m_queue = new DepthQueue(state, m_panel, bottom);
+    m_queue->setEpochs([this] { return m_epochs->value(); });
+    bottom->addWidget(m_panel);
+    bottom->addWidget(m_queue);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    bottom->setChildrenCollapsible(false);
+    layout->addWidget(bottom, 1);
 
     connect(m_slider, &QSlider::valueChanged, m_depth, &QSpinBox::setValue);
     connect(m_depth, &QSpinBox::valueChanged, m_slider, &QSlider::setValue);
@@ -58,6 +64,7 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     });
     connect(m_fineTune, &QPushButton::clicked, this, &ExpandPage::expandAndFineTune);
     connect(m_panel, &TrainingPanel::jobFinished, this, &ExpandPage::onFinished);
+    connect(m_queue, &DepthQueue::runFinished, this, &ExpandPage::runFinished);
     connect(&m_runner, &JobRunner::started, this, &ExpandPage::updateEnabled);
     connect(&m_runner, &JobRunner::finished, this, &ExpandPage::updateEnabled);
     showSummary();
@@ -228,6 +235,7 @@ void ExpandPage::onLoaded(const QString& path, std::shared_ptr<const model::Lear
     }
     m_learngene = std::move(learngene);
     m_learngenePath = path;
+    m_queue->setLearngene(path, m_learngene);
     m_path->setText(path);
     showSummary();
     updatePreview();
@@ -304,6 +312,7 @@ void ExpandPage::updateEnabled()
     const bool busy = m_runner.isRunning() || isLoading();
     m_expand->setEnabled(m_learngene && !busy);
     m_fineTune->setEnabled(m_learngene && m_state.data && !busy);
+    m_queue->setBusy(busy);
 }
 
 bool ExpandPage::expandTo(const QString& path)
@@ -324,40 +333,48 @@ bool ExpandPage::expandAndFineTune()
 {
     if (!m_learngene || !m_state.data)
         return false;
-    workflow::TrainSpec spec;
-    spec.role = workflow::Role::DesNet;
-    spec.data = m_state.dataSpec;
-    spec.init.method = workflow::InitMethod::Learngene;
-    spec.init.path = learngenePath().toStdString();
-    spec.init.expand.depth = m_depth->value();
-    spec.train.epochs = m_epochs->value();
-    spec.train.threads = JobRunner::intraOpThreads(m_state.threads);
-    spec.train.bf16 = m_state.bf16;
-    spec.train.warmupEpochs = std::min(1.0, 0.2 * spec.train.epochs);
-    spec.init.seed = spec.train.seed;
-    const int64_t depth = spec.init.expand.depth;
-    const QString run = QString::fromStdString(workflow::newRunFolder(
-        m_state.runFolder.toStdString(), workflow::runFolderBase(workflow::Role::DesNet, depth)));
-    spec.out = run.toStdString();
+    const int depth = m_depth->value();
+    const workflow::TrainSpec spec =
+        desNetSpec(m_state, learngenePath(), depth, m_epochs->value());
+    const QString run = QString::fromStdString(spec.out);
     auto data = m_state.data;
-    const bool started = m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, data, depth](
-                                                                                 JobContext& ctx) {
-        const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
-        ctx.log(tr("fine-tuned depth %1: top-1 %2%")
-                    .arg(depth)
-                    .arg(formatNumber(o.result.finalTop1, 2)));
-    });
-    if (started)
+    auto top1 = std::make_shared<double>(-1);
+    const bool started =
+        m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, data, depth, top1](
+                                                                JobContext& ctx) {
+            const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
+            if (!o.stopped())
+                *top1 = o.result.finalTop1; // read on the GUI thread once the worker has ended
+            ctx.log(tr("fine-tuned depth %1: top-1 %2%")
+                        .arg(depth)
+                        .arg(formatNumber(o.result.finalTop1, 2)));
+        });
+    if (started) {
         m_pendingRun = run;
+        m_pendingTop1 = top1;
+        m_pendingDepth = depth;
+    }
     return started;
 }
 
 void ExpandPage::onFinished(const QString&, bool stopped, const QString& error)
 {
     const QString run = std::exchange(m_pendingRun, QString());
-    if (!run.isEmpty() && error.isEmpty() && !stopped) {
+    const auto top1 = std::exchange(m_pendingTop1, nullptr);
+    if (!run.isEmpty() && error.isEmpty() && !stopped && top1 && *top1 >= 0) {
         m_lastRun = run;
+        // Where the run went and how it did, beside the progress bar (it stays until the next).
+        m_panel->setStatusText([run, depth = m_pendingDepth, value = *top1] {
+            return tr("Depth %1: top-1 %2% (%3).")
+                .arg(depth)
+                .arg(formatNumber(value, 2), QDir::toNativeSeparators(run));
+        });
         Q_EMIT runFinished(m_lastRun);
+    } else if (!run.isEmpty() && stopped) {
+        m_panel->setStatusText([run] {
+            return tr("Stopped; the checkpoint is in %1 (Runs ▸ Run again resumes it).")
+                .arg(QDir::toNativeSeparators(run));
+        });
     }
     updateEnabled();
 }

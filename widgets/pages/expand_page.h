@@ -2,7 +2,8 @@
 // Expand page: pick a learngene, drag the depth slider to preview the Des-Net (coefficients
 // c_l, parameters, MACs, S-Params), then Expand… (workflow::runExpand: write a Des-Net file) or
 // Expand & fine-tune (one click: workflow::runTrain of a Des-Net initialised from the learngene,
-// on the open dataset, into runFolder/des-<depth>[-N], curves live in the training panel).
+// on the open dataset, into runFolder/des-<depth>[-N], curves live in the training panel), or
+// several depths at once with scratch twins (DepthQueue: a depth × top-1 table and plot).
 // A learngene is read in the background (runInBackground): a file that cannot be used leaves
 // one red line naming it, and the learngene open before stays.
 // Usage:
@@ -12,6 +13,7 @@
 #include "model/expansion_preview.h"
 #include "model/learngene.h"
 #include "widgets/app_state.h"
+#include "widgets/pages/depth_queue.h"
 #include "widgets/job_runner.h"
 #include "widgets/training_panel.h"
 #include "widgets/translated_texts.h"
@@ -61,6 +63,7 @@ public:
     QString previewText() const;
     TrainingPlot* trainingPlot() const { return m_panel->plot(); }
     TrainingPanel* trainingPanel() const { return m_panel; }
+    DepthQueue* depthQueue() const { return m_queue; }
     QString lastRunFolder() const { return m_lastRun; }
     /// The open learngene file (empty before one is loaded).
     QString learngenePath() const;
@@ -95,6 +98,8 @@ private:
     QString m_learngenePath; // the file m_learngene came from
     model::ExpansionPreview m_preview;
     QString m_lastRun, m_pendingRun;
+    std::shared_ptr<double> m_pendingTop1; // the pending run's top-1, set by its worker
+    int m_pendingDepth = 0;
     quint64 m_loading = 0; // the read in flight (0: none); older ones are dropped
     quint64 m_loads = 0;
 
@@ -109,6 +114,7 @@ private:
     QPushButton* m_expand;
     QPushButton* m_fineTune;
     TrainingPanel* m_panel;
+    DepthQueue* m_queue;
     TranslatedTexts m_texts;
 };
 
