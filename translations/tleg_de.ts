@@ -204,6 +204,38 @@
         <source>Fashion-MNIST could not be loaded (%1). Install Debian&apos;s dataset-fashion-mnist package or open a dataset on the Data page.</source>
         <translation>Fashion-MNIST konnte nicht geladen werden (%1). Installieren Sie das Debian-Paket dataset-fashion-mnist oder öffnen Sie einen Datensatz auf der Seite „Daten“.</translation>
     </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>Legende</translation>
+    </message>
+    <message>
+        <source>Top left</source>
+        <translation>Oben links</translation>
+    </message>
+    <message>
+        <source>Top right</source>
+        <translation>Oben rechts</translation>
+    </message>
+    <message>
+        <source>Bottom left</source>
+        <translation>Unten links</translation>
+    </message>
+    <message>
+        <source>Bottom right</source>
+        <translation>Unten rechts</translation>
+    </message>
+    <message>
+        <source>Automatic (where it covers least)</source>
+        <translation>Automatisch (wo sie am wenigsten verdeckt)</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>Ausgeblendet</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::AncestryForm</name>
@@ -1498,6 +1530,14 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>epoch</source>
         <translation>Epoche</translation>
     </message>
+    <message>
+        <source>images seen</source>
+        <translation>gesehene Bilder</translation>
+    </message>
+    <message>
+        <source>wall time (min)</source>
+        <translation>Laufzeit (min)</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsModel</name>
@@ -1659,6 +1699,42 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>Kurven</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>Unterschiede</translation>
+    </message>
+    <message>
+        <source>The settings (config.json) that differ between the selected runs.</source>
+        <translation>Die Einstellungen (config.json), in denen sich die ausgewählten Läufe unterscheiden.</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation>Glättung</translation>
+    </message>
+    <message>
+        <source>Exponential moving average as in TensorBoard (weight 0 … 0.95, debiased); the raw curve stays faint behind.</source>
+        <translation>Exponentieller gleitender Mittelwert wie in TensorBoard (Gewicht 0 … 0,95, ohne Anfangsverzerrung); die Rohkurve bleibt blass dahinter.</translation>
+    </message>
+    <message>
+        <source>Log-scale loss</source>
+        <translation>Verlust logarithmisch</translation>
+    </message>
+    <message>
+        <source>x axis</source>
+        <translation>x-Achse</translation>
+    </message>
+    <message>
+        <source>Select two or more runs to see how their settings differ.</source>
+        <translation>Zwei oder mehr Läufe auswählen, um zu sehen, wie sich ihre Einstellungen unterscheiden.</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Einstellung</translation>
     </message>
 </context>
 <context>

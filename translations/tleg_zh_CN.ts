@@ -204,6 +204,38 @@
         <source>Fashion-MNIST could not be loaded (%1). Install Debian&apos;s dataset-fashion-mnist package or open a dataset on the Data page.</source>
         <translation>无法加载 Fashion-MNIST（%1）。请安装 Debian 的 dataset-fashion-mnist 软件包，或在“数据”页面打开一个数据集。</translation>
     </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <source>Top left</source>
+        <translation>左上</translation>
+    </message>
+    <message>
+        <source>Top right</source>
+        <translation>右上</translation>
+    </message>
+    <message>
+        <source>Bottom left</source>
+        <translation>左下</translation>
+    </message>
+    <message>
+        <source>Bottom right</source>
+        <translation>右下</translation>
+    </message>
+    <message>
+        <source>Automatic (where it covers least)</source>
+        <translation>自动（遮挡最少处）</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>隐藏</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::AncestryForm</name>
@@ -1488,6 +1520,14 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
+    <message>
+        <source>images seen</source>
+        <translation>已见图像数</translation>
+    </message>
+    <message>
+        <source>wall time (min)</source>
+        <translation>用时（分钟）</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsModel</name>
@@ -1649,6 +1689,42 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>The settings (config.json) that differ between the selected runs.</source>
+        <translation>所选运行之间不同的设置（config.json）。</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>Exponential moving average as in TensorBoard (weight 0 … 0.95, debiased); the raw curve stays faint behind.</source>
+        <translation>与 TensorBoard 相同的指数移动平均（权重 0 … 0.95，已去偏）；原始曲线淡显于其后。</translation>
+    </message>
+    <message>
+        <source>Log-scale loss</source>
+        <translation>损失取对数坐标</translation>
+    </message>
+    <message>
+        <source>x axis</source>
+        <translation>x 轴</translation>
+    </message>
+    <message>
+        <source>Select two or more runs to see how their settings differ.</source>
+        <translation>选择两个或更多运行以查看其设置差异。</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置</translation>
     </message>
 </context>
 <context>

@@ -12,11 +12,15 @@
 #include "train/trainer.h"
 #include "util/files.h"
 #include "widgets/pages/runs_page.h"
+#include "widgets/plots/run_curves.h"
+#include "widgets/text_format.h"
 #include "workflow/run_index.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -25,6 +29,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -225,6 +230,56 @@ private Q_SLOTS:
         }
     }
 
+    /// Issue 19, Runs like TensorBoard: smoothing with the raw curve faint behind, log-scale
+    /// loss, x by images seen or wall time, and a hover readout of every run at that x.
+    void curvesSmoothLogAndTimeLikeTensorBoard()
+    {
+        clickRow("ancestry");
+        clickRow("pipe/des-1", Qt::ControlModifier);
+        QCustomPlot* top1 = m_page->top1Plot();
+        QCustomPlot* loss = m_page->lossPlot();
+        const auto* ancestry = m_page->run(run("ancestry"));
+        QVector<double> raw;
+        for (const auto& e : ancestry->curves)
+            raw << e.trainLoss;
+
+        m_page->smoothingSlider()->setValue(60);
+        QCOMPARE(loss->graphCount(), 4); // a faint raw and a smoothed curve per run
+        QCOMPARE(loss->legend->itemCount(), 2);
+        const QVector<double> smooth = gui::smoothCurve(raw, 0.6);
+        QVERIFY(std::abs(smooth.front() - raw.front()) < 1e-12); // debiased: the first is raw
+        QVERIFY(std::abs(smooth[1] - (0.6 * 0.4 * raw[0] + 0.4 * raw[1]) / (1 - 0.36)) < 1e-9);
+        QCOMPARE(loss->graph(1)->name(), QString("ancestry"));
+        QCOMPARE(loss->graph(1)->data()->at(1)->value, smooth[1]);
+        QCOMPARE(loss->graph(0)->data()->at(1)->value, raw[1]);
+        QVERIFY(loss->graph(0)->pen().color().alpha() < 255);
+
+        m_page->logLossBox()->setChecked(true);
+        QCOMPARE(loss->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCOMPARE(top1->yAxis->scaleType(), QCPAxis::stLinear);
+        QVERIFY(loss->yAxis->range().lower > 0);
+
+        m_page->xAxisBox()->setCurrentIndex(2); // wall time
+        QCOMPARE(loss->xAxis->label(), QString("wall time (min)"));
+        const double minutes = (ancestry->curves[0].seconds + ancestry->curves[1].seconds) / 60;
+        QCOMPARE(top1->graph(1)->data()->at(1)->key, minutes);
+        m_page->xAxisBox()->setCurrentIndex(1); // images seen
+        QCOMPARE(top1->xAxis->label(), QString("images seen"));
+        QVERIFY(top1->graph(1)->data()->at(0)->key > 100); // the subset's 300 images per epoch
+
+        m_page->xAxisBox()->setCurrentIndex(0);
+        m_page->smoothingSlider()->setValue(0);
+        m_page->logLossBox()->setChecked(false);
+        QCOMPARE(loss->graphCount(), 2);
+        const QString hover = gui::hoverText(top1, 1.05);
+        QVERIFY2(hover.startsWith("epoch 1\n"), qPrintable(hover));
+        QVERIFY2(hover.contains("ancestry: " + gui::formatNumber(ancestry->curves[0].valTop1, 2)),
+                 qPrintable(hover));
+        QVERIFY(hover.contains("pipe/des-1: "));
+        QVERIFY(!gui::hoverText(top1, 2.0).contains("pipe/des-1")); // one epoch only
+        QCOMPARE(gui::hoverText(top1, 40.0), QString());
+    }
+
     void renameRenamesTheFolder()
     {
         clickRow("stopped");
@@ -372,6 +427,43 @@ private Q_SLOTS:
         m_state.runFolder = m_root;
         m_page->refresh();
         QTRY_VERIFY_WITH_TIMEOUT(!m_page->isListing(), 30000);
+    }
+
+    /// The Differences tab: the settings that differ between the selected runs, one row each.
+    void differencesListWhatDiffers()
+    {
+        for (const auto& [name, lr] : {std::pair{"lr-a", 0.001}, std::pair{"lr-b", 0.0005}}) {
+            makeDirs(run(name).toStdString());
+            const nlohmann::json config = {
+                {"job", "train"},
+                {"spec", {{"train", {{"lr", lr}, {"epochs", 3}}}, {"role", "scratch"}}}};
+            std::ofstream(run(QString(name) + "/config.json").toStdString()) << config.dump();
+            QSignalSpy added(m_page.get(), &gui::RunsPage::runAdded);
+            m_page->addRun(run(name));
+            QVERIFY(added.wait(10000));
+        }
+        m_page->selectRuns({run("lr-a"), run("lr-b")});
+        QTableWidget* diff = m_page->differencesTable();
+        QTRY_COMPARE_WITH_TIMEOUT(diff->rowCount(), 1, 10000);
+        QCOMPARE(diff->horizontalHeaderItem(1)->text(), QString("lr-a"));
+        QCOMPARE(diff->item(0, 0)->text(), QString("train.lr"));
+        QCOMPARE(diff->item(0, 1)->text(), QString("0.001"));
+        QCOMPARE(diff->item(0, 2)->text(), QString("0.0005"));
+        // A run whose config.json cannot be read says so in its column.
+        makeDirs(run("lr-broken").toStdString());
+        std::ofstream(run("lr-broken/config.json").toStdString()) << "{ not json";
+        QSignalSpy added(m_page.get(), &gui::RunsPage::runAdded);
+        m_page->addRun(run("lr-broken"));
+        QVERIFY(added.wait(10000));
+        m_page->selectRuns({run("lr-a"), run("lr-broken")});
+        QTRY_VERIFY_WITH_TIMEOUT(diff->columnCount() == 3 && diff->rowCount() > 1, 10000);
+        bool said = false;
+        for (int r = 0; r < diff->rowCount(); ++r)
+            said |= diff->item(r, 2) && diff->item(r, 2)->text().contains("not valid JSON");
+        QVERIFY(said);
+        m_page->selectRuns({run("lr-a")});
+        QCOMPARE(diff->rowCount(), 0);
+        QVERIFY(diff->horizontalHeaderItem(0)->text().startsWith("Select two or more runs"));
     }
 };
 

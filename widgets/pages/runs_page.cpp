@@ -1,29 +1,38 @@
 #include "widgets/pages/runs_page.h"
 
+#include "widgets/background_task.h"
 #include "widgets/icons.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/experiment_panel.h"
-#include "widgets/plots/qcustomplot_include.h"
+#include "widgets/pages/run_diff.h"
 #include "widgets/plots/run_curves.h"
 #include "widgets/text_format.h"
 #include "workflow/jobs.h"
 
+#include "widgets/plots/qcustomplot_include.h"
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSlider>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tleg::gui {
 
@@ -99,26 +108,92 @@ QWidget* RunsPage::buildTableAndPlots()
     auto* splitter = new QSplitter(Qt::Vertical, this);
     m_table = new RunsTable(splitter);
     m_table->setObjectName("runsTable");
-    auto* plots = new QWidget(splitter);
-    auto* plotsLayout = new QHBoxLayout(plots);
-    plotsLayout->setContentsMargins(0, 0, 0, 0);
-    m_top1Plot = new QCustomPlot(plots);
+    m_views = new QTabWidget(splitter);
+    m_views->setObjectName("runsViews");
+    auto* curves = new QWidget(m_views);
+    auto* curvesLayout = new QVBoxLayout(curves);
+    curvesLayout->setContentsMargins(0, 0, 0, 0);
+    curvesLayout->addLayout(buildCurveControls());
+    auto* plotsLayout = new QHBoxLayout;
+    m_top1Plot = new QCustomPlot(curves);
     m_top1Plot->setObjectName("runsTop1Plot");
     setupRunPlot(m_top1Plot, QString(), QString());
-    m_lossPlot = new QCustomPlot(plots);
+    m_lossPlot = new QCustomPlot(curves);
     m_lossPlot->setObjectName("runsLossPlot");
     setupRunPlot(m_lossPlot, QString(), QString());
+    for (QCustomPlot* plot : {m_top1Plot, m_lossPlot})
+        installHoverReadout(plot);
+    plotsLayout->addWidget(m_top1Plot);
+    plotsLayout->addWidget(m_lossPlot);
+    curvesLayout->addLayout(plotsLayout, 1);
+    m_diff = new QTableWidget(m_views);
+    m_diff->setObjectName("runsDiff");
+    m_diff->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_diff->horizontalHeader()->setStretchLastSection(true);
+    m_views->addTab(curves, QString());
+    m_views->addTab(m_diff, QString());
     m_texts.set([this] {
         labelRunPlot(m_top1Plot, tr("Validation top-1"), tr("top-1 (%)"));
         labelRunPlot(m_lossPlot, tr("Training loss"), tr("loss"));
+        m_views->setTabText(0, tr("Curves"));
+        m_views->setTabText(1, tr("Differences"));
+        m_views->setTabToolTip(1, tr("The settings (config.json) that differ between the "
+                                     "selected runs."));
     });
-    plotsLayout->addWidget(m_top1Plot);
-    plotsLayout->addWidget(m_lossPlot);
     splitter->addWidget(m_table);
-    splitter->addWidget(plots);
+    splitter->addWidget(m_views);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     return splitter;
+}
+
+QLayout* RunsPage::buildCurveControls()
+{
+    auto* row = new QHBoxLayout;
+    auto* smoothingLabel = new QLabel(this);
+    m_smoothing = new QSlider(Qt::Horizontal, this);
+    m_smoothing->setObjectName("runsSmoothing");
+    m_smoothing->setRange(0, 95); // weight in hundredths, as TensorBoard's 0 … 0.95
+    m_smoothing->setMaximumWidth(160);
+    smoothingLabel->setBuddy(m_smoothing);
+    m_logLoss = new QCheckBox(this);
+    m_logLoss->setObjectName("runsLogLoss");
+    auto* xLabel = new QLabel(this);
+    m_xAxis = new QComboBox(this);
+    m_xAxis->setObjectName("runsXAxis");
+    xLabel->setBuddy(m_xAxis);
+    m_texts.set([this, smoothingLabel, xLabel] {
+        smoothingLabel->setText(tr("Smoothing"));
+        m_smoothing->setToolTip(tr("Exponential moving average as in TensorBoard (weight "
+                                   "0 … 0.95, debiased); the raw curve stays faint behind."));
+        m_logLoss->setText(tr("Log-scale loss"));
+        xLabel->setText(tr("x axis"));
+        const int x = std::max(0, m_xAxis->currentIndex());
+        m_xAxis->clear();
+        for (const auto option : {RunCurveOptions::X::Epoch, RunCurveOptions::X::Images,
+                                  RunCurveOptions::X::WallTime})
+            m_xAxis->addItem(runCurveXLabel(option));
+        m_xAxis->setCurrentIndex(x);
+    });
+    row->addWidget(smoothingLabel);
+    row->addWidget(m_smoothing);
+    row->addWidget(m_logLoss);
+    row->addWidget(xLabel);
+    row->addWidget(m_xAxis);
+    row->addStretch(1);
+    connect(m_smoothing, &QSlider::valueChanged, this, &RunsPage::plotSelection);
+    connect(m_logLoss, &QCheckBox::toggled, this, &RunsPage::plotSelection);
+    connect(m_xAxis, &QComboBox::currentIndexChanged, this, &RunsPage::plotSelection);
+    return row;
+}
+
+RunCurveOptions RunsPage::curveOptions() const
+{
+    RunCurveOptions o;
+    o.smoothing = m_smoothing->value() / 100.0;
+    o.logLoss = m_logLoss->isChecked();
+    o.x = static_cast<RunCurveOptions::X>(std::max(0, m_xAxis->currentIndex()));
+    return o;
 }
 
 void RunsPage::changeEvent(QEvent* event)
@@ -302,8 +377,48 @@ void RunsPage::plotSelection()
         if (const workflow::RunInfo* r = run(m_table->folderAt(row)))
             curves.push_back({item->text(), r});
     }
-    drawRunCurves(m_top1Plot, m_lossPlot, curves);
+    drawRunCurves(m_top1Plot, m_lossPlot, curves, curveOptions());
     showProblems();
+    showDifferences();
+}
+
+void RunsPage::showDifferences()
+{
+    const QStringList folders = selectedFolders();
+    if (folders.size() < 2) {
+        m_diff->clear();
+        m_diff->setRowCount(0);
+        m_diff->setColumnCount(1);
+        m_diff->setHorizontalHeaderLabels({tr("Select two or more runs to see how their "
+                                              "settings differ.")});
+        return;
+    }
+    std::vector<std::string> paths;
+    for (const QString& f : folders)
+        paths.push_back(f.toStdString());
+    const quint64 id = ++m_diffs; // only the newest selection is shown
+    runInBackground(this, [paths] { return diffRunSettings(paths); },
+                    [this, id, folders](TaskResult<std::vector<SettingDiff>> r) {
+                        if (id == m_diffs && r.ok())
+                            fillDifferences(folders, *r.value);
+                    });
+}
+
+void RunsPage::fillDifferences(const QStringList& folders, const std::vector<SettingDiff>& diff)
+{
+    m_diff->clear();
+    m_diff->setColumnCount(static_cast<int>(folders.size()) + 1);
+    QStringList headers{tr("Setting")};
+    for (const QString& f : folders)
+        headers << QDir(f).dirName();
+    m_diff->setHorizontalHeaderLabels(headers);
+    m_diff->setRowCount(static_cast<int>(diff.size()));
+    for (int r = 0; r < static_cast<int>(diff.size()); ++r) {
+        m_diff->setItem(r, 0, new QTableWidgetItem(diff[size_t(r)].key));
+        for (int c = 0; c < diff[size_t(r)].values.size(); ++c)
+            m_diff->setItem(r, c + 1, new QTableWidgetItem(diff[size_t(r)].values[c]));
+    }
+    m_diff->resizeColumnsToContents();
 }
 
 namespace {

@@ -12,13 +12,19 @@
 //   runs->runAgain(folder);     // what the Run again button does for the selected run
 #include "widgets/app_state.h"
 #include "widgets/pages/runs_model.h"
+#include "widgets/pages/run_diff.h"
 #include "widgets/pages/runs_table.h"
+#include "widgets/plots/run_curves.h"
 #include "widgets/translated_texts.h"
 
 #include <QStringList>
 #include <QWidget>
 
 class QAction;
+class QCheckBox;
+class QComboBox;
+class QSlider;
+class QTableWidget;
 class QCustomPlot;
 class QLabel;
 class QLayout;
@@ -56,6 +62,13 @@ public:
     RunsTable* table() const { return m_table; }
     QCustomPlot* top1Plot() const { return m_top1Plot; }
     QCustomPlot* lossPlot() const { return m_lossPlot; }
+    /// Curves: smoothing (0 … 95 hundredths), log-scale loss, x by epoch / images / time.
+    QSlider* smoothingSlider() const { return m_smoothing; }
+    QCheckBox* logLossBox() const { return m_logLoss; }
+    QComboBox* xAxisBox() const { return m_xAxis; }
+    /// The Differences tab: a row per setting that differs between the selected runs.
+    QTableWidget* differencesTable() const { return m_diff; }
+    QTabWidget* viewTabs() const { return m_views; }
     QPushButton* refreshButton() const { return m_refresh; }
     QPushButton* runAgainButton() const { return m_runAgain; }
     QPushButton* renameButton() const { return m_rename; }
@@ -104,6 +117,10 @@ protected:
 private:
     QLayout* buildButtons();
     QWidget* buildTableAndPlots();
+    QLayout* buildCurveControls();
+    RunCurveOptions curveOptions() const;
+    void showDifferences();
+    void fillDifferences(const QStringList& folders, const std::vector<SettingDiff>& diff);
     /// A red line for messages, hidden while empty.
     QLabel* messageLabel(const char* name);
     void buildActions();
@@ -131,6 +148,12 @@ private:
     RunsTable* m_table;
     QCustomPlot* m_top1Plot;
     QCustomPlot* m_lossPlot;
+    QTabWidget* m_views;
+    QTableWidget* m_diff;
+    QSlider* m_smoothing;
+    QCheckBox* m_logLoss;
+    QComboBox* m_xAxis;
+    quint64 m_diffs = 0; // the newest differences task
     QPushButton* m_refresh;
     QPushButton* m_runAgain;
     QPushButton* m_rename;

@@ -1,6 +1,7 @@
 #include "widgets/plots/plot_export.h"
 
 #include "util/error.h"
+#include "widgets/plots/plot_legend.h"
 #include "widgets/text_format.h"
 
 #include "widgets/plots/qcustomplot_include.h"
@@ -11,6 +12,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QToolTip>
 
 namespace tleg::gui {
 
@@ -71,6 +73,7 @@ void installPlotExport(QCustomPlot* plot, CsvWriter csv)
         return; // once per plot: a second call would open two menus
     plot->setProperty("tlegExport", true);
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
+    installLegendPlacement(plot);
     QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot, csv](QPoint pos) {
         QMenu menu(plot);
         const struct {
@@ -93,11 +96,18 @@ void installPlotExport(QCustomPlot* plot, CsvWriter csv)
                     path += "." + f.suffix;
                 try {
                     exportPlot(plot, path, csv);
+                    // Said where it went, beside the plot, without a box to click away.
+                    plot->setProperty("tlegLastExport", path);
+                    QToolTip::showText(plot->mapToGlobal(plot->rect().center()),
+                                       QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)),
+                                       plot, {}, 4000);
                 } catch (const std::exception& e) {
                     QMessageBox::warning(plot, QObject::tr("Export failed"), gui::errorText(e));
                 }
             });
         }
+        menu.addSeparator();
+        addLegendMenu(plot, &menu);
         menu.exec(plot->mapToGlobal(pos));
     });
 }
