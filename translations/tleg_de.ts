@@ -1523,6 +1523,18 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>Workflow</source>
         <translation>Arbeitsablauf</translation>
     </message>
+    <message>
+        <source>&amp;Inspect weights…</source>
+        <translation>Gewichte &amp;untersuchen…</translation>
+    </message>
+    <message>
+        <source>Inspect weights</source>
+        <translation>Gewichte untersuchen</translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors);;All files (*)</source>
+        <translation>safetensors (*.safetensors);;Alle Dateien (*)</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1954,6 +1966,79 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>learning rate</source>
         <translation>Lernrate</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::WeightView</name>
+    <message>
+        <source>Weights</source>
+        <translation>Gewichte</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>Tensor</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>Std.-Abw.</translation>
+    </message>
+    <message>
+        <source>Layer kind</source>
+        <translation>Schichtart</translation>
+    </message>
+    <message>
+        <source>θ_A parameters</source>
+        <translation>θ_A-Parameter</translation>
+    </message>
+    <message>
+        <source>θ_B parameters</source>
+        <translation>θ_B-Parameter</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>No file open.</source>
+        <translation>Keine Datei geöffnet.</translation>
+    </message>
+    <message>
+        <source>%1
+Kind: %2 · %3 tensors in %4 groups · %5 parameters</source>
+        <translation>%1
+Art: %2 · %3 Tensoren in %4 Gruppen · %5 Parameter</translation>
+    </message>
+    <message>
+        <source>foreign (no TLEG metadata)</source>
+        <translation>fremd (keine TLEG-Metadaten)</translation>
     </message>
 </context>
 </TS>

@@ -1513,6 +1513,18 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>Workflow</source>
         <translation>工作流程</translation>
     </message>
+    <message>
+        <source>&amp;Inspect weights…</source>
+        <translation>查看权重(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Inspect weights</source>
+        <translation>查看权重</translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors);;All files (*)</source>
+        <translation>safetensors (*.safetensors);;所有文件 (*)</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1944,6 +1956,79 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>learning rate</source>
         <translation>学习率</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::WeightView</name>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>Layer kind</source>
+        <translation>层类型</translation>
+    </message>
+    <message>
+        <source>θ_A parameters</source>
+        <translation>θ_A 参数</translation>
+    </message>
+    <message>
+        <source>θ_B parameters</source>
+        <translation>θ_B 参数</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>No file open.</source>
+        <translation>未打开文件。</translation>
+    </message>
+    <message>
+        <source>%1
+Kind: %2 · %3 tensors in %4 groups · %5 parameters</source>
+        <translation>%1
+类型：%2 · %4 组中共 %3 个张量 · %5 参数</translation>
+    </message>
+    <message>
+        <source>foreign (no TLEG metadata)</source>
+        <translation>外部（无 TLEG 元数据）</translation>
     </message>
 </context>
 </TS>

@@ -15,6 +15,7 @@
 #include "widgets/settings_dialog.h"
 #include "widgets/step_guide.h"
 #include "widgets/text_format.h"
+#include "widgets/weight_view.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 #include <QActionGroup>
@@ -273,6 +274,15 @@ void MainWindow::buildMenus()
             openFile(path);
     });
     file->actions().constLast()->setIcon(icon(Icon::Open)); // the Open action just added
+    QAction* weights = file->addAction(tr("&Inspect weights…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Inspect weights"), m_state.runFolder,
+            tr("safetensors (*.safetensors);;All files (*)"));
+        if (!path.isEmpty())
+            inspectWeights(path);
+    });
+    weights->setObjectName("inspectWeightsAction");
+    weights->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recentMenu->setObjectName("recentMenu");
     updateRecentMenu();
@@ -363,6 +373,15 @@ void MainWindow::showWorkflow()
     box.setObjectName("workflowBox");
     box.setTextFormat(Qt::RichText);
     box.exec();
+}
+
+WeightView* MainWindow::inspectWeights(const QString& path)
+{
+    auto* view = new WeightView(this);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->open(path);
+    view->show();
+    return view;
 }
 
 int MainWindow::pageCount() const

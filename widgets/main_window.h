@@ -37,6 +37,7 @@ class LearngenePage;
 class LinearityPage;
 class RunsPage;
 class StepGuide;
+class WeightView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -84,6 +85,9 @@ public:
     /// TorchScript model to the Ancestry page (as the teacher; not while a job runs) and the
     /// Linearity page.
     bool openFile(const QString& path);
+    /// File ▸ Inspect weights… (Ctrl+I): a weight view of path, a window of its own (closed
+    /// with it, deleted on close).
+    WeightView* inspectWeights(const QString& path);
     /// Shows the Runs page with these runs selected, so their curves overlay. A run is a folder,
     /// or a name under the run folder ("des-6"); selected once the listing has finished. Returns
     /// the runs that were not found.
