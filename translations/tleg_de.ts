@@ -601,10 +601,6 @@ Aufteilung: %5 Trainingsbilder, %6 Testbilder
         <translation>Die zu feinabstimmenden Tiefen angeben, z. B. 2, 4, 6-8.</translation>
     </message>
     <message>
-        <source>Several depths</source>
-        <translation>Mehrere Tiefen</translation>
-    </message>
-    <message>
         <source>Depths</source>
         <translation>Tiefen</translation>
     </message>
@@ -752,22 +748,6 @@ Aufteilung: %5 Trainingsbilder, %6 Testbilder
         <translation>Öffnen Sie ein Learngene, um eine Vorschau seiner Nachkommen zu sehen.</translation>
     </message>
     <message>
-        <source>Des-Net of depth %1
-parameters: %2
-MACs per image: %3
-
-S-Params to initialise depths 1–%1:
-  learngene: %4
-  one model per depth: %5 (%6×)</source>
-        <translation>Des-Net der Tiefe %1
-Parameter: %2
-MACs pro Bild: %3
-
-S-Params zur Initialisierung der Tiefen 1–%1:
-  Learngene: %4
-  ein Modell pro Tiefe: %5 (%6×)</translation>
-    </message>
-    <message>
         <source>expand</source>
         <translation>erweitern</translation>
     </message>
@@ -794,6 +774,24 @@ S-Params zur Initialisierung der Tiefen 1–%1:
     <message>
         <source>Stopped; the checkpoint is in %1 (Runs ▸ Run again resumes it).</source>
         <translation>Gestoppt; der Checkpoint liegt in %1 (Läufe ▸ Erneut ausführen setzt ihn fort).</translation>
+    </message>
+    <message>
+        <source>Live curves</source>
+        <translation>Live-Kurven</translation>
+    </message>
+    <message>
+        <source>Several depths</source>
+        <translation>Mehrere Tiefen</translation>
+    </message>
+    <message>
+        <source>Fine-tune several depths from this learngene, each beside a scratch twin: the paper&apos;s Table 1.</source>
+        <translation>Mehrere Tiefen aus diesem Learngene feinabstimmen, jede neben einem Scratch-Zwilling: Tabelle 1 des Papers.</translation>
+    </message>
+    <message>
+        <source>Des-Net of depth %1: %2 parameters, %3 MACs per image
+S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×)</source>
+        <translation>Des-Net der Tiefe %1: %2 Parameter, %3 MACs pro Bild
+S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tiefe %5 (%6×)</translation>
     </message>
 </context>
 <context>

@@ -595,10 +595,6 @@ Split: %5 train images, %6 test images
         <translation>请填写要微调的深度，例如 2, 4, 6-8。</translation>
     </message>
     <message>
-        <source>Several depths</source>
-        <translation>多个深度</translation>
-    </message>
-    <message>
         <source>Depths</source>
         <translation>深度</translation>
     </message>
@@ -746,22 +742,6 @@ Split: %5 train images, %6 test images
         <translation>打开学习基因以预览其后代模型。</translation>
     </message>
     <message>
-        <source>Des-Net of depth %1
-parameters: %2
-MACs per image: %3
-
-S-Params to initialise depths 1–%1:
-  learngene: %4
-  one model per depth: %5 (%6×)</source>
-        <translation>深度为 %1 的 Des-Net
-参数：%2
-每张图像 MACs：%3
-
-初始化深度 1–%1 所需的 S-Params：
-  学习基因：%4
-  每个深度一个模型：%5（%6×）</translation>
-    </message>
-    <message>
         <source>expand</source>
         <translation>扩展</translation>
     </message>
@@ -788,6 +768,24 @@ S-Params to initialise depths 1–%1:
     <message>
         <source>Stopped; the checkpoint is in %1 (Runs ▸ Run again resumes it).</source>
         <translation>已停止；检查点位于 %1（运行 ▸ 再次运行可继续）。</translation>
+    </message>
+    <message>
+        <source>Live curves</source>
+        <translation>实时曲线</translation>
+    </message>
+    <message>
+        <source>Several depths</source>
+        <translation>多个深度</translation>
+    </message>
+    <message>
+        <source>Fine-tune several depths from this learngene, each beside a scratch twin: the paper&apos;s Table 1.</source>
+        <translation>从该学习基因微调多个深度，每个深度都附带从头训练的对照：即论文表 1。</translation>
+    </message>
+    <message>
+        <source>Des-Net of depth %1: %2 parameters, %3 MACs per image
+S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×)</source>
+        <translation>深度为 %1 的 Des-Net：%2 参数，每张图像 %3 MACs
+初始化深度 1–%1 所需 S-Params：学习基因 %4，每个深度一个模型 %5（%6×）</translation>
     </message>
 </context>
 <context>

@@ -143,7 +143,7 @@ void MainWindow::buildPages()
     auto* layout = new QHBoxLayout(central);
     // The sidebar: the steps, then the way to the next one once this one is done.
     auto* sidebar = new QWidget(central);
-    sidebar->setFixedWidth(170);
+    sidebar->setFixedWidth(150);
     auto* sideLayout = new QVBoxLayout(sidebar);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     m_nav = new QListWidget(sidebar);

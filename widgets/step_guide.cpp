@@ -52,10 +52,9 @@ void StepGuide::update()
         item->setToolTip(isDone(i) ? m_why[i] : QString());
     }
     const int row = m_nav->currentRow();
-    const bool next = isDone(row) && row + 1 < m_nav->count() && row + 1 < m_titles.size();
-    if (next)
-        m_next->setText(tr("Next: %1 →").arg(m_titles[row + 1]));
-    m_next->setVisible(next);
+    const bool last = row < 0 || row + 1 >= m_nav->count() || row + 1 >= m_titles.size();
+    m_next->setText(last ? QString() : tr("Next: %1 →").arg(m_titles[row + 1]));
+    m_next->setVisible(!last && isDone(row));
 }
 
 } // namespace tleg::gui

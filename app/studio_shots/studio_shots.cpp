@@ -26,9 +26,9 @@ bool settle(gui::MainWindow& window, int timeoutMs)
     return !window.isBusy();
 }
 
-QList<PageShot> grabPages(gui::MainWindow& window)
+QList<PageShot> grabPages(gui::MainWindow& window, QSize size)
 {
-    window.resize(kShotWidth, kShotHeight);
+    window.resize(size);
     if (!window.isVisible())
         window.show();
     settle(window);

@@ -9,6 +9,7 @@
 //   for (const PageShot& s : grabPages(window)) s.image.save(dir.filePath(s.key + ".png"));
 #include <QImage>
 #include <QList>
+#include <QSize>
 #include <QString>
 
 namespace tleg::gui {
@@ -29,8 +30,9 @@ constexpr int kShotWidth = 1280, kShotHeight = 800;
 /// runner, no dataset being read, no checkpoint being analysed, no runs being listed), at most
 /// timeoutMs; then delivers what that work posted (layouts, queued replots). False on timeout.
 bool settle(gui::MainWindow& window, int timeoutMs = 20000);
-/// Shows each page in turn at kShotWidth × kShotHeight, draws its plots now and grabs the whole
-/// window. The log is cleared first so no clock time is captured.
-QList<PageShot> grabPages(gui::MainWindow& window);
+/// Shows each page in turn at size (kShotWidth × kShotHeight unless given: 1024 × 700 is the
+/// small desktop the pages must also fit), draws its plots now and grabs the whole window. The
+/// log is cleared first so no clock time is captured.
+QList<PageShot> grabPages(gui::MainWindow& window, QSize size = QSize(kShotWidth, kShotHeight));
 
 } // namespace tleg::studio

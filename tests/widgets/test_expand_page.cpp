@@ -33,6 +33,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStyleOptionSlider>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QCheckBox>
 #include <QLineEdit>
@@ -220,6 +221,8 @@ private Q_SLOTS:
         page()->epochsBox()->setValue(1);
         QSignalSpy runs(page(), &gui::ExpandPage::runFinished);
         QSignalSpy done(queue, &gui::DepthQueue::finished);
+        page()->bottomTabs()->setCurrentWidget(queue);
+        QVERIFY(queue->startButton()->isVisibleTo(page()));
         QVERIFY(queue->startButton()->isEnabled());
         QTest::mouseClick(queue->startButton(), Qt::LeftButton);
         QVERIFY(queue->isRunning());
@@ -238,8 +241,8 @@ private Q_SLOTS:
             QVERIFY(rows[r].scratch > 0 && rows[r].scratch <= 100);
             const QString des = m_dir.filePath(QString("runs/des-%1").arg(depth));
             const QString scratch = m_dir.filePath(QString("runs/scratch-%1").arg(depth));
-            QCOMPARE(QFileInfo(rows[r].tlegRun).dirName(), QFileInfo(des).dirName());
-            QCOMPARE(QFileInfo(rows[r].scratchRun).dirName(), QFileInfo(scratch).dirName());
+            QCOMPARE(QFileInfo(rows[r].tlegRun).fileName(), QFileInfo(des).fileName());
+            QCOMPARE(QFileInfo(rows[r].scratchRun).fileName(), QFileInfo(scratch).fileName());
             const auto desSpec = workflow::TrainSpec::fromJson(
                 workflow::readRunRecord(rows[r].tlegRun.toStdString()).spec);
             QVERIFY(desSpec.init.method == workflow::InitMethod::Learngene);

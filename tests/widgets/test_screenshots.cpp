@@ -99,9 +99,13 @@ private:
     std::shared_ptr<const data::DataSplit> m_data;
     bool m_update = qEnvironmentVariableIsSet("TLEG_UPDATE_SCREENSHOTS");
 
+    /// actual against the reference name.png (of the same size: 1280 × 800, or 1024 × 700 for
+    /// the "-1024" ones).
     void check(const QString& name, const QImage& actual)
     {
-        QCOMPARE(actual.size(), QSize(studio::kShotWidth, studio::kShotHeight));
+        const QSize size = name.endsWith("-1024") ? QSize(1024, 700)
+                                                  : QSize(studio::kShotWidth, studio::kShotHeight);
+        QCOMPARE(actual.size(), size);
         const QString reference = referenceDir().filePath(name + ".png");
         if (m_update) {
             QDir().mkpath(referenceDir().path());
@@ -232,12 +236,24 @@ private Q_SLOTS:
         QCOMPARE(aboutIcon, gui::icon(gui::Icon::App).pixmap(64, 64).toImage());
     }
 
-    void darkTheme()
+    /// The small desktop of issue 19: every page at 1024 × 700, light and dark, and at the
+    /// usual size in the dark theme.
+    void everyPageSmallAndDark()
     {
-        auto window = makeWindow("en", true);
-        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
-        const auto shots = studio::grabPages(*window);
-        check("expand-dark", shots.at(4).image);
+        for (const bool dark : {false, true}) {
+            auto window = makeWindow("en", dark);
+            QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 100, dark);
+            for (const QSize size : {QSize(1024, 700), QSize(1280, 800)}) {
+                if (!dark && size.width() == 1280)
+                    continue; // everyPageInEnglish
+                const auto shots = studio::grabPages(*window, size);
+                QCOMPARE(window->size(), size);
+                QCOMPARE(shots.size(), 6);
+                for (const auto& shot : shots)
+                    check(shot.key + (dark ? "-dark" : "") + (size.width() == 1024 ? "-1024" : ""),
+                          shot.image);
+            }
+        }
         gui::applyTheme(false);
     }
 

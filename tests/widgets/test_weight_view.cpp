@@ -11,6 +11,7 @@
 #include "model/learngene.h"
 #include "model/model_io.h"
 #include "widgets/main_window.h"
+#include "widgets/text_format.h"
 #include "widgets/weight_view.h"
 
 #include "widgets/plots/qcustomplot_include.h"

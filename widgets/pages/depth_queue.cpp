@@ -68,10 +68,11 @@ workflow::TrainSpec scratchSpec(const AppState& state, const model::ViTConfig& a
 std::vector<int> parseDepths(const QString& text, int maxDepth, QString* error)
 {
     std::set<int> depths;
-    const QRegularExpression range(QStringLiteral("^(\\d{1,6})(?:\\s*[-–]\\s*(\\d{1,6}))?$"));
-    for (QString part : text.split(QRegularExpression(QStringLiteral("[,;\\s]+(?![-–])")),
-                                   Qt::SkipEmptyParts)) {
-        part = part.trimmed();
+    const QRegularExpression range(QStringLiteral("^(\\d{1,6})(?:[-–](\\d{1,6}))?$"));
+    QString joined = text;
+    joined.replace(QRegularExpression(QStringLiteral("\\s*([-–])\\s*")), QStringLiteral("\\1"));
+    for (const QString& part :
+         joined.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
         const auto m = range.match(part);
         const int from = m.hasMatch() ? m.captured(1).toInt() : 0;
         const int to = m.hasMatch() && m.hasCaptured(2) ? m.captured(2).toInt() : from;
@@ -90,7 +91,7 @@ std::vector<int> parseDepths(const QString& text, int maxDepth, QString* error)
 }
 
 DepthQueue::DepthQueue(AppState& state, TrainingPanel* panel, QWidget* parent)
-    : QGroupBox(parent), m_state(state), m_panel(panel)
+    : QWidget(parent), m_state(state), m_panel(panel)
 {
     setObjectName("depthQueue");
     auto* layout = new QVBoxLayout(this);
@@ -113,10 +114,11 @@ DepthQueue::DepthQueue(AppState& state, TrainingPanel* panel, QWidget* parent)
     layout->addWidget(m_error);
     buildTable();
     buildPlot();
-    layout->addWidget(m_table, 1);
-    layout->addWidget(m_plot, 1);
+    auto* results = new QHBoxLayout;
+    results->addWidget(m_table, 1);
+    results->addWidget(m_plot, 1);
+    layout->addLayout(results, 1);
     m_texts.set([this, label] {
-        setTitle(tr("Several depths"));
         label->setText(tr("Depths"));
         m_depths->setToolTip(tr("Descendant depths to expand and fine-tune one after another, "
                                 "e.g. 2, 4, 6-8 (the paper's Table 1 compares depths 1 to 12)."));
@@ -155,7 +157,7 @@ void DepthQueue::buildPlot()
 {
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName("queuePlot");
-    m_plot->setMinimumHeight(140);
+    m_plot->setMinimumHeight(120);
     const QColor colours[] = {QColor(31, 119, 180), QColor(255, 127, 14)}; // TLEG, scratch
     for (const QColor& colour : colours) {
         QCPGraph* g = m_plot->addGraph();
@@ -182,7 +184,7 @@ void DepthQueue::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::LanguageChange)
         m_texts.retranslate();
-    QGroupBox::changeEvent(event);
+    QWidget::changeEvent(event);
 }
 
 void DepthQueue::setLearngene(const QString& path,
@@ -225,7 +227,9 @@ bool DepthQueue::start()
         m_tasks.push_back({m_rows.size(), false});
         if (m_scratch->isChecked())
             m_tasks.push_back({m_rows.size(), true});
-        m_rows.push_back({depth});
+        Row row;
+        row.depth = depth;
+        m_rows.push_back(row);
     }
     m_table->setRowCount(static_cast<int>(m_rows.size()));
     for (size_t r = 0; r < m_rows.size(); ++r)

@@ -16,7 +16,7 @@
 #include "widgets/translated_texts.h"
 #include "workflow/specs.h"
 
-#include <QGroupBox>
+#include <QWidget>
 
 #include <functional>
 #include <memory>
@@ -46,7 +46,7 @@ workflow::TrainSpec scratchSpec(const AppState& state, const model::ViTConfig& a
 /// that is not a depth from 1 to maxDepth (or saying there is none).
 std::vector<int> parseDepths(const QString& text, int maxDepth, QString* error);
 
-class DepthQueue : public QGroupBox {
+class DepthQueue : public QWidget {
     Q_OBJECT
 public:
     DepthQueue(AppState& state, TrainingPanel* panel, QWidget* parent = nullptr);

@@ -19,7 +19,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
-#include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace tleg::gui {
@@ -29,27 +29,26 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildSource());
-    m_summary = new QLabel(this);
-    m_summary->setObjectName("expandSummary");
-    m_summary->setWordWrap(true);
-    layout->addWidget(m_summary);
     m_error = newErrorLabel(this, "expandError");
     layout->addWidget(m_error);
     layout->addWidget(buildDepth());
     layout->addLayout(buildPreview());
-    layout->addLayout(buildActions());
-    // The live curves of the run in progress beside the queue of several depths and its
-    // results: the two halves of the same work, side by side.
-    auto* bottom = new QSplitter(Qt::Horizontal, this);
-    m_panel = new TrainingPanel(runner, bottom);
-    m_queue = new DepthQueue(state, m_panel, bottom);
+    // The live curves of the run in progress, and the queue of several depths with its
+    // results: two tabs, so that the page still fits a 1024 × 700 window.
+    m_bottom = new QTabWidget(this);
+    m_bottom->setObjectName("expandTabs");
+    m_panel = new TrainingPanel(runner, m_bottom);
+    m_queue = new DepthQueue(state, m_panel, m_bottom);
     m_queue->setEpochs([this] { return m_epochs->value(); });
-    bottom->addWidget(m_panel);
-    bottom->addWidget(m_queue);
-    bottom->setStretchFactor(0, 1);
-    bottom->setStretchFactor(1, 1);
-    bottom->setChildrenCollapsible(false);
-    layout->addWidget(bottom, 1);
+    m_bottom->addTab(m_panel, QString());
+    m_bottom->addTab(m_queue, QString());
+    m_texts.set([this] {
+        m_bottom->setTabText(0, tr("Live curves"));
+        m_bottom->setTabText(1, tr("Several depths"));
+        m_bottom->setTabToolTip(1, tr("Fine-tune several depths from this learngene, each "
+                                      "beside a scratch twin: the paper's Table 1."));
+    });
+    layout->addWidget(m_bottom, 1);
 
     connect(m_slider, &QSlider::valueChanged, m_depth, &QSpinBox::setValue);
     connect(m_depth, &QSpinBox::valueChanged, m_slider, &QSlider::setValue);
@@ -86,7 +85,13 @@ void ExpandPage::changeEvent(QEvent* event)
 QWidget* ExpandPage::buildSource()
 {
     auto* source = new QGroupBox(this);
-    auto* sourceLayout = new QHBoxLayout(source);
+    auto* outer = new QVBoxLayout(source);
+    auto* sourceLayout = new QHBoxLayout;
+    outer->addLayout(sourceLayout);
+    m_summary = new QLabel(source); // what the learngene is, under its path
+    m_summary->setObjectName("expandSummary");
+    m_summary->setWordWrap(true);
+    outer->addWidget(m_summary);
     m_path = new QLineEdit(source);
     auto* browseButton = new QPushButton(source);
     browseButton->setObjectName("expandOpen");
@@ -122,6 +127,8 @@ QWidget* ExpandPage::buildDepth()
     m_depth->setValue(6);
     depthLayout->addWidget(m_slider, 1);
     depthLayout->addWidget(m_depth);
+    depthLayout->addSpacing(12);
+    depthLayout->addLayout(buildActions()); // what to do with this depth, on the same line
     return depthBox;
 }
 
@@ -132,9 +139,10 @@ QLayout* ExpandPage::buildPreview()
     m_previewLabel->setObjectName("expandPreview");
     m_previewLabel->setTextFormat(Qt::PlainText);
     m_previewLabel->setMinimumWidth(300);
+    m_previewLabel->setWordWrap(true);
     m_coefficients = new QCustomPlot(this);
     m_coefficients->setObjectName("coefficientPlot");
-    m_coefficients->setMinimumHeight(160);
+    m_coefficients->setMinimumHeight(110);
     m_texts.set([this] {
         m_coefficients->xAxis->setLabel(tr("layer l"));
         m_coefficients->yAxis->setLabel(tr("c_l = (l-1)/L"));
@@ -176,7 +184,6 @@ QLayout* ExpandPage::buildActions()
     actions->addWidget(m_expand);
     actions->addWidget(m_fineTune);
     actions->addWidget(m_epochs);
-    actions->addStretch(1);
     return actions;
 }
 
@@ -296,9 +303,8 @@ void ExpandPage::updatePreview()
     const double ratio = static_cast<double>(m_preview.storedPerDepthModels)
                          / std::max<int64_t>(1, m_preview.learngeneStored);
     m_previewLabel->setText(
-        tr("Des-Net of depth %1\nparameters: %2\nMACs per image: %3\n\n"
-           "S-Params to initialise depths 1–%1:\n  learngene: %4\n  one model per depth: %5 "
-           "(%6×)")
+        tr("Des-Net of depth %1: %2 parameters, %3 MACs per image\n"
+           "S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×)")
             .arg(m_preview.depth)
             .arg(formatCount(m_preview.params))
             .arg(formatCount(m_preview.macs))

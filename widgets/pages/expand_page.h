@@ -29,6 +29,7 @@ class QLineEdit;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTabWidget;
 
 namespace tleg::gui {
 
@@ -64,6 +65,8 @@ public:
     TrainingPlot* trainingPlot() const { return m_panel->plot(); }
     TrainingPanel* trainingPanel() const { return m_panel; }
     DepthQueue* depthQueue() const { return m_queue; }
+    /// Live curves (0) and Several depths (1).
+    QTabWidget* bottomTabs() const { return m_bottom; }
     QString lastRunFolder() const { return m_lastRun; }
     /// The open learngene file (empty before one is loaded).
     QString learngenePath() const;
@@ -115,6 +118,7 @@ private:
     QPushButton* m_fineTune;
     TrainingPanel* m_panel;
     DepthQueue* m_queue;
+    QTabWidget* m_bottom;
     TranslatedTexts m_texts;
 };
 

@@ -98,9 +98,11 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     // Long titles (German) must not widen the window: the box has a fixed text length and
     // its list opens as wide as the longest title.
     m_experiment->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_experiment->setMinimumContentsLength(40);
+    m_experiment->setMinimumContentsLength(18); // the Runs page fits a 1024-px window
     m_preset = new QComboBox(this);
     m_preset->setObjectName("experimentPreset");
+    m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_preset->setMinimumContentsLength(10);
     fillChoices();
     m_preset->setCurrentIndex(std::max(0, m_preset->findData(QStringLiteral("quick"))));
     m_seeds = new QSpinBox(this);

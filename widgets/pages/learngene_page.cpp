@@ -90,7 +90,7 @@ QLayout* LearngenePage::buildLeftColumn()
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFixedWidth(410);
+    scroll->setFixedWidth(360); // the form (and a scroll bar): the page fits a 1024-px window
     left->addWidget(scroll, 1);
     auto* buttons = new QHBoxLayout;
     m_start = new QPushButton(this);
@@ -103,7 +103,7 @@ QLayout* LearngenePage::buildLeftColumn()
     m_reason = new QLabel(this);
     m_reason->setObjectName("startBlockedReason");
     m_reason->setWordWrap(true);
-    m_reason->setFixedWidth(410);
+    m_reason->setMaximumWidth(360); // wraps under the form
     left->addWidget(m_reason);
     return left;
 }

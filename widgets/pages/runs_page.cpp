@@ -139,6 +139,7 @@ QWidget* RunsPage::buildTableAndPlots()
         m_views->setTabText(1, tr("Differences"));
         m_views->setTabToolTip(1, tr("The settings (config.json) that differ between the "
                                      "selected runs."));
+        showDifferences(); // its hint in the new language
     });
     splitter->addWidget(m_table);
     splitter->addWidget(m_views);

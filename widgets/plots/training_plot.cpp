@@ -24,7 +24,7 @@ TrainingPlot::TrainingPlot(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
-    setMinimumHeight(220);
+    setMinimumHeight(180); // the Expand page fits a 1024 × 700 window
 
     m_raw = m_plot->addGraph();
     m_raw->setPen(QPen(QColor(31, 119, 180, 70), 1));
