@@ -106,10 +106,6 @@
         <translation>k. A.</translation>
     </message>
     <message>
-        <source>layer index</source>
-        <translation>Schichtindex</translation>
-    </message>
-    <message>
         <source>PC1 score</source>
         <translation>PC1-Wert</translation>
     </message>
@@ -168,6 +164,10 @@
     <message>
         <source>principal components of %1 in %2</source>
         <translation>Hauptkomponenten von %1 in %2</translation>
+    </message>
+    <message>
+        <source>layer l</source>
+        <translation>Schicht l</translation>
     </message>
 </context>
 <context>
@@ -1532,6 +1532,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>safetensors (*.safetensors);;All files (*)</source>
         <translation>safetensors (*.safetensors);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>%1 — paused</source>
+        <translation>%1 — pausiert</translation>
     </message>
 </context>
 <context>

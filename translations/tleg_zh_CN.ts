@@ -106,10 +106,6 @@
         <translation>无</translation>
     </message>
     <message>
-        <source>layer index</source>
-        <translation>层索引</translation>
-    </message>
-    <message>
         <source>PC1 score</source>
         <translation>PC1 得分</translation>
     </message>
@@ -168,6 +164,10 @@
     <message>
         <source>principal components of %1 in %2</source>
         <translation>%2 中 %1 的主成分</translation>
+    </message>
+    <message>
+        <source>layer l</source>
+        <translation>层 l</translation>
     </message>
 </context>
 <context>
@@ -1522,6 +1522,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>safetensors (*.safetensors);;All files (*)</source>
         <translation>safetensors (*.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 — paused</source>
+        <translation>%1 — 已暂停</translation>
     </message>
 </context>
 <context>

@@ -88,6 +88,10 @@ void MainWindow::buildStatusBar()
 
     connect(&m_runner, &JobRunner::logged, this, &MainWindow::appendLog);
     connect(&m_runner, &JobRunner::progressed, this, &MainWindow::onProgress);
+    // Paused: no ETA that would count down while nothing runs.
+    connect(&m_runner, &JobRunner::paused, this, [this] {
+        m_status->setText(tr("%1 — paused").arg(m_runner.currentJob()));
+    });
     connect(&m_runner, &JobRunner::started, this, [this](const QString& name) {
         appendLog(tr("started: %1").arg(name));
         m_statusIsReady = false;
@@ -170,6 +174,13 @@ void MainWindow::buildPages()
     for (int i = 0; i < m_nav->count(); ++i)
         m_nav->item(i)->setIcon(pageIcon(pageKey(i)));
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this] {
+        // How the last job ended belongs to its page: another page starts from "Ready".
+        if (!m_runner.isRunning() && !m_statusIsReady) {
+            m_statusIsReady = true;
+            m_status->setText(tr("Ready"));
+        }
+    });
     m_guide = new StepGuide(m_nav, m_next, this);
     connectPages();
     setCentralWidget(central);
@@ -567,7 +578,7 @@ void MainWindow::updateRecentMenu()
 
 void MainWindow::onProgress(const ProgressUpdate& u)
 {
-    if (u.totalSteps <= 0)
+    if (u.totalSteps <= 0 || m_runner.isPaused())
         return;
     m_progress->setRange(0, static_cast<int>(u.totalSteps));
     m_progress->setValue(static_cast<int>(u.step));

@@ -53,6 +53,9 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
         m_runner.pause();
         setStatusText([] { return tr("Pausing after the current batch…"); });
         updateButtons();
+        // Focus on Resume, not on the next button in line (Stop): a stray Space resumes.
+        if (m_resume->isEnabled())
+            m_resume->setFocus(Qt::OtherFocusReason);
     });
     connect(m_resume, &QPushButton::clicked, this, [this] {
         m_runner.resume();

@@ -312,14 +312,14 @@ private Q_SLOTS:
             int l = 0;
             for (auto it = points->data()->constBegin(); it != points->data()->constEnd();
                  ++it, ++l) {
-                QCOMPARE(it->key, double(l));
+                QCOMPARE(it->key, double(l + 1)); // layers count from 1, as on Expand
                 QCOMPARE(it->value, k.pc1[size_t(l)]);
             }
             QCPGraph* fit = fitOf(label);
             QVERIFY(fit);
             QCOMPARE(fit->name(), QString("%1: fit, R² = %2").arg(label, gui::r2Text(k.r2)));
             QCOMPARE(fit->data()->size(), 2);
-            QCOMPARE((fit->data()->constEnd() - 1)->key, double(layers - 1));
+            QCOMPARE((fit->data()->constEnd() - 1)->key, double(layers));
             QVERIFY(std::abs((fit->data()->constEnd() - 1)->value
                              - (k.intercept + k.slope * (layers - 1)))
                     < 1e-9 * (1 + std::abs(k.intercept)));

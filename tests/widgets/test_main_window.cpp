@@ -8,6 +8,7 @@
 #include "gui_fixture.h"
 #include "model/aux_net.h"
 #include "model/learngene.h"
+#include "train/trainer.h"
 #include "widgets/appearance.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/ancestry_page.h"
@@ -19,6 +20,7 @@
 #include "widgets/pages/runs_page.h"
 #include "widgets/settings_dialog.h"
 #include "widgets/text_format.h"
+#include "widgets/training_panel.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 #include "widgets/plots/training_plot.h"
@@ -41,6 +43,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -340,6 +343,43 @@ private Q_SLOTS:
         QApplication::processEvents();
         QCOMPARE(m_window->size(), small);
         m_window->resize(1280, 800);
+    }
+
+    /// Issue 19: the status bar shows no ETA while a job is paused, and how the last job ended
+    /// does not stay on every other page; Pause puts the focus on Resume, not on Stop.
+    void statusBarFollowsPauseAndPages()
+    {
+        QLabel* status = m_window->statusBar()->findChild<QLabel*>("statusLabel");
+        QVERIFY(status);
+        QSignalSpy paused(&m_window->runner(), &gui::JobRunner::paused);
+        QSignalSpy finished(&m_window->runner(), &gui::JobRunner::finished);
+        gui::TrainingPanel* panel = m_window->expandPage()->trainingPanel();
+        m_window->showPage(4);
+        QVERIFY(panel->start("probe", [](gui::JobContext& ctx) {
+            auto progress = ctx.progressFn();
+            train::Progress p;
+            p.epochs = p.epoch = 1;
+            p.batches = p.totalSteps = 1000000;
+            for (int64_t s = 1; s <= p.totalSteps; ++s) { // until stopped: a batch per 2 ms
+                p.batch = p.step = s;
+                p.loss = 1.0;
+                p.etaSeconds = 60;
+                if (!progress(p))
+                    return;
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+        }));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("ETA"), 10000);
+        QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
+        QVERIFY(paused.wait(10000));
+        QCOMPARE(status->text(), QString("probe — paused"));
+        QCOMPARE(m_window->focusWidget(), panel->resumeButton()); // where keys go when active
+        m_window->runner().requestStop();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(status->text(), QString("stopped: probe"));
+        m_window->showPage(5);
+        QCOMPARE(status->text(), QString("Ready"));
+        m_window->showPage(0);
     }
 
     void settingsDialogAppliesAndPersists()

@@ -124,7 +124,7 @@ QString r2Text(double r2)
 
 void labelPc1Plot(QCustomPlot* plot)
 {
-    plot->xAxis->setLabel(LinearityPlots::tr("layer index"));
+    plot->xAxis->setLabel(LinearityPlots::tr("layer l"));
     plot->yAxis->setLabel(LinearityPlots::tr("PC1 score"));
 }
 
@@ -151,13 +151,13 @@ void drawPc1(QCustomPlot* plot, const std::vector<LinearitySeries>& series)
         const auto& k = *s.kind;
         QVector<double> keys, values;
         for (int64_t l = 0; l < k.layers; ++l) {
-            keys << double(l);
+            keys << double(l + 1); // layer l counts from 1, as c_l on the Expand page
             values << k.pc1[size_t(l)];
             lo = any ? std::min(lo, values.back()) : values.back();
             hi = any ? std::max(hi, values.back()) : values.back();
             any = true;
         }
-        lastLayer = std::max(lastLayer, double(k.layers - 1));
+        lastLayer = std::max(lastLayer, double(k.layers));
         QCPGraph* points = plot->addGraph();
         points->setName(s.label);
         points->setPen(QPen(s.colour, 1.0));
@@ -168,13 +168,13 @@ void drawPc1(QCustomPlot* plot, const std::vector<LinearitySeries>& series)
             QCPGraph* fit = plot->addGraph();
             fit->setName(LinearityPlots::tr("%1: fit, R² = %2").arg(s.label, r2Text(k.r2)));
             fit->setPen(QPen(s.colour, 1.5, Qt::DashLine));
-            const double last = double(k.layers - 1);
-            fit->setData(QVector<double>{0.0, last},
+            const double last = double(k.layers - 1); // the fit is over 0-based indices
+            fit->setData(QVector<double>{1.0, last + 1},
                          QVector<double>{k.intercept, k.intercept + k.slope * last}, true);
             points->removeFromLegend(); // one entry per model: its colour, label and R²
         }
     }
-    plot->xAxis->setRange(-0.5, std::max(1.0, lastLayer) + 0.5);
+    plot->xAxis->setRange(0.5, std::max(2.0, lastLayer) + 0.5);
     if (any)
         plot->yAxis->setRange(
             padded(lo, hi, std::max(1e-12, 1e-3 * std::max(std::abs(lo), std::abs(hi)))));
