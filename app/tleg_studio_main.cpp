@@ -6,11 +6,13 @@
 #include "widgets/appearance.h"
 #include "widgets/icons.h"
 #include "widgets/main_window.h"
+#include "widgets/workspace.h"
 #include "widgets/text_format.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QMessageBox>
 
 #include <cstdio>
@@ -72,7 +74,12 @@ int main(int argc, char** argv)
                         "dataset-fashion-mnist package or open a dataset on the Data page.")
                 .arg(dataError));
     window.show();
-    for (const QString& path : parser.values(open) + parser.positionalArguments())
+    const QStringList files = parser.values(open) + parser.positionalArguments();
+    // The last session's workspace, when the user asked for it and nothing else was named.
+    if (settings.restoreWorkspace && files.isEmpty() && !parser.isSet(shots)
+        && QFileInfo::exists(tleg::gui::lastWorkspacePath()))
+        window.openWorkspaceFile(tleg::gui::lastWorkspacePath());
+    for (const QString& path : files)
         window.openFile(path);
     if (parser.isSet(compare))
         window.compareRuns(parser.values(compare));

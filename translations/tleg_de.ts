@@ -236,6 +236,10 @@
         <source>Hidden</source>
         <translation>Ausgeblendet</translation>
     </message>
+    <message>
+        <source>%1 is gone; not opened.</source>
+        <translation>%1 ist nicht mehr da; nicht geöffnet.</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::AncestryForm</name>
@@ -1537,6 +1541,38 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>%1 — paused</source>
         <translation>%1 — pausiert</translation>
     </message>
+    <message>
+        <source>Save &amp;workspace…</source>
+        <translation>&amp;Arbeitsbereich speichern…</translation>
+    </message>
+    <message>
+        <source>Save workspace</source>
+        <translation>Arbeitsbereich speichern</translation>
+    </message>
+    <message>
+        <source>TLEG Studio workspace (*.tleg-workspace)</source>
+        <translation>TLEG-Studio-Arbeitsbereich (*.tleg-workspace)</translation>
+    </message>
+    <message>
+        <source>Open wor&amp;kspace…</source>
+        <translation>Arbeits&amp;bereich öffnen…</translation>
+    </message>
+    <message>
+        <source>Open workspace</source>
+        <translation>Arbeitsbereich öffnen</translation>
+    </message>
+    <message>
+        <source>TLEG Studio workspace (*.tleg-workspace);;All files (*)</source>
+        <translation>TLEG-Studio-Arbeitsbereich (*.tleg-workspace);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The workspace could not be kept: %1</source>
+        <translation>Der Arbeitsbereich konnte nicht gesichert werden: %1</translation>
+    </message>
+    <message>
+        <source>workspace: %1</source>
+        <translation>Arbeitsbereich: %1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1883,6 +1919,14 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>New settings apply to the next job; a running job keeps its own.</source>
         <translation>Neue Einstellungen gelten ab dem nächsten Auftrag; ein laufender Auftrag behält seine eigenen.</translation>
+    </message>
+    <message>
+        <source>Reopen what was open when the studio last closed</source>
+        <translation>Wieder öffnen, was beim letzten Schließen offen war</translation>
+    </message>
+    <message>
+        <source>At start:</source>
+        <translation>Beim Start:</translation>
     </message>
 </context>
 <context>

@@ -236,6 +236,10 @@
         <source>Hidden</source>
         <translation>隐藏</translation>
     </message>
+    <message>
+        <source>%1 is gone; not opened.</source>
+        <translation>%1 已不存在；未打开。</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::AncestryForm</name>
@@ -1527,6 +1531,38 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>%1 — paused</source>
         <translation>%1 — 已暂停</translation>
     </message>
+    <message>
+        <source>Save &amp;workspace…</source>
+        <translation>保存工作区(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Save workspace</source>
+        <translation>保存工作区</translation>
+    </message>
+    <message>
+        <source>TLEG Studio workspace (*.tleg-workspace)</source>
+        <translation>TLEG Studio 工作区 (*.tleg-workspace)</translation>
+    </message>
+    <message>
+        <source>Open wor&amp;kspace…</source>
+        <translation>打开工作区(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Open workspace</source>
+        <translation>打开工作区</translation>
+    </message>
+    <message>
+        <source>TLEG Studio workspace (*.tleg-workspace);;All files (*)</source>
+        <translation>TLEG Studio 工作区 (*.tleg-workspace);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The workspace could not be kept: %1</source>
+        <translation>无法保存工作区：%1</translation>
+    </message>
+    <message>
+        <source>workspace: %1</source>
+        <translation>工作区：%1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1873,6 +1909,14 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>New settings apply to the next job; a running job keeps its own.</source>
         <translation>新设置将应用于下一个任务；正在运行的任务保留其原有设置。</translation>
+    </message>
+    <message>
+        <source>Reopen what was open when the studio last closed</source>
+        <translation>重新打开上次关闭时打开的内容</translation>
+    </message>
+    <message>
+        <source>At start:</source>
+        <translation>启动时：</translation>
     </message>
 </context>
 <context>

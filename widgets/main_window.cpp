@@ -16,6 +16,7 @@
 #include "widgets/step_guide.h"
 #include "widgets/text_format.h"
 #include "widgets/weight_view.h"
+#include "widgets/workspace.h"
 
 #include "widgets/plots/qcustomplot_include.h"
 #include <QActionGroup>
@@ -297,6 +298,29 @@ void MainWindow::buildMenus()
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recentMenu->setObjectName("recentMenu");
     updateRecentMenu();
+    file->addSeparator();
+    QAction* saveWs = file->addAction(tr("Save &workspace…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save workspace"), QDir(m_state.runFolder).filePath("study.tleg-workspace"),
+            tr("TLEG Studio workspace (*.tleg-workspace)"));
+        if (path.isEmpty())
+            return;
+        try {
+            saveWorkspace(*this, path);
+            rememberWorkspace(path);
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, tr("Save workspace"), errorText(e));
+        }
+    });
+    saveWs->setObjectName("saveWorkspaceAction");
+    QAction* openWs = file->addAction(tr("Open wor&kspace…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open workspace"), m_state.runFolder,
+            tr("TLEG Studio workspace (*.tleg-workspace);;All files (*)"));
+        if (!path.isEmpty())
+            openWorkspaceFile(path);
+    });
+    openWs->setObjectName("openWorkspaceAction");
     file->addSeparator();
     file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, [this] {
         SettingsDialog dialog(m_settings, this);
@@ -604,7 +628,31 @@ void MainWindow::closeEvent(QCloseEvent* event)
         m_runner.requestStop();
         m_runner.wait(-1);
     }
+    try { // for Settings ▸ "Reopen what was open": what is open now, kept for the next start
+        saveWorkspace(*this, lastWorkspacePath());
+    } catch (const std::exception& e) {
+        appendLog(tr("The workspace could not be kept: %1").arg(errorText(e)));
+    }
     event->accept();
+}
+
+QStringList MainWindow::openWorkspaceFile(const QString& path)
+{
+    try {
+        const QStringList skipped = openWorkspace(*this, path);
+        for (const QString& line : skipped)
+            appendLog(line);
+        rememberWorkspace(path);
+        return skipped;
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Open workspace"), errorText(e));
+        return {errorText(e)};
+    }
+}
+
+void MainWindow::rememberWorkspace(const QString& path)
+{
+    appendLog(tr("workspace: %1").arg(QDir::toNativeSeparators(path)));
 }
 
 } // namespace tleg::gui

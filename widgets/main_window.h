@@ -88,6 +88,10 @@ public:
     /// File ▸ Inspect weights… (Ctrl+I): a weight view of path, a window of its own (closed
     /// with it, deleted on close).
     WeightView* inspectWeights(const QString& path);
+    /// File ▸ Open workspace…: opens what the workspace names (widgets/workspace.h); files that
+    /// are gone are named in the log, a file that is no workspace in a message box. Returns
+    /// those lines.
+    QStringList openWorkspaceFile(const QString& path);
     /// Shows the Runs page with these runs selected, so their curves overlay. A run is a folder,
     /// or a name under the run folder ("des-6"); selected once the listing has finished. Returns
     /// the runs that were not found.
@@ -116,6 +120,7 @@ private:
     void updateRecentMenu();
     void rememberFile(const QString& path);
     void onProgress(const ProgressUpdate& u);
+    void rememberWorkspace(const QString& path);
     /// The steps' done marks from what is open (data, teacher, learngene, analyses, Des-Nets).
     void updateSteps();
 

@@ -18,6 +18,7 @@ Settings Settings::load()
     out.runFolder = s.value("runFolder", out.runFolder).toString();
     out.language = s.value("view/language", out.language).toString();
     out.dark = s.value("view/dark", out.dark).toBool();
+    out.restoreWorkspace = s.value("view/restoreWorkspace", out.restoreWorkspace).toBool();
     out.recentFiles = s.value("recentFiles").toStringList();
     bool known = false;
     for (const auto& l : availableLanguages())
@@ -39,6 +40,7 @@ void Settings::save() const
     s.setValue("runFolder", runFolder);
     s.setValue("view/language", language);
     s.setValue("view/dark", dark);
+    s.setValue("view/restoreWorkspace", restoreWorkspace);
     s.setValue("recentFiles", recentFiles);
 }
 

@@ -15,6 +15,7 @@ struct Settings {
     QString runFolder = QStringLiteral("runs");
     QString language = QStringLiteral("en"); // en, zh_CN, de
     bool dark = false;
+    bool restoreWorkspace = false; // reopen what was open when the studio last closed
     QStringList recentFiles; // newest first
 
     static constexpr int kMaxRecent = 8;

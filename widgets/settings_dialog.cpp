@@ -41,6 +41,10 @@ SettingsDialog::SettingsDialog(const Settings& settings, QWidget* parent)
     folderRow->addWidget(m_runFolder, 1);
     folderRow->addWidget(browse);
     form->addRow(tr("Run folder:"), folderRow);
+    m_restore = new QCheckBox(tr("Reopen what was open when the studio last closed"), this);
+    m_restore->setObjectName("restoreWorkspaceBox");
+    m_restore->setChecked(settings.restoreWorkspace);
+    form->addRow(tr("At start:"), m_restore);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir =
             QFileDialog::getExistingDirectory(this, tr("Run folder"), m_runFolder->text());
@@ -68,6 +72,7 @@ Settings SettingsDialog::settings() const
     Settings s = m_settings;
     s.threads = m_threads->value();
     s.bf16 = m_bf16->isChecked();
+    s.restoreWorkspace = m_restore->isChecked();
     s.runFolder = m_runFolder->text().trimmed();
     return s;
 }

@@ -29,6 +29,7 @@ private:
     Settings m_settings;
     QSpinBox* m_threads;
     QCheckBox* m_bf16;
+    QCheckBox* m_restore;
     QLineEdit* m_runFolder;
 };
 
