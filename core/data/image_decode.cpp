@@ -1,6 +1,8 @@
 // Image files to uint8 planes with OpenCV, one file per call, many files on worker threads.
 #include "data/image_decode.h"
 
+#include "data/image_header.h"
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -102,6 +104,11 @@ std::string decodeUnguarded(const std::string& path, const ImageGeometry& g, uin
     std::vector<uchar> bytes;
     if (std::string why = readAll(path, bytes); !why.empty())
         return why;
+    // Never ask the decoder to allocate what the header merely claims (image_header.h).
+    if (const auto claimed = claimedSize(bytes.data(), bytes.size());
+        claimed && claimed->pixels() > maxImagePixels())
+        return "the header claims " + claimed->text() + " pixels, more than the limit of "
+               + std::to_string(maxImagePixels()) + " (OPENCV_IO_MAX_IMAGE_PIXELS)";
     if (truncatedJpeg(bytes))
         return "truncated JPEG (no end-of-image marker after the last scan)";
     const cv::Mat img = cv::imdecode(cv::Mat(1, int(bytes.size()), CV_8UC1, bytes.data()),

@@ -5,7 +5,9 @@
 // and random-resized-crop + flip in the batch loader.
 #include <torch/torch.h>
 
+#include "data/image_decode.h"
 #include "data/image_folder.h"
+#include "data/image_header.h"
 #include "data/open_dataset.h"
 #include "data/resized_crop.h"
 #include "io/safetensors.h"
@@ -22,6 +24,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+
+#include <sys/resource.h>
 
 using namespace tleg;
 namespace fs = std::filesystem;
@@ -636,4 +640,80 @@ TEST(ImageCache, benchPrintsImageThroughput)
     ASSERT_TRUE(contains(r.out, "cached")) << r.out;
     ASSERT_TRUE(contains(r.out, "images/s")) << r.out;
     ASSERT_TRUE(contains(r.out, "24 images")) << r.out;
+}
+
+namespace {
+
+/// A real 8 × 8 JPEG whose frame header (SOF0) is changed to claim width × height pixels.
+std::vector<uchar> jpegClaiming(int width, int height)
+{
+    std::vector<uchar> bytes;
+    cv::imencode(".jpg", cv::Mat(8, 8, CV_8UC3, cv::Scalar(40, 90, 200)), bytes);
+    for (size_t i = 2; i + 8 < bytes.size(); ++i)
+        if (bytes[i] == 0xFF && bytes[i + 1] == 0xC0) { // SOF0: length, precision, H, W
+            bytes[i + 5] = uchar(height >> 8), bytes[i + 6] = uchar(height & 0xFF);
+            bytes[i + 7] = uchar(width >> 8), bytes[i + 8] = uchar(width & 0xFF);
+            return bytes;
+        }
+    return {};
+}
+
+long peakRssKb()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+} // namespace
+
+// Found by fuzz_image_folder (an input that made OpenCV allocate what a header claimed): a
+// small file claiming 30000 × 30000 pixels is refused before OpenCV allocates the 2.7 GB, one
+// reason naming the limit, and a large but plausible image still decodes.
+TEST(ImageCache, anImageClaimingGigapixelsIsRefusedBeforeItsPixelsAreAllocated)
+{
+    TempDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const std::string bomb = dir.filePath("bomb.jpg");
+    const std::vector<uchar> bytes = jpegClaiming(30000, 30000);
+    ASSERT_FALSE(bytes.empty());
+    std::ofstream(bomb, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                std::streamsize(bytes.size()));
+    ASSERT_LT(std::filesystem::file_size(bomb), 2000u);
+    const long before = peakRssKb();
+    std::vector<uint8_t> out(3 * 16 * 16);
+    const std::string why = tleg::data::decodeImageFile(bomb, {16, false, 1.0}, out.data());
+    EXPECT_NE(why.find("claims 30000 × 30000 pixels"), std::string::npos) << why;
+    EXPECT_LT(peakRssKb() - before, 200 * 1024) << "kB more at the peak";
+
+    const std::string big = dir.filePath("big.png"); // 5000 × 3000: decodes as before
+    cv::imwrite(big, cv::Mat(3000, 5000, CV_8UC3, cv::Scalar(10, 20, 30)));
+    EXPECT_EQ(tleg::data::decodeImageFile(big, {16, false, 1.0}, out.data()), "");
+    EXPECT_EQ(out[0], 30); // R plane (OpenCV's BGR 10, 20, 30)
+}
+
+// The header reader behind that limit: every format an image folder takes, as OpenCV writes it,
+// claims the size it has; truncated headers claim nothing.
+TEST(ImageCache, headersTellTheirSizeInEveryFormat)
+{
+    const cv::Mat image(23, 37, CV_8UC3, cv::Scalar(1, 2, 3));
+    for (const char* ext : {".png", ".jpg", ".bmp", ".ppm", ".tiff", ".webp"}) {
+        std::vector<uchar> bytes;
+        ASSERT_TRUE(cv::imencode(ext, image, bytes)) << ext;
+        const auto s = tleg::data::claimedSize(bytes.data(), bytes.size());
+        ASSERT_TRUE(s.has_value()) << ext;
+        EXPECT_EQ(s->width, 37) << ext;
+        EXPECT_EQ(s->height, 23) << ext;
+        for (size_t cut = 0; cut < std::min<size_t>(bytes.size(), 40); ++cut) {
+            const auto t = tleg::data::claimedSize(bytes.data(), cut); // never reads past cut
+            EXPECT_TRUE(!t || (t->width == 37 && t->height == 23)) << ext << " cut at " << cut;
+        }
+    }
+    std::vector<uchar> grey;
+    ASSERT_TRUE(cv::imencode(".pgm", cv::Mat(5, 9, CV_8UC1, cv::Scalar(7)), grey));
+    EXPECT_EQ(tleg::data::claimedSize(grey.data(), grey.size())->width, 9);
+    const uint8_t comment[] = "P5\n# made by hand\n640 480\n255\n";
+    EXPECT_EQ(tleg::data::claimedSize(comment, sizeof comment - 1)->pixels(), 640 * 480);
+    const uint8_t noise[] = "not an image at all";
+    EXPECT_FALSE(tleg::data::claimedSize(noise, sizeof noise - 1).has_value());
 }
