@@ -8,6 +8,7 @@
 //       return "claims " + d->text() + " pixels";
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -15,7 +16,15 @@ namespace tleg::data {
 
 struct ClaimedSize {
     int64_t width = 0, height = 0;
-    int64_t pixels() const { return width * height; }
+    /// width × height, saturated at INT64_MAX (a header may claim 2^40 × 2^40).
+    int64_t pixels() const
+    {
+        if (width <= 0 || height <= 0)
+            return 0;
+        return height > std::numeric_limits<int64_t>::max() / width
+                   ? std::numeric_limits<int64_t>::max()
+                   : width * height;
+    }
     std::string text() const { return std::to_string(width) + " × " + std::to_string(height); }
 };
 

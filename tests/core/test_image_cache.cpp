@@ -717,3 +717,22 @@ TEST(ImageCache, headersTellTheirSizeInEveryFormat)
     const uint8_t noise[] = "not an image at all";
     EXPECT_FALSE(tleg::data::claimedSize(noise, sizeof noise - 1).has_value());
 }
+
+// Found by fuzz_image_folder (UBSan): a PNG header claiming 3,875,536,895 × 3,372,212,229
+// overflowed the pixel count (regression input png-claiming-4e9-by-3e9); the count saturates
+// and the image is refused from its header, here with a PGM claiming 2^40 × 2^40.
+TEST(ImageCache, aHeaderClaimingMoreThanInt64PixelsIsRefused)
+{
+    const uint8_t huge[] = "P5 1099511627775 1099511627775\n255\n";
+    const auto s = tleg::data::claimedSize(huge, sizeof huge - 1);
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->pixels(), std::numeric_limits<int64_t>::max());
+    EXPECT_GT(s->pixels(), tleg::data::maxImagePixels());
+    TempDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const std::string path = dir.filePath("huge.pgm");
+    std::ofstream(path, std::ios::binary) << reinterpret_cast<const char*>(huge);
+    std::vector<uint8_t> out(16 * 16);
+    EXPECT_NE(tleg::data::decodeImageFile(path, {16, true, 1.0}, out.data()).find("claims"),
+              std::string::npos);
+}
