@@ -347,16 +347,8 @@
         <translation>Laden…</translation>
     </message>
     <message>
-        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
-        <translation>Ein TLEG-Modell (.safetensors) oder ein beliebiger TorchScript-Klassifikator (.pt)</translation>
-    </message>
-    <message>
         <source>Load an ancestry model</source>
         <translation>Vorfahrenmodell laden</translation>
-    </message>
-    <message>
-        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
-        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>No ancestry model yet: load a model file, or train one below.</source>
@@ -446,6 +438,38 @@ Top-1: %6</translation>
             <numerusform>Nach %n abgeschlossener Epoche gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
             <numerusform>Nach %n abgeschlossenen Epochen gestoppt; der letzte Checkpoint liegt in %1.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A TLEG model, a timm, DeiT or torchvision ViT (.safetensors) or any TorchScript classifier (.pt); or drop the file on the page</source>
+        <translation>Ein TLEG-Modell, ein ViT von timm, DeiT oder torchvision (.safetensors) oder ein beliebiger TorchScript-Klassifikator (.pt); oder die Datei auf die Seite ziehen</translation>
+    </message>
+    <message>
+        <source>Load folder…</source>
+        <translation>Ordner laden…</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder (config.json, model.safetensors and preprocessor_config.json); or drop the folder on the page</source>
+        <translation>Ein Hugging-Face-Modellordner (config.json, model.safetensors und preprocessor_config.json); oder den Ordner auf die Seite ziehen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;Hugging Face config (config.json preprocessor_config.json);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision oder Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;Hugging-Face-Konfiguration (config.json preprocessor_config.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Load a Hugging Face model folder</source>
+        <translation>Hugging-Face-Modellordner laden</translation>
+    </message>
+    <message>
+        <source>%1, imported from %2</source>
+        <translation>%1, importiert aus %2</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Import settings</source>
+        <translation>Importeinstellungen</translation>
     </message>
 </context>
 <context>
@@ -592,6 +616,10 @@ Klassen: %4
 Aufteilung: %5 Trainingsbilder, %6 Testbilder
 %7</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Decoding images: %1 of %2</source>
+        <translation>Bilder werden dekodiert: %1 von %2</translation>
     </message>
 </context>
 <context>
@@ -932,6 +960,121 @@ S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tief
     </message>
 </context>
 <context>
+    <name>tleg::gui::ImportSettings</name>
+    <message>
+        <source>DeiT (distilled)</source>
+        <translation>DeiT (destilliert)</translation>
+    </message>
+    <message>
+        <source>TorchScript</source>
+        <translation>TorchScript</translation>
+    </message>
+    <message>
+        <source>TLEG Studio model (%1)</source>
+        <translation>TLEG-Studio-Modell (%1)</translation>
+    </message>
+    <message>
+        <source>import settings (%1)</source>
+        <translation>Importeinstellungen (%1)</translation>
+    </message>
+    <message>
+        <source>Attention heads:</source>
+        <translation>Attention-Heads:</translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation>Bildgröße:</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>Mittelwert:</translation>
+    </message>
+    <message>
+        <source>Std:</source>
+        <translation>Standardabweichung:</translation>
+    </message>
+    <message>
+        <source>Teacher class map:</source>
+        <translation>Klassenzuordnung des Lehrermodells:</translation>
+    </message>
+    <message>
+        <source>from the file</source>
+        <translation>aus der Datei</translation>
+    </message>
+    <message>
+        <source>Attention heads of a timm, DeiT or torchvision checkpoint without a config beside it (--teacher-heads on the command line)</source>
+        <translation>Attention-Heads eines timm-, DeiT- oder torchvision-Checkpoints ohne Konfiguration daneben (--teacher-heads auf der Kommandozeile)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>The image size the model takes; a ViT&apos;s must match its position embedding (--teacher-image-size)</source>
+        <translation>Die Bildgröße, die das Modell erwartet; bei einem ViT muss sie zu seiner Positionseinbettung passen (--teacher-image-size)</translation>
+    </message>
+    <message>
+        <source>from the file, e.g. 0.485, 0.456, 0.406</source>
+        <translation>aus der Datei, z. B. 0.485, 0.456, 0.406</translation>
+    </message>
+    <message>
+        <source>Per-channel mean of the images the model was trained on, of pixels in [0, 1] (--teacher-mean)</source>
+        <translation>Mittelwert je Kanal der Bilder, mit denen das Modell trainiert wurde, für Pixel in [0, 1] (--teacher-mean)</translation>
+    </message>
+    <message>
+        <source>from the file, e.g. 0.229, 0.224, 0.225</source>
+        <translation>aus der Datei, z. B. 0.229, 0.224, 0.225</translation>
+    </message>
+    <message>
+        <source>Per-channel standard deviation, with the mean (--teacher-std)</source>
+        <translation>Standardabweichung je Kanal, zusammen mit dem Mittelwert (--teacher-std)</translation>
+    </message>
+    <message>
+        <source>none: its classes are the data&apos;s</source>
+        <translation>keine: seine Klassen sind die der Daten</translation>
+    </message>
+    <message>
+        <source>The teacher class of each data class, in the data&apos;s order: &quot;0,217,482&quot; or a file with one index a line (--teacher-class-map)</source>
+        <translation>Die Lehrerklasse jeder Datenklasse in der Reihenfolge der Daten: „0,217,482“ oder eine Datei mit einem Index pro Zeile (--teacher-class-map)</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <source>Load the model again with these settings</source>
+        <translation>Das Modell mit diesen Einstellungen neu laden</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>Format: %1. The file does not say what it takes: the image size and mean/std given here are used, else the data&apos;s.</source>
+        <translation>Format: %1. Die Datei sagt nicht, was sie erwartet: Die hier angegebene Bildgröße und Mittelwert/Standardabweichung werden verwendet, sonst die der Daten.</translation>
+    </message>
+    <message>
+        <source>Format: %1. Its architecture and normalisation are in the file; mean/std given here replace its own.</source>
+        <translation>Format: %1. Architektur und Normalisierung stehen in der Datei; hier angegebene Mittelwerte/Standardabweichungen ersetzen ihre eigenen.</translation>
+    </message>
+    <message>
+        <source>Format: %1, inferred from its tensor shapes and the configs beside it:</source>
+        <translation>Format: %1, abgeleitet aus den Tensorformen und den Konfigurationen daneben:</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Hinweis: %1</translation>
+    </message>
+</context>
+<context>
     <name>tleg::gui::LearngeneForm</name>
     <message>
         <source>Aux-Net</source>
@@ -1113,10 +1256,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Vorfahrenmodell wählen</translation>
     </message>
     <message>
-        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
-        <translation>Modelle (*.safetensors *.pt *.pth);;Alle Dateien (*)</translation>
-    </message>
-    <message>
         <source>distill</source>
         <translation>destillieren</translation>
     </message>
@@ -1143,6 +1282,22 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>distillation stopped after %1; the checkpoint is in %2</source>
         <translation>Destillation nach %1 gestoppt; der Checkpoint liegt in %2</translation>
+    </message>
+    <message>
+        <source>Cannot use the teacher: %1 (the Ancestry page&apos;s import settings set it)</source>
+        <translation>Das Lehrermodell kann nicht verwendet werden: %1 (die Importeinstellungen auf der Seite „Vorfahr“ legen das fest)</translation>
+    </message>
+    <message>
+        <source>Checking the teacher against the data…</source>
+        <translation>Das Lehrermodell wird mit den Daten geprüft…</translation>
+    </message>
+    <message>
+        <source>Teacher: %1</source>
+        <translation>Lehrermodell: %1</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision oder Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>

@@ -347,16 +347,8 @@
         <translation>加载…</translation>
     </message>
     <message>
-        <source>A TLEG model (.safetensors) or any TorchScript classifier (.pt)</source>
-        <translation>TLEG 模型（.safetensors）或任意 TorchScript 分类器（.pt）</translation>
-    </message>
-    <message>
         <source>Load an ancestry model</source>
         <translation>加载祖先模型</translation>
-    </message>
-    <message>
-        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
-        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
     </message>
     <message>
         <source>No ancestry model yet: load a model file, or train one below.</source>
@@ -445,6 +437,38 @@ Top-1：%6</translation>
         <translation>
             <numerusform>完成 %n 轮后停止；最后的检查点位于 %1。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A TLEG model, a timm, DeiT or torchvision ViT (.safetensors) or any TorchScript classifier (.pt); or drop the file on the page</source>
+        <translation>TLEG 模型、timm、DeiT 或 torchvision 的 ViT（.safetensors）或任意 TorchScript 分类器（.pt）；也可将文件拖放到本页</translation>
+    </message>
+    <message>
+        <source>Load folder…</source>
+        <translation>加载文件夹…</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder (config.json, model.safetensors and preprocessor_config.json); or drop the folder on the page</source>
+        <translation>Hugging Face 模型文件夹（config.json、model.safetensors 和 preprocessor_config.json）；也可将文件夹拖放到本页</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;Hugging Face config (config.json preprocessor_config.json);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pt *.pth);;TLEG、timm、DeiT、torchvision 或 Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;Hugging Face 配置 (config.json preprocessor_config.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Load a Hugging Face model folder</source>
+        <translation>加载 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>%1, imported from %2</source>
+        <translation>%1，导入自 %2</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Import settings</source>
+        <translation>导入设置</translation>
     </message>
 </context>
 <context>
@@ -586,6 +610,10 @@ Split: %5 train images, %6 test images
 划分：%5 张训练图像，%6 张测试图像
 %7</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Decoding images: %1 of %2</source>
+        <translation>正在解码图像：%1 / %2</translation>
     </message>
 </context>
 <context>
@@ -925,6 +953,121 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
     </message>
 </context>
 <context>
+    <name>tleg::gui::ImportSettings</name>
+    <message>
+        <source>DeiT (distilled)</source>
+        <translation>DeiT（蒸馏版）</translation>
+    </message>
+    <message>
+        <source>TorchScript</source>
+        <translation>TorchScript</translation>
+    </message>
+    <message>
+        <source>TLEG Studio model (%1)</source>
+        <translation>TLEG Studio 模型（%1）</translation>
+    </message>
+    <message>
+        <source>import settings (%1)</source>
+        <translation>导入设置（%1）</translation>
+    </message>
+    <message>
+        <source>Attention heads:</source>
+        <translation>注意力头数：</translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation>图像尺寸：</translation>
+    </message>
+    <message>
+        <source>Mean:</source>
+        <translation>均值：</translation>
+    </message>
+    <message>
+        <source>Std:</source>
+        <translation>标准差：</translation>
+    </message>
+    <message>
+        <source>Teacher class map:</source>
+        <translation>教师类别映射：</translation>
+    </message>
+    <message>
+        <source>from the file</source>
+        <translation>取自文件</translation>
+    </message>
+    <message>
+        <source>Attention heads of a timm, DeiT or torchvision checkpoint without a config beside it (--teacher-heads on the command line)</source>
+        <translation>旁边没有配置文件的 timm、DeiT 或 torchvision 检查点的注意力头数（命令行中为 --teacher-heads）</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>The image size the model takes; a ViT&apos;s must match its position embedding (--teacher-image-size)</source>
+        <translation>模型接受的图像尺寸；ViT 的尺寸必须与其位置嵌入一致（--teacher-image-size）</translation>
+    </message>
+    <message>
+        <source>from the file, e.g. 0.485, 0.456, 0.406</source>
+        <translation>取自文件，例如 0.485, 0.456, 0.406</translation>
+    </message>
+    <message>
+        <source>Per-channel mean of the images the model was trained on, of pixels in [0, 1] (--teacher-mean)</source>
+        <translation>模型训练所用图像每个通道的均值，像素取值范围 [0, 1]（--teacher-mean）</translation>
+    </message>
+    <message>
+        <source>from the file, e.g. 0.229, 0.224, 0.225</source>
+        <translation>取自文件，例如 0.229, 0.224, 0.225</translation>
+    </message>
+    <message>
+        <source>Per-channel standard deviation, with the mean (--teacher-std)</source>
+        <translation>每个通道的标准差，与均值一起给出（--teacher-std）</translation>
+    </message>
+    <message>
+        <source>none: its classes are the data&apos;s</source>
+        <translation>无：其类别即数据的类别</translation>
+    </message>
+    <message>
+        <source>The teacher class of each data class, in the data&apos;s order: &quot;0,217,482&quot; or a file with one index a line (--teacher-class-map)</source>
+        <translation>按数据类别顺序给出每个数据类别对应的教师类别：“0,217,482”，或每行一个索引的文件（--teacher-class-map）</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Load the model again with these settings</source>
+        <translation>使用这些设置重新加载模型</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Format: %1. The file does not say what it takes: the image size and mean/std given here are used, else the data&apos;s.</source>
+        <translation>格式：%1。该文件未说明其输入：使用此处给出的图像尺寸和均值/标准差，否则使用数据的。</translation>
+    </message>
+    <message>
+        <source>Format: %1. Its architecture and normalisation are in the file; mean/std given here replace its own.</source>
+        <translation>格式：%1。其架构和归一化记录在文件中；此处给出的均值/标准差将替换文件中的值。</translation>
+    </message>
+    <message>
+        <source>Format: %1, inferred from its tensor shapes and the configs beside it:</source>
+        <translation>格式：%1，根据其张量形状及旁边的配置文件推断：</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>注：%1</translation>
+    </message>
+</context>
+<context>
     <name>tleg::gui::LearngeneForm</name>
     <message>
         <source>Aux-Net</source>
@@ -1106,10 +1249,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>选择祖先模型</translation>
     </message>
     <message>
-        <source>Models (*.safetensors *.pt *.pth);;All files (*)</source>
-        <translation>模型 (*.safetensors *.pt *.pth);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>distill</source>
         <translation>蒸馏</translation>
     </message>
@@ -1136,6 +1275,22 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>distillation stopped after %1; the checkpoint is in %2</source>
         <translation>蒸馏在 %1 后停止；检查点位于 %2</translation>
+    </message>
+    <message>
+        <source>Cannot use the teacher: %1 (the Ancestry page&apos;s import settings set it)</source>
+        <translation>无法使用教师模型：%1（可在“祖先模型”页的导入设置中设定）</translation>
+    </message>
+    <message>
+        <source>Checking the teacher against the data…</source>
+        <translation>正在用数据检查教师模型…</translation>
+    </message>
+    <message>
+        <source>Teacher: %1</source>
+        <translation>教师模型：%1</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pt *.pth);;TLEG、timm、DeiT、torchvision 或 Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;所有文件 (*)</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 //   state.dataSpec = spec;                      // every job's spec records what data it used
 //   TrainSpec s = TrainSpec::ancestry(state.dataSpec, config, options);
 //   workflow::runTrain(s, ctx.hooks(), state.data.get());   // on the worker, the open split
+//   spec.teacherOptions = state.ancestryOptions;   // when spec.teacher is state.ancestryPath
 #include "data/dataset.h"
 #include "workflow/specs.h"
 
@@ -24,6 +25,12 @@ struct AppState {
     QString runFolder = QStringLiteral("runs");
     int threads = 0; // 0 = all cores
     bool bf16 = false;
+    /// The Ancestry page's current model (a file or a Hugging Face folder) and what its import
+    /// settings say about it: the hints for a foreign checkpoint (heads, image size, mean/std),
+    /// what it takes as a teacher and its class map. Every use of this model takes both: the
+    /// page's evaluation, the Learngene page's teacher (when its path is this one).
+    QString ancestryPath;
+    train::TeacherOptions ancestryOptions;
 };
 
 } // namespace tleg::gui

@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -387,6 +388,42 @@ private Q_SLOTS:
         QCOMPARE(m_state.dataSpec.toJson(), workflow::DataSpec{}.toJson());
         QVERIFY(m_page->summaryText().startsWith("fashion-mnist\n"));
         checkCounts(*m_page, *m_state.data);
+    }
+
+    /// A 224-px image folder opened for the first time is decoded with a progress bar up to N
+    /// of N; the second open reads the decode cache: no decoding, the same images.
+    void decodingA224PxFolderShowsProgressAndTheCacheAnswersNextTime()
+    {
+        const QString root = m_dir.filePath("photos");
+        const int perClass = 60; // 120 images: decoded on several threads
+        for (const char* name : {"apple", "pear"})
+            for (int i = 0; i < perClass; ++i) {
+                QImage img(256, 240, QImage::Format_RGB888);
+                img.fill(QColor(name[0] == 'a' ? 200 : 30, 2 * i, 255 - 2 * i));
+                QVERIFY(QDir().mkpath(QDir(root).filePath(name)));
+                QVERIFY(img.save(QDir(root).filePath(QString("%1/%2.png").arg(name).arg(i))));
+            }
+        const qint64 n = 2 * perClass;
+        QSignalSpy progress(m_page.get(), &gui::DataPage::decodeProgress);
+        m_page->imageSizeBox()->setValue(224);
+        clickAndWait(m_page->imageFolderButton(), root);
+        QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(m_state.data->train.height(), int64_t(224));
+        QVERIFY(progress.count() >= 1);
+        QCOMPARE(progress.last().at(0).toLongLong(), n);
+        QCOMPARE(progress.last().at(1).toLongLong(), n);
+        for (const auto& report : progress) // never more than there are, never backwards total
+            QVERIFY(report.at(0).toLongLong() <= report.at(1).toLongLong());
+        QCOMPARE(m_page->progressBar()->format(), QString("Decoding images: %1 of %1").arg(n));
+        QVERIFY(m_page->progressBar()->isHidden()); // gone once the data is open
+        const torch::Tensor first = m_state.data->train.images.clone();
+
+        progress.clear();
+        clickAndWait(m_page->imageFolderButton(), root);
+        QCOMPARE(m_page->errorText(), QString());
+        QCOMPARE(progress.count(), 0); // the cache answered
+        QVERIFY(torch::equal(m_state.data->train.images, first));
+        m_page->imageSizeBox()->setValue(32);
     }
 };
 

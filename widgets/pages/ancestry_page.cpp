@@ -7,13 +7,20 @@
 #include "workflow/jobs.h"
 
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMimeData>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <utility>
@@ -23,16 +30,20 @@ namespace tleg::gui {
 /// What a job leaves for the GUI thread: written by the worker, read after the job has ended.
 struct AncestryPage::Outcome {
     AncestrySummary summary;
-    int64_t epochs = 0; // finished epochs of a training run
+    int64_t epochs = 0;            // finished epochs of a training run
+    train::TeacherOptions options; // what the import settings said, parsed (a load)
 };
 
 namespace {
 
-/// Opens path (ours or TorchScript) and scores it on data's test split. Runs on the worker.
-AncestrySummary loadAndEvaluate(const QString& path,
+/// Opens path (ours, a foreign checkpoint or TorchScript) with what the import settings say and
+/// scores it on data's test split. Runs on the worker.
+AncestrySummary loadAndEvaluate(const QString& path, const train::TeacherOptions& options,
                                 const std::shared_ptr<const data::DataSplit>& data, JobContext& ctx)
 {
-    workflow::OpenModel m = workflow::openModel(path.toStdString());
+    workflow::OpenModel m = workflow::openModel(path.toStdString(), options.modelHints());
+    if (!options.mean.empty()) // the settings' mean/std over what the file says, as a teacher
+        m.summary.extra["normalization"] = {{"mean", options.mean}, {"std", options.std}};
     AncestrySummary s;
     s.path = path;
     s.kind = QString::fromStdString(m.summary.kind);
@@ -40,6 +51,13 @@ AncestrySummary loadAndEvaluate(const QString& path,
     s.macs = m.summary.macs;
     if (m.summary.config)
         s.config = *m.summary.config;
+    if (const auto it = m.summary.extra.find("imported"); it != m.summary.extra.end()) {
+        s.imported = QString::fromStdString(it->value("format", ""));
+        for (const QString& line :
+             QString::fromStdString(model::importSummary(m.summary.extra)).split('\n'))
+            if (!line.isEmpty())
+                ctx.log(line);
+    }
     if (!data) {
         s.note = AncestryPage::tr("no top-1: no dataset is open");
         return s;
@@ -67,6 +85,19 @@ AncestrySummary loadAndEvaluate(const QString& path,
                           QString::fromStdString(e.what_without_backtrace()).section('\n', 0, 0));
     }
     return s;
+}
+
+/// The model a chosen path stands for: a Hugging Face folder's config.json or
+/// preprocessor_config.json stands for the folder.
+QString modelPathFor(const QString& chosen)
+{
+    const QFileInfo info(chosen);
+    const QString name = info.fileName();
+    if (info.isFile()
+        && (name == QLatin1String("config.json")
+            || name == QLatin1String("preprocessor_config.json")))
+        return info.absolutePath();
+    return chosen;
 }
 
 /// The summary of a finished training run, from what the workflow returned.
@@ -110,9 +141,29 @@ AncestryPage::AncestryPage(AppState& state, JobRunner& runner, QWidget* parent)
     right->addWidget(m_error);
     m_panel = new TrainingPanel(runner, this);
     m_panel->plot()->setObjectName("ancestryPlot");
-    right->addWidget(m_panel, 1);
+    m_import = new ImportSettings(this);
+    // In a scroll area: however much was inferred, the summary above keeps its lines.
+    m_importTab = new QScrollArea(this);
+    m_importTab->setWidget(m_import);
+    m_importTab->setWidgetResizable(true);
+    m_importTab->setFrameShape(QFrame::NoFrame);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName("ancestryTabs");
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_panel, QString());
+    m_tabs->addTab(m_importTab, QString());
+    m_texts.set([this] {
+        m_tabs->setTabText(m_tabs->indexOf(m_panel), tr("Training"));
+        m_tabs->setTabText(m_tabs->indexOf(m_importTab), tr("Import settings"));
+    });
+    showImportTab(false);
+    right->addWidget(m_tabs, 1);
 
     connect(m_load, &QPushButton::clicked, this, &AncestryPage::browse);
+    connect(m_loadFolder, &QPushButton::clicked, this, &AncestryPage::browseFolder);
+    connect(m_import, &ImportSettings::applyRequested, this,
+            [this] { loadModel(m_import->path()); });
+    setAcceptDrops(true);
     connect(m_form->trainButton(), &QPushButton::clicked, this, [this] { trainAncestry(); });
     connect(m_form, &AncestryForm::architectureChanged, this, &AncestryPage::updateEnabled);
     connect(m_panel, &TrainingPanel::jobFinished, this, &AncestryPage::onFinished);
@@ -129,10 +180,18 @@ QWidget* AncestryPage::buildCurrentModel()
     m_load = new QPushButton(current);
     m_load->setObjectName("ancestryLoad");
     m_load->setIcon(icon(Icon::Open));
+    m_loadFolder = new QPushButton(current);
+    m_loadFolder->setObjectName("ancestryLoadFolder");
+    m_loadFolder->setIcon(icon(Icon::Open));
     m_texts.set([this, current] {
         current->setTitle(tr("Ancestry model (the teacher)"));
         m_load->setText(tr("Load…"));
-        m_load->setToolTip(tr("A TLEG model (.safetensors) or any TorchScript classifier (.pt)"));
+        m_load->setToolTip(tr("A TLEG model, a timm, DeiT or torchvision ViT (.safetensors) or "
+                              "any TorchScript classifier (.pt); or drop the file on the page"));
+        m_loadFolder->setText(tr("Load folder…"));
+        m_loadFolder->setToolTip(tr("A Hugging Face model folder (config.json, model.safetensors "
+                                    "and preprocessor_config.json); or drop the folder on the "
+                                    "page"));
     });
     m_summaryLabel = new QLabel(current);
     m_summaryLabel->setObjectName("ancestrySummary");
@@ -140,13 +199,23 @@ QWidget* AncestryPage::buildCurrentModel()
     m_summaryLabel->setWordWrap(true);
     m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // A long path is cut at the edge rather than widening the window.
-    m_summaryLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summaryLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum); // all its lines
     auto* loadRow = new QHBoxLayout;
     loadRow->addWidget(m_load);
+    loadRow->addWidget(m_loadFolder);
     loadRow->addStretch(1);
     currentLayout->addLayout(loadRow);
     currentLayout->addWidget(m_summaryLabel);
     return current;
+}
+
+void AncestryPage::showImportTab(bool show)
+{
+    // Both tabs are always there (their texts follow the language); without a chosen model the
+    // import tab and the tab bar are hidden.
+    m_tabs->setTabVisible(m_tabs->indexOf(m_importTab), show);
+    m_tabs->tabBar()->setVisible(show);
+    m_tabs->setCurrentWidget(show ? static_cast<QWidget*>(m_importTab) : m_panel);
 }
 
 void AncestryPage::changeEvent(QEvent* event)
@@ -162,12 +231,54 @@ void AncestryPage::changeEvent(QEvent* event)
 void AncestryPage::browse()
 {
     const QString path =
-        m_chooser
-            ? m_chooser()
-            : QFileDialog::getOpenFileName(this, tr("Load an ancestry model"), m_state.runFolder,
-                                           tr("Models (*.safetensors *.pt *.pth);;All files (*)"));
+        m_chooser ? m_chooser()
+                  : QFileDialog::getOpenFileName(
+                      this, tr("Load an ancestry model"), m_state.runFolder,
+                      tr("Models (*.safetensors *.pt *.pth);;"
+                         "TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;"
+                         "TorchScript (*.pt *.pth);;"
+                         "Hugging Face config (config.json preprocessor_config.json);;"
+                         "All files (*)"));
     if (!path.isEmpty())
         loadModel(path);
+}
+
+void AncestryPage::browseFolder()
+{
+    const QString dir = m_folderChooser
+                            ? m_folderChooser()
+                            : QFileDialog::getExistingDirectory(
+                                this, tr("Load a Hugging Face model folder"), m_state.runFolder);
+    if (!dir.isEmpty())
+        loadModel(dir);
+}
+
+namespace {
+
+/// The one local file or folder a drag carries; empty for anything else.
+QString droppedPath(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1
+        || !mime->urls().front().isLocalFile())
+        return {};
+    return mime->urls().front().toLocalFile();
+}
+
+} // namespace
+
+void AncestryPage::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!droppedPath(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void AncestryPage::dropEvent(QDropEvent* event)
+{
+    const QString path = droppedPath(event->mimeData());
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    loadModel(path);
 }
 
 void AncestryPage::onDataChanged()
@@ -226,10 +337,15 @@ void AncestryPage::updateSummary()
                                           .arg(formatNumber(s.top5, 2))
                                           .arg(s.dataName)
                                     : s.note;
+    const QString kind =
+        s.imported.isEmpty() ? s.kind : tr("%1, imported from %2").arg(s.kind, s.imported);
     m_summaryLabel->setText(tr("File: %1\nKind: %2\nArchitecture: %3\nParameters: %4\n"
                                "MACs per image: %5\nTop-1: %6")
-                                .arg(QDir::toNativeSeparators(s.path), s.kind, architecture,
+                                .arg(QDir::toNativeSeparators(s.path), kind, architecture,
                                      formatCount(s.params), macs, top1));
+    // Every line shows, whatever the tabs below would like (one more for a wrapped line).
+    const int lines = static_cast<int>(m_summaryLabel->text().count(QLatin1Char('\n'))) + 2;
+    m_summaryLabel->setMinimumHeight(lines * m_summaryLabel->fontMetrics().lineSpacing());
 }
 
 void AncestryPage::updateEnabled()
@@ -242,25 +358,30 @@ void AncestryPage::updateEnabled()
         fits = false;
     }
     m_load->setEnabled(!busy);
+    m_loadFolder->setEnabled(!busy);
+    m_import->setBusy(busy);
     m_form->trainButton()->setEnabled(!busy && fits);
     m_form->setEditable(m_job != Job::Train);
 }
 
-bool AncestryPage::loadModel(const QString& path)
+bool AncestryPage::loadModel(const QString& chosen)
 {
     if (m_runner.isRunning()) {
         showError(tr("%1 is running: wait for it or stop it, then load the model again.")
                       .arg(m_runner.currentJob()));
         return false;
     }
+    const QString path = modelPathFor(chosen);
     auto outcome = std::make_shared<Outcome>();
     auto data = m_state.data;
     const int threads = m_state.threads;
+    const ImportInputs inputs = path == m_import->path() ? m_import->inputs() : ImportInputs{};
     const bool started = m_panel->start(
         tr("load ancestry %1").arg(QFileInfo(path).fileName()),
-        [outcome, path, data, threads](JobContext& ctx) {
+        [outcome, path, inputs, data, threads](JobContext& ctx) {
             train::applyThreads(threads);
-            outcome->summary = loadAndEvaluate(path, data, ctx);
+            outcome->options = parseImportInputs(inputs);
+            outcome->summary = loadAndEvaluate(path, outcome->options, data, ctx);
         },
         TrainingPanel::Curves::Keep);
     if (!started)
@@ -268,6 +389,8 @@ bool AncestryPage::loadModel(const QString& path)
     clearError();
     m_job = Job::Load;
     m_outcome = outcome;
+    m_import->setPath(path); // the same path keeps its settings; shows what is inferred
+    showImportTab(true);
     m_summaryLabel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
     updateEnabled();
     return true;
@@ -313,6 +436,7 @@ bool AncestryPage::trainAncestry()
     if (!started)
         return false;
     clearError();
+    m_tabs->setCurrentWidget(m_panel);
     m_job = Job::Train;
     m_outcome = outcome;
     m_pendingRun = run;
@@ -336,11 +460,14 @@ void AncestryPage::onLoaded(const QString& error)
     const auto outcome = std::move(m_outcome);
     if (!error.isEmpty()) {
         showError(tr("Cannot use this model: %1").arg(error), false); // the runner logs it
-        updateSummary();                                              // the previous model stays
+        m_import->showLoadError(error); // the field that fixes it, highlighted
+        updateSummary();                // the previous model stays
         m_panel->setStatusText([] { return tr("Failed."); });
         return;
     }
     m_summary = outcome->summary;
+    m_state.ancestryPath = m_summary.path;
+    m_state.ancestryOptions = outcome->options;
     updateSummary();
     m_panel->setStatusText(
         [file = QFileInfo(m_summary.path).fileName()] { return tr("Loaded %1.").arg(file); });
@@ -365,6 +492,10 @@ void AncestryPage::onTrained(const QString& error)
                                  .arg(QDir::toNativeSeparators(run)));
     } else {
         m_summary = outcome->summary;
+        m_state.ancestryPath = m_summary.path;
+        m_state.ancestryOptions = {}; // ours: the file says everything
+        m_import->clear();
+        showImportTab(false);
         updateSummary();
         m_form->setRunStatus(tr("Finished: %1").arg(QDir::toNativeSeparators(run)));
     }

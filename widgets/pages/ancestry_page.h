@@ -1,10 +1,14 @@
 #pragma once
 // Ancestry page: the ancestry model is the teacher the learngene is distilled from. Either
-// Load… one (a TLEG safetensors model or any TorchScript classifier; it is evaluated on the open
-// test split on the worker), or Train one from scratch with cross-entropy like
-// `tleg train-ancestry` (workflow::runTrain of TrainSpec::ancestry) into a new run folder, with
-// live curves, Pause and Stop in the shared training panel. Both end with a summary (file,
-// architecture, parameters, MACs, top-1) and ancestryReady(path).
+// Load… one (a TLEG safetensors model, a timm / DeiT / torchvision safetensors checkpoint, a
+// Hugging Face model folder, or any TorchScript classifier; also by dropping the file or folder
+// on the page; it is evaluated on the open test split on the worker), or Train one from scratch
+// with cross-entropy like `tleg train-ancestry` (workflow::runTrain of TrainSpec::ancestry) into
+// a new run folder, with live curves, Pause and Stop in the shared training panel. A loaded model
+// shows what was inferred about it in its import settings (ImportSettings), where heads, image
+// size, mean/std and a teacher class map can be set; they go to AppState::ancestryOptions with
+// AppState::ancestryPath. Both end with a summary (file, architecture, parameters, MACs, top-1)
+// and ancestryReady(path).
 // Usage:
 //   auto* page = new AncestryPage(state, runner);
 //   connect(page, &AncestryPage::ancestryReady, learngenePage, &LearngenePage::setTeacherPath);
@@ -12,6 +16,7 @@
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/ancestry_form.h"
+#include "widgets/pages/import_settings.h"
 #include "widgets/training_panel.h"
 #include "widgets/translated_texts.h"
 
@@ -25,9 +30,13 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
+class QTabWidget;
 
 namespace tleg::gui {
 
@@ -44,7 +53,8 @@ struct AncestrySummary {
     bool haveTop1 = false;
     double top1 = 0, top5 = 0; ///< percent, on dataName's test split
     QString dataName;
-    QString note; ///< why there is no top-1 (different input size, stopped, ...)
+    QString note;     ///< why there is no top-1 (different input size, stopped, ...)
+    QString imported; ///< a foreign checkpoint's format ("timm", ...); empty for ours
 };
 
 class AncestryPage : public QWidget {
@@ -52,11 +62,15 @@ class AncestryPage : public QWidget {
 public:
     /// Asks for a model file; an empty string means cancelled. Replaceable for tests.
     using FileChooser = std::function<QString()>;
+    /// Asks for a Hugging Face model folder; an empty string means cancelled.
+    using FolderChooser = std::function<QString()>;
 
     AncestryPage(AppState& state, JobRunner& runner, QWidget* parent = nullptr);
 
-    /// Loads path and evaluates it on the open test split, on the runner. False (with the reason
-    /// shown) when the runner is busy.
+    /// Loads path (a file, or a Hugging Face folder; its config.json names the folder) with the
+    /// import settings and evaluates it on the open test split, on the runner. Another path than
+    /// the last one starts with empty import settings. False (with the reason shown) when the
+    /// runner is busy.
     bool loadModel(const QString& path);
     /// Trains an ancestry with the form's settings into a new run folder, on the runner. False
     /// (with the reason shown) when the runner is busy or the form does not fit the data.
@@ -65,6 +79,7 @@ public:
     /// (workflow::newRunFolder).
     QString nextRunFolder() const;
     void setFileChooser(FileChooser chooser) { m_chooser = std::move(chooser); }
+    void setFolderChooser(FolderChooser chooser) { m_folderChooser = std::move(chooser); }
 
     // For tests and the status bar.
     QString modelPath() const { return m_summary.path; }
@@ -78,6 +93,8 @@ public:
     QString runStatusText() const;
     QString lastRunFolder() const { return m_lastRun; }
     QPushButton* loadButton() const { return m_load; }
+    QPushButton* loadFolderButton() const { return m_loadFolder; }
+    ImportSettings* importSettings() const { return m_import; }
     QPushButton* trainButton() const { return m_form->trainButton(); }
     QPushButton* stopButton() const { return m_panel->stopButton(); }
     TrainingPlot* trainingPlot() const { return m_panel->plot(); }
@@ -107,13 +124,17 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     enum class Job { None, Load, Train };
     struct Outcome;
 
     QWidget* buildCurrentModel();
+    void showImportTab(bool show);
     void browse();
+    void browseFolder();
     void updateSummary();
     void updateEnabled();
     void showError(const QString& message, bool log = true);
@@ -125,6 +146,7 @@ private:
     AppState& m_state;
     JobRunner& m_runner;
     FileChooser m_chooser;
+    FolderChooser m_folderChooser;
     Job m_job = Job::None;
     /// Written by the worker, read on the GUI thread after the job has ended.
     std::shared_ptr<Outcome> m_outcome;
@@ -133,6 +155,10 @@ private:
 
     TranslatedTexts m_texts;
     QPushButton* m_load;
+    QPushButton* m_loadFolder;
+    ImportSettings* m_import;
+    QScrollArea* m_importTab; ///< m_import, scrolled
+    QTabWidget* m_tabs; ///< the training panel, and the import settings once a model is chosen
     QLabel* m_summaryLabel;
     QLabel* m_error;
     AncestryForm* m_form;

@@ -18,6 +18,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
@@ -25,9 +26,16 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <atomic>
 #include <cstring>
 
 namespace tleg::gui {
+
+/// An image folder's decode as the reading thread reports it; done < 0 until it starts.
+struct DataPage::Decode {
+    std::atomic<int64_t> done{-1}, total{0};
+    std::atomic<bool> stop{false}; // the page is going: the decode ends at its next report
+};
 
 /// A dataset read in the background, and how long that took.
 struct DataPage::Loaded {
@@ -65,6 +73,12 @@ DataPage::DataPage(AppState& state, QWidget* parent) : QWidget(parent), m_state(
     m_status->setWordWrap(true);
     m_status->setVisible(false);
     layout->addWidget(m_status);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName("dataProgress");
+    m_progress->setVisible(false);
+    layout->addWidget(m_progress);
+    m_decodeTimer.setInterval(100);
+    connect(&m_decodeTimer, &QTimer::timeout, this, &DataPage::showDecodeProgress);
     m_error = new QLabel(this);
     m_error->setObjectName("dataError");
     m_error->setWordWrap(true);
@@ -194,7 +208,10 @@ QWidget* DataPage::buildBody()
 
 DataPage::~DataPage()
 {
-    // A read cannot be interrupted; one not started yet is dropped, a running one ends soon.
+    // One not started yet is dropped; a running decode stops at its next report, another read
+    // ends soon.
+    if (m_decode)
+        m_decode->stop = true;
     m_read.cancel();
     m_read.waitForFinished();
 }
@@ -239,21 +256,34 @@ bool DataPage::openDataset(const workflow::DataSpec& spec)
         return false;
     const QString shown =
         spec.source == "fashion-mnist" ? tr("Fashion-MNIST") : QString::fromStdString(spec.source);
-    auto read = [spec] {
+    auto decode = std::make_shared<Decode>();
+    workflow::DataSpec reading = spec; // the spec kept for the jobs has no callback
+    reading.options.progress = [decode](int64_t done, int64_t total) {
+        decode->total = total;
+        decode->done = done;
+        return !decode->stop.load();
+    };
+    auto read = [reading] {
         QElapsedTimer timer;
         timer.start();
-        auto split = std::make_shared<const data::DataSplit>(workflow::openData(spec));
+        auto split = std::make_shared<const data::DataSplit>(workflow::openData(reading));
         if (split->train.size() == 0 || split->test.size() == 0)
-            throw fileError(spec.source,
+            throw fileError(reading.source,
                             tr("the train or the test split has no images").toStdString());
         if (split->train.numClasses < 2) // nothing to tell apart: no classifier can learn
             throw fileError(
-                spec.source,
+                reading.source,
                 tr("holds one class only; a classifier needs at least two").toStdString());
         return Loaded{std::move(split), static_cast<double>(timer.elapsed()) / 1000.0};
     };
     m_loading = true;
+    m_decode = decode;
+    m_shownDone = m_shownTotal = -1;
+    m_decodeTimer.start();
     m_read = runInBackground(this, read, [this, spec, shown](TaskResult<Loaded> r) {
+        showDecodeProgress(); // the last report, N of N
+        m_decodeTimer.stop();
+        m_progress->setVisible(false);
         m_loading = false;
         m_status->setVisible(false);
         updateEnabled();
@@ -272,6 +302,23 @@ bool DataPage::openDataset(const workflow::DataSpec& spec)
     updateEnabled();
     Q_EMIT loadingChanged(true);
     return true;
+}
+
+void DataPage::showDecodeProgress()
+{
+    if (!m_decode)
+        return;
+    const qint64 done = m_decode->done.load();
+    const qint64 total = m_decode->total.load();
+    if (done < 0 || (done == m_shownDone && total == m_shownTotal))
+        return;
+    m_shownDone = done;
+    m_shownTotal = total;
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(total, 1)));
+    m_progress->setValue(static_cast<int>(done));
+    m_progress->setFormat(tr("Decoding images: %1 of %2").arg(done).arg(total));
+    m_progress->setVisible(true);
+    Q_EMIT decodeProgress(done, total);
 }
 
 void DataPage::onLoaded(const workflow::DataSpec& spec, const QString& shown, const Loaded& loaded)

@@ -4,7 +4,8 @@
 // CIFAR-10, CIFAR-100, image folder) through data::openDataset in the background. On success
 // AppState::data and AppState::dataSpec are replaced and dataChanged() is emitted; how the split
 // was made, when the data did not say, shows under the buttons; on failure a red message says
-// why and the old dataset stays.
+// why and the old dataset stays. While an image folder is decoded for the first time (the
+// decode cache makes later opens fast), a progress bar says how many of its images are done.
 // Usage:
 //   auto* page = new DataPage(state);
 //   connect(page, &DataPage::dataChanged, ancestryPage, &AncestryPage::onDataChanged);
@@ -14,6 +15,7 @@
 #include "widgets/translated_texts.h"
 
 #include <QFuture>
+#include <QTimer>
 #include <QWidget>
 
 #include <functional>
@@ -23,6 +25,7 @@ class QCheckBox;
 class QCustomPlot;
 class QLabel;
 class QLayout;
+class QProgressBar;
 class QPushButton;
 class QScrollArea;
 class QSpinBox;
@@ -61,6 +64,8 @@ public:
     QPushButton* cifar100Button() const { return m_cifar100; }
     QPushButton* imageFolderButton() const { return m_imageFolder; }
     QSpinBox* imageSizeBox() const { return m_imageSize; }
+    /// Images decoded of the folder being decoded; hidden when nothing is decoded.
+    QProgressBar* progressBar() const { return m_progress; }
     QCheckBox* greyBox() const { return m_grey; }
     QString summaryText() const;
     /// The red error line; empty when the last action worked.
@@ -86,17 +91,22 @@ Q_SIGNALS:
     void logged(const QString& line);
     /// A read has started (true) or ended (false), whatever its outcome.
     void loadingChanged(bool loading);
+    /// done of total images of an image folder are decoded (at most 10 a second; the last
+    /// values of a decode always come). Not emitted when the decode cache answers.
+    void decodeProgress(qint64 done, qint64 total);
 
 protected:
     void changeEvent(QEvent* event) override;
 
 private:
     struct Loaded;
+    struct Decode;
     QLayout* buildButtons();
     QWidget* buildBody();
     void chooseAndOpen(data::Format format);
     void onLoaded(const workflow::DataSpec& spec, const QString& shown, const Loaded& loaded);
     void updateEnabled();
+    void showDecodeProgress();
     void showError(const QString& message);
     void updateSummary();
     void updateTable();
@@ -106,6 +116,10 @@ private:
     FolderChooser m_chooser;
     bool m_loading = false;
     QFuture<void> m_read;
+    /// What the reading thread last reported of its decode; shared with it.
+    std::shared_ptr<Decode> m_decode;
+    QTimer m_decodeTimer; ///< shows m_decode while reading
+    qint64 m_shownDone = -1, m_shownTotal = -1;
     std::vector<std::vector<int64_t>> m_sampleIndices;
 
     QPushButton* m_fashion;
@@ -116,6 +130,7 @@ private:
     QSpinBox* m_imageSize;
     QCheckBox* m_grey;
     QLabel* m_status;
+    QProgressBar* m_progress;
     QLabel* m_error;
     QLabel* m_summary;
     QTableWidget* m_table;

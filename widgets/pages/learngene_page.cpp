@@ -1,5 +1,6 @@
 #include "widgets/pages/learngene_page.h"
 
+#include "model/foreign_model.h"
 #include "util/files.h"
 #include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
@@ -30,6 +31,13 @@ LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent
 {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buildTeacherRow());
+    m_teacherInfo = new QLabel(this);
+    m_teacherInfo->setObjectName("teacherCheck");
+    m_teacherInfo->setWordWrap(true);
+    m_teacherInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_teacherInfo->setVisible(false);
+    layout->addWidget(m_teacherInfo);
+    m_check = new TeacherCheck(this);
 
     // Left: the settings, the preview and Start; right: the curves, the progress, the result.
     auto* body = new QHBoxLayout;
@@ -57,6 +65,10 @@ LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent
     connect(m_panel, &TrainingPanel::jobFinished, this, &LearngenePage::onFinished);
     connect(&m_runner, &JobRunner::started, this, &LearngenePage::updateEnabled);
     connect(&m_runner, &JobRunner::finished, this, &LearngenePage::updateEnabled);
+    connect(m_check, &TeacherCheck::checked, this, [this] {
+        updateEnabled();
+        Q_EMIT teacherChecked();
+    });
     updateEnabled();
 }
 
@@ -113,6 +125,20 @@ QString LearngenePage::teacherPath() const
     return m_teacher->text().trimmed();
 }
 
+train::TeacherOptions LearngenePage::teacherOptions() const
+{
+    const QString teacher = teacherPath();
+    if (!teacher.isEmpty() && !m_state.ancestryPath.isEmpty()
+        && QFileInfo(teacher) == QFileInfo(m_state.ancestryPath))
+        return m_state.ancestryOptions;
+    return {};
+}
+
+bool LearngenePage::isCheckingTeacher() const
+{
+    return m_check->isChecking();
+}
+
 void LearngenePage::setTeacherPath(const QString& path)
 {
     m_teacher->setText(path);
@@ -154,10 +180,14 @@ QString LearngenePage::startBlockedReason() const
     if (lambda > 0.0 && !QFileInfo::exists(teacher))
         return tr("The teacher file %1 does not exist.").arg(teacher);
     if (lambda > 0.0) {
-        try {
-            requireRegularFile(teacher.toStdString()); // a folder, a FIFO: never opened
-        } catch (const std::exception& e) {
-            return tr("Cannot use the teacher: %1").arg(gui::errorText(e));
+        if (const QString problem = teacherFileProblem(teacher); !problem.isEmpty())
+            return problem;
+        if (const QString problem = m_check->problem(); !problem.isEmpty()) {
+            const bool fixable = problem.contains(QLatin1String("--teacher-"));
+            return fixable ? tr("Cannot use the teacher: %1 (the Ancestry page's import settings "
+                                "set it)")
+                                 .arg(problem)
+                           : tr("Cannot use the teacher: %1").arg(problem);
         }
     }
     if (m_runner.isRunning() && !isDistilling())
@@ -166,8 +196,41 @@ QString LearngenePage::startBlockedReason() const
     return {};
 }
 
+QString LearngenePage::teacherFileProblem(const QString& teacher) const
+{
+    try {
+        if (QFileInfo(teacher).isDir()) // a Hugging Face model folder, or nothing to open
+            model::foreignWeightsPath(teacher.toStdString());
+        else
+            requireRegularFile(teacher.toStdString()); // a FIFO: never opened
+    } catch (const std::exception& e) {
+        return tr("Cannot use the teacher: %1").arg(gui::errorText(e));
+    }
+    return {};
+}
+
+void LearngenePage::checkTeacher()
+{
+    const QString teacher = teacherPath();
+    const bool wanted = m_form->lambdaBox()->value() > 0.0 && m_state.data
+                        && m_state.data->train.size() > 0 && !teacher.isEmpty()
+                        && QFileInfo::exists(teacher) && teacherFileProblem(teacher).isEmpty();
+    if (wanted)
+        m_check->check(teacher, teacherOptions(), m_state.data);
+    else
+        m_check->clear();
+    QString info;
+    if (m_check->isChecking())
+        info = tr("Checking the teacher against the data…");
+    else if (!m_check->description().isEmpty())
+        info = tr("Teacher: %1").arg(m_check->description());
+    m_teacherInfo->setText(info);
+    m_teacherInfo->setVisible(!info.isEmpty());
+}
+
 void LearngenePage::updateEnabled()
 {
+    checkTeacher();
     const QString reason = startBlockedReason();
     m_start->setEnabled(!m_runner.isRunning() && reason.isEmpty());
     // Without a teacher only λ = 0 can run (the Aux-Net then learns from the labels alone):
@@ -180,9 +243,11 @@ void LearngenePage::updateEnabled()
 
 void LearngenePage::browseTeacher()
 {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Choose the ancestry model"), m_state.runFolder,
-                                     tr("Models (*.safetensors *.pt *.pth);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Choose the ancestry model"), m_state.runFolder,
+        tr("Models (*.safetensors *.pt *.pth);;"
+           "TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;"
+           "TorchScript (*.pt *.pth);;All files (*)"));
     if (!path.isEmpty())
         setTeacherPath(path);
 }
@@ -203,8 +268,10 @@ void LearngenePage::startDistillation()
     spec.aux = m_form->auxConfig();
     spec.auxOptions = m_form->auxOptions();
     spec.train = m_form->trainOptions();
-    if (spec.train.loss.lambda > 0.0)
+    if (spec.train.loss.lambda > 0.0) {
         spec.teacher = teacherPath().toStdString();
+        spec.teacherOptions = teacherOptions();
+    }
     const QString run = QString::fromStdString(workflow::newRunFolder(
         m_state.runFolder.toStdString(), workflow::runFolderBase(workflow::Role::AuxNet)));
     spec.out = run.toStdString();

@@ -3,7 +3,10 @@
 // counts before starting, then Start a distillation (workflow::runDistill) against the ancestry
 // model, with live loss, top-1 and learning-rate curves, Pause / Resume / Stop in the shared
 // training panel. A finished run writes runFolder/aux-net[-N]/learngene.safetensors, as
-// 'tleg distill' does.
+// 'tleg distill' does. The teacher is checked against the open data on a background thread
+// (TeacherCheck) before Start: a teacher that does not fit (other classes and no class map, an
+// input it cannot take) keeps Start disabled with a one-line reason. The Ancestry page's model
+// is distilled from with its import settings (AppState::ancestryOptions).
 // Usage:
 //   auto* page = new LearngenePage(state, runner);
 //   page->setTeacherPath("runs/ancestry/model.safetensors");
@@ -12,6 +15,7 @@
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/learngene_form.h"
+#include "widgets/pages/teacher_check.h"
 #include "widgets/training_panel.h"
 #include "widgets/translated_texts.h"
 
@@ -39,6 +43,12 @@ public:
     /// Why Start is disabled; empty when a distillation can start.
     QString startBlockedReason() const;
     QString teacherPath() const;
+    /// What the teacher takes and its class map: the Ancestry page's import settings when the
+    /// teacher is its model, else nothing beyond what the file says.
+    train::TeacherOptions teacherOptions() const;
+    /// True while the teacher is being checked against the data (Start waits for no one: the
+    /// distillation checks it again before its first batch).
+    bool isCheckingTeacher() const;
     bool isDistilling() const { return m_panel->isRunning(); }
 
     // For tests and screenshots.
@@ -70,6 +80,8 @@ public:
     QLabel* etaLabel() const { return m_panel->etaLabel(); }
     QLabel* errorLabel() const { return m_error; }
     QLabel* statusLabel() const { return m_status; }
+    /// The line under the teacher: being checked, how it sees the data, or empty.
+    QLabel* teacherCheckLabel() const { return m_teacherInfo; }
     TrainingPlot* trainingPlot() const { return m_panel->plot(); }
     TrainingPanel* trainingPanel() const { return m_panel; }
     QString lastRunFolder() const { return m_lastRun; }
@@ -88,6 +100,8 @@ Q_SIGNALS:
     void learngeneSaved(const QString& path);
     /// A run folder was written (the Runs page lists it).
     void runFinished(const QString& runFolder);
+    /// The check of the teacher against the data has an answer (startBlockedReason has it).
+    void teacherChecked();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -99,6 +113,8 @@ private:
     QLayout* buildTeacherRow();
     QLayout* buildLeftColumn();
     void updateEnabled();
+    void checkTeacher();
+    QString teacherFileProblem(const QString& teacher) const;
     void browseTeacher();
     void onFinished(const QString& name, bool stopped, const QString& error);
 
@@ -109,6 +125,8 @@ private:
     QString m_pendingRun, m_lastRun, m_lastLearngene;
 
     QLineEdit* m_teacher;
+    QLabel* m_teacherInfo;
+    TeacherCheck* m_check;
     LearngeneForm* m_form;
     QLabel* m_reason;
     QPushButton* m_start;
