@@ -507,13 +507,18 @@ bool MainWindow::openFile(const QString& path)
             tr("Cannot open %1: %2").arg(path, withoutPathPrefix(gui::errorText(e), path)));
         return false;
     };
+    // A Hugging Face folder (config.json + model.safetensors) is a model; any other folder or
+    // a FIFO is never opened.
+    const bool hfFolder =
+        info.isDir() && QFileInfo(QDir(path).filePath("model.safetensors")).isFile();
     try {
-        requireRegularFile(path.toStdString()); // a folder or a FIFO is never opened
+        if (!hfFolder)
+            requireRegularFile(path.toStdString());
     } catch (const std::exception& e) {
         return refuse(e);
     }
-    std::string kind = "torchscript";
-    if (info.suffix().compare("safetensors", Qt::CaseInsensitive) == 0) {
+    std::string kind = hfFolder ? "foreign" : "torchscript";
+    if (!hfFolder && info.suffix().compare("safetensors", Qt::CaseInsensitive) == 0) {
         try {
             const auto header = io::readSafetensorsHeader(path.toStdString());
             const auto it = header.metadata.find("tleg_kind");
@@ -523,24 +528,23 @@ bool MainWindow::openFile(const QString& path)
         }
     }
     rememberFile(path);
+    // timm / torchvision / Hugging Face checkpoints are models like ours (the Ancestry page
+    // shows what was inferred); Linearity reads the weights file.
+    const QString weights = hfFolder ? QDir(path).filePath("model.safetensors") : path;
     if (kind == "learngene") {
         m_expand->loadLearngene(path);
         showPage(4);
-    } else if (kind == "foreign") {
-        // timm / torchvision / HF checkpoints: the Linearity page reads them.
-        m_linearity->addModel(path);
-        showPage(3);
     } else if (m_runner.isRunning()) {
         // Several models opened at once (or during a job): the first is the teacher, the others
         // are compared on the Linearity page.
-        m_linearity->addModel(path);
+        m_linearity->addModel(weights);
         appendLog(tr("%1: opened on the Linearity page (the Ancestry page loads a model when "
                      "no job runs).")
                       .arg(QFileInfo(path).fileName()));
         showPage(3);
     } else {
         m_ancestry->loadModel(path);
-        m_linearity->addModel(path);
+        m_linearity->addModel(weights);
         showPage(1);
     }
     return true;

@@ -12,9 +12,11 @@
 #include "io/safetensors.h"
 #include "model/model_io.h"
 #include "widgets/job_runner.h"
+#include "widgets/main_window.h"
 #include "widgets/pages/ancestry_page.h"
 #include "widgets/pages/import_settings.h"
 #include "widgets/pages/learngene_page.h"
+#include "widgets/pages/linearity_page.h"
 #include "workflow/jobs.h"
 
 #include <QApplication>
@@ -25,6 +27,7 @@
 #include <QDropEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -195,6 +198,30 @@ private Q_SLOTS:
         QVERIFY2(field("heads").value(1).contains("config.json"),
                  qPrintable(field("heads").join(" | ")));
         QCOMPARE(m_ancestry->summary().top1, pythonTop1("timm-gap"));
+    }
+
+    /// File ▸ Open (and files named at start) takes a Hugging Face folder as a model: the
+    /// Ancestry page loads it (the teacher), Linearity reads its model.safetensors.
+    void fileOpenTakesAHuggingFaceFolder()
+    {
+        if (!m_skip.isEmpty())
+            QSKIP(qPrintable(m_skip));
+        gui::Settings settings;
+        settings.runFolder = m_dir.filePath("runs-window");
+        settings.threads = 1;
+        gui::MainWindow window(m_state, settings);
+        window.show();
+        QSignalSpy ready(window.ancestryPage(), &gui::AncestryPage::ancestryReady);
+        const QString hf = fixture("hf");
+        QVERIFY(window.openFile(hf));
+        QVERIFY(ready.wait(120000));
+        QCOMPARE(window.ancestryPage()->modelPath(), hf);
+        QCOMPARE(window.learngenePage()->teacherPath(), hf);
+        QCOMPARE(window.navigation()->currentRow(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.linearityPage()->modelPaths().contains(QDir(hf).filePath("model.safetensors")),
+            60000);
+        QVERIFY(QTest::qWaitFor([&window] { return !window.isBusy(); }, 60000));
     }
 
     void aTimmFileWithoutHeadsNamesTheFieldAndLoadsOnceItIsSet()
