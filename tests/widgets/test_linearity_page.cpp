@@ -378,7 +378,7 @@ private Q_SLOTS:
         for (int l = 0; l < 8; ++l)
             QCOMPARE(after[l], fc1.pc1[size_t(l)]);
         QVERIFY(page()->plotCsv(Plot::Pc1) != csvBefore);
-        QVERIFY(page()->plotCsv(Plot::Pc1).contains(",mlp.fc1.weight,7,7,"));
+        QVERIFY(page()->plotCsv(Plot::Pc1).contains(",mlp.fc1.weight,8,7,")); // layer 8 = block 7
         // The explained variance shows the selected model's (des-8) bars for this kind.
         auto* bars = static_cast<QCPBars*>(page()->plot(Plot::Variance)->plottable(0));
         QCOMPARE(bars->data()->size(), 3);
@@ -455,8 +455,8 @@ private Q_SLOTS:
         QCOMPARE(heat[1], QString("norm1.weight,%1,1").arg(m_des));
         QVERIFY(heat.last().startsWith(QString("block,%1,").arg(m_vit)));
         const QStringList pc1 = csvLines(out.filePath("pc1.csv"));
-        QVERIFY(pc1[1].startsWith(QString("%1,block,0,0,").arg(m_des)));
-        QVERIFY(pc1.last().startsWith(QString("%1,block,5,5,").arg(m_vit)));
+        QVERIFY(pc1[1].startsWith(QString("%1,block,1,0,").arg(m_des))); // layer 1, block 0
+        QVERIFY(pc1.last().startsWith(QString("%1,block,6,5,").arg(m_vit)));
         QImage png(out.filePath("heatmap.png"));
         QVERIFY(png.width() > 200 && png.height() > 100);
 

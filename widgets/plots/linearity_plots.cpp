@@ -200,7 +200,7 @@ QString perLayerCsv(const std::vector<LinearitySeries>& series, const char* last
                 s.model && i < s.model->blockIndices.size() ? s.model->blockIndices[i] : l;
             out += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
                        .arg(csvField(s.path), QString::fromStdString(k.kind))
-                       .arg(l)
+                       .arg(l + 1) // layer l from 1, as the plot and the Expand page count
                        .arg(block)
                        .arg(number(k.pc1[i]), number(value(k, l)));
         }
