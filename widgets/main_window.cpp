@@ -238,6 +238,7 @@ void MainWindow::connectPages()
     connect(m_ancestry, &AncestryPage::logged, this, &MainWindow::appendLog);
     connect(m_dataPage, &DataPage::dataChanged, m_ancestry, &AncestryPage::onDataChanged);
     connect(m_dataPage, &DataPage::dataChanged, m_learngene, &LearngenePage::refreshData);
+    connect(m_dataPage, &DataPage::dataChanged, m_expand, &ExpandPage::refreshData);
     connect(m_dataPage, &DataPage::dataChanged, this, &MainWindow::logData);
     // What settle() and screenshots wait for: the background work of the pages.
     const auto busy = [this] { Q_EMIT busyChanged(isBusy()); };
@@ -286,6 +287,15 @@ void MainWindow::buildMenus()
             openFile(path);
     });
     file->actions().constLast()->setIcon(icon(Icon::Open)); // the Open action just added
+    QAction* compare = file->addAction(tr("&Add to Linearity…"), this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(
+            this, tr("Add to Linearity"), m_state.runFolder,
+            tr("Models (*.safetensors);;All files (*)"));
+        addToLinearity(paths);
+    });
+    compare->setObjectName("addToLinearityAction");
+    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    compare->setToolTip(tr("Compare models' weights on the Linearity page; the teacher stays."));
     QAction* weights = file->addAction(tr("&Inspect weights…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(
             this, tr("Inspect weights"), m_state.runFolder,
@@ -543,11 +553,43 @@ bool MainWindow::openFile(const QString& path)
                       .arg(QFileInfo(path).fileName()));
         showPage(3);
     } else {
+        const QString previous = m_state.ancestryPath;
         m_ancestry->loadModel(path);
         m_linearity->addModel(weights);
         showPage(1);
+        if (!previous.isEmpty() && QFileInfo(previous) != info) {
+            // Never a silent swap: the replaced teacher is named and stays a click away.
+            rememberFile(previous);
+            rememberFile(path);
+            appendLog(tr("%1 becomes the teacher in place of %2 (File ▸ Open recent brings it "
+                         "back; File ▸ Add to Linearity compares a model without replacing "
+                         "the teacher).")
+                          .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(previous)));
+        }
     }
     return true;
+}
+
+int MainWindow::addToLinearity(const QStringList& paths)
+{
+    int added = 0;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        // A Hugging Face folder's weights are its model.safetensors.
+        const QString weights =
+            info.isDir() ? QDir(path).filePath(QStringLiteral("model.safetensors")) : path;
+        if (!QFileInfo(weights).isFile()) {
+            appendLog(tr("%1: not a model file; not added to the Linearity page.")
+                          .arg(QDir::toNativeSeparators(path)));
+            continue;
+        }
+        rememberFile(path);
+        m_linearity->addModel(weights);
+        ++added;
+    }
+    if (added > 0)
+        showPage(3);
+    return added;
 }
 
 QStringList MainWindow::compareRuns(const QStringList& runs)

@@ -84,6 +84,8 @@ public:
     /// Opens a model file by its kind: a learngene goes to the Expand page, a classifier or
     /// TorchScript model to the Ancestry page (as the teacher; not while a job runs) and the
     /// Linearity page.
+    /// Adds models to the Linearity page only (the teacher stays); returns how many.
+    int addToLinearity(const QStringList& paths);
     bool openFile(const QString& path);
     /// File ▸ Inspect weights… (Ctrl+I): a weight view of path, a window of its own (closed
     /// with it, deleted on close).

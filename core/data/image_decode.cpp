@@ -99,11 +99,10 @@ cv::Mat centreSquare(const cv::Mat& source, const ImageGeometry& g)
     return resized(cv::Rect((newW - size) / 2, (newH - size) / 2, size, size));
 }
 
-std::string decodeUnguarded(const std::string& path, const ImageGeometry& g, uint8_t* dst)
+std::string decodeUnguarded(std::vector<uchar>& bytes, const ImageGeometry& g, uint8_t* dst)
 {
-    std::vector<uchar> bytes;
-    if (std::string why = readAll(path, bytes); !why.empty())
-        return why;
+    if (bytes.empty())
+        return "empty file";
     // Never ask the decoder to allocate what the header merely claims (image_header.h).
     if (const auto claimed = claimedSize(bytes.data(), bytes.size());
         claimed && claimed->pixels() > maxImagePixels())
@@ -136,10 +135,24 @@ std::string decodeUnguarded(const std::string& path, const ImageGeometry& g, uin
 
 } // namespace
 
+std::string decodeImageBytes(std::vector<uint8_t>& bytes, const ImageGeometry& g, uint8_t* dst)
+{
+    try {
+        return decodeUnguarded(bytes, g, dst);
+    } catch (const std::exception& e) {
+        return std::string("cannot decode image (") + e.what() + ")";
+    } catch (...) {
+        return "cannot decode image";
+    }
+}
+
 std::string decodeImageFile(const std::string& path, const ImageGeometry& g, uint8_t* dst)
 {
     try {
-        return decodeUnguarded(path, g, dst);
+        std::vector<uchar> bytes;
+        if (std::string why = readAll(path, bytes); !why.empty())
+            return why;
+        return decodeUnguarded(bytes, g, dst);
     } catch (const std::exception& e) {
         return std::string("cannot decode image (") + e.what() + ")";
     } catch (...) {

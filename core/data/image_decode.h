@@ -25,6 +25,9 @@ struct ImageGeometry {
 /// Decodes one file into dst (channels() planes of size×size, RGB order); returns why it could
 /// not ("cannot read or decode image", "truncated JPEG ...") or "" on success. Never throws.
 std::string decodeImageFile(const std::string& path, const ImageGeometry& g, uint8_t* dst);
+/// The same for a file's bytes already in memory (what decodeImageFile does after reading it;
+/// the fuzzer's entry point). Never throws.
+std::string decodeImageBytes(std::vector<uint8_t>& bytes, const ImageGeometry& g, uint8_t* dst);
 
 /// Decodes files[i] into dst + i * g.imageBytes() on `threads` threads (at least 1). progress
 /// (may be empty) runs on the calling thread with (0, total) first, about ten times a second

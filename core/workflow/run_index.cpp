@@ -1,4 +1,5 @@
 #include "workflow/run_index.h"
+#include "workflow/run_notes.h"
 #include "util/json_number.h"
 
 #include "io/safetensors.h"
@@ -344,6 +345,15 @@ RunInfo listRun(const std::string& folder)
         }
     }
     readWeights(dir, r, facts);
+    try {
+        auto notes = readRunNotes(dir.string());
+        r.tags = std::move(notes.tags);
+        r.notes = std::move(notes.notes);
+    } catch (const Error& e) { // the message names notes.json already
+        if (r.state != RunState::Broken)
+            r.problem = e.what();
+        r.state = RunState::Broken;
+    }
     if (r.parameters == 0 && facts.modelKind == "vit") {
         try {
             const auto cfg = nlohmann::json::parse(readText(dir / kConfig));

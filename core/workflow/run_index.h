@@ -46,6 +46,8 @@ struct RunInfo {
     std::string problem;
     bool hasModel = false, hasCheckpoint = false, hasLearngene = false;
     std::vector<EpochRecord> curves; // one per finished epoch, from metrics.csv
+    std::vector<std::string> tags; // notes.json (run_notes.h); a damaged one makes the run Broken
+    std::string notes;
 };
 
 /// A folder holds a run when it has config.json, metrics.csv or checkpoint.safetensors.

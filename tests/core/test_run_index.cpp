@@ -9,6 +9,7 @@
 #include "train/trainer.h"
 #include "util/files.h"
 #include "workflow/run_index.h"
+#include "workflow/run_notes.h"
 
 #include <algorithm>
 #include <atomic>
@@ -298,6 +299,53 @@ TEST_F(RunIndex, aFifoOrAClaimOfEndlessEpochsMakesTheRunBroken)
                 != std::string::npos)
         << r.problem.c_str();
     fs::remove_all(huge);
+}
+
+TEST_F(RunIndex, tagsAndNotesAreKeptBesideTheRun)
+{
+    const std::string run = path("with-notes");
+    fs::copy(path("pipe/des-1"), run, fs::copy_options::recursive);
+    ASSERT_TRUE(workflow::listRun(run).tags.empty());
+    ASSERT_TRUE(workflow::readRunNotes(run).empty());
+
+    const auto tags = workflow::parseTags(" lr sweep, baseline,, lr sweep ,λ 0.5");
+    ASSERT_EQ(tags, (std::vector<std::string>{"lr sweep", "baseline", "λ 0.5"}));
+    ASSERT_EQ(workflow::joinTags(tags), "lr sweep, baseline, λ 0.5");
+    workflow::writeRunNotes(run, {tags, "first try\nloss jumps at epoch 2"});
+    const auto info = workflow::listRun(run);
+    ASSERT_EQ(info.state, workflow::RunState::Finished);
+    ASSERT_EQ(info.tags, tags);
+    ASSERT_EQ(info.notes, "first try\nloss jumps at epoch 2");
+    ASSERT_EQ(workflow::readRunNotes(run).tags, tags);
+
+    // A damaged notes.json makes the run Broken, naming the file and the field.
+    writeFile(joinPath(run, "notes.json"), "{\"tags\": \"baseline\"}");
+    auto broken = workflow::listRun(run);
+    ASSERT_EQ(broken.state, workflow::RunState::Broken);
+    ASSERT_TRUE(broken.problem.find("notes.json") != std::string::npos) << broken.problem;
+    ASSERT_TRUE(broken.problem.find("'tags'") != std::string::npos) << broken.problem;
+    ASSERT_EQ(tleg::testing::expectError([&] { workflow::readRunNotes(run); },
+                                         {"notes.json", "'tags' is not a list"}),
+              "");
+    writeFile(joinPath(run, "notes.json"), "[1, 2]");
+    ASSERT_EQ(tleg::testing::expectError([&] { workflow::readRunNotes(run); },
+                                         {"notes.json", "not a JSON object"}),
+              "");
+    ASSERT_EQ(tleg::testing::expectError([&] { workflow::parseTags(std::string(65, 'x')); },
+                                         {"longer than 64"}),
+              "");
+    ASSERT_EQ(tleg::testing::expectError(
+                  [&] { workflow::writeRunNotes(run, {{}, std::string(70000, 'x')}); },
+                  {"notes.json", "64 KiB"}),
+              "");
+
+    // Empty notes remove the file; the run is whole again and deletes as any run.
+    workflow::writeRunNotes(run, {});
+    ASSERT_TRUE(!fs::exists(joinPath(run, "notes.json")));
+    ASSERT_EQ(workflow::listRun(run).state, workflow::RunState::Finished);
+    workflow::writeRunNotes(run, {{"keep"}, ""});
+    workflow::deleteRun(run);
+    ASSERT_TRUE(!fs::exists(run));
 }
 
 TEST_F(RunIndex, renameMovesTheFolder)

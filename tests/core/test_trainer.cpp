@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 #include "model/des_net.h"
 #include "model/model_io.h"
+#include "train/speed_probe.h"
 #include "train/trainer.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -234,4 +235,32 @@ TEST_F(Trainer, distillationNeedsATeacher)
     o.loss.lambda = 1.0;
     model::ViT net = model::scratch(smallConfig(), 0);
     ASSERT_THROW(train::train(*net, s_train, s_test, o), tleg::Error);
+}
+
+// The probe that gives the forms their "about 2 min": positive speeds for a real network on
+// this machine, training slower than evaluation, the estimate is the sum of its parts, a stop
+// answers zeros, and a shape the network cannot take is a clear error.
+TEST(SpeedProbe, measuresAndEstimates)
+{
+    auto net = model::scratch(smallConfig(), 0);
+    train::ProbeOptions o;
+    o.minSeconds = 0.05;
+    o.maxSteps = 3;
+    const auto p = train::probeSpeed(*net, {1, 28, 28}, 32, o);
+    ASSERT_GT(p.trainImagesPerSecond, 0.0);
+    ASSERT_GT(p.evalImagesPerSecond, 0.0);
+    ASSERT_EQ(p.teacherImagesPerSecond, 0.0);
+    const double expected = 3 * (6000 / p.trainImagesPerSecond + 1000 / p.evalImagesPerSecond);
+    ASSERT_NEAR(p.estimateSeconds(3, 6000, 1000), expected, 1e-9 * expected);
+
+    train::SpeedProbe withTeacher = p;
+    withTeacher.teacherImagesPerSecond = 1000;
+    ASSERT_NEAR(withTeacher.estimateSeconds(3, 6000, 1000, true), expected + 6.0, 1e-6);
+    ASSERT_NEAR(withTeacher.estimateSeconds(3, 6000, 1000, false), expected + 18.0, 1e-6);
+
+    std::atomic<bool> stop{true};
+    const auto none = train::probeSpeed(*net, {1, 28, 28}, 8, o, nullptr, &stop);
+    ASSERT_EQ(none.trainImagesPerSecond, 0.0);
+    ASSERT_EQ(none.estimateSeconds(3, 6000, 1000), 0.0);
+    ASSERT_THROW(train::probeSpeed(*net, {28, 28}, 8, o), Error);
 }

@@ -6,6 +6,7 @@
 #include "model/learngene.h"
 #include "model/model_io.h"
 #include "workflow/jobs.h"
+#include "workflow/run_notes.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <torch/torch.h>
@@ -190,6 +191,12 @@ int main(int argc, char** argv)
           readFile((run / "config.json").string()) + kSep +
               readFile((run / "metrics.csv").string()) + kSep +
               readFile((run / "log.txt").string()));
+    tleg::workflow::writeRunNotes(run.string(), {{"baseline", "lr sweep"}, "first try\nλ = 0.5"});
+    write(out / "run_folder" / "with_notes",
+          readFile((run / "config.json").string()) + kSep +
+              readFile((run / "metrics.csv").string()) + kSep +
+              readFile((run / "log.txt").string()) + kSep + kSep +
+              readFile((run / tleg::workflow::kRunNotesFile).string()));
     idxSeeds(out / "idx");
     cifarSeeds(out / "cifar");
     imageSeeds(out / "image_folder");

@@ -94,7 +94,9 @@ private:
             if (widget->objectName() == "nextStep")
                 continue; // names the step after the one shown: state, not a fixed text
             if (auto* b = qobject_cast<QAbstractButton*>(widget))
-                out << kind + b->text() + " | " + b->toolTip();
+                out << kind + b->text() + " | "
+                           + (b->objectName() == "expandFineTune" ? QString() // the estimate:
+                                                                  : b->toolTip()); // state
             else if (auto* g = qobject_cast<QGroupBox*>(widget))
                 out << kind + g->title();
             else if (auto* l = qobject_cast<QLabel*>(widget); l && l->objectName().isEmpty())
@@ -551,6 +553,53 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
         QCOMPARE(m_window->ancestryPage()->errorText(), QString());
         QCOMPARE(m_window->ancestryPage()->modelPath(), model);
+        if (!teacherBefore.isEmpty() && teacherBefore != model) // not silently: it is named
+            QVERIFY2(m_window->logView()->toPlainText().contains(
+                         "becomes the teacher in place of "
+                         + QDir::toNativeSeparators(teacherBefore)),
+                     qPrintable(m_window->logView()->toPlainText().right(600)));
+        // The model lies in its run folder: the page draws that run's own curves.
+        const auto& history = m_window->ancestryPage()->loadedHistory();
+        QVERIFY(!history.curves.empty());
+        QCOMPARE(history.folder, QFileInfo(model).absolutePath());
+        QVERIFY(history.stepsPerEpoch > 0);
+        auto* plot = m_window->ancestryPage()->trainingPlot();
+        QCOMPARE(plot->lossPoints(), static_cast<int>(history.curves.size()));
+        QCOMPARE(plot->accuracyPoints(), static_cast<int>(history.curves.size()));
+        QCOMPARE(plot->lastLossStep(),
+                 double(history.curves.back().epoch * history.stepsPerEpoch));
+
+        // Another model replaces this teacher: the log names the one it replaced.
+        const QString copy = m_dir.filePath("copied-model.safetensors");
+        QFile::remove(copy);
+        QVERIFY(QFile::copy(model, copy));
+        QVERIFY(m_window->openFile(copy));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(m_window->ancestryPage()->modelPath(), copy);
+        QVERIFY2(m_window->logView()->toPlainText().contains(
+                     "becomes the teacher in place of " + QDir::toNativeSeparators(model)),
+                 qPrintable(m_window->logView()->toPlainText().right(600)));
+        // Outside a run folder there is no history to draw.
+        QVERIFY(m_window->ancestryPage()->loadedHistory().curves.empty());
+    }
+
+    void addToLinearityKeepsTheTeacher()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 60000);
+        const QString teacher = m_window->ancestryPage()->modelPath();
+        const QString other = m_window->expandPage()->lastRunFolder() + "/model.safetensors";
+        QVERIFY(QFileInfo(other).isFile());
+        QCOMPARE(m_window->addToLinearity({other, m_dir.filePath("no-such.safetensors")}), 1);
+        QCOMPARE(m_window->navigation()->currentRow(), 3);
+        QVERIFY(m_window->linearityPage()->modelPaths().contains(other));
+        QVERIFY(!m_window->runner().isRunning());
+        QCOMPARE(m_window->ancestryPage()->modelPath(), teacher);
+        QVERIFY(m_window->logView()->toPlainText().contains(
+            "no-such.safetensors: not a model file; not added"));
+        auto* action = m_window->findChild<QAction*>("addToLinearityAction");
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), 60000);
     }
 
     /// Issue 13, item 7: every class of bad model or learngene file through File ▸ Open is

@@ -351,7 +351,7 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 1 + table()->rowCount());
         QCOMPARE(lines[0], QString("name,kind,depth,parameters,epochs_done,epochs_planned,"
-                                   "best_val_top1,last_val_top1,seconds,state,problem,folder"));
+                                   "best_val_top1,last_val_top1,seconds,state,problem,folder,tags,notes"));
         const QStringList ancestry = lines[1].split(',');
         const auto* info = m_page->run(run("ancestry"));
         QCOMPARE(ancestry.value(0), QString("ancestry"));

@@ -1,5 +1,6 @@
 #include "widgets/pages/ancestry_form.h"
 
+#include "model/des_net.h"
 #include "util/error.h"
 #include "widgets/icons.h"
 #include "widgets/job_runner.h"
@@ -34,7 +35,7 @@ QString architectureLine(const model::ViTConfig& c)
         .arg(QString::fromStdString(model::poolingName(c.pooling)));
 }
 
-AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
+AncestryForm::AncestryForm(const AppState& state, JobRunner& runner, QWidget* parent)
     : QGroupBox(parent), m_state(state)
 {
     auto* layout = new QFormLayout(this);
@@ -58,6 +59,8 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
     m_presetLabel = new QLabel(this);
     m_presetLabel->setObjectName("ancestryPresetInfo");
     m_presetLabel->setWordWrap(true);
+    m_setup = new RunSetup(state, runner, workflow::Role::Ancestry, 1, this);
+    m_setup->setEpochs([this] { return m_epochs->value(); });
     m_train = new QPushButton(this);
     m_train->setObjectName("ancestryTrain");
     m_train->setIcon(icon(Icon::Start));
@@ -75,6 +78,10 @@ AncestryForm::AncestryForm(const AppState& state, QWidget* parent)
     });
     fitWidth(layout);
 
+    m_setup->setProbe([this] { return probeWork(); });
+    connect(m_setup, &RunSetup::quickTrialChosen, this, [this] { m_epochs->setValue(1); });
+    connect(m_epochs, &QSpinBox::valueChanged, m_setup, &RunSetup::settingsChanged);
+    connect(m_batch, &QSpinBox::valueChanged, m_setup, &RunSetup::settingsChanged);
     connect(m_preset, &QComboBox::currentTextChanged, this, &AncestryForm::onPresetChanged);
     connect(m_depth, &QSpinBox::valueChanged, this, [this] {
         refresh();
@@ -100,6 +107,7 @@ void AncestryForm::addRows(QFormLayout* layout)
         m_texts.set([label, text = text] { label->setText(tr(text)); });
     }
     layout->addRow(m_presetLabel);
+    layout->addRow(m_setup);
     auto* actions = new QHBoxLayout;
     actions->addWidget(m_train);
     actions->addStretch(1);
@@ -186,20 +194,52 @@ train::TrainOptions AncestryForm::options() const
     return o;
 }
 
+ProbeWork AncestryForm::probeWork() const
+{
+    const auto cfg = config();
+    const int64_t batch = m_batch->value();
+    const auto& train = m_state.data->train;
+    train::ProbeOptions o;
+    o.threads = JobRunner::intraOpThreads(m_state.threads);
+    o.bf16 = m_state.bf16;
+    ProbeWork w;
+    w.key = QString::fromStdString(cfg.toJson().dump()) + QString(" batch %1 threads %2 bf16 %3")
+                                                             .arg(batch)
+                                                             .arg(o.threads)
+                                                             .arg(o.bf16);
+    const std::vector<int64_t> shape{train.channels(), train.height(), train.width()};
+    w.measure = [cfg, batch, o, shape](const std::atomic<bool>* stop) {
+        auto net = model::scratch(cfg, 0);
+        return train::probeSpeed(*net, shape, batch, o, nullptr, stop);
+    };
+    return w;
+}
+
 void AncestryForm::refresh()
 {
     m_bf16->setChecked(m_state.bf16);
+    m_setup->refresh();
+    m_setup->settingsChanged();
+    QString warning;
+    if (m_state.data) {
+        const auto preset = model::ViTConfig::preset(m_preset->currentText().toStdString());
+        warning = presetFitWarning(m_preset->currentText(), preset.imageSize, preset.patchSize,
+                                   m_state.data->train);
+    }
     try {
         const auto cfg = config();
-        m_presetLabel->setStyleSheet(QString());
+        m_presetLabel->setStyleSheet(warning.isEmpty() ? QString()
+                                                       : QStringLiteral("color: #b26a00;"));
         m_presetLabel->setText(tr("%1 on %2: %3; %4 parameters, %5 MACs per image")
                                    .arg(m_preset->currentText(),
                                         datasetName(m_state.data->train.name),
                                         architectureLine(cfg), formatCount(cfg.totalParams()),
-                                        formatCount(cfg.forwardMacs())));
+                                        formatCount(cfg.forwardMacs()))
+                               + (warning.isEmpty() ? QString() : QStringLiteral(" ") + warning));
     } catch (const std::exception& e) {
         m_presetLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
-        m_presetLabel->setText(gui::errorText(e));
+        m_presetLabel->setText(gui::errorText(e)
+                               + (warning.isEmpty() ? QString() : QStringLiteral(" ") + warning));
     }
 }
 
@@ -208,6 +248,7 @@ void AncestryForm::setEditable(bool editable)
     for (QWidget* w : std::initializer_list<QWidget*>{m_preset, m_depth, m_epochs, m_lr, m_batch,
                                                       m_warmup, m_seed, m_augment})
         w->setEnabled(editable);
+    m_setup->setEditable(editable);
     m_bf16->setChecked(m_state.bf16);
 }
 

@@ -3,13 +3,14 @@
 // batch, warm-up, seed, augmentation, the architecture and size it makes on the open data, the
 // Train button and the line that says where the run writes and how it ended.
 // Usage:
-//   auto* form = new AncestryForm(state, this);
+//   auto* form = new AncestryForm(state, runner, this);
 //   connect(form->trainButton(), &QPushButton::clicked, this, &Page::train);
 //   model::ViTConfig c = form->config();        // throws tleg::Error when it does not fit the data
 //   TrainSpec s = TrainSpec::ancestry(state.dataSpec, c, form->options());
 #include "model/vit_config.h"
 #include "train/trainer.h"
 #include "widgets/app_state.h"
+#include "widgets/pages/run_setup.h"
 #include "widgets/translated_texts.h"
 
 #include <QGroupBox>
@@ -30,7 +31,7 @@ QString architectureLine(const model::ViTConfig& config);
 class AncestryForm : public QGroupBox {
     Q_OBJECT
 public:
-    AncestryForm(const AppState& state, QWidget* parent = nullptr);
+    AncestryForm(const AppState& state, JobRunner& runner, QWidget* parent = nullptr);
 
     /// The form's architecture for the open data; throws tleg::Error when it cannot be built.
     model::ViTConfig config() const;
@@ -53,6 +54,8 @@ public:
     QDoubleSpinBox* warmupBox() const { return m_warmup; }
     QSpinBox* seedBox() const { return m_seed; }
     QCheckBox* augmentBox() const { return m_augment; }
+    /// Images, quick trial, run name, tags, notes and the time estimate.
+    RunSetup* runSetup() const { return m_setup; }
 
 Q_SIGNALS:
     /// The architecture changed (preset or depth): whether Train can start may have too.
@@ -66,6 +69,7 @@ private:
     void addRows(QFormLayout* layout);
     void fitWidth(QFormLayout* layout);
     void onPresetChanged();
+    ProbeWork probeWork() const;
 
     const AppState& m_state;
     QComboBox* m_preset;
@@ -78,6 +82,7 @@ private:
     QCheckBox* m_augment;
     QCheckBox* m_bf16;
     QLabel* m_presetLabel;
+    RunSetup* m_setup;
     QPushButton* m_train;
     QLabel* m_runStatus;
     TranslatedTexts m_texts;

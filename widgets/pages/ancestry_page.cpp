@@ -5,10 +5,14 @@
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
 #include "workflow/jobs.h"
+#include "workflow/run_index.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -32,9 +36,42 @@ struct AncestryPage::Outcome {
     AncestrySummary summary;
     int64_t epochs = 0;            // finished epochs of a training run
     train::TeacherOptions options; // what the import settings said, parsed (a load)
+    RunHistory history;            // a loaded model's own run, when it lies in one
 };
 
 namespace {
+
+/// The curves of the run a model file lies in (model.safetensors beside metrics.csv), as the
+/// trainer wrote them; nothing for a file outside a run or a run without epochs.
+AncestryPage::RunHistory runHistoryOf(const QString& modelPath)
+{
+    AncestryPage::RunHistory h;
+    const QFileInfo info(modelPath);
+    const std::string folder = info.absolutePath().toStdString();
+    if (info.isDir() || !workflow::isRunFolder(folder))
+        return h;
+    try {
+        const auto run = workflow::listRun(folder);
+        h.curves = run.curves;
+        h.folder = QString::fromStdString(folder);
+        // Steps per epoch from config.json, so that the epochs sit where live training puts them.
+        QFile f(QDir(h.folder).filePath("config.json"));
+        if (f.open(QIODevice::ReadOnly) && f.size() < (1 << 20)) {
+            const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+            if (j.is_object() && j.value("train_images", nlohmann::json()).is_number_integer()
+                && j.contains("train_options") && j["train_options"].is_object()
+                && j["train_options"].value("batch_size", nlohmann::json()).is_number_integer()) {
+                const int64_t images = j["train_images"].get<int64_t>();
+                const int64_t batch = j["train_options"]["batch_size"].get<int64_t>();
+                if (images > 0 && batch > 0)
+                    h.stepsPerEpoch = (images + batch - 1) / batch;
+            }
+        }
+    } catch (const std::exception&) {
+        h = {}; // a damaged run: the model itself is what was asked for
+    }
+    return h;
+}
 
 /// Opens path (ours, a foreign checkpoint or TorchScript) with what the import settings say and
 /// scores it on data's test split. Runs on the worker.
@@ -128,7 +165,7 @@ AncestryPage::AncestryPage(AppState& state, JobRunner& runner, QWidget* parent)
     auto* right = new QVBoxLayout;
     layout->addLayout(left);
     layout->addLayout(right, 1);
-    m_form = new AncestryForm(state, this);
+    m_form = new AncestryForm(state, runner, this);
     left->addWidget(m_form);
     left->addStretch(1);
     right->addWidget(buildCurrentModel());
@@ -382,6 +419,7 @@ bool AncestryPage::loadModel(const QString& chosen)
             train::applyThreads(threads);
             outcome->options = parseImportInputs(inputs);
             outcome->summary = loadAndEvaluate(path, outcome->options, data, ctx);
+            outcome->history = runHistoryOf(path);
         },
         TrainingPanel::Curves::Keep);
     if (!started)
@@ -416,13 +454,22 @@ bool AncestryPage::trainAncestry()
         showError(gui::errorText(e));
         return false;
     }
-    auto spec = workflow::TrainSpec::ancestry(m_state.dataSpec, cfg, m_form->options());
-    const QString run = nextRunFolder();
-    spec.out = run.toStdString();
+    RunSetup* setup = m_form->runSetup();
+    const TrialData trial = setup->trialData();
+    auto spec = workflow::TrainSpec::ancestry(trial.spec, cfg, m_form->options());
+    QString run;
+    try {
+        spec.out = setup->runFolder();
+        setup->notes(); // a bad tag is refused before anything is written
+        run = QString::fromStdString(spec.out);
+    } catch (const std::exception& e) {
+        showError(gui::errorText(e));
+        return false;
+    }
     auto outcome = std::make_shared<Outcome>();
-    auto data = m_state.data;
     const QString name = tr("train %1").arg(QFileInfo(run).fileName());
-    const bool started = m_panel->start(name, [outcome, data, cfg, spec](JobContext& ctx) {
+    const bool started = m_panel->start(name, [outcome, trial, cfg, spec](JobContext& ctx) {
+        const auto data = trial.split();
         const workflow::Outcome o = workflow::runTrain(spec, ctx.hooks(), data.get());
         outcome->epochs = static_cast<int64_t>(o.result.history.size());
         if (o.stopped())
@@ -436,6 +483,13 @@ bool AncestryPage::trainAncestry()
     if (!started)
         return false;
     clearError();
+    try {
+        setup->writeNotes(spec.out);
+        setup->clearNames();
+    } catch (const std::exception& e) {
+        showError(tr("The run goes on, but its tags and notes were not kept: %1")
+                      .arg(gui::errorText(e)));
+    }
     m_tabs->setCurrentWidget(m_panel);
     m_job = Job::Train;
     m_outcome = outcome;
@@ -469,9 +523,33 @@ void AncestryPage::onLoaded(const QString& error)
     m_state.ancestryPath = m_summary.path;
     m_state.ancestryOptions = outcome->options;
     updateSummary();
-    m_panel->setStatusText(
-        [file = QFileInfo(m_summary.path).fileName()] { return tr("Loaded %1.").arg(file); });
+    showHistory(outcome->history);
     Q_EMIT ancestryReady(m_summary.path);
+}
+
+void AncestryPage::showHistory(const RunHistory& history)
+{
+    m_history = history;
+    const QString file = QFileInfo(m_summary.path).fileName();
+    if (history.curves.empty()) {
+        m_panel->setStatusText([file] { return tr("Loaded %1.").arg(file); });
+        return;
+    }
+    // The run the model came from, as it trained: loss and validation top-1 per epoch.
+    TrainingPlot* plot = m_panel->plot();
+    plot->clear();
+    const double steps = double(std::max<int64_t>(1, history.stepsPerEpoch));
+    for (const auto& e : history.curves) {
+        plot->addLoss(double(e.epoch) * steps, e.trainLoss);
+        plot->addAccuracy(double(e.epoch) * steps, e.valTop1);
+    }
+    const int epochs = static_cast<int>(history.curves.size());
+    m_panel->setStatusText([file, epochs, folder = history.folder] {
+        return withPlural(tr("Loaded %1; the curves are its run's %n epoch(s) (%2).", nullptr,
+                             epochs),
+                          epochs)
+            .arg(file, QDir::toNativeSeparators(folder));
+    });
 }
 
 void AncestryPage::onTrained(const QString& error)
@@ -491,13 +569,20 @@ void AncestryPage::onTrained(const QString& error)
                                         epochs)
                                  .arg(QDir::toNativeSeparators(run)));
     } else {
+        const QString previous = m_state.ancestryPath;
         m_summary = outcome->summary;
         m_state.ancestryPath = m_summary.path;
         m_state.ancestryOptions = {}; // ours: the file says everything
         m_import->clear();
         showImportTab(false);
         updateSummary();
-        m_form->setRunStatus(tr("Finished: %1").arg(QDir::toNativeSeparators(run)));
+        m_history = {};
+        // Never a silent swap: the teacher it replaces is named (Load… brings it back).
+        m_form->setRunStatus(
+            previous.isEmpty() || previous == m_summary.path
+                ? tr("Finished: %1").arg(QDir::toNativeSeparators(run))
+                : tr("Finished: %1. It is the teacher now, in place of %2.")
+                      .arg(QDir::toNativeSeparators(run), QDir::toNativeSeparators(previous)));
     }
     if (QFileInfo::exists(run)) {
         m_lastRun = run;

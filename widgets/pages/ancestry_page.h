@@ -60,6 +60,14 @@ struct AncestrySummary {
 class AncestryPage : public QWidget {
     Q_OBJECT
 public:
+    /// A loaded model's own run: its epochs (metrics.csv) and steps per epoch (config.json).
+    struct RunHistory {
+        std::vector<train::EpochRecord> curves;
+        int64_t stepsPerEpoch = 0;
+        QString folder;
+    };
+    /// The run the loaded model came from (no curves: it did not come from a run).
+    const RunHistory& loadedHistory() const { return m_history; }
     /// Asks for a model file; an empty string means cancelled. Replaceable for tests.
     using FileChooser = std::function<QString()>;
     /// Asks for a Hugging Face model folder; an empty string means cancelled.
@@ -130,6 +138,7 @@ protected:
 private:
     enum class Job { None, Load, Train };
     struct Outcome;
+    void showHistory(const RunHistory& history);
 
     QWidget* buildCurrentModel();
     void showImportTab(bool show);
@@ -152,6 +161,7 @@ private:
     std::shared_ptr<Outcome> m_outcome;
     AncestrySummary m_summary;
     QString m_pendingRun, m_lastRun;
+    RunHistory m_history;
 
     TranslatedTexts m_texts;
     QPushButton* m_load;

@@ -1,4 +1,5 @@
 #include "widgets/pages/depth_queue.h"
+#include "widgets/pages/run_setup.h"
 
 #include "widgets/error_label.h"
 #include "widgets/plots/plot_export.h"
@@ -252,26 +253,47 @@ bool DepthQueue::startNext()
     m_tasks.erase(m_tasks.begin());
     const int depth = m_rows[m_current.row].depth;
     const int epochs = m_epochs();
-    const workflow::TrainSpec spec =
+    workflow::TrainSpec spec =
         m_current.scratch ? scratchSpec(m_state, m_learngene->config, depth, epochs)
                           : desNetSpec(m_state, m_learngenePath, depth, epochs);
+    TrialData trial;
+    trial.spec = m_state.dataSpec;
+    trial.open = m_state.data;
+    workflow::RunNotes notes;
+    if (m_setup) {
+        trial = m_setup->trialData();
+        try {
+            notes = m_setup->notes();
+        } catch (const std::exception& e) {
+            setError(gui::errorText(e));
+            return false;
+        }
+    }
+    spec.data = trial.spec;
     m_run = QString::fromStdString(spec.out);
     m_top1 = std::make_shared<double>(-1);
     const QString name = m_current.scratch ? tr("scratch depth %1").arg(depth)
                                            : tr("fine-tune depth %1").arg(depth);
-    auto data = m_state.data;
     auto top1 = m_top1;
-    m_waiting = m_panel->start(name, [spec, data, top1, name](JobContext& ctx) {
-        const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
+    m_waiting = m_panel->start(name, [spec, trial, top1, name](JobContext& ctx) {
+        const auto o = workflow::runTrain(spec, ctx.hooks(), trial.split().get());
         if (o.stopped())
             return;
         *top1 = o.result.finalTop1; // read on the GUI thread after the worker has ended
         ctx.log(tr("%1: top-1 %2%").arg(name, formatNumber(o.result.finalTop1, 2)));
     });
-    if (!m_waiting)
+    if (!m_waiting) {
         setError(tr("Another job is running: the queue stopped before depth %1.").arg(depth));
-    else
+    } else {
         showRow(m_current.row);
+        if (!notes.empty()) {
+            try {
+                workflow::writeRunNotes(spec.out, notes);
+            } catch (const std::exception& e) {
+                setError(gui::errorText(e));
+            }
+        }
+    }
     return m_waiting;
 }
 

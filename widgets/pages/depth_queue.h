@@ -31,6 +31,7 @@ class QTableWidget;
 
 namespace tleg::gui {
 
+class RunSetup;
 class TrainingPanel;
 
 /// The TrainSpec of Expand & fine-tune: a Des-Net of this depth from the learngene at path,
@@ -55,6 +56,8 @@ public:
     void setLearngene(const QString& path, std::shared_ptr<const model::Learngene> learngene);
     /// How many epochs each run fine-tunes (read when a run starts).
     void setEpochs(std::function<int()> epochs) { m_epochs = std::move(epochs); }
+    /// The images every queued run trains on, and the tags and notes each one gets.
+    void setRunSetup(const RunSetup* setup) { m_setup = setup; }
 
     /// Reads the depths and starts the first run. False (errorText() says why) when the depths
     /// cannot be read, no learngene or data is open, or another job runs.
@@ -109,6 +112,7 @@ private:
     TrainingPanel* m_panel;
     QString m_learngenePath;
     std::shared_ptr<const model::Learngene> m_learngene;
+    const RunSetup* m_setup = nullptr;
     std::function<int()> m_epochs = [] { return 2; };
     std::vector<Row> m_rows;
     std::vector<Task> m_tasks; // still to run, the next first

@@ -1,5 +1,7 @@
 #include "widgets/pages/expand_page.h"
 
+#include "model/des_net.h"
+#include "util/error.h"
 #include "widgets/background_task.h"
 #include "widgets/error_label.h"
 #include "widgets/icons.h"
@@ -40,11 +42,18 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
     m_panel = new TrainingPanel(runner, m_bottom);
     m_queue = new DepthQueue(state, m_panel, m_bottom);
     m_queue->setEpochs([this] { return m_epochs->value(); });
+    m_setup = new RunSetup(state, runner, workflow::Role::DesNet, 2, m_bottom);
+    m_setup->setEpochs([this] { return m_epochs->value(); });
+    m_queue->setRunSetup(m_setup);
     m_bottom->addTab(m_panel, QString());
     m_bottom->addTab(m_queue, QString());
+    m_bottom->addTab(m_setup, QString());
     m_texts.set([this] {
         m_bottom->setTabText(0, tr("Live curves"));
         m_bottom->setTabText(1, tr("Several depths"));
+        m_bottom->setTabText(2, tr("Run settings"));
+        m_bottom->setTabToolTip(2, tr("Train on fewer images (Quick trial), name the run, tag "
+                                      "it, note what it tries; the time it will take."));
         m_bottom->setTabToolTip(1, tr("Fine-tune several depths from this learngene, each "
                                       "beside a scratch twin: the paper's Table 1."));
     });
@@ -62,6 +71,11 @@ ExpandPage::ExpandPage(AppState& state, JobRunner& runner, QWidget* parent)
             expandTo(path);
     });
     connect(m_fineTune, &QPushButton::clicked, this, &ExpandPage::expandAndFineTune);
+    m_setup->setProbe([this] { return probeWork(); });
+    connect(m_setup, &RunSetup::quickTrialChosen, this, [this] { m_epochs->setValue(1); });
+    connect(m_setup, &RunSetup::estimateChanged, this, &ExpandPage::updateEnabled);
+    connect(m_depth, &QSpinBox::valueChanged, m_setup, &RunSetup::settingsChanged);
+    connect(m_epochs, &QSpinBox::valueChanged, m_setup, &RunSetup::settingsChanged);
     connect(m_panel, &TrainingPanel::jobFinished, this, &ExpandPage::onFinished);
     connect(m_queue, &DepthQueue::runFinished, this, &ExpandPage::runFinished);
     connect(&m_runner, &JobRunner::started, this, &ExpandPage::updateEnabled);
@@ -243,6 +257,7 @@ void ExpandPage::onLoaded(const QString& path, std::shared_ptr<const model::Lear
     m_learngene = std::move(learngene);
     m_learngenePath = path;
     m_queue->setLearngene(path, m_learngene);
+    m_setup->settingsChanged();
     m_path->setText(path);
     showSummary();
     updatePreview();
@@ -318,6 +333,7 @@ void ExpandPage::updateEnabled()
     const bool busy = m_runner.isRunning() || isLoading();
     m_expand->setEnabled(m_learngene && !busy);
     m_fineTune->setEnabled(m_learngene && m_state.data && !busy);
+    m_fineTune->setToolTip(m_setup->estimateLabel()->text()); // images × epochs: about …
     m_queue->setBusy(busy);
 }
 
@@ -335,20 +351,61 @@ bool ExpandPage::expandTo(const QString& path)
     }) != 0;
 }
 
+ProbeWork ExpandPage::probeWork() const
+{
+    if (!m_learngene || !m_state.data)
+        throw Error("no learngene or no data");
+    const auto& d = m_state.data->train;
+    auto cfg = m_learngene->config;
+    cfg.depth = m_depth->value();
+    cfg.imageSize = d.height();
+    cfg.channels = d.channels();
+    cfg.numClasses = d.numClasses;
+    train::ProbeOptions o;
+    o.threads = JobRunner::intraOpThreads(m_state.threads);
+    o.bf16 = m_state.bf16;
+    const int64_t batch = train::TrainOptions{}.batchSize; // what desNetSpec trains with
+    ProbeWork w;
+    w.key = QString::fromStdString(cfg.toJson().dump())
+            + QString(" batch %1 threads %2 bf16 %3").arg(batch).arg(o.threads).arg(o.bf16);
+    const std::vector<int64_t> shape{d.channels(), d.height(), d.width()};
+    w.measure = [cfg, o, batch, shape](const std::atomic<bool>* stop) {
+        auto net = model::scratch(cfg, 0); // a Des-Net costs what a ViT of its size costs
+        return train::probeSpeed(*net, shape, batch, o, nullptr, stop);
+    };
+    return w;
+}
+
+void ExpandPage::refreshData()
+{
+    m_setup->refresh();
+    m_setup->settingsChanged();
+    updateEnabled();
+}
+
 bool ExpandPage::expandAndFineTune()
 {
     if (!m_learngene || !m_state.data)
         return false;
     const int depth = m_depth->value();
-    const workflow::TrainSpec spec =
-        desNetSpec(m_state, learngenePath(), depth, m_epochs->value());
+    workflow::TrainSpec spec = desNetSpec(m_state, learngenePath(), depth, m_epochs->value());
+    const TrialData trial = m_setup->trialData();
+    spec.data = trial.spec;
+    try {
+        spec.out = m_setup->runFolder(depth);
+        m_setup->notes(); // a bad tag is refused before anything starts
+    } catch (const std::exception& e) {
+        m_error->setText(gui::errorText(e));
+        m_error->setVisible(true);
+        m_bottom->setCurrentWidget(m_setup);
+        return false;
+    }
     const QString run = QString::fromStdString(spec.out);
-    auto data = m_state.data;
     auto top1 = std::make_shared<double>(-1);
     const bool started =
-        m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, data, depth, top1](
+        m_panel->start(tr("fine-tune depth %1").arg(depth), [spec, trial, depth, top1](
                                                                 JobContext& ctx) {
-            const auto o = workflow::runTrain(spec, ctx.hooks(), data.get());
+            const auto o = workflow::runTrain(spec, ctx.hooks(), trial.split().get());
             if (!o.stopped())
                 *top1 = o.result.finalTop1; // read on the GUI thread once the worker has ended
             ctx.log(tr("fine-tuned depth %1: top-1 %2%")
@@ -359,6 +416,16 @@ bool ExpandPage::expandAndFineTune()
         m_pendingRun = run;
         m_pendingTop1 = top1;
         m_pendingDepth = depth;
+        m_error->setVisible(false);
+        try {
+            m_setup->writeNotes(spec.out);
+            m_setup->clearNames();
+        } catch (const std::exception& e) {
+            m_error->setText(tr("The run goes on, but its tags and notes were not kept: %1")
+                                 .arg(gui::errorText(e)));
+            m_error->setVisible(true);
+        }
+        m_bottom->setCurrentWidget(m_panel);
     }
     return started;
 }

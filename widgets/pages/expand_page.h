@@ -14,6 +14,7 @@
 #include "model/learngene.h"
 #include "widgets/app_state.h"
 #include "widgets/pages/depth_queue.h"
+#include "widgets/pages/run_setup.h"
 #include "widgets/job_runner.h"
 #include "widgets/training_panel.h"
 #include "widgets/translated_texts.h"
@@ -65,7 +66,11 @@ public:
     TrainingPlot* trainingPlot() const { return m_panel->plot(); }
     TrainingPanel* trainingPanel() const { return m_panel; }
     DepthQueue* depthQueue() const { return m_queue; }
-    /// Live curves (0) and Several depths (1).
+    /// Images, quick trial, run name, tags, notes and the time estimate (third tab).
+    RunSetup* runSetup() const { return m_setup; }
+    /// The open data changed: the image count and the estimate follow.
+    void refreshData();
+    /// Live curves (0), Several depths (1) and Run settings (2).
     QTabWidget* bottomTabs() const { return m_bottom; }
     QString lastRunFolder() const { return m_lastRun; }
     /// The open learngene file (empty before one is loaded).
@@ -89,6 +94,7 @@ private:
     QLayout* buildActions();
     void updatePreview();
     void updateEnabled();
+    ProbeWork probeWork() const;
     void browse();
     void onLoaded(const QString& path, std::shared_ptr<const model::Learngene> learngene,
                   const QString& error);
@@ -118,6 +124,7 @@ private:
     QPushButton* m_fineTune;
     TrainingPanel* m_panel;
     DepthQueue* m_queue;
+    RunSetup* m_setup;
     QTabWidget* m_bottom;
     TranslatedTexts m_texts;
 };

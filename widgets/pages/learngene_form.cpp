@@ -4,6 +4,7 @@
 #include "widgets/job_runner.h"
 #include "widgets/pages/form_fields.h"
 #include "widgets/text_format.h"
+#include "workflow/jobs.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -21,13 +22,14 @@
 
 namespace tleg::gui {
 
-LearngeneForm::LearngeneForm(const AppState& state, QWidget* parent)
+LearngeneForm::LearngeneForm(const AppState& state, JobRunner& runner, QWidget* parent)
     : QWidget(parent), m_state(state)
 {
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 4, 0);
     column->addWidget(buildAuxNet());
     column->addWidget(buildDistillation());
+    column->addWidget(buildRun(runner));
     m_previewLabel = new QLabel(this);
     m_previewLabel->setObjectName("preview");
     m_previewLabel->setTextFormat(Qt::PlainText);
@@ -49,6 +51,11 @@ LearngeneForm::LearngeneForm(const AppState& state, QWidget* parent)
             Q_EMIT changed();
         });
     connect(m_lambda, &QDoubleSpinBox::valueChanged, this, &LearngeneForm::changed);
+    connect(this, &LearngeneForm::changed, m_setup, &RunSetup::settingsChanged);
+    for (auto* s : {m_epochs, m_batch})
+        connect(s, &QSpinBox::valueChanged, m_setup, &RunSetup::settingsChanged);
+    connect(m_bf16, &QCheckBox::toggled, m_setup, &RunSetup::settingsChanged);
+    connect(m_setup, &RunSetup::quickTrialChosen, this, [this] { m_epochs->setValue(1); });
     // A label explains its field as the field does (τ, λ): set last, after the fields' tooltips.
     m_texts.set([this] {
         for (QLabel* label : findChildren<QLabel*>())
@@ -277,6 +284,76 @@ QString LearngeneForm::problem() const
 void LearngeneForm::refresh()
 {
     updatePreview();
+    m_setup->refresh();
+    m_setup->settingsChanged();
+}
+
+void LearngeneForm::setTeacherSource(TeacherSource source)
+{
+    m_teacherSource = std::move(source);
+    m_setup->settingsChanged();
+}
+
+QString LearngeneForm::presetWarning() const
+{
+    const auto names = model::ViTConfig::presetNames();
+    const int index = m_preset->currentIndex();
+    if (!m_state.data || index < 0 || index >= static_cast<int>(names.size()))
+        return {};
+    const auto p = model::ViTConfig::preset(names[size_t(index)]);
+    const QString warning = presetFitWarning(QString::fromStdString(names[size_t(index)]),
+                                             p.imageSize, m_patch->value(), m_state.data->train);
+    return warning.isEmpty() ? QString() : QStringLiteral("\n") + warning;
+}
+
+QGroupBox* LearngeneForm::buildRun(JobRunner& runner)
+{
+    auto* box = new QGroupBox(this);
+    box->setObjectName("runBox");
+    auto* layout = new QVBoxLayout(box);
+    m_setup = new RunSetup(m_state, runner, workflow::Role::AuxNet, 1, box);
+    m_setup->setEpochs([this] { return m_epochs->value(); });
+    m_setup->setProbe([this] { return probeWork(); });
+    layout->addWidget(m_setup);
+    m_texts.set([box] { box->setTitle(tr("Run")); });
+    return box;
+}
+
+ProbeWork LearngeneForm::probeWork() const
+{
+    if (!problem().isEmpty() || !m_state.data)
+        throw Error(problem().toStdString());
+    const auto cfg = auxConfig();
+    const auto options = auxOptions();
+    const auto t = trainOptions();
+    train::ProbeOptions o;
+    o.threads = t.threads;
+    o.bf16 = t.bf16;
+    std::pair<QString, train::TeacherOptions> teacher;
+    if (m_teacherSource && t.loss.lambda > 0.0)
+        teacher = m_teacherSource();
+    ProbeWork w;
+    w.key = QString::fromStdString(cfg.toJson().dump())
+            + QString(" %1 %2 batch %3 threads %4 bf16 %5 teacher %6")
+                  .arg(options.shareOnly)
+                  .arg(options.expandFrom)
+                  .arg(t.batchSize)
+                  .arg(o.threads)
+                  .arg(o.bf16)
+                  .arg(teacher.first);
+    w.teacherOnce = !t.augment && t.cacheTeacherLogits;
+    const auto data = m_state.data;
+    const int64_t batch = t.batchSize;
+    w.measure = [cfg, options, o, data, batch, teacher](const std::atomic<bool>* stop) {
+        model::AuxNet net(cfg, options);
+        std::unique_ptr<train::Teacher> t;
+        if (!teacher.first.isEmpty())
+            t = workflow::openTeacher(teacher.first.toStdString(), teacher.second, data->train);
+        const auto& d = data->train;
+        return train::probeSpeed(*net, {d.channels(), d.height(), d.width()}, batch, o, t.get(),
+                                 stop);
+    };
+    return w;
 }
 
 QString LearngeneForm::previewText() const
@@ -304,7 +381,8 @@ void LearngeneForm::updatePreview()
         tr("Aux-Net: %1 trainable parameters.\nLearngene: %2 stored "
            "parameters (S-Params, head excluded).\n%3 %4")
             .arg(formatCount(m_preview.trainable), formatCount(m_preview.stored), blocks, lower)
-            .trimmed());
+            .trimmed()
+        + presetWarning());
 }
 
 } // namespace tleg::gui

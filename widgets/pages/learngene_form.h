@@ -4,13 +4,15 @@
 // epochs, batch, learning rate, seed, bf16, DeiT's KL normalisation) and the parameter counts
 // they give, as model::auxNetSize counts them, before anything is built.
 // Usage:
-//   auto* form = new LearngeneForm(state, this);
+//   auto* form = new LearngeneForm(state, runner, this);
+//   form->setTeacherSource([this] { return std::make_pair(path, options); });  // for the estimate
 //   connect(form, &LearngeneForm::changed, this, &Page::updateEnabled);
 //   DistillSpec s;  s.aux = form->auxConfig();  s.auxOptions = form->auxOptions();
 //   s.train = form->trainOptions();           // if (!form->problem().isEmpty()) refuse
 #include "model/aux_net.h"
 #include "train/trainer.h"
 #include "widgets/app_state.h"
+#include "widgets/pages/run_setup.h"
 #include "widgets/translated_texts.h"
 
 #include <QWidget>
@@ -28,7 +30,13 @@ namespace tleg::gui {
 class LearngeneForm : public QWidget {
     Q_OBJECT
 public:
-    LearngeneForm(const AppState& state, QWidget* parent = nullptr);
+    LearngeneForm(const AppState& state, JobRunner& runner, QWidget* parent = nullptr);
+
+    /// The teacher a distillation would use (path, import options), for the time estimate.
+    using TeacherSource = std::function<std::pair<QString, train::TeacherOptions>()>;
+    void setTeacherSource(TeacherSource source);
+    /// Images, quick trial, run name, tags, notes and the time estimate.
+    RunSetup* runSetup() const { return m_setup; }
 
     /// The Aux-Net the form describes; image size, channels and classes come from the open
     /// dataset (28×28, 1 channel, 10 classes while none is open).
@@ -78,8 +86,13 @@ private:
     void applyPreset(int index);
     void syncPresetBox();
     void updatePreview();
+    QGroupBox* buildRun(JobRunner& runner);
+    ProbeWork probeWork() const;
+    QString presetWarning() const;
 
     const AppState& m_state;
+    RunSetup* m_setup = nullptr;
+    TeacherSource m_teacherSource;
     model::AuxNetSize m_preview;
     double m_mlpRatio = 4.0; // from the preset; not on the form
 

@@ -60,6 +60,7 @@ LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent
     layout->addLayout(body, 1);
 
     connect(m_teacher, &QLineEdit::textChanged, this, &LearngenePage::updateEnabled);
+    connect(m_teacher, &QLineEdit::textChanged, m_form->runSetup(), &RunSetup::settingsChanged);
     connect(m_form, &LearngeneForm::changed, this, &LearngenePage::updateEnabled);
     connect(m_start, &QPushButton::clicked, this, &LearngenePage::startDistillation);
     connect(m_panel, &TrainingPanel::jobFinished, this, &LearngenePage::onFinished);
@@ -97,7 +98,8 @@ QLayout* LearngenePage::buildLeftColumn()
 {
     auto* left = new QVBoxLayout;
     auto* scroll = new QScrollArea(this);
-    m_form = new LearngeneForm(m_state, scroll);
+    m_form = new LearngeneForm(m_state, m_runner, scroll);
+    m_form->setTeacherSource([this] { return std::make_pair(teacherPath(), teacherOptions()); });
     scroll->setWidget(m_form);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -263,8 +265,10 @@ void LearngenePage::startDistillation()
                              : reason);
         return;
     }
+    RunSetup* setup = m_form->runSetup();
+    const TrialData trial = setup->trialData();
     workflow::DistillSpec spec;
-    spec.data = m_state.dataSpec;
+    spec.data = trial.spec;
     spec.aux = m_form->auxConfig();
     spec.auxOptions = m_form->auxOptions();
     spec.train = m_form->trainOptions();
@@ -272,13 +276,18 @@ void LearngenePage::startDistillation()
         spec.teacher = teacherPath().toStdString();
         spec.teacherOptions = teacherOptions();
     }
-    const QString run = QString::fromStdString(workflow::newRunFolder(
-        m_state.runFolder.toStdString(), workflow::runFolderBase(workflow::Role::AuxNet)));
-    spec.out = run.toStdString();
+    QString run;
+    try {
+        spec.out = setup->runFolder();
+        setup->notes(); // a bad tag is refused before anything starts
+        run = QString::fromStdString(spec.out);
+    } catch (const std::exception& e) {
+        m_error->setText(gui::errorText(e));
+        return;
+    }
     auto outcome = std::make_shared<Outcome>();
-    auto data = m_state.data;
-    const bool started = m_panel->start(tr("distill"), [spec, data, outcome](JobContext& ctx) {
-        const workflow::Outcome o = workflow::runDistill(spec, ctx.hooks(), data.get());
+    const bool started = m_panel->start(tr("distill"), [spec, trial, outcome](JobContext& ctx) {
+        const workflow::Outcome o = workflow::runDistill(spec, ctx.hooks(), trial.split().get());
         if (o.stopped()) {
             ctx.log(tr("distillation stopped after %1; the checkpoint is in %2")
                         .arg(epochCount(static_cast<int>(o.result.history.size())),
@@ -299,6 +308,13 @@ void LearngenePage::startDistillation()
     m_outcome = outcome;
     m_pendingRun = run;
     m_status->clear();
+    try {
+        setup->writeNotes(spec.out);
+        setup->clearNames();
+    } catch (const std::exception& e) {
+        m_error->setText(tr("The run goes on, but its tags and notes were not kept: %1")
+                             .arg(gui::errorText(e)));
+    }
     updateEnabled();
 }
 

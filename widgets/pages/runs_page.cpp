@@ -1,5 +1,7 @@
 #include "widgets/pages/runs_page.h"
 
+#include "workflow/run_notes.h"
+
 #include "widgets/background_task.h"
 #include "widgets/icons.h"
 #include "widgets/job_runner.h"
@@ -14,15 +16,19 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSlider>
@@ -273,6 +279,7 @@ void RunsPage::buildActions()
     m_openAction = action("runsOpenFolderAction");
     m_renameAction = action("runsRenameAction");
     m_renameAction->setShortcut(Qt::Key_F2);
+    m_notesAction = action("runsNotesAction");
     m_deleteAction = action("runsDeleteAction");
     m_deleteAction->setShortcut(QKeySequence::Delete);
     m_texts.set([this] {
@@ -280,12 +287,14 @@ void RunsPage::buildActions()
             m_runAgainAction->setText(tr("Run again"));
         m_openAction->setText(tr("Open folder"));
         m_renameAction->setText(tr("Rename…"));
+        m_notesAction->setText(tr("Tags and notes…"));
         m_deleteAction->setText(tr("Delete…"));
     });
     if (m_runAgainAction)
         connect(m_runAgainAction, &QAction::triggered, m_runAgain, &QPushButton::click);
     connect(m_openAction, &QAction::triggered, this, &RunsPage::openFolder);
     connect(m_renameAction, &QAction::triggered, this, &RunsPage::askRename);
+    connect(m_notesAction, &QAction::triggered, this, &RunsPage::askNotes);
     connect(m_deleteAction, &QAction::triggered, this, &RunsPage::askDelete);
 }
 
@@ -360,6 +369,7 @@ void RunsPage::updateEnabled()
     for (QWidget* w : std::initializer_list<QWidget*>{m_rename, m_open})
         w->setEnabled(one);
     m_renameAction->setEnabled(one);
+    m_notesAction->setEnabled(one);
     m_openAction->setEnabled(one);
     m_delete->setEnabled(!selected.isEmpty());
     m_deleteAction->setEnabled(!selected.isEmpty());
@@ -482,6 +492,28 @@ bool RunsPage::renameRun(const QString& folder, const QString& newName)
     return true;
 }
 
+bool RunsPage::setRunNotes(const QString& folder, const QString& tags, const QString& notes)
+{
+    const QString key = RunsModel::key(folder);
+    try {
+        workflow::writeRunNotes(key.toStdString(),
+                                {workflow::parseTags(tags.toStdString()),
+                                 notes.trimmed().toStdString()});
+    } catch (const std::exception& e) {
+        showError(tr("Could not keep the tags and notes: %1").arg(gui::errorText(e)));
+        return false;
+    }
+    showError({});
+    try {
+        m_model->insert(key, workflow::listRun(key.toStdString()));
+    } catch (const std::exception& e) {
+        showError(tr("Saved, but the run could not be read again: %1").arg(gui::errorText(e)));
+    }
+    showRuns();
+    selectRuns({key});
+    return true;
+}
+
 bool RunsPage::deleteRuns(const QStringList& folders)
 {
     QStringList errors;
@@ -583,6 +615,31 @@ void RunsPage::askRename()
                               QLineEdit::Normal, QFileInfo(selected.front()).fileName(), &ok);
     if (ok && !name.trimmed().isEmpty() && name.trimmed() != QFileInfo(selected.front()).fileName())
         renameRun(selected.front(), name);
+}
+
+void RunsPage::askNotes()
+{
+    const QStringList selected = selectedFolders();
+    const workflow::RunInfo* r = selected.size() == 1 ? run(selected.front()) : nullptr;
+    if (!r)
+        return;
+    QDialog dialog(this);
+    dialog.setObjectName("runNotesDialog");
+    dialog.setWindowTitle(tr("Tags and notes of %1").arg(QFileInfo(selected.front()).fileName()));
+    auto* form = new QFormLayout(&dialog);
+    auto* tags = new QLineEdit(QString::fromStdString(workflow::joinTags(r->tags)), &dialog);
+    tags->setObjectName("runNotesTags");
+    tags->setPlaceholderText(tr("comma-separated, e.g. baseline, lr sweep"));
+    auto* notes = new QPlainTextEdit(QString::fromStdString(r->notes), &dialog);
+    notes->setObjectName("runNotesText");
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    form->addRow(tr("Tags"), tags);
+    form->addRow(tr("Notes"), notes);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() == QDialog::Accepted)
+        setRunNotes(selected.front(), tags->text(), notes->toPlainText());
 }
 
 void RunsPage::askDelete()

@@ -44,6 +44,9 @@ public:
     explicit RunsPage(AppState& state, JobRunner* runner = nullptr, QWidget* parent = nullptr);
     /// Renames a run folder within its parent; false (error shown on the page) on failure.
     bool renameRun(const QString& folder, const QString& newName);
+    /// Sets a run's tags (comma-separated) and notes (notes.json); false with the error shown
+    /// when a tag is refused or the file cannot be written.
+    bool setRunNotes(const QString& folder, const QString& tags, const QString& notes);
     /// Deletes run folders without asking (the Delete button asks first); false if any failed.
     bool deleteRuns(const QStringList& folders);
     /// Runs folder's job again on the runner (workflow::rerun into workflow::rerunFolder), with
@@ -132,6 +135,7 @@ private:
     void updateSummary();
     void showError(const QString& message);
     void askRename();
+    void askNotes();
     void askDelete();
     void askExport();
     void openFolder();
@@ -163,6 +167,7 @@ private:
     QAction* m_runAgainAction = nullptr;
     QAction* m_openAction = nullptr;
     QAction* m_renameAction = nullptr;
+    QAction* m_notesAction = nullptr;
     QAction* m_deleteAction = nullptr;
     QTabWidget* m_tabs = nullptr;
     ExperimentPanel* m_experiments = nullptr;

@@ -1,5 +1,7 @@
 #include "widgets/pages/runs_table.h"
 
+#include "workflow/run_notes.h"
+
 #include "widgets/text_format.h"
 
 #include <QCollator>
@@ -123,7 +125,7 @@ void RunsTable::retranslateUi()
 {
     setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Depth"), tr("Parameters"), tr("Epochs"),
                                tr("Best top-1 (%)"), tr("Last top-1 (%)"), tr("Duration"),
-                               tr("State")});
+                               tr("State"), tr("Tags")});
 }
 
 void RunsTable::showRuns(const QHash<QString, workflow::RunInfo>& runs, const QString& root)
@@ -170,6 +172,8 @@ void RunsTable::setRow(int row, const workflow::RunInfo& run, const QString& fol
         tip += QLatin1Char('\n') + tr("data: %1").arg(QString::fromStdString(run.data));
     if (!run.teacher.empty())
         tip += QLatin1Char('\n') + tr("teacher: %1").arg(QString::fromStdString(run.teacher));
+    if (!run.notes.empty())
+        tip += QLatin1Char('\n') + tr("notes: %1").arg(QString::fromStdString(run.notes));
     nameItem->setToolTip(tip);
     text(Kind, runKindText(run.kind));
 
@@ -192,6 +196,9 @@ void RunsTable::setRow(int row, const workflow::RunInfo& run, const QString& fol
         stateItem->setToolTip(QString::fromStdString(run.problem));
     if (run.state == workflow::RunState::Broken)
         stateItem->setForeground(QColor(198, 40, 40));
+    auto* tagsItem = text(Tags, QString::fromStdString(workflow::joinTags(run.tags)));
+    if (!run.notes.empty())
+        tagsItem->setToolTip(QString::fromStdString(run.notes));
 }
 
 QString RunsTable::folderAt(int row) const
@@ -230,7 +237,8 @@ void RunsTable::selectFolders(const QStringList& keys)
 QString RunsTable::csv(const QHash<QString, workflow::RunInfo>& runs) const
 {
     QString out = QStringLiteral("name,kind,depth,parameters,epochs_done,epochs_planned,"
-                                 "best_val_top1,last_val_top1,seconds,state,problem,folder\n");
+                                 "best_val_top1,last_val_top1,seconds,state,problem,folder,tags,"
+                                 "notes\n");
     for (int row = 0; row < rowCount(); ++row) {
         const QString folder = folderAt(row);
         const auto it = runs.constFind(folder);
@@ -248,7 +256,9 @@ QString RunsTable::csv(const QHash<QString, workflow::RunInfo>& runs) const
                                     number(r.seconds),
                                     QString::fromStdString(workflow::runStateName(r.state)),
                                     csvField(QString::fromStdString(r.problem)),
-                                    csvField(folder)};
+                                    csvField(folder),
+                                    csvField(QString::fromStdString(workflow::joinTags(r.tags))),
+                                    csvField(QString::fromStdString(r.notes))};
         out += fields.join(QLatin1Char(',')) + QLatin1Char('\n');
     }
     return out;

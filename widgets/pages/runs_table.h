@@ -30,6 +30,7 @@ public:
         LastTop1,
         Duration,
         State,
+        Tags, // notes.json's tags; its notes are the Name cell's tooltip
         Columns
     };
 
