@@ -6,6 +6,8 @@
 #include "widgets/appearance.h"
 #include "widgets/icons.h"
 #include "widgets/main_window.h"
+#include "widgets/pages/expand_page.h"
+#include "widgets/plots/qcustomplot_include.h"
 #include "widgets/workspace.h"
 #include "widgets/text_format.h"
 
@@ -101,6 +103,19 @@ int main(int argc, char** argv)
             }
             std::printf("%s\n", qPrintable(path));
         }
+        // The Expand page's Several depths tab: the depth × top-1 table of the open learngene.
+        window.showPage(4);
+        window.expandPage()->bottomTabs()->setCurrentIndex(1);
+        tleg::studio::settle(window, 2000);
+        for (QCustomPlot* plot : window.expandPage()->findChildren<QCustomPlot*>())
+            if (plot->isVisible())
+                plot->replot(QCustomPlot::rpImmediateRefresh);
+        const QString depths = dir.filePath("expand-depths.png");
+        if (!window.grab().save(depths)) {
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(depths));
+            return 1;
+        }
+        std::printf("%s\n", qPrintable(depths));
         return 0;
     }
     return app.exec();

@@ -139,7 +139,8 @@ void MainWindow::logData()
 bool MainWindow::isBusy() const
 {
     return m_runner.isRunning() || m_dataPage->isLoading() || m_linearity->isBusy()
-           || m_runs->isListing() || m_runs->isAdding() || m_expand->isLoading();
+           || m_runs->isListing() || m_runs->isAdding() || m_expand->isLoading()
+           || m_expand->depthQueue()->isReading();
 }
 
 void MainWindow::buildPages()
@@ -247,6 +248,7 @@ void MainWindow::connectPages()
     connect(m_runs, &RunsPage::listed, this, busy);
     connect(m_runs, &RunsPage::runAdded, this, busy);
     connect(m_expand, &ExpandPage::loadFinished, this, busy);
+    connect(m_expand->depthQueue(), &DepthQueue::finishedRunsRead, this, busy);
     connect(m_ancestry, &AncestryPage::ancestryReady, this, [this](const QString& path) {
         m_learngene->setTeacherPath(path);
         rememberFile(path);

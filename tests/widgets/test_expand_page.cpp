@@ -23,10 +23,14 @@
 #include "widgets/training_panel.h"
 #include "workflow/jobs.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QFile>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -268,6 +272,41 @@ private Q_SLOTS:
         QCOMPARE(queue->plot()->graph(0)->data()->at(1)->value, rows[1].tleg);
         QVERIFY(queue->startButton()->isEnabled());
         QVERIFY(page()->fineTuneButton()->isEnabled());
+    }
+
+    /// Opening the learngene again shows the runs the folder has from it: each depth's Des-Net
+    /// expanded from this very file and its scratch twin; a copy of the file has none.
+    void reopeningTheLearngeneShowsItsFinishedRuns()
+    {
+        gui::DepthQueue* queue = page()->depthQueue();
+        const auto before = queue->rows();
+        QCOMPARE(before.size(), size_t(2));
+        QSignalSpy read(queue, &gui::DepthQueue::finishedRunsRead);
+        QCOMPARE(load(m_learngene), QString());
+        QVERIFY(read.count() > 0 || read.wait(60000));
+        QVERIFY(!queue->isReading());
+        const auto& rows = queue->rows();
+        for (const auto& expected : before) {
+            const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& r) {
+                return r.depth == expected.depth;
+            });
+            QVERIFY2(it != rows.end(), qPrintable(QString::number(expected.depth)));
+            QCOMPARE(it->tlegRun, expected.tlegRun);
+            QCOMPARE(it->scratchRun, expected.scratchRun);
+            QVERIFY(std::abs(it->tleg - expected.tleg) < 1e-3);
+            QVERIFY(std::abs(it->scratch - expected.scratch) < 1e-3);
+        }
+        QCOMPARE(queue->table()->rowCount(), static_cast<int>(rows.size()));
+        QCOMPARE(queue->plot()->graph(0)->dataCount(), static_cast<int>(rows.size()));
+        QVERIFY(!m_window->isBusy());
+
+        const QString copy = m_dir.filePath("copy-of-learngene.safetensors");
+        QVERIFY(QFile::copy(m_learngene, copy));
+        read.clear();
+        QCOMPARE(load(copy), QString());
+        QVERIFY(read.count() > 0 || read.wait(60000));
+        QVERIFY(queue->rows().empty());
+        QCOMPARE(load(m_learngene), QString()); // the next tests use the original
     }
 
     /// Stop ends the whole queue: the run in progress keeps its last checkpoint, no later depth

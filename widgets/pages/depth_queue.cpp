@@ -1,14 +1,19 @@
 #include "widgets/pages/depth_queue.h"
-#include "widgets/pages/run_setup.h"
 
+#include "widgets/background_task.h"
 #include "widgets/error_label.h"
+#include "widgets/pages/run_setup.h"
 #include "widgets/plots/plot_export.h"
 #include "widgets/text_format.h"
 #include "widgets/training_panel.h"
 #include "workflow/jobs.h"
 #include "workflow/role.h"
+#include "workflow/run_index.h"
+
+#include <nlohmann/json.hpp>
 
 #include "widgets/plots/qcustomplot_include.h"
+
 #include <QCheckBox>
 #include <QDir>
 #include <QEvent>
@@ -22,7 +27,11 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 
 namespace tleg::gui {
 
@@ -194,6 +203,98 @@ void DepthQueue::setLearngene(const QString& path,
     m_learngenePath = path;
     m_learngene = std::move(learngene);
     updateEnabled();
+    showFinishedRuns();
+}
+
+namespace {
+
+/// config.json's job spec and architecture, or nulls when it cannot be read.
+std::pair<nlohmann::json, nlohmann::json> specAndArchitecture(const std::string& folder)
+{
+    std::ifstream in(folder + "/config.json", std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+    if (!j.is_object())
+        return {};
+    return {j.value("spec", nlohmann::json()), j.value("architecture", nlohmann::json())};
+}
+
+bool sameFile(const std::string& a, const std::string& b)
+{
+    std::error_code ec;
+    return !a.empty() && !b.empty() && std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
+} // namespace
+
+std::vector<DepthQueue::Row> DepthQueue::finishedRows(const std::string& root,
+                                                      const std::string& learngene,
+                                                      const model::ViTConfig& config)
+{
+    std::map<int, Row> byDepth;
+    std::vector<workflow::RunInfo> scratch;
+    for (const auto& run : workflow::listRuns(root)) { // sorted by name: later ones win
+        if (run.state != workflow::RunState::Finished || run.depth <= 0 || run.depth > maxDepth)
+            continue;
+        if (run.kind == "scratch") {
+            scratch.push_back(run);
+            continue;
+        }
+        if (run.kind != "des-net")
+            continue;
+        const auto [spec, architecture] = specAndArchitecture(run.folder);
+        if (!spec.is_object() || !spec.contains("init") || !spec["init"].is_object()
+            || !spec["init"].value("path", nlohmann::json()).is_string()
+            || !sameFile(spec["init"]["path"].get<std::string>(), learngene))
+            continue;
+        Row& row = byDepth[int(run.depth)];
+        row.depth = int(run.depth);
+        row.tleg = run.lastTop1;
+        row.tlegRun = QString::fromStdString(run.folder);
+    }
+    for (const auto& run : scratch) {
+        const auto it = byDepth.find(int(run.depth));
+        if (it == byDepth.end())
+            continue;
+        const auto architecture = specAndArchitecture(run.folder).second;
+        if (!architecture.is_object()
+            || architecture.value("dim", int64_t(0)) != config.dim
+            || architecture.value("patch_size", int64_t(0)) != config.patchSize)
+            continue;
+        it->second.scratch = run.lastTop1;
+        it->second.scratchRun = QString::fromStdString(run.folder);
+    }
+    std::vector<Row> rows;
+    for (const auto& [depth, row] : byDepth)
+        rows.push_back(row);
+    return rows;
+}
+
+void DepthQueue::showFinishedRuns()
+{
+    if (m_running || !m_learngene)
+        return;
+    const quint64 read = ++m_reads;
+    m_reading = read;
+    runInBackground(
+        this,
+        [root = m_state.runFolder.toStdString(), learngene = m_learngenePath.toStdString(),
+         config = m_learngene->config] { return finishedRows(root, learngene, config); },
+        [this, read](TaskResult<std::vector<Row>> r) {
+            if (read != m_reading)
+                return; // a newer read (another learngene) is under way
+            m_reading = 0;
+            // The queue's own rows stay; an unreadable folder shows nothing.
+            if (!m_running && r.ok()) {
+                m_rows = *r.value;
+                m_table->setRowCount(static_cast<int>(m_rows.size()));
+                for (size_t row = 0; row < m_rows.size(); ++row)
+                    showRow(row);
+                showPlot();
+            }
+            Q_EMIT finishedRunsRead();
+        });
 }
 
 QString DepthQueue::errorText() const

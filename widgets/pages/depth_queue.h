@@ -53,7 +53,13 @@ public:
     DepthQueue(AppState& state, TrainingPanel* panel, QWidget* parent = nullptr);
 
     /// The learngene every queued depth expands (nullptr: none open, the queue cannot start).
+    /// The table then shows the finished runs the run folder already has from it: each
+    /// depth's Des-Net expanded from this file and a scratch ViT of that depth and width.
     void setLearngene(const QString& path, std::shared_ptr<const model::Learngene> learngene);
+    /// Reads the run folder again for finished runs of the open learngene (not while queued).
+    void showFinishedRuns();
+    /// True while the run folder is being read for them.
+    bool isReading() const { return m_reading != 0; }
     /// How many epochs each run fine-tunes (read when a run starts).
     void setEpochs(std::function<int()> epochs) { m_epochs = std::move(epochs); }
     /// The images every queued run trains on, and the tags and notes each one gets.
@@ -76,6 +82,11 @@ public:
         double tleg = -1, scratch = -1; // top-1 in %, -1 until known
         QString tlegRun, scratchRun;
     };
+    /// The finished runs under root that belong to learngene (a Des-Net run whose init path is
+    /// that file, a scratch run of a depth found so with the learngene's width and patch), one
+    /// row per depth, the latest run (by folder name) of each kind. Reads files; any thread.
+    static std::vector<Row> finishedRows(const std::string& root, const std::string& learngene,
+                                         const model::ViTConfig& config);
     const std::vector<Row>& rows() const { return m_rows; }
 
     // For tests.
@@ -88,6 +99,8 @@ public:
 Q_SIGNALS:
     /// A run of the queue wrote its folder (the Runs page lists it).
     void runFinished(const QString& runFolder);
+    /// The run folder was read for finished runs of the open learngene (the table shows them).
+    void finishedRunsRead();
     /// The queue has ended: every run done (stopped false) or stopped / failed on the way.
     void finished(bool stopped, const QString& error);
 
@@ -121,6 +134,7 @@ private:
     bool m_waiting = false;                  // the panel's current job is ours
     std::shared_ptr<double> m_top1;          // written by the worker, read after its end
     QString m_run;                           // the folder of the run in progress
+    quint64 m_reading = 0, m_reads = 0;      // the run-folder read in flight (0: none)
     Task m_current{0, false};
 
     QLineEdit* m_depths;
