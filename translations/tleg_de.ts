@@ -928,6 +928,10 @@ S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tief
         <source>Could not open %1 in the file manager.</source>
         <translation>%1 konnte nicht im Dateimanager geöffnet werden.</translation>
     </message>
+    <message>
+        <source>The plots&apos; data cannot be read, showing the images instead: %1</source>
+        <translation>Die Daten der Diagramme lassen sich nicht lesen, stattdessen werden die Bilder gezeigt: %1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::Format</name>
@@ -1268,10 +1272,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Learngene gespeichert: %1</translation>
     </message>
     <message>
-        <source>Stopped: finished epochs stay in %1 (checkpoint.safetensors).</source>
-        <translation>Gestoppt: Abgeschlossene Epochen bleiben in %1 (checkpoint.safetensors).</translation>
-    </message>
-    <message>
         <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
         <translation>Aux-Net top-1 %1%; Learngene (%2 gespeicherte Parameter) nach %3 geschrieben</translation>
     </message>
@@ -1298,6 +1298,38 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Models (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;All files (*)</source>
         <translation>Modelle (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision oder Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Resuming %1 after epoch %2…</source>
+        <translation>%1 wird nach Epoche %2 fortgesetzt …</translation>
+    </message>
+    <message>
+        <source>learngene of epoch %1 of %2 written to %3</source>
+        <translation>Learngene der Epoche %1 von %2 nach %3 geschrieben</translation>
+    </message>
+    <message>
+        <source>The learngene of the finished epochs could not be written: %1</source>
+        <translation>Das Learngene der abgeschlossenen Epochen konnte nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>The finished epochs stay in %1 (checkpoint.safetensors), but their learngene could not be written: %2</source>
+        <translation>Die abgeschlossenen Epochen bleiben in %1 (checkpoint.safetensors), ihr Learngene konnte aber nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Stopped before the first epoch finished: nothing to keep or resume in %1.</source>
+        <translation>Vor dem Ende der ersten Epoche gestoppt: in %1 gibt es nichts zu behalten oder fortzusetzen.</translation>
+    </message>
+    <message>
+        <source>Failed after epoch %1 of %2. The learngene of that epoch is open: %3. Resume continues the run from its checkpoint.</source>
+        <translation>Nach Epoche %1 von %2 fehlgeschlagen. Das Learngene dieser Epoche ist geöffnet: %3. Fortsetzen setzt den Lauf an seinem Checkpoint fort.</translation>
+    </message>
+    <message>
+        <source>Stopped after epoch %1 of %2. The learngene of that epoch is open: %3. Resume continues the run from its checkpoint.</source>
+        <translation>Nach Epoche %1 von %2 gestoppt. Das Learngene dieser Epoche ist geöffnet: %3. Fortsetzen setzt den Lauf an seinem Checkpoint fort.</translation>
+    </message>
+    <message>
+        <source>Continue %1 from its checkpoint (epoch %2 of %3)</source>
+        <translation>%1 an seinem Checkpoint fortsetzen (Epoche %2 von %3)</translation>
     </message>
 </context>
 <context>

@@ -922,6 +922,10 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
         <source>Could not open %1 in the file manager.</source>
         <translation>无法在文件管理器中打开 %1。</translation>
     </message>
+    <message>
+        <source>The plots&apos; data cannot be read, showing the images instead: %1</source>
+        <translation>无法读取图表数据，改为显示图片：%1</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::Format</name>
@@ -1261,10 +1265,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>学习基因已保存：%1</translation>
     </message>
     <message>
-        <source>Stopped: finished epochs stay in %1 (checkpoint.safetensors).</source>
-        <translation>已停止：已完成的轮次保留在 %1（checkpoint.safetensors）中。</translation>
-    </message>
-    <message>
         <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
         <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
     </message>
@@ -1291,6 +1291,38 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Models (*.safetensors *.pt *.pth);;TLEG, timm, DeiT, torchvision or Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;All files (*)</source>
         <translation>模型 (*.safetensors *.pt *.pth);;TLEG、timm、DeiT、torchvision 或 Hugging Face (*.safetensors);;TorchScript (*.pt *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Resuming %1 after epoch %2…</source>
+        <translation>正在从第 %2 轮之后继续 %1…</translation>
+    </message>
+    <message>
+        <source>learngene of epoch %1 of %2 written to %3</source>
+        <translation>第 %1 轮（共 %2 轮）的学习基因已写入 %3</translation>
+    </message>
+    <message>
+        <source>The learngene of the finished epochs could not be written: %1</source>
+        <translation>无法写入已完成轮次的学习基因：%1</translation>
+    </message>
+    <message>
+        <source>The finished epochs stay in %1 (checkpoint.safetensors), but their learngene could not be written: %2</source>
+        <translation>已完成的轮次保留在 %1（checkpoint.safetensors）中，但无法写入其学习基因：%2</translation>
+    </message>
+    <message>
+        <source>Stopped before the first epoch finished: nothing to keep or resume in %1.</source>
+        <translation>在第一轮完成之前已停止：%1 中没有可保留或继续的内容。</translation>
+    </message>
+    <message>
+        <source>Failed after epoch %1 of %2. The learngene of that epoch is open: %3. Resume continues the run from its checkpoint.</source>
+        <translation>在第 %1 轮（共 %2 轮）之后失败。该轮的学习基因已打开：%3。“继续”会从检查点继续此运行。</translation>
+    </message>
+    <message>
+        <source>Stopped after epoch %1 of %2. The learngene of that epoch is open: %3. Resume continues the run from its checkpoint.</source>
+        <translation>在第 %1 轮（共 %2 轮）之后停止。该轮的学习基因已打开：%3。“继续”会从检查点继续此运行。</translation>
+    </message>
+    <message>
+        <source>Continue %1 from its checkpoint (epoch %2 of %3)</source>
+        <translation>从检查点继续 %1（第 %2 轮，共 %3 轮）</translation>
     </message>
 </context>
 <context>

@@ -58,6 +58,11 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
             m_resume->setFocus(Qt::OtherFocusReason);
     });
     connect(m_resume, &QPushButton::clicked, this, [this] {
+        if (!isRunning() && m_offer) {
+            const auto resume = m_offer; // it starts a job, which takes the offer back
+            resume();
+            return;
+        }
         m_runner.resume();
         updateButtons();
     });
@@ -100,10 +105,17 @@ bool TrainingPanel::start(const QString& name, JobRunner::Job job, Curves curves
     m_job = m_runner.start(name, std::move(job));
     if (m_job == 0)
         return false;
+    m_offer = {};
     m_progress->setRange(0, 0); // busy until the first batch reports
     setStatusText([] { return tr("Starting…"); });
     updateButtons();
     return true;
+}
+
+void TrainingPanel::offerResume(std::function<void()> resume)
+{
+    m_offer = std::move(resume);
+    updateButtons();
 }
 
 void TrainingPanel::setStatusText(const QString& text)
@@ -194,7 +206,7 @@ void TrainingPanel::updateButtons()
     const bool ours = isRunning() && m_runner.currentJobId() == m_job;
     const bool paused = m_runner.isPaused();
     m_pause->setEnabled(ours && !paused);
-    m_resume->setEnabled(ours && paused);
+    m_resume->setEnabled((ours && paused) || (!isRunning() && m_offer && !m_runner.isRunning()));
     m_stop->setEnabled(ours);
 }
 

@@ -3,7 +3,8 @@
 // bar with the ETA or how the job ended, and Pause / Resume / Stop. The panel starts the page's
 // job on the shared JobRunner and remembers its id, so that it (and the page) react to that
 // job's progress and end only, never to a job another page started. The page keeps its form,
-// its own Start button and its summary.
+// its own Start button and its summary. A page may offer Resume for a stopped run
+// (offerResume): the same button then continues it while no job runs.
 // Usage:
 //   m_panel = new TrainingPanel(runner, this);
 //   connect(m_panel, &TrainingPanel::jobFinished, this, &Page::onFinished);
@@ -43,6 +44,10 @@ public:
     void setStatusText(const QString& text);
     void setStatusText(std::function<QString()> text);
     QString statusText() const;
+    /// While no job runs, Resume calls resume: it continues a stopped run (the page starts it
+    /// again with Curves::Keep). An empty function takes the offer back; start() does too.
+    void offerResume(std::function<void()> resume);
+    bool offersResume() const { return static_cast<bool>(m_offer); }
     /// The newest progress of the panel's job (or of its last job).
     const ProgressUpdate& lastProgress() const { return m_last; }
 
@@ -71,6 +76,7 @@ private:
     quint64 m_job = 0;
     ProgressUpdate m_last;
     std::function<QString()> m_status; // what the line beside the progress bar says
+    std::function<void()> m_offer;     // what Resume does while no job runs
     TranslatedTexts m_texts;
 
     TrainingPlot* m_plot;

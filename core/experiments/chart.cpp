@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 namespace tleg::experiments {
 
@@ -128,6 +130,11 @@ private:
             m_ya.lo = 0; // ...without padding below it
         if (!m_bars)
             m_xa.fit(xlo, xhi, 8);
+        if (!m_bars && m_chart.wholeX) { // depths and layers: no tick at 1.5
+            m_xa.step = std::max(1.0, std::round(m_xa.step));
+            m_xa.lo = std::floor(m_xa.lo / m_xa.step) * m_xa.step;
+            m_xa.hi = std::ceil(m_xa.hi / m_xa.step) * m_xa.step;
+        }
     }
 
     int py(double v) const
@@ -231,6 +238,92 @@ void savePng(const Chart& chart, const std::string& path)
     if (!cv::imencode(".png", img, png))
         throw fileError(path, "cannot encode the PNG");
     writeTextAtomic(path, std::string(png.begin(), png.end()));
+}
+
+nlohmann::json toJson(const Chart& chart)
+{
+    nlohmann::json series = nlohmann::json::array();
+    for (const Series& s : chart.series)
+        series.push_back({{"name", s.name}, {"x", s.x}, {"y", s.y}, {"err", s.err}});
+    return {{"title", chart.title},       {"x_label", chart.xLabel},
+            {"y_label", chart.yLabel},    {"whole_x", chart.wholeX},
+            {"categories", chart.categories}, {"series", series}};
+}
+
+Chart chartFromJson(const nlohmann::json& j)
+{
+    Chart c;
+    std::string field = "chart";
+    try {
+        if (!j.is_object())
+            throw Error("not an object");
+        field = "title";
+        c.title = j.at("title").get<std::string>();
+        field = "x_label";
+        c.xLabel = j.at("x_label").get<std::string>();
+        field = "y_label";
+        c.yLabel = j.at("y_label").get<std::string>();
+        field = "whole_x";
+        c.wholeX = j.value("whole_x", false);
+        field = "categories";
+        c.categories = j.value("categories", std::vector<std::string>{});
+        for (const auto& s : j.at("series")) {
+            field = "series";
+            Series one;
+            one.name = s.at("name").get<std::string>();
+            one.x = s.value("x", std::vector<double>{});
+            one.y = s.at("y").get<std::vector<double>>();
+            one.err = s.value("err", std::vector<double>{});
+            const size_t n = c.categories.empty() ? one.x.size() : c.categories.size();
+            if (one.y.size() != n || (!one.err.empty() && one.err.size() != n))
+                throw Error("series '" + one.name + "' has " + std::to_string(one.y.size())
+                            + " values for " + std::to_string(n) + " points");
+            c.series.push_back(std::move(one));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("chart field '" + field + "': " + e.what());
+    } catch (const Error& e) {
+        throw Error("chart field '" + field + "': " + e.what());
+    }
+    return c;
+}
+
+std::string chartsJson(const std::vector<std::pair<std::string, Chart>>& charts)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [file, chart] : charts)
+        list.push_back({{"file", file}, {"chart", toJson(chart)}});
+    return list.dump(1) + "\n";
+}
+
+std::vector<std::pair<std::string, Chart>> readCharts(const std::string& folder)
+{
+    const std::string path = joinPath(folder, kChartsFile);
+    std::vector<std::pair<std::string, Chart>> charts;
+    if (!fileExists(path))
+        return charts;
+    requireRegularFile(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw fileError(path, "cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        const nlohmann::json list = nlohmann::json::parse(text.str());
+        if (!list.is_array())
+            throw Error("not a list of charts");
+        for (const auto& item : list) {
+            if (!item.is_object() || !item.contains("file") || !item["file"].is_string())
+                throw Error("a chart without its 'file'");
+            charts.emplace_back(item["file"].get<std::string>(),
+                                chartFromJson(item.value("chart", nlohmann::json())));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw fileError(path, std::string("not valid JSON: ") + e.what());
+    } catch (const Error& e) {
+        throw fileError(path, e.what());
+    }
+    return charts;
 }
 
 } // namespace tleg::experiments

@@ -212,6 +212,8 @@ ExperimentResult runExperiment(const ExperimentOptions& options, const StageFn& 
     if (!figures.empty())
         r.markdown += "\n" + figures;
     write("results.md", r.markdown);
+    if (!rep.charts.empty())
+        write(kChartsFile, chartsJson(rep.charts)); // the plots as data, for the GUI
     write("per_seed.csv", rep.records.perSeedCsv());
     write("summary.csv", rep.records.summaryCsv());
     for (const auto& [name, text] : rep.files)

@@ -137,6 +137,7 @@ Report depthSweep(Workbench& wb)
     rep.markdown = os.str();
 
     Chart chart{"Top-1 against depth", "Des-Net depth (blocks)", "top-1 (%)"};
+    chart.wholeX = true;
     for (const char* m : {"TLEG", "Scratch", "Scratch-long"})
         chart.series.push_back(top1Series(rep.records, m, p.depths));
     rep.charts.push_back({"top1_vs_depth.png", chart});
@@ -240,6 +241,7 @@ Chart pc1Chart(const LinearityTable& t)
 {
     Chart lines{"Whole-block PC1 against layer (seed 0, standardised)", "layer",
                 "PC1 (z-score)"};
+    lines.wholeX = true;
     for (const auto& role : t.roles) {
         const auto it = t.pc1OfSeed0.find(role);
         if (it == t.pc1OfSeed0.end() || it->second.size() < 2)

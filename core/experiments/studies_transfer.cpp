@@ -143,11 +143,13 @@ Report storage(Workbench& wb)
     rep.markdown = os.str();
 
     Chart c{"Target top-1 against depth", "Des-Net depth (blocks)", "top-1 (%)"};
+    c.wholeX = true;
     for (const char* m : {"TLEG", "Pre-Fin(U)"})
         c.series.push_back(top1Series(rep.records, m, p.depths));
     rep.charts.push_back({"top1_vs_depth.png", c});
     Chart st{"Parameters stored to initialise depths up to L", "largest depth L",
              "stored parameters (M)"};
+    st.wholeX = true;
     Series pre{"Pre-Fin(U)", {}, {}, {}}, lgs{"TLEG", {}, {}, {}};
     double cumulative = 0;
     for (int64_t d : p.depths) {

@@ -1,14 +1,22 @@
 // The Experiments tab of the Runs page in a real window (offscreen) over the real core, the real
 // worker thread and the real Fashion-MNIST: the smoke preset of an experiment with 2 seeds runs
-// from the Run button and shows its tables and plots; running it again takes every model from
+// from the Run button and shows its tables and its plots, drawn interactively from the data
+// (charts.json: a graph per series, a point per value, whole-number depth ticks, hover, export,
+// the dark theme); running it again takes every model from
 // the cache (no model trains again); Stop ends the experiment within the batch in flight; a run
 // is refused while another job runs; choosing an experiment shows what an earlier run left in its
 // folder.
 
 #include <torch/torch.h>
 
+#include "experiments/chart.h"
 #include "experiments/experiment.h"
 #include "job_probe.h"
+#include "util/files.h"
+#include "widgets/appearance.h"
+#include "widgets/plots/experiment_plots.h"
+#include "widgets/plots/plot_export.h"
+#include "widgets/plots/qcustomplot_include.h"
 #include "widgets/main_window.h"
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/pages/runs_page.h"
@@ -30,6 +38,7 @@
 #include <QTextTable>
 #include <QtTest>
 
+#include <cmath>
 #include <thread>
 
 using namespace tleg;
@@ -125,6 +134,56 @@ private:
         return true;
     }
 
+    /// The plots drawn from folder/charts.json: one per chart, in its order, each with a graph
+    /// (or bars) per series holding exactly its values, and ticks on whole numbers only on depth
+    /// and layer axes.
+    void checkShowsCharts(const QString& folder)
+    {
+        const auto charts = experiments::readCharts(folder.toStdString());
+        QVERIFY(!charts.empty());
+        const QList<QCustomPlot*> plots = panel()->chartPlots();
+        QCOMPARE(plots.size(), static_cast<int>(charts.size()));
+        QVERIFY(!panel()->chartTabs()->isHidden());
+        for (size_t c = 0; c < charts.size(); ++c) {
+            const experiments::Chart& chart = charts[c].second;
+            QCustomPlot* plot = plots[static_cast<int>(c)];
+            panel()->chartTabs()->setCurrentWidget(plot);
+            // Shown at a size that reads: the plots share the panel with the tables.
+            if (panel()->isVisible())
+                QTRY_VERIFY_WITH_TIMEOUT(plot->isVisible() && plot->width() >= 400
+                                             && plot->height() >= 220
+                                             && panel()->chartTabs()->height() >= 250,
+                                         30000);
+            QCOMPARE(panel()->chartTabs()->tabText(static_cast<int>(c)).remove('&'),
+                     QString::fromStdString(chart.title));
+            QCOMPARE(plot->xAxis->label(), QString::fromStdString(chart.xLabel));
+            QCOMPARE(plot->yAxis->label(), QString::fromStdString(chart.yLabel));
+            QList<QCPAbstractPlottable*> series; // graphs or bars; the error bars aside
+            for (int i = 0; i < plot->plottableCount(); ++i)
+                if (!qobject_cast<QCPErrorBars*>(plot->plottable(i)))
+                    series << plot->plottable(i);
+            QCOMPARE(series.size(), static_cast<int>(chart.series.size()));
+            for (size_t s = 0; s < chart.series.size(); ++s) {
+                const experiments::Series& data = chart.series[s];
+                auto* one = dynamic_cast<QCPPlottableInterface1D*>(series[static_cast<int>(s)]);
+                QVERIFY(one);
+                QCOMPARE(series[static_cast<int>(s)]->name(), QString::fromStdString(data.name));
+                QCOMPARE(one->dataCount(), static_cast<int>(data.y.size()));
+                for (int i = 0; i < one->dataCount(); ++i) {
+                    QCOMPARE(one->dataMainValue(i), data.y[static_cast<size_t>(i)]);
+                    if (chart.categories.empty())
+                        QCOMPARE(one->dataMainKey(i), data.x[static_cast<size_t>(i)]);
+                }
+            }
+            plot->replot();
+            const QVector<double> ticks = plot->xAxis->tickVector();
+            QVERIFY(!ticks.isEmpty());
+            if (chart.wholeX)
+                for (const double t : ticks)
+                    QVERIFY2(t == std::round(t), qPrintable(QString::number(t)));
+        }
+    }
+
     void checkShowsResults(const QString& folder)
     {
         QCOMPARE(panel()->shownFolder(), QDir(folder).absolutePath());
@@ -134,6 +193,14 @@ private:
         QVERIFY(!expected.isEmpty());
         QTextDocument* doc = panel()->resultsView()->document();
         QCOMPARE(renderedTables(doc), expected); // every row and cell, in order
+        if (QFileInfo::exists(QDir(folder).filePath("charts.json"))) {
+            // Drawn from the data, not the PNGs: no image in the text.
+            QCOMPARE(imagesIn(doc), 0);
+            QVERIFY(panel()->plotFiles().isEmpty());
+            checkShowsCharts(folder);
+            return;
+        }
+        QVERIFY(panel()->chartPlots().isEmpty());
         QVERIFY(!panel()->plotFiles().isEmpty());
         QCOMPARE(imagesIn(doc), panel()->plotFiles().size());
         for (const QString& plot : panel()->plotFiles()) {
@@ -179,6 +246,98 @@ private Q_SLOTS:
         QVERIFY(!panel()->stopButton()->isEnabled());
     }
 
+    /// A result folder written by hand: its charts are drawn from their data (lines with error
+    /// bars and whole-number depth ticks, grouped bars by category), with a hover readout, CSV
+    /// export and the dark theme's colours; a folder without charts.json shows its PNGs.
+    void drawsEveryChartFromItsData()
+    {
+        const QString folder = QDir(m_dir.path()).filePath("by-hand");
+        QVERIFY(QDir().mkpath(folder));
+        experiments::Chart lines{"Top-1 against depth", "Des-Net depth (blocks)", "top-1 (%)"};
+        lines.wholeX = true;
+        lines.series.push_back({"TLEG", {2, 4, 6}, {81.5, 83.0, 84.25}, {0.3, 0.2, 0.4}});
+        lines.series.push_back({"Scratch", {2, 4, 6}, {70.0, 74.5, 76.0}, {}});
+        experiments::Chart bars{"Top-1 by module", "expanded", "top-1 (%)"};
+        bars.categories = {"MSA", "MLP", "MSA+MLP+LN"};
+        bars.series.push_back({"top-1", {}, {60.0, 62.5, 65.0}, {1.0, 0.5, 0.25}});
+        bars.series.push_back({"Scratch", {}, {55.0, 55.0, 55.0}, {}});
+        const std::vector<std::pair<std::string, experiments::Chart>> charts = {
+            {"top1_vs_depth.png", lines}, {"top1_by_module.png", bars}};
+        writeTextAtomic(QDir(folder).filePath("charts.json").toStdString(),
+                        experiments::chartsJson(charts));
+        writeTextAtomic(QDir(folder).filePath("results.md").toStdString(),
+                        "# By hand\n\n| Depth | TLEG |\n|---|---:|\n| 2 | 81.50 |\n\n"
+                        "![Top-1 against depth](top1_vs_depth.png)\n"
+                        "![Top-1 by module](top1_by_module.png)\n");
+        QVERIFY(panel()->showResults(folder));
+        checkShowsResults(folder);
+        QVERIFY(!panel()->resultsView()->toPlainText().contains("png"));
+
+        QCustomPlot* depth = panel()->chartPlots().at(0);
+        panel()->chartTabs()->setCurrentWidget(depth);
+        depth->replot();
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) // for looking at it by hand
+            m_window->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR")
+                                  + "/experiment-charts.png");
+        QCOMPARE(depth->xAxis->tickVector(), (QVector<double>{2, 3, 4, 5, 6}));
+        QCOMPARE(depth->xAxis->range().lower, 1.5);
+        QCOMPARE(depth->xAxis->range().upper, 6.5);
+        QVERIFY(depth->legend->visible());
+        const QString hover = gui::experimentHoverText(depth, lines, 4.1);
+        QVERIFY2(hover.contains("Des-Net depth (blocks) 4"), qPrintable(hover));
+        QVERIFY2(hover.contains("TLEG: 83.00 ± 0.20"), qPrintable(hover));
+        QVERIFY2(hover.contains("Scratch: 74.50"), qPrintable(hover));
+        QVERIFY(!hover.contains("Scratch: 74.50 ±"));
+        QCOMPARE(gui::experimentHoverText(depth, lines, 5.0), QString()); // no point near
+
+        QCustomPlot* modules = panel()->chartPlots().at(1);
+        panel()->chartTabs()->setCurrentWidget(modules);
+        modules->replot();
+        const auto labels = qSharedPointerDynamicCast<QCPAxisTickerText>(modules->xAxis->ticker());
+        QVERIFY(labels);
+        QCOMPARE(labels->ticks().value(3), QString("MSA+MLP+LN"));
+        QCOMPARE(modules->yAxis->range().lower, 0.0); // bars start at zero
+        QVERIFY(gui::experimentHoverText(modules, bars, 2.2).contains("top-1: 62.50 ± 0.50"));
+
+        // Exported as the chart's data (the right-click menu's CSV) and as a picture.
+        const QStringList rows = gui::experimentChartCsv(bars).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 1 + 6);
+        QCOMPARE(rows.at(0), QString("series,category,y,std"));
+        QCOMPARE(rows.at(3), QString("\"top-1\",\"MSA+MLP+LN\",65,0.25"));
+        const QString png = QDir(m_dir.path()).filePath("modules.png");
+        gui::exportPlot(modules, png);
+        QVERIFY(!QImage(png).isNull());
+
+        // The dark theme lightens the series, and the light one brings the colours back.
+        const QColor light = depth->graph(0)->pen().color();
+        gui::applyTheme(true, m_window.get());
+        QVERIFY(depth->graph(0)->pen().color().lightnessF() >= 0.6);
+        if (qEnvironmentVariableIsSet("TLEG_SCREENSHOT_DIR")) { // for looking at it by hand
+            QTRY_COMPARE_WITH_TIMEOUT(m_window->palette().color(QPalette::Window),
+                                      gui::darkPalette().color(QPalette::Window), 30000);
+            m_window->grab().save(qEnvironmentVariable("TLEG_SCREENSHOT_DIR")
+                                  + "/experiment-charts-dark.png");
+        }
+        QVERIFY(depth->graph(0)->pen().color() != light);
+        QCOMPARE(depth->xAxis->tickLabelColor(), gui::darkPalette().color(QPalette::WindowText));
+        gui::applyTheme(false, m_window.get());
+        QCOMPARE(depth->graph(0)->pen().color(), light);
+
+        // Results from before charts.json: the PNGs, as before.
+        const QString old = QDir(m_dir.path()).filePath("old");
+        QVERIFY(QDir().mkpath(old));
+        experiments::savePng(lines, QDir(old).filePath("top1_vs_depth.png").toStdString());
+        writeTextAtomic(QDir(old).filePath("results.md").toStdString(),
+                        "| Depth | TLEG |\n|---|---:|\n| 2 | 81.50 |\n\n"
+                        "![Top-1 against depth](top1_vs_depth.png)\n");
+        QVERIFY(panel()->showResults(old));
+        QVERIFY(panel()->chartPlots().isEmpty());
+        QVERIFY(panel()->chartTabs()->isHidden());
+        QCOMPARE(panel()->plotFiles().size(), 1);
+        QCOMPARE(imagesIn(panel()->resultsView()->document()), 1);
+        panel()->reload();
+    }
+
     void smokeRunShowsTablesAndPlots()
     {
         QVERIFY(panel()->selectExperiment(kExperiment));
@@ -209,6 +368,7 @@ private Q_SLOTS:
         QVERIFY(r.trainedRuns > 0);
         m_firstRunModels = r.trainedRuns + r.cachedRuns;
         QVERIFY2(panel()->statusText().contains("Finished"), qPrintable(panel()->statusText()));
+        QVERIFY(QFileInfo::exists(QDir(folder).filePath("charts.json")));
         checkShowsResults(folder);
         QVERIFY(panel()->runButton()->isEnabled());
         QVERIFY(!panel()->stopButton()->isEnabled());

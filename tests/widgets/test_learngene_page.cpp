@@ -357,7 +357,9 @@ private Q_SLOTS:
                  qPrintable(QString::number(probe->reportsAfterStop())));
         QVERIFY(probe->lastStep() < probe->totalSteps());
         QCOMPARE(finished.first().at(1).toBool(), true);
-        QCOMPARE(saved.count(), 0);
+        // No final learngene; the learngene of the last finished epoch when one finished before
+        // the Stop (test_learngene_stop holds the job there to check it).
+        QCOMPARE(saved.count(), page()->finishedEpochs() > 0 ? 1 : 0);
         QVERIFY(QDir(m_state.runFolder).exists("aux-net-2")); // a new folder per run
         QVERIFY(!QFileInfo(QDir(m_state.runFolder).filePath("aux-net-2/learngene.safetensors"))
                      .exists());
@@ -387,9 +389,11 @@ private Q_SLOTS:
         QCOMPARE(probe->lastStep(), stepAtPause);
         QCOMPARE(page()->trainingPlot()->lastLossStep(), static_cast<double>(stepAtPause));
         QCOMPARE(finished.count(), 2);
-        QCOMPARE(saved.count(), 0);
         QVERIFY(QDir(m_state.runFolder).exists("aux-net-3"));
-        QVERIFY(!page()->resumeButton()->isEnabled());
+        QVERIFY(!QFileInfo(QDir(m_state.runFolder).filePath("aux-net-3/learngene.safetensors"))
+                     .exists());
+        // Resume continues a stopped run that finished an epoch; nothing else to resume.
+        QCOMPARE(page()->resumeButton()->isEnabled(), page()->finishedEpochs() > 0);
     }
 
     void aTeacherForOtherClassesFailsWithAClearMessage()

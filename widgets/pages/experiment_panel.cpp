@@ -1,5 +1,7 @@
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/icons.h"
+#include "widgets/plots/experiment_plots.h"
+#include "widgets/plots/qcustomplot_include.h"
 #include "widgets/text_format.h"
 
 #include <QAbstractItemView>
@@ -15,7 +17,11 @@
 #include <QImage>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
+#include <QSplitter>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QTextCursor>
@@ -146,10 +152,25 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     m_status->setTextFormat(Qt::PlainText);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_status);
-    m_results = new QTextBrowser(this);
+    // The tables above, the plots below; the user moves the line between them.
+    auto* split = new QSplitter(Qt::Vertical, this);
+    m_split = split;
+    split->setObjectName("experimentSplit");
+    m_results = new QTextBrowser(split);
     m_results->setObjectName("experimentResults");
     m_results->setOpenLinks(false);
-    layout->addWidget(m_results, 1);
+    m_charts = new QTabWidget(split);
+    m_charts->setObjectName("experimentCharts");
+    m_charts->setDocumentMode(true);
+    m_charts->setUsesScrollButtons(true); // long titles never widen the window
+    m_charts->setElideMode(Qt::ElideRight);
+    m_charts->setVisible(false);
+    split->addWidget(m_results);
+    split->addWidget(m_charts);
+    split->setChildrenCollapsible(false);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    layout->addWidget(split, 1);
 
     connect(m_experiment, &QComboBox::currentIndexChanged, this, [this] { onChoiceChanged(); });
     connect(m_preset, &QComboBox::currentIndexChanged, this, [this] { onChoiceChanged(); });
@@ -278,6 +299,7 @@ bool ExperimentPanel::showResults(const QString& folder)
     m_results->clear(); // also forgets the images of the last folder
     m_plots.clear();
     m_shown.clear();
+    showCharts({});
     const QDir dir(folder);
     QFile file(dir.filePath(QStringLiteral("results.md")));
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
@@ -287,10 +309,37 @@ bool ExperimentPanel::showResults(const QString& folder)
                 .arg(QDir::toNativeSeparators(folder)));
         return false;
     }
-    const QString markdown = QString::fromUtf8(file.readAll());
+    QString markdown = QString::fromUtf8(file.readAll());
+    std::vector<std::pair<std::string, experiments::Chart>> charts;
+    try {
+        charts = experiments::readCharts(dir.absolutePath().toStdString());
+    } catch (const std::exception& e) { // the PNGs then, and a line saying why
+        setStatus(tr("The plots' data cannot be read, showing the images instead: %1")
+                      .arg(errorText(e)),
+                  true);
+    }
+    if (charts.empty()) {
+        showImages(dir.absolutePath(), markdown);
+    } else {
+        // The plots replace the Markdown's images of the same charts.
+        for (const auto& chart : charts) {
+            const QString name = QRegularExpression::escape(QString::fromStdString(chart.first));
+            markdown.remove(QRegularExpression(QStringLiteral("^!\\[[^\\]]*\\]\\(%1\\)[ \t]*$")
+                                                   .arg(name),
+                                               QRegularExpression::MultilineOption));
+        }
+        m_results->setMarkdown(markdown);
+        showCharts(charts);
+    }
+    m_shown = dir.absolutePath();
+    return true;
+}
+
+void ExperimentPanel::showImages(const QString& folder, const QString& markdown)
+{
+    const QDir dir(folder);
     m_results->setSearchPaths({dir.absolutePath()}); // images the Markdown itself refers to
     m_results->setMarkdown(markdown);
-
     QTextDocument* doc = m_results->document();
     QHash<QString, QSize> sizes;
     QStringList below; // plots the Markdown does not show itself
@@ -319,8 +368,39 @@ bool ExperimentPanel::showResults(const QString& folder)
         }
     }
     fitImages(doc, sizes);
-    m_shown = dir.absolutePath();
-    return true;
+}
+
+void ExperimentPanel::showCharts(
+    const std::vector<std::pair<std::string, experiments::Chart>>& charts)
+{
+    while (m_charts->count() > 0) {
+        QWidget* page = m_charts->widget(0);
+        m_charts->removeTab(0);
+        delete page;
+    }
+    for (const auto& [file, chart] : charts) {
+        auto* plot = new QCustomPlot(m_charts);
+        plot->setObjectName(QString::fromStdString(file));
+        drawExperimentChart(plot, chart);
+        const QString title = QString::fromStdString(chart.title);
+        const int tab = m_charts->addTab(plot, title);
+        m_charts->setTabToolTip(tab, title);
+    }
+    const bool appears = m_charts->isHidden() && !charts.empty();
+    m_charts->setVisible(!charts.empty());
+    if (appears) { // a splitter gives a child that was hidden no room of its own
+        const int total = std::max(m_split->height(), 400);
+        m_split->setSizes({total / 3, total - total / 3}); // the plots want the room
+    }
+}
+
+QList<QCustomPlot*> ExperimentPanel::chartPlots() const
+{
+    QList<QCustomPlot*> plots;
+    for (int i = 0; i < m_charts->count(); ++i)
+        if (auto* plot = qobject_cast<QCustomPlot*>(m_charts->widget(i)))
+            plots << plot;
+    return plots;
 }
 
 bool ExperimentPanel::run()

@@ -2,10 +2,13 @@
 // Experiments panel (a tab of the Runs page): one of the paper's comparisons, a preset and the
 // number of seeds; Run trains everything it needs on the worker thread (stages in the log dock
 // and the status line, Stop at the next batch) and then shows the experiment's Markdown tables
-// with its plots below them. Choosing an experiment shows what an earlier run left in its folder.
+// with its plots below them: interactive plots drawn from the folder's charts.json (one tab per
+// chart; hover, export, whole-number depth ticks), or, for results written before charts.json,
+// the PNG images. Choosing an experiment shows what an earlier run left in its folder.
 // Usage:
 //   auto* panel = new ExperimentPanel(state, runner);   // root: state.runFolder/experiments
 //   panel->selectExperiment("depth-sweep"); panel->setPreset("smoke"); panel->run();
+#include "experiments/chart.h"
 #include "experiments/experiment.h"
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
@@ -18,9 +21,12 @@
 #include <memory>
 
 class QComboBox;
+class QCustomPlot;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
+class QTabWidget;
 class QTextBrowser;
 
 namespace tleg::gui {
@@ -57,8 +63,11 @@ public:
     QTextBrowser* resultsView() const { return m_results; }
     QString statusText() const;
     QString shownFolder() const { return m_shown; }
-    /// The plots shown below the tables (PNG files that loaded).
+    /// The PNG images shown below the tables: only for results without charts.json.
     QStringList plotFiles() const { return m_plots; }
+    /// The interactive plots below the tables, one per chart of charts.json, in its order.
+    QList<QCustomPlot*> chartPlots() const;
+    QTabWidget* chartTabs() const { return m_charts; }
     /// True from run() until the experiment's job has ended.
     bool isRunning() const { return m_job != 0; }
     /// What the last experiment run from this panel returned (empty before the first).
@@ -86,6 +95,8 @@ private:
     void updateEnabled();
     void openFolder();
     void setStatus(const QString& text, bool error = false);
+    void showImages(const QString& folder, const QString& markdown);
+    void showCharts(const std::vector<std::pair<std::string, experiments::Chart>>& charts);
 
     AppState& m_state;
     JobRunner& m_runner;
@@ -107,6 +118,8 @@ private:
     QPushButton* m_open;
     QLabel* m_status;
     QTextBrowser* m_results;
+    QTabWidget* m_charts;
+    QSplitter* m_split;
     TranslatedTexts m_texts;
 };
 

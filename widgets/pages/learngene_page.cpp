@@ -5,6 +5,7 @@
 #include "widgets/icons.h"
 #include "widgets/plots/training_plot.h"
 #include "widgets/text_format.h"
+#include "workflow/checkpoint_learngene.h"
 #include "workflow/jobs.h"
 
 #include <QDir>
@@ -24,6 +25,9 @@ namespace tleg::gui {
 /// What the distillation left: written by the worker, read after the job has ended.
 struct LearngenePage::Outcome {
     QString learngene; // empty unless it was written
+    /// A stopped or failed run: the learngene of its last finished epoch (epochs 0: none).
+    workflow::EpochLearngene finished;
+    QString finishedError; // why that learngene could not be written
 };
 
 LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent)
@@ -48,6 +52,7 @@ LearngenePage::LearngenePage(AppState& state, JobRunner& runner, QWidget* parent
     right->addWidget(m_panel, 1);
     m_status = new QLabel(this);
     m_status->setObjectName("statusLabel");
+    m_status->setWordWrap(true); // a stopped run's line names its learngene and Resume
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     right->addWidget(m_status);
     m_error = new QLabel(this);
@@ -276,38 +281,15 @@ void LearngenePage::startDistillation()
         spec.teacher = teacherPath().toStdString();
         spec.teacherOptions = teacherOptions();
     }
-    QString run;
     try {
         spec.out = setup->runFolder();
         setup->notes(); // a bad tag is refused before anything starts
-        run = QString::fromStdString(spec.out);
     } catch (const std::exception& e) {
         m_error->setText(gui::errorText(e));
         return;
     }
-    auto outcome = std::make_shared<Outcome>();
-    const bool started = m_panel->start(tr("distill"), [spec, trial, outcome](JobContext& ctx) {
-        const workflow::Outcome o = workflow::runDistill(spec, ctx.hooks(), trial.split().get());
-        if (o.stopped()) {
-            ctx.log(tr("distillation stopped after %1; the checkpoint is in %2")
-                        .arg(epochCount(static_cast<int>(o.result.history.size())),
-                             QString::fromStdString(o.runDir)));
-            return;
-        }
-        outcome->learngene = QString::fromStdString(o.learngene);
-        ctx.log(tr("Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3")
-                    .arg(formatNumber(o.result.finalTop1, 2))
-                    .arg(formatCount(o.storedParams))
-                    .arg(outcome->learngene));
-    });
-    if (!started) {
-        m_error->setText(
-            tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob()));
+    if (!launch(spec, trial))
         return;
-    }
-    m_outcome = outcome;
-    m_pendingRun = run;
-    m_status->clear();
     try {
         setup->writeNotes(spec.out);
         setup->clearNames();
@@ -315,7 +297,90 @@ void LearngenePage::startDistillation()
         m_error->setText(tr("The run goes on, but its tags and notes were not kept: %1")
                              .arg(gui::errorText(e)));
     }
+    m_resume.reset(); // a new run: the stopped one stays on disk (tleg distill --resume)
+    m_panel->resumeButton()->setToolTip(QString());
+    m_status->clear();
     updateEnabled();
+}
+
+bool LearngenePage::resumeDistillation()
+{
+    if (!m_resume || m_runner.isRunning())
+        return false;
+    m_error->clear();
+    Resumable stopped = *m_resume;
+    stopped.spec.resume = true;
+    // The steps after the checkpoint are trained again: their points go, the curves go on.
+    const ProgressUpdate& last = m_panel->lastProgress();
+    if (last.epochs > 0 && last.totalSteps > 0)
+        m_panel->plot()->dropAfter(static_cast<double>(last.totalSteps / last.epochs)
+                                   * stopped.epochs);
+    if (!launch(stopped.spec, stopped.trial))
+        return false;
+    m_resume.reset();
+    m_panel->resumeButton()->setToolTip(QString());
+    m_status->setText(tr("Resuming %1 after epoch %2…")
+                          .arg(QDir(m_state.runFolder).relativeFilePath(stopped.run))
+                          .arg(stopped.epochs));
+    updateEnabled();
+    return true;
+}
+
+bool LearngenePage::launch(const workflow::DistillSpec& spec, const TrialData& trial)
+{
+    auto outcome = std::make_shared<Outcome>();
+    const auto curves = spec.resume ? TrainingPanel::Curves::Keep : TrainingPanel::Curves::Clear;
+    const bool started = m_panel->start(
+        tr("distill"),
+        [spec, trial, outcome](JobContext& ctx) {
+            workflow::Outcome o;
+            try {
+                o = workflow::runDistill(spec, ctx.hooks(), trial.split().get());
+            } catch (...) {
+                keepFinishedEpochs(spec.out, *outcome, ctx); // a failed run keeps them too
+                throw;
+            }
+            if (o.stopped()) {
+                ctx.log(tr("distillation stopped after %1; the checkpoint is in %2")
+                            .arg(epochCount(static_cast<int>(o.result.history.size())),
+                                 QString::fromStdString(o.runDir)));
+                keepFinishedEpochs(spec.out, *outcome, ctx);
+                return;
+            }
+            outcome->learngene = QString::fromStdString(o.learngene);
+            ctx.log(tr("Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3")
+                        .arg(formatNumber(o.result.finalTop1, 2))
+                        .arg(formatCount(o.storedParams))
+                        .arg(outcome->learngene));
+        },
+        curves);
+    if (!started) {
+        m_error->setText(
+            tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob()));
+        return false;
+    }
+    m_outcome = outcome;
+    m_pendingRun = QString::fromStdString(spec.out);
+    m_running = Resumable{m_pendingRun, spec, trial, 0};
+    m_running->spec.resume = false;
+    return true;
+}
+
+void LearngenePage::keepFinishedEpochs(const std::string& runDir, Outcome& outcome,
+                                       JobContext& ctx)
+{
+    try {
+        outcome.finished = workflow::saveCheckpointLearngene(runDir);
+        if (outcome.finished.epochs > 0)
+            ctx.log(tr("learngene of epoch %1 of %2 written to %3")
+                        .arg(outcome.finished.epochs)
+                        .arg(outcome.finished.plannedEpochs)
+                        .arg(QString::fromStdString(outcome.finished.path)));
+    } catch (const std::exception& e) {
+        outcome.finishedError = errorText(e);
+        ctx.log(tr("The learngene of the finished epochs could not be written: %1")
+                    .arg(outcome.finishedError));
+    }
 }
 
 void LearngenePage::onFinished(const QString&, bool, const QString& error)
@@ -323,9 +388,9 @@ void LearngenePage::onFinished(const QString&, bool, const QString& error)
     const auto outcome = std::move(m_outcome);
     const QString run = std::exchange(m_pendingRun, QString());
     const QDir root(m_state.runFolder);
-    if (!error.isEmpty()) {
+    if (!error.isEmpty())
         m_error->setText(tr("Distillation failed: %1").arg(error));
-    } else if (outcome && !outcome->learngene.isEmpty()) {
+    if (outcome && !outcome->learngene.isEmpty()) {
         const QString learngene = outcome->learngene;
         m_status->setText(tr("Learngene saved: %1").arg(root.relativeFilePath(learngene)));
         m_status->setToolTip(learngene);
@@ -333,12 +398,50 @@ void LearngenePage::onFinished(const QString&, bool, const QString& error)
         m_lastLearngene = learngene;
         Q_EMIT learngeneSaved(learngene);
         Q_EMIT runFinished(run);
-    } else {
-        m_status->setText(tr("Stopped: finished epochs stay in %1 (checkpoint.safetensors).")
+    } else if (outcome && outcome->finished.epochs > 0) {
+        offerFinishedEpochs(*outcome, run, !error.isEmpty());
+    } else if (outcome && !outcome->finishedError.isEmpty()) {
+        m_status->setText(tr("The finished epochs stay in %1 (checkpoint.safetensors), but their "
+                             "learngene could not be written: %2")
+                              .arg(root.relativeFilePath(run), outcome->finishedError));
+        m_status->setToolTip(run);
+    } else if (error.isEmpty()) {
+        m_status->setText(tr("Stopped before the first epoch finished: nothing to keep or resume "
+                             "in %1.")
                               .arg(root.relativeFilePath(run)));
         m_status->setToolTip(run);
     }
+    m_running.reset();
     updateEnabled();
+}
+
+void LearngenePage::offerFinishedEpochs(const Outcome& outcome, const QString& run, bool failed)
+{
+    const auto& kept = outcome.finished;
+    const QString learngene = QString::fromStdString(kept.path);
+    const QDir root(m_state.runFolder);
+    const QString text =
+        failed ? tr("Failed after epoch %1 of %2. The learngene of that epoch is open: %3. "
+                    "Resume continues the run from its checkpoint.")
+               : tr("Stopped after epoch %1 of %2. The learngene of that epoch is open: %3. "
+                    "Resume continues the run from its checkpoint.");
+    m_status->setText(
+        text.arg(kept.epochs).arg(kept.plannedEpochs).arg(root.relativeFilePath(learngene)));
+    m_status->setToolTip(learngene);
+    if (m_running) {
+        m_resume = std::move(m_running);
+        m_resume->epochs = static_cast<int>(kept.epochs);
+        m_panel->offerResume([this] { resumeDistillation(); });
+        m_panel->resumeButton()->setToolTip(
+            tr("Continue %1 from its checkpoint (epoch %2 of %3)")
+                .arg(root.relativeFilePath(run))
+                .arg(kept.epochs)
+                .arg(kept.plannedEpochs));
+    }
+    m_lastRun = run;
+    m_lastLearngene = learngene;
+    Q_EMIT learngeneSaved(learngene);
+    Q_EMIT runFinished(run);
 }
 
 } // namespace tleg::gui

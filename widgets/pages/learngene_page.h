@@ -6,12 +6,16 @@
 // 'tleg distill' does. The teacher is checked against the open data on a background thread
 // (TeacherCheck) before Start: a teacher that does not fit (other classes and no class map, an
 // input it cannot take) keeps Start disabled with a one-line reason. The Ancestry page's model
-// is distilled from with its import settings (AppState::ancestryOptions).
+// is distilled from with its import settings (AppState::ancestryOptions). A run stopped (or
+// failed) after some epochs keeps the learngene of its last finished epoch
+// (learngene-epoch-N.safetensors, opened as the page's learngene) and offers Resume, which
+// continues it from its checkpoint with the curves going on.
 // Usage:
 //   auto* page = new LearngenePage(state, runner);
 //   page->setTeacherPath("runs/ancestry/model.safetensors");
 //   connect(page, &LearngenePage::learngeneSaved, expandPage, &ExpandPage::loadLearngene);
 //   page->startDistillation();            // what Start does; startBlockedReason() says why not
+//   page->resumeDistillation();           // after a Stop: what Resume does
 #include "widgets/app_state.h"
 #include "widgets/job_runner.h"
 #include "widgets/pages/learngene_form.h"
@@ -22,6 +26,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -86,12 +91,19 @@ public:
     TrainingPanel* trainingPanel() const { return m_panel; }
     QString lastRunFolder() const { return m_lastRun; }
     QString lastLearngene() const { return m_lastLearngene; }
+    /// The run that stopped after some epochs and can be resumed; empty when there is none.
+    QString resumableRun() const { return m_resume ? m_resume->run : QString(); }
+    /// The epochs that run had finished (its checkpoint); 0 when there is none.
+    int finishedEpochs() const { return m_resume ? m_resume->epochs : 0; }
 
 public Q_SLOTS:
     /// The ancestry model to distil from (the Ancestry page's ancestryReady connects here).
     void setTeacherPath(const QString& path);
     /// Starts a distillation with the form's settings (what the Start button does).
     void startDistillation();
+    /// Continues the stopped run from its checkpoint (what Resume does after a Stop); false when
+    /// there is none or another job runs.
+    bool resumeDistillation();
     /// The open dataset changed: the preview takes its image size, channels and classes.
     void refreshData();
 
@@ -109,6 +121,13 @@ protected:
 
 private:
     struct Outcome;
+    /// A stopped run that can go on: its spec and the very data it trained on.
+    struct Resumable {
+        QString run;
+        workflow::DistillSpec spec;
+        TrialData trial; // the images it trains on (a quick trial's subset, or all)
+        int epochs = 0;
+    };
 
     QLayout* buildTeacherRow();
     QLayout* buildLeftColumn();
@@ -116,13 +135,18 @@ private:
     void checkTeacher();
     QString teacherFileProblem(const QString& teacher) const;
     void browseTeacher();
+    bool launch(const workflow::DistillSpec& spec, const TrialData& trial);
+    static void keepFinishedEpochs(const std::string& runDir, Outcome& outcome, JobContext& ctx);
     void onFinished(const QString& name, bool stopped, const QString& error);
+    void offerFinishedEpochs(const Outcome& outcome, const QString& run, bool failed);
 
     AppState& m_state;
     JobRunner& m_runner;
     /// Written by the worker, read on the GUI thread after the job has ended.
     std::shared_ptr<Outcome> m_outcome;
     QString m_pendingRun, m_lastRun, m_lastLearngene;
+    /// The spec and data of the running job, until it ends; then m_resume if it can go on.
+    std::optional<Resumable> m_running, m_resume;
 
     QLineEdit* m_teacher;
     QLabel* m_teacherInfo;

@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
+#include <limits>
 
 namespace tleg::gui {
 
@@ -111,6 +112,18 @@ void TrainingPlot::clear()
     m_lossStride = m_lrStride = 1;
     m_plot->xAxis->setRange(0, 5);
     m_plot->yAxis->setRange(0, 5);
+    scheduleReplot();
+}
+
+void TrainingPlot::dropAfter(double step)
+{
+    const double after = std::nextafter(step, std::numeric_limits<double>::infinity());
+    for (auto* g : {m_raw, m_smooth, m_top1, m_lr})
+        if (g)
+            g->data()->removeAfter(after);
+    m_haveEma = !m_smooth->data()->isEmpty();
+    m_ema = m_haveEma ? (m_smooth->data()->constEnd() - 1)->value : 0.0;
+    m_lastStep = m_raw->data()->isEmpty() ? 0.0 : (m_raw->data()->constEnd() - 1)->key;
     scheduleReplot();
 }
 

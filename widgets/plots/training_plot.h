@@ -29,6 +29,9 @@ public:
     void clear();
     void addLoss(double step, double loss);
     void addAccuracy(double step, double top1);
+    /// Removes every point after step: a resumed run trains the steps after its checkpoint
+    /// again, and its curves go on from there.
+    void dropAfter(double step);
     /// Needs setLearningRateVisible(true); ignored otherwise.
     void addLearningRate(double step, double lr);
     /// Shows or hides the learning-rate strip (hidden by default; hiding drops its points).
