@@ -471,6 +471,21 @@ Top-1: %6</translation>
         <source>Import settings</source>
         <translation>Importeinstellungen</translation>
     </message>
+    <message>
+        <source>The run goes on, but its tags and notes were not kept: %1</source>
+        <translation>Der Lauf geht weiter, aber seine Tags und Notizen wurden nicht gespeichert: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loaded %1; the curves are its run&apos;s %n epoch(s) (%2).</source>
+        <translation>
+            <numerusform>%1 geladen; die Kurven sind die %n Epoche seines Laufs (%2).</numerusform>
+            <numerusform>%1 geladen; die Kurven sind die %n Epochen seines Laufs (%2).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finished: %1. It is the teacher now, in place of %2.</source>
+        <translation>Fertig: %1. Es ist jetzt das Lehrermodell, an Stelle von %2.</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::DataPage</name>
@@ -824,6 +839,18 @@ Aufteilung: %5 Trainingsbilder, %6 Testbilder
 S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×)</source>
         <translation>Des-Net der Tiefe %1: %2 Parameter, %3 MACs pro Bild
 S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tiefe %5 (%6×)</translation>
+    </message>
+    <message>
+        <source>Run settings</source>
+        <translation>Laufeinstellungen</translation>
+    </message>
+    <message>
+        <source>Train on fewer images (Quick trial), name the run, tag it, note what it tries; the time it will take.</source>
+        <translation>Auf weniger Bildern trainieren (Schnelltest), den Lauf benennen, taggen, notieren, was er prüft; die Zeit, die er brauchen wird.</translation>
+    </message>
+    <message>
+        <source>The run goes on, but its tags and notes were not kept: %1</source>
+        <translation>Der Lauf geht weiter, aber seine Tags und Notizen wurden nicht gespeichert: %1</translation>
     </message>
 </context>
 <context>
@@ -1216,6 +1243,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>Divide the KL term by batch × classes, as the released code does (after DeiT), instead of by the batch as in the paper&apos;s Eq. 6: the distillation term becomes 1/classes as large. For exact reproduction of the released code.</source>
         <translation>Den KL-Term durch Batch × Klassen teilen, wie es der veröffentlichte Code (nach DeiT) tut, statt durch die Batchgröße wie in Gl. 6 des Papers: Der Destillationsterm wird um den Faktor der Klassenzahl kleiner. Für eine exakte Reproduktion des veröffentlichten Codes.</translation>
     </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::LearngenePage</name>
@@ -1330,6 +1361,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Continue %1 from its checkpoint (epoch %2 of %3)</source>
         <translation>%1 an seinem Checkpoint fortsetzen (Epoche %2 von %3)</translation>
+    </message>
+    <message>
+        <source>The run goes on, but its tags and notes were not kept: %1</source>
+        <translation>Der Lauf geht weiter, aber seine Tags und Notizen wurden nicht gespeichert: %1</translation>
     </message>
 </context>
 <context>
@@ -1760,6 +1795,30 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <source>workspace: %1</source>
         <translation>Arbeitsbereich: %1</translation>
     </message>
+    <message>
+        <source>&amp;Add to Linearity…</source>
+        <translation>Zur Linearität &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add to Linearity</source>
+        <translation>Zur Linearität hinzufügen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors);;All files (*)</source>
+        <translation>Modelle (*.safetensors);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Compare models&apos; weights on the Linearity page; the teacher stays.</source>
+        <translation>Gewichte von Modellen auf der Seite „Linearität“ vergleichen; das Lehrermodell bleibt.</translation>
+    </message>
+    <message>
+        <source>%1 becomes the teacher in place of %2 (File ▸ Open recent brings it back; File ▸ Add to Linearity compares a model without replacing the teacher).</source>
+        <translation>%1 wird das Lehrermodell an Stelle von %2 (Datei ▸ Zuletzt geöffnet holt es zurück; Datei ▸ Zur Linearität hinzufügen vergleicht ein Modell, ohne das Lehrermodell zu ersetzen).</translation>
+    </message>
+    <message>
+        <source>%1: not a model file; not added to the Linearity page.</source>
+        <translation>%1: keine Modelldatei; nicht zur Seite „Linearität“ hinzugefügt.</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1774,6 +1833,109 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>wall time (min)</source>
         <translation>Laufzeit (min)</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunSetup</name>
+    <message>
+        <source>%1 is made for %2-px images; these are %3 px, so each image is %4 patches of %5 px%6.</source>
+        <translation>%1 ist für Bilder mit %2 px gemacht; diese haben %3 px, also ist jedes Bild %4 Patches zu %5 px%6.</translation>
+    </message>
+    <message>
+        <source> (slow: consider a smaller preset)</source>
+        <translation> (langsam: eine kleinere Vorgabe wäre besser)</translation>
+    </message>
+    <message>
+        <source> (too few to learn much)</source>
+        <translation> (zu wenige, um viel zu lernen)</translation>
+    </message>
+    <message>
+        <source>Train on</source>
+        <translation>Trainieren auf</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>Laufname</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>all images</source>
+        <translation>allen Bildern</translation>
+    </message>
+    <message>
+        <source> images</source>
+        <translation> Bildern</translation>
+    </message>
+    <message>
+        <source>Train on a seeded random subset of this many of the open training images (the run records it, so Run again draws the same ones).</source>
+        <translation>Auf einer zufälligen Teilmenge (mit festem Seed) so vieler der geöffneten Trainingsbilder trainieren (der Lauf hält sie fest, „Erneut ausführen“ zieht also dieselben).</translation>
+    </message>
+    <message>
+        <source>Quick trial</source>
+        <translation>Schnelltest</translation>
+    </message>
+    <message>
+        <source>%1 training images, %2 test images, 1 epoch: to see that everything works before a long run.</source>
+        <translation>%1 Trainingsbilder, %2 Testbilder, 1 Epoche: um vor einem langen Lauf zu sehen, dass alles funktioniert.</translation>
+    </message>
+    <message>
+        <source> (the default)</source>
+        <translation> (Standard)</translation>
+    </message>
+    <message>
+        <source>The run&apos;s folder name in the run folder (-2, -3, … is added when it exists). Rename it later on the Runs page.</source>
+        <translation>Der Ordnername des Laufs im Laufordner (-2, -3, … wird angehängt, wenn er existiert). Später auf der Seite „Läufe“ umbenennen.</translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. baseline, lr sweep</source>
+        <translation>durch Kommas getrennt, z. B. baseline, lr sweep</translation>
+    </message>
+    <message>
+        <source>what this run tries</source>
+        <translation>was dieser Lauf ausprobiert</translation>
+    </message>
+    <message>
+        <source>Kept in notes.json beside the run; edit it on the Runs page.</source>
+        <translation>In notes.json neben dem Lauf gespeichert; auf der Seite „Läufe“ bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Run name &apos;%1&apos; is not a plain folder name (no &apos;/&apos;).</source>
+        <translation>Laufname „%1“ ist kein einfacher Ordnername (kein „/“).</translation>
+    </message>
+    <message>
+        <source>Tags: %1</source>
+        <translation>Tags: %1</translation>
+    </message>
+    <message>
+        <source>%1 images × %2</source>
+        <translation>%1 Bilder × %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 images × %3</source>
+        <translation>%1 von %2 Bildern × %3</translation>
+    </message>
+    <message>
+        <source>: about %1 on this machine (%2 images/s measured)</source>
+        <translation>: etwa %1 auf diesem Rechner (%2 Bilder/s gemessen)</translation>
+    </message>
+    <message>
+        <source>a second</source>
+        <translation>eine Sekunde</translation>
+    </message>
+    <message>
+        <source>: measuring this machine&apos;s speed…</source>
+        <translation>: messe die Geschwindigkeit dieses Rechners…</translation>
+    </message>
+    <message>
+        <source>: the time is estimated when no job runs</source>
+        <translation>: die Zeit wird geschätzt, wenn kein Auftrag läuft</translation>
     </message>
 </context>
 <context>
@@ -1973,6 +2135,34 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
         <source>Setting</source>
         <translation>Einstellung</translation>
     </message>
+    <message>
+        <source>Tags and notes…</source>
+        <translation>Tags und Notizen…</translation>
+    </message>
+    <message>
+        <source>Could not keep the tags and notes: %1</source>
+        <translation>Tags und Notizen konnten nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Saved, but the run could not be read again: %1</source>
+        <translation>Gespeichert, aber der Lauf konnte nicht erneut gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Tags and notes of %1</source>
+        <translation>Tags und Notizen von %1</translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. baseline, lr sweep</source>
+        <translation>durch Kommas getrennt, z. B. baseline, lr sweep</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsTable</name>
@@ -2067,6 +2257,14 @@ Ein ausgewählter Lauf scheint noch zu trainieren; sein Auftrag wird fehlschlage
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>notes: %1</source>
+        <translation>Notizen: %1</translation>
     </message>
 </context>
 <context>

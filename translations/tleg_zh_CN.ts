@@ -470,6 +470,20 @@ Top-1：%6</translation>
         <source>Import settings</source>
         <translation>导入设置</translation>
     </message>
+    <message>
+        <source>The run goes on, but its tags and notes were not kept: %1</source>
+        <translation>运行继续，但其标签和备注未能保存：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loaded %1; the curves are its run&apos;s %n epoch(s) (%2).</source>
+        <translation>
+            <numerusform>已加载 %1；曲线为其所属运行的 %n 轮（%2）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finished: %1. It is the teacher now, in place of %2.</source>
+        <translation>完成：%1。它现在是教师模型，取代了 %2。</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::DataPage</name>
@@ -818,6 +832,18 @@ Split: %5 train images, %6 test images
 S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×)</source>
         <translation>深度为 %1 的 Des-Net：%2 参数，每张图像 %3 MACs
 初始化深度 1–%1 所需 S-Params：学习基因 %4，每个深度一个模型 %5（%6×）</translation>
+    </message>
+    <message>
+        <source>Run settings</source>
+        <translation>运行设置</translation>
+    </message>
+    <message>
+        <source>Train on fewer images (Quick trial), name the run, tag it, note what it tries; the time it will take.</source>
+        <translation>用更少的图像训练（快速试验）、为运行命名、加标签、记下它要尝试什么；以及所需时间。</translation>
+    </message>
+    <message>
+        <source>The run goes on, but its tags and notes were not kept: %1</source>
+        <translation>运行继续，但其标签和备注未能保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1209,6 +1235,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>Divide the KL term by batch × classes, as the released code does (after DeiT), instead of by the batch as in the paper&apos;s Eq. 6: the distillation term becomes 1/classes as large. For exact reproduction of the released code.</source>
         <translation>将 KL 项除以 批次 × 类别数，与已发布代码（沿用 DeiT）一致，而不是像论文式 6 那样只除以批次大小：蒸馏项因此缩小为原来的 1/类别数。用于精确复现已发布代码。</translation>
     </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::LearngenePage</name>
@@ -1323,6 +1353,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Continue %1 from its checkpoint (epoch %2 of %3)</source>
         <translation>从检查点继续 %1（第 %2 轮，共 %3 轮）</translation>
+    </message>
+    <message>
+        <source>The run goes on, but its tags and notes were not kept: %1</source>
+        <translation>运行继续，但其标签和备注未能保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1750,6 +1784,30 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <source>workspace: %1</source>
         <translation>工作区：%1</translation>
     </message>
+    <message>
+        <source>&amp;Add to Linearity…</source>
+        <translation>添加到线性度(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add to Linearity</source>
+        <translation>添加到线性度</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors);;All files (*)</source>
+        <translation>模型 (*.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Compare models&apos; weights on the Linearity page; the teacher stays.</source>
+        <translation>在线性度页比较模型权重；教师模型保持不变。</translation>
+    </message>
+    <message>
+        <source>%1 becomes the teacher in place of %2 (File ▸ Open recent brings it back; File ▸ Add to Linearity compares a model without replacing the teacher).</source>
+        <translation>%1 取代 %2 成为教师模型（文件 ▸ 最近打开 可将其找回；文件 ▸ 添加到线性度 可比较模型而不替换教师模型）。</translation>
+    </message>
+    <message>
+        <source>%1: not a model file; not added to the Linearity page.</source>
+        <translation>%1：不是模型文件；未添加到线性度页。</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunCurves</name>
@@ -1764,6 +1822,109 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>wall time (min)</source>
         <translation>用时（分钟）</translation>
+    </message>
+</context>
+<context>
+    <name>tleg::gui::RunSetup</name>
+    <message>
+        <source>%1 is made for %2-px images; these are %3 px, so each image is %4 patches of %5 px%6.</source>
+        <translation>%1 是为 %2 像素的图像设计的；这些图像为 %3 像素，因此每张图像是 %4 个 %5 像素的图块%6。</translation>
+    </message>
+    <message>
+        <source> (slow: consider a smaller preset)</source>
+        <translation>（较慢：可考虑更小的预设）</translation>
+    </message>
+    <message>
+        <source> (too few to learn much)</source>
+        <translation>（太少，难以学到多少）</translation>
+    </message>
+    <message>
+        <source>Train on</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>运行名称</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>all images</source>
+        <translation>全部图像</translation>
+    </message>
+    <message>
+        <source> images</source>
+        <translation> 张图像</translation>
+    </message>
+    <message>
+        <source>Train on a seeded random subset of this many of the open training images (the run records it, so Run again draws the same ones).</source>
+        <translation>在已打开训练图像中按固定种子随机抽取这么多张进行训练（运行会记录下来，因此“再次运行”会抽取相同的图像）。</translation>
+    </message>
+    <message>
+        <source>Quick trial</source>
+        <translation>快速试验</translation>
+    </message>
+    <message>
+        <source>%1 training images, %2 test images, 1 epoch: to see that everything works before a long run.</source>
+        <translation>%1 张训练图像、%2 张测试图像、1 轮：在长时间运行前确认一切正常。</translation>
+    </message>
+    <message>
+        <source> (the default)</source>
+        <translation>（默认）</translation>
+    </message>
+    <message>
+        <source>The run&apos;s folder name in the run folder (-2, -3, … is added when it exists). Rename it later on the Runs page.</source>
+        <translation>运行在运行文件夹中的文件夹名（已存在时追加 -2、-3…）。之后可在运行页重命名。</translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. baseline, lr sweep</source>
+        <translation>以逗号分隔，例如 baseline, lr sweep</translation>
+    </message>
+    <message>
+        <source>what this run tries</source>
+        <translation>本次运行要尝试什么</translation>
+    </message>
+    <message>
+        <source>Kept in notes.json beside the run; edit it on the Runs page.</source>
+        <translation>保存在运行旁的 notes.json 中；可在运行页编辑。</translation>
+    </message>
+    <message>
+        <source>Run name &apos;%1&apos; is not a plain folder name (no &apos;/&apos;).</source>
+        <translation>运行名称“%1”不是简单的文件夹名（不能含“/”）。</translation>
+    </message>
+    <message>
+        <source>Tags: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+    <message>
+        <source>%1 images × %2</source>
+        <translation>%1 张图像 × %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 images × %3</source>
+        <translation>%2 张图像中的 %1 张 × %3</translation>
+    </message>
+    <message>
+        <source>: about %1 on this machine (%2 images/s measured)</source>
+        <translation>：在本机上约需 %1（实测 %2 张图像/秒）</translation>
+    </message>
+    <message>
+        <source>a second</source>
+        <translation>一秒</translation>
+    </message>
+    <message>
+        <source>: measuring this machine&apos;s speed…</source>
+        <translation>：正在测量本机速度…</translation>
+    </message>
+    <message>
+        <source>: the time is estimated when no job runs</source>
+        <translation>：没有任务运行时再估计时间</translation>
     </message>
 </context>
 <context>
@@ -1963,6 +2124,34 @@ A selected run seems to be still training; its job will fail.</source>
         <source>Setting</source>
         <translation>设置</translation>
     </message>
+    <message>
+        <source>Tags and notes…</source>
+        <translation>标签和备注…</translation>
+    </message>
+    <message>
+        <source>Could not keep the tags and notes: %1</source>
+        <translation>无法保存标签和备注：%1</translation>
+    </message>
+    <message>
+        <source>Saved, but the run could not be read again: %1</source>
+        <translation>已保存，但无法重新读取该运行记录：%1</translation>
+    </message>
+    <message>
+        <source>Tags and notes of %1</source>
+        <translation>%1 的标签和备注</translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. baseline, lr sweep</source>
+        <translation>以逗号分隔，例如 baseline, lr sweep</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::RunsTable</name>
@@ -2057,6 +2246,14 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>notes: %1</source>
+        <translation>备注：%1</translation>
     </message>
 </context>
 <context>
