@@ -1,10 +1,13 @@
 // The workflow layer: roles and run folders, job specs as config.json stores them, the jobs'
 // checks before any work, and `rerun` reproducing a run to the last digit (fp32, fixed threads).
+#include "experiments/chart.h"
 #include "model/aux_net.h"
+#include "model/learngene.h"
 #include "test_support.h"
 #include "tiny_models.h"
 #include "util/folder_lock.h"
 #include "util/machine.h"
+#include "workflow/checkpoint_learngene.h"
 #include "workflow/jobs.h"
 #include "workflow/run_index.h"
 
@@ -250,6 +253,77 @@ TEST(Jobs, RerunReproducesADistillationAndAFineTune)
         EXPECT_EQ(listed.state, workflow::RunState::Finished);
     }
     EXPECT_EQ(workflow::rerunFolder(dir.filePath("des-4")), dir.filePath("des-4-rerun-2"));
+}
+
+// A distillation stopped after its first epoch: the learngene of that epoch is written from the
+// checkpoint and is what the checkpoint's Aux-Net holds; no checkpoint, no learngene; a training
+// run's checkpoint (no Aux-Net) is refused naming the file. Resuming finishes the run.
+TEST(Jobs, AStoppedDistillationKeepsTheLearngeneOfItsFinishedEpoch)
+{
+    TempDir dir;
+    const auto& data = smallData();
+    auto anc = workflow::TrainSpec::ancestry(smallDataSpec(), fmnistTinyConfig(2), exactOptions(1));
+    anc.out = dir.filePath("ancestry");
+    const auto a = workflow::runTrain(anc, {}, &data);
+    ASSERT_FALSE(a.model.empty());
+
+    auto spec = smallDistill(a.model, dir.filePath("aux-net"));
+    workflow::Hooks hooks;
+    hooks.progress = [](const train::Progress& p) { return !p.epochDone; }; // stop after epoch 1
+    const auto stopped = workflow::runDistill(spec, hooks, &data);
+    ASSERT_TRUE(stopped.learngene.empty());
+    ASSERT_EQ(stopped.result.history.size(), 1u);
+
+    const auto lg = workflow::saveCheckpointLearngene(spec.out);
+    EXPECT_EQ(lg.epochs, 1);
+    EXPECT_EQ(lg.plannedEpochs, 2);
+    EXPECT_EQ(lg.path, dir.filePath("aux-net/learngene-epoch-1.safetensors"));
+    EXPECT_NEAR(lg.top1, stopped.result.history.front().valTop1, 1e-3);
+    const auto learngene = model::Learngene::load(lg.path);
+    EXPECT_EQ(learngene.storedParams(), lg.storedParams);
+    EXPECT_EQ(learngene.config.depth, 3);
+    // The listing still sees a stopped run (the final learngene.safetensors is not there).
+    EXPECT_EQ(workflow::listRun(spec.out).state, workflow::RunState::Stopped);
+
+    fs::create_directories(dir.filePath("no-checkpoint"));
+    EXPECT_EQ(workflow::saveCheckpointLearngene(dir.filePath("no-checkpoint")).epochs, 0);
+    EXPECT_EQ(expectError([&] { workflow::saveCheckpointLearngene(dir.filePath("ancestry")); },
+                          {"ancestry/checkpoint.safetensors", "not an Aux-Net"}),
+              "");
+
+    spec.resume = true;
+    const auto resumed = workflow::runDistill(spec, {}, &data);
+    EXPECT_FALSE(resumed.learngene.empty());
+    EXPECT_EQ(nonEmptyLines(readFile(spec.out + "/metrics.csv")).size(), 3u); // header + 2
+}
+
+// charts.json: what the GUI draws the experiments from comes back as it was written; a damaged
+// file names itself.
+TEST(Charts, KeptAsDataAndReadBack)
+{
+    TempDir dir;
+    experiments::Chart line{"Top-1 against depth", "depth", "top-1 (%)"};
+    line.wholeX = true;
+    line.series.push_back({"TLEG", {2, 4, 6}, {81.25, 83.0, 84.125}, {0.5, 0.25, 0.0}});
+    line.series.push_back({"scratch", {2, 4, 6}, {70.0, 71.5, 72.0}, {}});
+    experiments::Chart bars{"S-Params", "", "millions"};
+    bars.categories = {"TLEG", "Pre-Fin"};
+    bars.series.push_back({"stored", {}, {0.1, 1.2}, {}});
+    const std::vector<std::pair<std::string, experiments::Chart>> charts = {{"top1.png", line},
+                                                                             {"params.png", bars}};
+    std::ofstream(dir.filePath(experiments::kChartsFile)) << experiments::chartsJson(charts);
+    const auto back = experiments::readCharts(dir.path());
+    ASSERT_EQ(back.size(), 2u);
+    EXPECT_EQ(back[0].first, "top1.png");
+    EXPECT_EQ(experiments::toJson(back[0].second), experiments::toJson(line));
+    EXPECT_EQ(experiments::toJson(back[1].second), experiments::toJson(bars));
+    EXPECT_TRUE(back[0].second.wholeX);
+    EXPECT_EQ(back[1].second.categories, bars.categories);
+
+    std::ofstream(dir.filePath(experiments::kChartsFile)) << "{\"charts\": [1, 2";
+    EXPECT_EQ(expectError([&] { experiments::readCharts(dir.path()); }, {"charts.json"}), "");
+    TempDir empty;
+    EXPECT_TRUE(experiments::readCharts(empty.path()).empty());
 }
 
 TEST(Jobs, AnOldRunWithoutAJobRecordSaysSo)
