@@ -475,16 +475,16 @@ Top-1: %6</translation>
         <source>The run goes on, but its tags and notes were not kept: %1</source>
         <translation>Der Lauf geht weiter, aber seine Tags und Notizen wurden nicht gespeichert: %1</translation>
     </message>
-    <message numerus="yes">
-        <source>Loaded %1; the curves are its run&apos;s %n epoch(s) (%2).</source>
-        <translation>
-            <numerusform>%1 geladen; die Kurven sind die %n Epoche seines Laufs (%2).</numerusform>
-            <numerusform>%1 geladen; die Kurven sind die %n Epochen seines Laufs (%2).</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Finished: %1. It is the teacher now, in place of %2.</source>
         <translation>Fertig: %1. Es ist jetzt das Lehrermodell, an Stelle von %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loaded %1 with its run&apos;s %n epoch(s) (%2).</source>
+        <translation>
+            <numerusform>%1 mit der %n Epoche seines Laufs geladen (%2).</numerusform>
+            <numerusform>%1 mit den %n Epochen seines Laufs geladen (%2).</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -474,15 +474,15 @@ Top-1：%6</translation>
         <source>The run goes on, but its tags and notes were not kept: %1</source>
         <translation>运行继续，但其标签和备注未能保存：%1</translation>
     </message>
-    <message numerus="yes">
-        <source>Loaded %1; the curves are its run&apos;s %n epoch(s) (%2).</source>
-        <translation>
-            <numerusform>已加载 %1；曲线为其所属运行的 %n 轮（%2）。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Finished: %1. It is the teacher now, in place of %2.</source>
         <translation>完成：%1。它现在是教师模型，取代了 %2。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loaded %1 with its run&apos;s %n epoch(s) (%2).</source>
+        <translation>
+            <numerusform>已加载 %1 及其所属运行的 %n 轮（%2）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

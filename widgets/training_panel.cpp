@@ -28,6 +28,8 @@ TrainingPanel::TrainingPanel(JobRunner& runner, QWidget* parent) : QWidget(paren
     m_progress->setValue(0);
     m_eta = new QLabel(this);
     m_eta->setObjectName("trainingEta");
+    // A long line (a run folder's path) is cut, never widens the window; the tooltip has it all.
+    m_eta->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     setStatusText([] { return tr("Not started."); });
     m_pause = new QPushButton(this);
     m_pause->setObjectName("trainingPause");
@@ -127,14 +129,17 @@ void TrainingPanel::setStatusText(std::function<QString()> text)
 {
     m_status = std::move(text);
     m_eta->setText(m_status());
+    m_eta->setToolTip(m_eta->text());
 }
 
 void TrainingPanel::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::LanguageChange) {
         m_texts.retranslate();
-        if (m_status)
+        if (m_status) {
             m_eta->setText(m_status());
+            m_eta->setToolTip(m_eta->text());
+        }
     }
     QWidget::changeEvent(event);
 }

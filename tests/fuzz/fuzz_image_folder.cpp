@@ -9,12 +9,13 @@
 
 #include <cstdlib>
 
-// Images up to 1024 × 1024 pixels are decoded, larger ones refused from their header
+// Images up to 256 × 256 pixels are decoded, larger ones refused from their header
 // (data/image_header.h): the refusal is exercised on every input that claims more, and the
-// fuzzer is not slowed by decoding (and ASan's zeroing of) images of 8192 × 8192.
+// fuzzer is not slowed by decoding (and ASan's zeroing of) large images: the decoders' code is
+// the same at 256 × 256 as at 8192 × 8192, and a 1024 × 1024 claim cost 30 ms an input.
 extern "C" int LLVMFuzzerInitialize(int*, char***)
 {
-    ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "1048576", 1);
+    ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "65536", 1);
     return 0;
 }
 

@@ -568,6 +568,12 @@ private Q_SLOTS:
         QCOMPARE(plot->accuracyPoints(), static_cast<int>(history.curves.size()));
         QCOMPARE(plot->lastLossStep(),
                  double(history.curves.back().epoch * history.stepsPerEpoch));
+        QCOMPARE(plot->smoothedLoss(), history.curves.back().trainLoss); // epoch means, unsmoothed
+
+        // The status line with the run's name never widens the page.
+        // (It was 1,348 px wide with the run's path in it; the Data page, the widest, is 860.)
+        const int ancestryWidth = m_window->ancestryPage()->minimumSizeHint().width();
+        QVERIFY2(ancestryWidth <= 860, qPrintable(QString::number(ancestryWidth)));
 
         // Another model replaces this teacher: the log names the one it replaced.
         const QString copy = m_dir.filePath("copied-model.safetensors");

@@ -535,20 +535,21 @@ void AncestryPage::showHistory(const RunHistory& history)
         m_panel->setStatusText([file] { return tr("Loaded %1.").arg(file); });
         return;
     }
-    // The run the model came from, as it trained: loss and validation top-1 per epoch.
+    // The run the model came from, as it trained: loss and validation top-1 per epoch (the
+    // import settings of our own file have nothing to set, the curves have something to say).
+    m_tabs->setCurrentWidget(m_panel);
     TrainingPlot* plot = m_panel->plot();
     plot->clear();
     const double steps = double(std::max<int64_t>(1, history.stepsPerEpoch));
     for (const auto& e : history.curves) {
-        plot->addLoss(double(e.epoch) * steps, e.trainLoss);
+        plot->addLoss(double(e.epoch) * steps, e.trainLoss, /*averaged*/ true);
         plot->addAccuracy(double(e.epoch) * steps, e.valTop1);
     }
     const int epochs = static_cast<int>(history.curves.size());
     m_panel->setStatusText([file, epochs, folder = history.folder] {
-        return withPlural(tr("Loaded %1; the curves are its run's %n epoch(s) (%2).", nullptr,
-                             epochs),
+        return withPlural(tr("Loaded %1 with its run's %n epoch(s) (%2).", nullptr, epochs),
                           epochs)
-            .arg(file, QDir::toNativeSeparators(folder));
+            .arg(file, QDir(folder).dirName());
     });
 }
 

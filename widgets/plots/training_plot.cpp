@@ -127,10 +127,11 @@ void TrainingPlot::dropAfter(double step)
     scheduleReplot();
 }
 
-void TrainingPlot::addLoss(double step, double loss)
+void TrainingPlot::addLoss(double step, double loss, bool averaged)
 {
-    // An exponential moving average shows the trend through batch noise.
-    m_ema = m_haveEma ? 0.95 * m_ema + 0.05 * loss : loss;
+    // An exponential moving average shows the trend through batch noise; an epoch's mean loss
+    // (a run's history) is an average already and is drawn as it is.
+    m_ema = averaged || !m_haveEma ? loss : 0.95 * m_ema + 0.05 * loss;
     m_haveEma = true;
     m_plot->xAxis->setRange(0, std::max(1.0, step * 1.02)); // the last epoch's marker stays visible
     if (m_lossCalls++ % m_lossStride == 0) {

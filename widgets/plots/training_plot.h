@@ -27,7 +27,8 @@ class TrainingPlot : public QWidget {
 public:
     explicit TrainingPlot(QWidget* parent = nullptr);
     void clear();
-    void addLoss(double step, double loss);
+    /// averaged: loss is a mean over many steps (an epoch's, from metrics.csv), drawn unsmoothed.
+    void addLoss(double step, double loss, bool averaged = false);
     void addAccuracy(double step, double top1);
     /// Removes every point after step: a resumed run trains the steps after its checkpoint
     /// again, and its curves go on from there.
