@@ -83,7 +83,7 @@ nlohmann::json pythonRun(const Trial& t, const BenchOptions& o)
 {
     return {{"cmd", "run"},        {"workload", t.workload}, {"threads", t.threads},
             {"steps", o.steps},    {"warmup", o.warmup},     {"bf16", t.bf16},
-            {"augment", t.augment}};
+            {"augment", t.augment}, {"autocast", !t.handCast}};
 }
 
 } // namespace
@@ -136,8 +136,8 @@ std::string Trial::key() const
 
 std::string Trial::pythonKey() const
 {
-    return workload + (bf16 ? " bf16" : " fp32") + (augment ? " aug" : "") + " t"
-           + std::to_string(threads);
+    return workload + (!bf16 ? " fp32" : handCast ? " bf16 hand-cast" : " bf16 autocast")
+           + (augment ? " aug" : "") + " t" + std::to_string(threads);
 }
 
 double median(std::vector<double> v)
@@ -166,6 +166,14 @@ BenchOptions BenchOptions::smoke()
     o.threads = {1};
     o.memoryEpochs = 2;
     o.vitPreset = "vit-ti";
+    // The large row with the same tiny models on 32-px images, 4 patches a side.
+    o.largeStudent = o.student;
+    o.largeTeacher = o.teacher;
+    o.largeStudent.patchSize = o.largeTeacher.patchSize = 8;
+    o.largeImageSize = 32;
+    o.largeBatchSize = 8;
+    o.largeSteps = 2;
+    o.largeWarmup = o.largeRounds = 1;
     return o;
 }
 
@@ -188,7 +196,8 @@ std::unique_ptr<ReferenceProcess> startReference(const BenchOptions& options, Be
                                 {"teacher", cx.options.teacher.toJson()},
                                 {"batch", options.batchSize},
                                 {"eval_batch", options.evalBatchSize},
-                                {"data_dir", cx.pythonDataDir}};
+                                {"data_dir", cx.pythonDataDir},
+                                {"random_images", cx.trainSubset.size()}};
         report.torchVersion = python->request(setup).value("torch", "?");
         return python;
     } catch (const Error& e) {
@@ -269,13 +278,22 @@ BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::a
                 for (const Trial& t : trialsFor(w, n)) {
                     if (stop && stop->load())
                         return report;
+                    if (!options.only.empty() && t.key().find(options.only) == std::string::npos)
+                        continue;
                     say("round " + std::to_string(round + 1) + "/" + std::to_string(options.rounds)
                         + ": C++ " + t.key());
                     runCppTrial(t, cx, report, rowOf);
                     if (python)
                         runPythonTrial(t, round, python, report, say);
+                    if (python && t.bf16 && options.handCast) {
+                        Trial hand = t;
+                        hand.handCast = true;
+                        runPythonTrial(hand, round, python, report, say);
+                    }
                 }
     python.reset();
+    if (options.large && !(stop && stop->load()))
+        measureLarge(report, say, stop);
     if (options.extras && !(stop && stop->load()))
         report.extras = measureExtras(cx, report, say);
     report.loadAfter = util::loadAverage();

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,20 @@ struct BenchOptions {
     int memoryEpochs = 4;
     std::string scratchDir; // where the ViT-B file is written; empty: the temp folder
     std::string vitPreset = "vit-b";
+    /// Also time bf16 with each linear layer's inputs cast by hand in PyTorch (the reference's
+    /// older bf16), beside torch.autocast.
+    bool handCast = false;
+    /// Only the trials whose Trial::key() contains this (e.g. "bf16 aug"); empty: all.
+    std::string only;
+    /// The 224-px row: a ViT-Ti student distilled from a ViT-S teacher, bf16, teacher live,
+    /// on random 224-px RGB images, at 1 and all threads against torch.autocast, plus the
+    /// GEMMs of that step timed alone against the bf16 peak.
+    bool large = true;
+    model::ViTConfig largeStudent = model::ViTConfig::preset("vit-ti");
+    model::ViTConfig largeTeacher = model::ViTConfig::preset("vit-s");
+    int64_t largeImageSize = 224;
+    int64_t largeBatchSize = 64;
+    int largeSteps = 4, largeWarmup = 2, largeRounds = 2;
 
     /// A run of a few seconds for tests: tiny models, one round, one thread count.
     static BenchOptions smoke();
@@ -50,6 +65,7 @@ struct Trial {
     bool cached = false; // teacher logits cached (distill, implies augment off)
     bool augment = true;
     int threads = 1;
+    bool handCast = false;         // Python only: bf16 by hand-cast linear inputs, not autocast
     std::string key() const;       // C++ row identity
     std::string pythonKey() const; // the Python trial it is compared with
 };
@@ -85,6 +101,16 @@ struct BenchExtras {
     double parallelReduceShare = -1;
 };
 
+/// The GEMMs (linear layers: forward, input gradient, weight gradient; student trained, teacher
+/// forward) of one training step, each timed alone in bf16 as LibTorch runs them (oneDNN).
+struct GemmReport {
+    std::string isa;         // oneDNN's CPU ISA ("avx512_core_bf16", "avx512_core_amx", ...)
+    std::string instructions; // what that means for bf16 products, in words
+    std::map<int, double> gflops;  // threads -> achieved GFLOP/s over the step's GEMMs
+    std::map<int, double> seconds; // threads -> their summed time for one step
+    double flopsPerStep = 0;
+};
+
 struct BenchReport {
     util::CpuInfo cpu;
     double loadBefore = -1, loadAfter = -1;
@@ -94,6 +120,9 @@ struct BenchReport {
     std::map<std::string, std::vector<double>> python; // Trial::pythonKey() -> seconds
     BenchExtras extras;
     BenchOptions options;
+    /// The 224-px row (BenchOptions::large) as a report of its own, and its GEMMs.
+    std::shared_ptr<BenchReport> large;
+    GemmReport gemm;
 };
 
 using LogFn = std::function<void(const std::string&)>;

@@ -14,6 +14,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace tleg::bench {
 
@@ -82,6 +85,31 @@ std::string scratchFile(const std::string& dir)
     return joinPath(base, "tleg-bench-" + std::to_string(getpid()) + ".safetensors");
 }
 
+/// "random:SIZE": random RGB images of SIZE px with 10 classes, as many as one trial needs, the
+/// same kind the PyTorch reference makes for itself (the speed of a step does not depend on
+/// what the pixels show).
+data::DataSplit randomImages(const BenchOptions& o, int64_t size)
+{
+    if (size < 8 || size > 1024)
+        throw Error("bench: --data random:SIZE wants a size of 8-1024 px, not "
+                    + std::to_string(size));
+    torch::manual_seed(0);
+    auto make = [&](int64_t n, const std::string& name) {
+        data::Dataset d;
+        d.name = name;
+        d.images = torch::randint(0, 256, {n, 3, size, size}, torch::kUInt8);
+        d.labels = torch::randint(0, 10, {n}, torch::kLong);
+        d.numClasses = 10;
+        for (int c = 0; c < 10; ++c)
+            d.classNames.push_back("class " + std::to_string(c));
+        return d;
+    };
+    data::DataSplit split;
+    split.train = make(o.batchSize * (o.warmup + o.steps), "random train");
+    split.test = make(o.evalBatchSize, "random test");
+    return split;
+}
+
 double fastStepSeconds(const BenchReport& r, int threads)
 {
     for (const auto& row : r.cpp)
@@ -95,8 +123,13 @@ double fastStepSeconds(const BenchReport& r, int threads)
 
 BenchContext::BenchContext(BenchOptions& o) : options(o)
 {
-    data::OpenOptions oo;
-    split = data::openDataset(o.data, oo);
+    const std::string randomPrefix = "random:";
+    if (o.data.rfind(randomPrefix, 0) == 0) {
+        split = randomImages(o, std::atoll(o.data.c_str() + randomPrefix.size()));
+    } else {
+        data::OpenOptions oo;
+        split = data::openDataset(o.data, oo);
+    }
     for (auto* c : {&o.student, &o.teacher}) {
         c->channels = split.train.channels();
         c->imageSize = split.train.height();
@@ -140,6 +173,9 @@ BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const Log
     }
 
     say("side costs: memory over " + std::to_string(o.memoryEpochs) + " epochs of distillation");
+#if defined(__GLIBC__)
+    malloc_trim(0); // what earlier parts (the 224-px row) freed goes back before measuring
+#endif
     train::TrainOptions to;
     to.batchSize = o.batchSize;
     to.threads = e.sharesAtThreads;

@@ -30,6 +30,9 @@ std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx);
 
 BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const LogFn& say);
 
+/// The 224-px row (BenchOptions::large): report.large and report.gemm.
+void measureLarge(BenchReport& report, const LogFn& say, const std::atomic<bool>* stop);
+
 /// The busy-machine figures of BenchExtras (BenchOptions::busy).
 void measureBusy(BenchContext& cx, BenchExtras& e, const LogFn& say);
 

@@ -959,6 +959,14 @@ S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tief
         <source>The plots&apos; data cannot be read, showing the images instead: %1</source>
         <translation>Die Daten der Diagramme lassen sich nicht lesen, stattdessen werden die Bilder gezeigt: %1</translation>
     </message>
+    <message>
+        <source>Released recipe</source>
+        <translation>Originalrezept</translation>
+    </message>
+    <message>
+        <source>Train as the paper&apos;s released code does: the KL term divided by batch × classes and no gradient clipping (this tool&apos;s recipe divides by the batch and clips the gradient norm at 1.0). Results go to a folder of their own (…-released).</source>
+        <translation>Trainieren wie der veröffentlichte Code des Papers: der KL-Term durch Batch × Klassen geteilt und kein Gradient-Clipping (das Rezept dieses Werkzeugs teilt durch den Batch und begrenzt die Gradientennorm auf 1,0). Die Ergebnisse kommen in einen eigenen Ordner (…-released).</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::Format</name>
@@ -1172,10 +1180,6 @@ S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tief
         <translation>bf16-Matrixprodukte</translation>
     </message>
     <message>
-        <source>KL ÷ batch×classes</source>
-        <translation>KL ÷ Batch×Klassen</translation>
-    </message>
-    <message>
         <source>τ</source>
         <translation>τ</translation>
     </message>
@@ -1240,12 +1244,16 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Gewicht λ des Destillationsterms (Paper, Gl. 5): Verlust = (1−λ)·CE(Schüler, Labels) + λ·τ²·KL(Lehrer ‖ Schüler). λ = 1 ist reine Destillation (Standard des veröffentlichten Codes), bei λ = 0 wird nur aus den Labels gelernt.</translation>
     </message>
     <message>
-        <source>Divide the KL term by batch × classes, as the released code does (after DeiT), instead of by the batch as in the paper&apos;s Eq. 6: the distillation term becomes 1/classes as large. For exact reproduction of the released code.</source>
-        <translation>Den KL-Term durch Batch × Klassen teilen, wie es der veröffentlichte Code (nach DeiT) tut, statt durch die Batchgröße wie in Gl. 6 des Papers: Der Destillationsterm wird um den Faktor der Klassenzahl kleiner. Für eine exakte Reproduktion des veröffentlichten Codes.</translation>
-    </message>
-    <message>
         <source>Run</source>
         <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Released recipe</source>
+        <translation>Originalrezept</translation>
+    </message>
+    <message>
+        <source>Train as the paper&apos;s released code does (after DeiT): the KL term divided by batch × classes instead of by the batch as in the paper&apos;s Eq. 6 (the distillation term becomes 1/classes as large), and no gradient clipping (this tool clips the gradient norm at 1.0). For exact reproduction of the released code.</source>
+        <translation>Trainieren wie der veröffentlichte Code des Papers (nach DeiT): der KL-Term durch Batch × Klassen geteilt statt durch den Batch wie in Gl. 6 des Papers (der Distillationsterm wird 1/Klassen so groß), und kein Gradient-Clipping (dieses Werkzeug begrenzt die Gradientennorm auf 1,0). Für die genaue Reproduktion des veröffentlichten Codes.</translation>
     </message>
 </context>
 <context>
@@ -1426,10 +1434,6 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
         <translation>Linearität: fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <source>linearity: %1: %2 blocks, whole-block R² %3</source>
-        <translation>Linearität: %1: %2 Blöcke, R² des ganzen Blocks %3</translation>
-    </message>
-    <message>
         <source>%1 (analysing…)</source>
         <translation>%1 (wird analysiert…)</translation>
     </message>
@@ -1458,6 +1462,10 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>Open one or more checkpoints to see how their weights change with depth (paper Fig. 1): PCA of the per-layer weights of each kind, and how well a straight line explains PC1.</source>
         <translation>Öffnen Sie einen oder mehrere Checkpoints, um zu sehen, wie sich ihre Gewichte mit der Tiefe ändern (Paper, Abb. 1): PCA der Gewichte pro Schicht für jede Art und wie gut eine Gerade PC1 erklärt.</translation>
+    </message>
+    <message>
+        <source>linearity: %1: %2 blocks, whole-block R² %3 (chance level %4)</source>
+        <translation>Linearität: %1: %2 Blöcke, R² des ganzen Blocks %3 (Zufallsniveau %4)</translation>
     </message>
 </context>
 <context>
@@ -1520,6 +1528,18 @@ Learngene: %2 gespeicherte Parameter (S-Params, ohne Klassifikationskopf).
     <message>
         <source>R² of a straight line through PC1 against layer index</source>
         <translation>R² einer Geraden durch PC1 über dem Schichtindex</translation>
+    </message>
+    <message>
+        <source>Chance R² (p)</source>
+        <translation>Zufalls-R² (p)</translation>
+    </message>
+    <message>
+        <source>The R² a shuffled layer order gives on average: about 1/(L − 1) for weights without any trend (0.2 for 6 blocks). p: the share of shuffled orders whose R² is at least this model&apos;s; a small p means the trend with depth is not chance.</source>
+        <translation>Das R², das eine zufällig gemischte Schichtreihenfolge im Mittel ergibt: etwa 1/(L − 1) für Gewichte ohne jeden Trend (0,2 bei 6 Blöcken). p: der Anteil gemischter Reihenfolgen, deren R² mindestens so groß ist wie das dieses Modells; ein kleines p heißt, der Trend mit der Tiefe ist kein Zufall.</translation>
+    </message>
+    <message>
+        <source>%1 (p %2)</source>
+        <translation>%1 (p %2)</translation>
     </message>
 </context>
 <context>

@@ -952,6 +952,14 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
         <source>The plots&apos; data cannot be read, showing the images instead: %1</source>
         <translation>无法读取图表数据，改为显示图片：%1</translation>
     </message>
+    <message>
+        <source>Released recipe</source>
+        <translation>官方代码的配方</translation>
+    </message>
+    <message>
+        <source>Train as the paper&apos;s released code does: the KL term divided by batch × classes and no gradient clipping (this tool&apos;s recipe divides by the batch and clips the gradient norm at 1.0). Results go to a folder of their own (…-released).</source>
+        <translation>按论文官方代码的方式训练：KL 项除以 batch × classes（批大小 × 类别数），不做梯度裁剪（本工具的配方除以批大小，并把梯度范数裁剪到 1.0）。结果写入单独的文件夹（…-released）。</translation>
+    </message>
 </context>
 <context>
     <name>tleg::gui::Format</name>
@@ -1164,10 +1172,6 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
         <translation>bf16 矩阵乘法</translation>
     </message>
     <message>
-        <source>KL ÷ batch×classes</source>
-        <translation>KL ÷ 批大小×类别数</translation>
-    </message>
-    <message>
         <source>τ</source>
         <translation>τ</translation>
     </message>
@@ -1232,12 +1236,16 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>蒸馏项的权重 λ（论文式 5）：损失 = (1−λ)·CE(学生, 标签) + λ·τ²·KL(教师 ‖ 学生)。λ = 1 为纯蒸馏（已发布代码的默认值），λ = 0 则仅从标签学习。</translation>
     </message>
     <message>
-        <source>Divide the KL term by batch × classes, as the released code does (after DeiT), instead of by the batch as in the paper&apos;s Eq. 6: the distillation term becomes 1/classes as large. For exact reproduction of the released code.</source>
-        <translation>将 KL 项除以 批次 × 类别数，与已发布代码（沿用 DeiT）一致，而不是像论文式 6 那样只除以批次大小：蒸馏项因此缩小为原来的 1/类别数。用于精确复现已发布代码。</translation>
-    </message>
-    <message>
         <source>Run</source>
         <translation>运行</translation>
+    </message>
+    <message>
+        <source>Released recipe</source>
+        <translation>官方代码的配方</translation>
+    </message>
+    <message>
+        <source>Train as the paper&apos;s released code does (after DeiT): the KL term divided by batch × classes instead of by the batch as in the paper&apos;s Eq. 6 (the distillation term becomes 1/classes as large), and no gradient clipping (this tool clips the gradient norm at 1.0). For exact reproduction of the released code.</source>
+        <translation>按论文官方代码的方式训练（沿用 DeiT）：KL 项除以 batch × classes（批大小 × 类别数），而不是像论文公式 6 那样除以批大小（蒸馏项缩小为 1/类别数），并且不做梯度裁剪（本工具把梯度范数裁剪到 1.0）。用于精确复现官方代码。</translation>
     </message>
 </context>
 <context>
@@ -1418,10 +1426,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>线性度：失败：%1</translation>
     </message>
     <message>
-        <source>linearity: %1: %2 blocks, whole-block R² %3</source>
-        <translation>线性度：%1：%2 个块，整块 R² %3</translation>
-    </message>
-    <message>
         <source>%1 (analysing…)</source>
         <translation>%1（分析中…）</translation>
     </message>
@@ -1448,6 +1452,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>Open one or more checkpoints to see how their weights change with depth (paper Fig. 1): PCA of the per-layer weights of each kind, and how well a straight line explains PC1.</source>
         <translation>打开一个或多个检查点，查看其权重如何随深度变化（论文图 1）：对每种类型的逐层权重做 PCA，并查看直线对 PC1 的解释程度。</translation>
+    </message>
+    <message>
+        <source>linearity: %1: %2 blocks, whole-block R² %3 (chance level %4)</source>
+        <translation>线性：%1：%2 个块，整块 R² %3（随机水平 %4）</translation>
     </message>
 </context>
 <context>
@@ -1510,6 +1518,18 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>R² of a straight line through PC1 against layer index</source>
         <translation>PC1 对层索引做直线拟合的 R²</translation>
+    </message>
+    <message>
+        <source>Chance R² (p)</source>
+        <translation>随机水平 R²（p）</translation>
+    </message>
+    <message>
+        <source>The R² a shuffled layer order gives on average: about 1/(L − 1) for weights without any trend (0.2 for 6 blocks). p: the share of shuffled orders whose R² is at least this model&apos;s; a small p means the trend with depth is not chance.</source>
+        <translation>打乱层顺序后平均得到的 R²：对没有任何趋势的权重约为 1/(L − 1)（6 个块时为 0.2）。p：R² 不低于本模型的打乱顺序所占的比例；p 小说明随深度的趋势不是偶然。</translation>
+    </message>
+    <message>
+        <source>%1 (p %2)</source>
+        <translation>%1（p %2）</translation>
     </message>
 </context>
 <context>

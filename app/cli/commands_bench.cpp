@@ -100,6 +100,13 @@ std::string speedBench(const CommandLine& cl)
         o.evalBatchSize = cl.getInt("eval-batch");
     o.workloads = splitList(cl.get("workloads"));
     o.data = cl.get("data");
+    if (cl.has("model"))
+        o.student = model::ViTConfig::preset(cl.get("model"));
+    if (cl.has("teacher-model"))
+        o.teacher = model::ViTConfig::preset(cl.get("teacher-model"));
+    o.only = cl.get("only");
+    o.handCast = cl.flag("hand-cast");
+    o.large = !cl.flag("no-large");
     o.python = cl.get("python");
     if (!cl.flag("no-reference"))
         o.referenceScript = cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
@@ -117,7 +124,9 @@ int benchCommand(const Args& args)
         "bench",
         "Images per second of the Aux-Net distillation step, Des-Net fine-tuning and inference "
         "(fp32 / bf16, 1 and all threads, teacher logits live / cached), each alternated with "
-        "the same step in PyTorch (tests/bench/reference_step.py, Debian's python3-torch); "
+        "the same step in PyTorch (tests/bench/reference_step.py, Debian's python3-torch; bf16 "
+        "under torch.autocast); a 224-px row (ViT-Ti distilled from ViT-S, the GEMMs alone "
+        "against the bf16 peak, 2 threads against 1); "
         "achieved GFLOP/s against the CPU's peak; the side costs (expanded weights, batch "
         "assembly, data load, ViT-B expansion, memory over epochs); the default thread count on "
         "the machine as it is and beside a CPU-bound process it starts; each target met or "
@@ -132,7 +141,18 @@ int benchCommand(const Args& args)
          {"workloads", "LIST", "any of distill,finetune,infer", "distill,finetune,infer"},
          {"batch", "N", "training batch size", "128"},
          {"eval-batch", "N", "inference batch size", "500"},
-         {"data", "SPEC", "fashion-mnist or a dataset folder", "fashion-mnist"},
+         {"data", "SPEC",
+          "fashion-mnist, a dataset folder, or random:SIZE (random RGB images of SIZE px)",
+          "fashion-mnist"},
+         {"model", "PRESET", "the student (Aux-Net / Des-Net): vit-ti, vit-s, vit-b, fmnist-ti, ...",
+          "fmnist-ti"},
+         {"teacher-model", "PRESET", "the ancestry that teaches it", "fmnist-s"},
+         {"only", "TEXT", "only the trials whose name contains TEXT, e.g. \"bf16 aug\"", ""},
+         {"hand-cast", "", "also time PyTorch bf16 with hand-cast linear inputs (old reference)",
+          ""},
+         {"no-large", "", "skip the 224-px row (ViT-Ti from ViT-S, batch 64, bf16, 1 and all "
+                          "threads, and its GEMMs alone)",
+          ""},
          {"python", "EXE", "Python with torch for the reference", "/usr/bin/python3"},
          {"reference", "FILE", "the PyTorch reference script (default: tests/bench/...)", ""},
          {"no-reference", "", "C++ only", ""},

@@ -36,7 +36,11 @@ int experimentCommand(const Args& args)
                     {"data", "SPEC", "fashion-mnist or a dataset folder with at least 10 classes",
                      "fashion-mnist"},
                     {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
-                    {"bf16", "", "matmuls in bfloat16", ""}},
+                    {"bf16", "", "matmuls in bfloat16", ""},
+                    {"recipe", "NAME",
+                     "tleg (KL ÷ batch, clip 1.0) or released (KL ÷ batch×classes, no "
+                     "clipping, as the paper's released code)",
+                     "tleg"}},
                    "NAME");
     if (!cl.parse(args))
         return 0;
@@ -62,6 +66,7 @@ int experimentCommand(const Args& args)
     o.data = cl.get("data");
     o.threads = static_cast<int>(cl.getInt("threads"));
     o.bf16 = cl.flag("bf16");
+    o.recipe = cl.get("recipe");
     for (const auto& n : names) {
         o.name = n;
         ProgressPrinter printer(n);

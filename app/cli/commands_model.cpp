@@ -48,11 +48,16 @@ int expandCommand(const Args& args)
         des.numClasses = spec.expand.numClasses;
     const auto depth = static_cast<long long>(spec.expand.depth);
     std::printf("Des-Net: depth %lld, %.3f M parameters, from a learngene of %.3f M stored "
-                "parameters\ncoefficients c_i = i/%lld:",
+                "parameters\ncoefficients c_i = %s:",
                 depth, static_cast<double>(des.totalParams()) / 1e6,
-                static_cast<double>(lg.storedParams()) / 1e6, depth);
-    for (int64_t i = 0; i < spec.expand.depth; ++i)
-        std::printf(" %.3f", model::expansionCoefficient(i, spec.expand.depth));
+                static_cast<double>(lg.storedParams()) / 1e6,
+                lg.options.relativeCoefficients && lg.options.expandFrom > 0
+                    ? ("(i-" + std::to_string(lg.options.expandFrom) + ")/("
+                       + std::to_string(depth) + "-" + std::to_string(lg.options.expandFrom) + ")")
+                          .c_str()
+                    : ("i/" + std::to_string(depth)).c_str());
+    for (int64_t i = lg.options.expandFrom; i < spec.expand.depth; ++i)
+        std::printf(" %.3f", lg.options.coefficient(i, spec.expand.depth));
     std::printf("\n-> %s\n", spec.out.c_str());
     return 0;
 }

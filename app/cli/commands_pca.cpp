@@ -75,17 +75,22 @@ void printModel(const analysis::ModelLinearity& m)
     std::printf("\n%s  (%s)\n  %zu blocks, %.3f M parameters, %.3f M per block analysed\n",
                 m.path.c_str(), m.description.c_str(), m.blockIndices.size(),
                 double(m.totalParameters) / 1e6, double(m.blockParameters) / 1e6);
-    std::printf("  %-18s %10s %11s %9s %9s %9s %9s\n", "kind", "R²", "slope", "PC1 var%",
-                "PC2 var%", "residual", "adj. cos");
+    std::printf("  %-18s %10s %10s %9s %11s %9s %9s %9s %9s\n", "kind", "R²", "chance R²",
+                "p", "slope", "PC1 var%", "PC2 var%", "residual", "adj. cos");
     std::vector<std::string> notes;
     for (const auto& k : m.kinds) {
-        std::printf("  %-18s %9s %11s %9s %9s %9s %9s\n", k.kind.c_str(), fixed(k.r2, 6).c_str(),
-                    general(k.slope).c_str(), fixed(100 * k.explained1, 2).c_str(),
-                    fixed(100 * k.explained2, 2).c_str(), fixed(k.residual, 4).c_str(),
-                    fixed(k.meanAdjacentCosine, 4).c_str());
+        std::printf("  %-18s %9s %9s %9s %11s %9s %9s %9s %9s\n", k.kind.c_str(),
+                    fixed(k.r2, 6).c_str(), fixed(k.r2Chance, 4).c_str(),
+                    general(k.r2PValue).c_str(), general(k.slope).c_str(),
+                    fixed(100 * k.explained1, 2).c_str(), fixed(100 * k.explained2, 2).c_str(),
+                    fixed(k.residual, 4).c_str(), fixed(k.meanAdjacentCosine, 4).c_str());
         if (!k.note.empty() && std::find(notes.begin(), notes.end(), k.note) == notes.end())
             notes.push_back(k.note);
     }
+    if (!m.kinds.empty() && !std::isnan(m.kinds.front().r2Chance))
+        std::printf("  chance R²: the mean R² when the layer order is shuffled (1/(L-1) for "
+                    "weights without a trend); p: the share of shuffled orders with an R² at "
+                    "least as high\n");
     for (const auto& n : notes)
         std::printf("  n/a: %s\n", n.c_str());
     if (!m.ignored.empty())

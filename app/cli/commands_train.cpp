@@ -48,6 +48,10 @@ int distillCommand(const Args& args)
                  {"out", "DIR", "run folder (default: the next free runs/aux-net)", ""},
                  {"expand", "GROUPS", "linearly expanded modules: msa,mlp,ln (any subset)", "msa,mlp,ln"},
                  {"expand-from", "K", "partial expansion: blocks 0..K-1 stay independent", "0"},
+                 {"partial-coefficient", "absolute|relative",
+                  "with --expand-from K: c_i = i/L (absolute, block K starts at K/L) or "
+                  "(i-K)/(L-K) (relative, block K starts at θ_B, as the released code)",
+                  "absolute"},
                  {"share-only", "", "weight sharing instead of expansion (Share-Init baseline)", ""},
                  {"lambda", "λ", "distillation weight (1 = pure distillation)", "1.0"},
                  {"tau", "τ", "distillation temperature", "1.0"},
@@ -66,11 +70,17 @@ int distillCommand(const Args& args)
     spec.auxOptions.groups = model::groupsFromString(cl.get("expand"));
     spec.auxOptions.expandFrom = cl.getInt("expand-from");
     spec.auxOptions.shareOnly = cl.flag("share-only");
+    const std::string convention = cl.get("partial-coefficient");
+    if (convention != "absolute" && convention != "relative")
+        throw Error("--partial-coefficient must be absolute or relative, not '" + convention
+                    + "'");
+    spec.auxOptions.relativeCoefficients = convention == "relative";
     spec.train = trainConfig(cl);
     spec.train.augment = cl.flag("augment"); // the fast path by default (docs/PERFORMANCE.md)
     spec.train.loss.lambda = cl.getDouble("lambda");
     spec.train.loss.tau = cl.getDouble("tau");
-    spec.train.loss.deitNormalisation = cl.flag("kd-deit-norm");
+    spec.train.loss.deitNormalisation =
+        spec.train.loss.deitNormalisation || cl.flag("kd-deit-norm"); // or --recipe released
     if (spec.train.loss.lambda > 0.0)
         spec.teacher = cl.require("teacher");
     spec.teacherOptions = teacherConfig(cl);

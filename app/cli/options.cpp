@@ -86,7 +86,11 @@ std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
         {"min-lr", "LR", "final learning rate", "1e-5"},
         {"warmup", "EPOCHS", "linear warmup length in epochs", "1"},
         {"wd", "W", "AdamW weight decay", "0.05"},
-        {"clip", "NORM", "clip the global gradient norm (0 = off)", "1.0"},
+        {"recipe", "NAME",
+         "tleg (KL ÷ batch, clip 1.0) or released (KL ÷ batch×classes, no clipping, as the "
+         "paper's released code); --clip and --kd-deit-norm override it",
+         "tleg"},
+        {"clip", "NORM", "clip the global gradient norm (0 = off); default: the recipe's", ""},
         {"smoothing", "S", "label smoothing", "0"},
         {"no-augment", "", "no random crop and flip", ""},
         {"seed", "N", "random seed", "0"},
@@ -254,7 +258,9 @@ train::TrainOptions trainConfig(const CommandLine& cl)
     o.minLr = cl.getDouble("min-lr");
     o.warmupEpochs = cl.getDouble("warmup");
     o.weightDecay = cl.getDouble("wd");
-    o.clipGrad = cl.getDouble("clip");
+    train::applyRecipe(o, cl.get("recipe"));
+    if (cl.has("clip"))
+        o.clipGrad = cl.getDouble("clip");
     o.loss.labelSmoothing = cl.getDouble("smoothing");
     o.augment = !cl.flag("no-augment");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));

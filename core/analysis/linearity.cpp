@@ -9,6 +9,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <random>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 namespace tleg::analysis {
 
@@ -158,6 +163,55 @@ GramPca gramPca(const Eigen::MatrixXd& centredGram)
     return pca;
 }
 
+namespace {
+
+/// R² of a least-squares line through s against its index.
+double r2AgainstIndex(const Eigen::VectorXd& s, const Eigen::VectorXd& centredT, double tt)
+{
+    const Eigen::VectorXd c = s.array() - s.mean();
+    const double ss = c.squaredNorm();
+    const double st = centredT.dot(c);
+    return ss > 0 ? st * st / (tt * ss) : 0.0;
+}
+
+/// {mean R², share of orders with R² ≥ observed} over shuffled orders of the scores: every
+/// order up to 8 layers (8! = 40,320), else 20,000 orders from a fixed seed.
+std::pair<double, double> shuffledR2(const Eigen::VectorXd& scores, double observed)
+{
+    const Eigen::Index n = scores.size();
+    const Eigen::VectorXd t = centredIndex(n);
+    const double tt = t.squaredNorm();
+    std::vector<Eigen::Index> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), Eigen::Index(0));
+    Eigen::VectorXd shuffled(n);
+    double sum = 0;
+    int64_t count = 0, atLeast = 0;
+    // A tiny slack: the identity order must count as "at least" the observed R².
+    const double bar = observed - 1e-12 * std::max(1.0, std::abs(observed));
+    auto visit = [&] {
+        for (Eigen::Index i = 0; i < n; ++i)
+            shuffled(i) = scores(order[static_cast<size_t>(i)]);
+        const double r2 = r2AgainstIndex(shuffled, t, tt);
+        sum += r2;
+        atLeast += r2 >= bar;
+        ++count;
+    };
+    if (n <= 8) {
+        do
+            visit();
+        while (std::next_permutation(order.begin(), order.end()));
+    } else {
+        std::mt19937_64 rng(20261201);
+        for (int i = 0; i < 20000; ++i) {
+            std::shuffle(order.begin(), order.end(), rng);
+            visit();
+        }
+    }
+    return {sum / double(count), double(atLeast) / double(count)};
+}
+
+} // namespace
+
 KindLinearity analyseGram(const GramMatrices& gram, const std::string& kind)
 {
     KindLinearity r;
@@ -189,6 +243,7 @@ KindLinearity analyseGram(const GramMatrices& gram, const std::string& kind)
     r.explained2 = noVariation || layers < 2 ? kNaN : pca.eigenvalues(1) / total;
 
     r.slope = r.intercept = r.r2 = r.residual = r.residualOfNorm = kNaN;
+    r.r2Chance = r.r2PValue = kNaN;
     if (layers >= 2) {
         const Eigen::VectorXd t = centredIndex(layers);
         const Eigen::VectorXd s = pca.scores.col(0);
@@ -216,6 +271,7 @@ KindLinearity analyseGram(const GramMatrices& gram, const std::string& kind)
         } else {
             r.r2 = 1.0 - ssRes / ssTot;
             r.residual = std::sqrt(residualTrace / traceCentred);
+            std::tie(r.r2Chance, r.r2PValue) = shuffledR2(s, r.r2);
         }
     } else {
         r.note = "a single block: nothing to compare across depth";

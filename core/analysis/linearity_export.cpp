@@ -38,6 +38,8 @@ nlohmann::json linearityJson(const std::vector<ModelLinearity>& models)
                              {"layers", k.layers},
                              {"params_per_layer", k.params},
                              {"r2", k.r2},
+                             {"r2_chance_shuffled_layers", k.r2Chance},
+                             {"r2_p_value", k.r2PValue},
                              {"slope", k.slope},
                              {"intercept", k.intercept},
                              {"explained_variance", {k.explained1, k.explained2}},

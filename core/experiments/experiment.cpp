@@ -160,18 +160,29 @@ std::string header(const ExperimentInfo& info, Workbench& wb, const ExperimentRe
        << " blocks × width " << p.aux.dim << ". " << wb.seeds()
        << " seeds; mean ± sample std over seeds. The ancestry (teacher) is trained once with "
           "seed 0 and shared by all seeds; data subsets are fixed. "
-       << (wb.options().bf16 ? "bf16 autocast" : "fp32") << ", "
+       << (wb.options().bf16 ? "bf16 matmuls" : "fp32") << ", recipe `" << wb.options().recipe
+       << "` ("
+       << (wb.options().recipe == "released" ? "KL ÷ batch × classes, no gradient clipping"
+                                             : "KL ÷ batch, gradient norm clipped at 1.0")
+       << "), "
        << (wb.options().threads > 0 ? std::to_string(wb.options().threads) : std::string("all"))
        << " intra-op thread(s). " << r.trainedRuns << " models trained in this call, "
        << r.cachedRuns << " uses of cached models (`" << joinPath(wb.options().root, "cache")
        << "`); training time of every model this experiment uses: "
        << num(r.standaloneSeconds / 60.0, 1) << " min (its cost with an empty cache).\n\n"
        << "Command: `tleg experiment " << info.name << " --preset " << p.name << " --seeds "
-       << wb.seeds() << "`\n\n";
+       << wb.seeds() << (wb.options().bf16 ? " --bf16" : "")
+       << (wb.options().recipe != "tleg" ? " --recipe " + wb.options().recipe : std::string())
+       << "`\n\n";
     return os.str();
 }
 
 } // namespace
+
+std::string experimentFolderName(const ExperimentOptions& o)
+{
+    return o.name + "-" + o.preset + (o.recipe == "tleg" ? "" : "-" + o.recipe);
+}
 
 ExperimentResult runExperiment(const ExperimentOptions& options, const StageFn& stage,
                                const train::ProgressFn& progress, const std::atomic<bool>* stop)
@@ -180,7 +191,7 @@ ExperimentResult runExperiment(const ExperimentOptions& options, const StageFn& 
     const auto start = std::chrono::steady_clock::now();
     Workbench wb(options, stage, progress, stop);
     ExperimentResult r;
-    r.folder = joinPath(options.root, info.name + "-" + wb.preset().name);
+    r.folder = joinPath(options.root, experimentFolderName(options));
     Report rep;
     try {
         rep = runStudy(info.name, wb);
@@ -224,6 +235,7 @@ ExperimentResult runExperiment(const ExperimentOptions& options, const StageFn& 
                                   {"seeds", wb.seeds()},
                                   {"data", options.data},
                                   {"bf16", options.bf16},
+                                  {"recipe", options.recipe},
                                   {"threads", options.threads},
                                   {"trained_runs", r.trainedRuns},
                                   {"cached_runs", r.cachedRuns},

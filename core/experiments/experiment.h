@@ -39,7 +39,12 @@ struct ExperimentOptions {
     std::string data = "fashion-mnist";    // anything data::openDataset accepts
     int threads = 0;                       // intra-op threads, 0 = the idle cores
     bool bf16 = false;
+    std::string recipe = "tleg";           // train::applyRecipe, for every model trained
 };
+
+/// root/<this> is where an experiment writes: "<name>-<preset>", plus "-released" under the
+/// released recipe.
+std::string experimentFolderName(const ExperimentOptions& o);
 
 struct ExperimentResult {
     std::string folder;             // root/<name>-<preset>

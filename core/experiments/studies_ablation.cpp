@@ -147,9 +147,11 @@ Report partialExpansion(Workbench& wb)
 {
     const Preset& p = wb.preset();
     const int64_t d = p.desDepth;
-    const std::string partial = "Partial (from block " + std::to_string(p.partialFrom + 1) + ")";
+    const std::string from = std::to_string(p.partialFrom + 1);
+    const std::string partial = "Partial (from block " + from + ")";
+    const std::string relative = "Partial relative (from block " + from + ")";
     Report rep;
-    std::vector<double> auxAll, auxPartial;
+    std::vector<double> auxAll, auxPartial, auxRelative;
     int64_t storedAll = 0, storedPartial = 0;
     for (int s = 0; s < wb.seeds(); ++s) {
         wb.announce(seedStage(wb, s));
@@ -157,32 +159,44 @@ Report partialExpansion(Workbench& wb)
         model::AuxOptions ao;
         ao.expandFrom = p.partialFrom;
         const Outcome part = wb.learngene(Domain::Source, ao, s);
+        ao.relativeCoefficients = true;
+        const Outcome rel = wb.learngene(Domain::Source, ao, s);
         auxAll.push_back(all.top1);
         auxPartial.push_back(part.top1);
+        auxRelative.push_back(rel.top1);
         storedAll = sParamsWithoutHead(all.learngene);
         storedPartial = sParamsWithoutHead(part.learngene);
         const Outcome ta = wb.finetune(Domain::Target, {"tleg", d, &all}, s);
         const Outcome tp = wb.finetune(Domain::Target, {"tleg", d, &part}, s);
+        const Outcome tr = wb.finetune(Domain::Target, {"tleg", d, &rel}, s);
         rep.records.add({"All", d, uint64_t(s), ta.top1, ta.top5, ta.params, storedAll, ta.seconds,
                          ta.images, ta.model});
         rep.records.add({partial, d, uint64_t(s), tp.top1, tp.top5, tp.params, storedPartial,
                          tp.seconds, tp.images, tp.model});
+        rep.records.add({relative, d, uint64_t(s), tr.top1, tr.top5, tr.params, storedPartial,
+                         tr.seconds, tr.images, tr.model});
     }
     std::ostringstream os;
     os << recipe(wb) << "Partial: in the Aux-Net, blocks 1–" << p.partialFrom
        << " are ordinary independent blocks and blocks " << p.partialFrom + 1 << "–"
        << p.aux.depth << " are linearly expanded; the Des-Net takes the independent blocks as "
-          "they are and expands the rest.\n\n";
+          "they are and expands the rest. Block i (counted from 0) of a depth-L model has c = "
+          "i/L (this tool's default, \"absolute\") or c = (i−k)/(L−k) with k = "
+       << p.partialFrom << " (the released code's RepeatedModuleList, \"relative\").\n\n";
     Table t({"Model", "Type", "Aux-Net top-1 (source)", "S-Params (M)", "Top-1 (%)"});
     t.add({"Des-" + std::to_string(d), "All", pm(stats(auxAll)), millions(double(storedAll)),
            pm(rep.records.top1("All"))});
     t.add({"", partial, pm(stats(auxPartial)), millions(double(storedPartial)),
            pm(rep.records.top1(partial))});
-    os << t.markdown() << "\nFindings:\n\n- " << compareLine(rep.records, partial, "All") << '\n';
+    t.add({"", relative, pm(stats(auxRelative)), millions(double(storedPartial)),
+           pm(rep.records.top1(relative))});
+    os << t.markdown() << "\nFindings:\n\n- " << compareLine(rep.records, partial, "All")
+       << "\n- " << compareLine(rep.records, relative, partial) << '\n';
     rep.markdown = os.str();
-    rep.charts.push_back({"top1_by_expansion.png",
-                          barChart("Partial expansion: target top-1 (Des-" + std::to_string(d) + ")",
-                                   rep.records, {"All", partial}, "linear expansion")});
+    rep.charts.push_back(
+        {"top1_by_expansion.png",
+         barChart("Partial expansion: target top-1 (Des-" + std::to_string(d) + ")", rep.records,
+                  {"All", partial, relative}, "linear expansion")});
     return rep;
 }
 

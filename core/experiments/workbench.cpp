@@ -41,6 +41,11 @@ std::string hashOf(const std::string& s)
     return std::string(buf, 10);
 }
 
+/// The training path's version in cache keys. Change it with any change that makes a run with
+/// the same options train to other weights (initialisation, loss, optimiser, numerics), so that
+/// experiments do not reuse models trained by the older code.
+constexpr const char* kTrainingCode = "2026-12-01 timm init (N(0, 0.02²) cut at ±2)";
+
 /// What determines a training run's result (threads and file locations do not).
 nlohmann::json trainKey(const TrainOptions& t)
 {
@@ -157,6 +162,10 @@ Workbench::Workbench(const ExperimentOptions& options, StageFn stage,
     if (options.seeds < 0)
         throw Error("experiment: seeds must be at least 1, got " + std::to_string(options.seeds));
     m_seeds = options.seeds > 0 ? options.seeds : m_preset.defaultSeeds;
+    // The recipe changes the preset's options, so it is part of every cache key through them.
+    for (auto* t : {&m_preset.ancestryTrain, &m_preset.distillTrain, &m_preset.finetuneTrain,
+                    &m_preset.targetTrain})
+        train::applyRecipe(*t, options.recipe);
 }
 
 void Workbench::announce(const std::string& stage) const
@@ -240,7 +249,12 @@ Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Doma
                        TrainOptions t, const Job& job)
 {
     Outcome out;
-    out.key = hashOf(key.dump());
+    // Everything else that changes the weights: the precision (applied to t below, so not in
+    // the callers' keys) and the training code's version.
+    nlohmann::json fullKey = key;
+    fullKey["precision"] = m_options.bf16 ? "bf16" : "fp32";
+    fullKey["training_code"] = kTrainingCode;
+    out.key = hashOf(fullKey.dump());
     out.folder = joinPath(joinPath(m_options.root, "cache"), label + "-" + out.key);
     out.model = joinPath(out.folder, "model.safetensors");
     const std::string outcomePath = joinPath(out.folder, "outcome.json");
@@ -275,7 +289,7 @@ Outcome Workbench::run(const std::string& label, const nlohmann::json& key, Doma
 
     announce(label);
     makeDirs(out.folder);
-    writeTextAtomic(joinPath(out.folder, "key.json"), key.dump(2) + "\n");
+    writeTextAtomic(joinPath(out.folder, "key.json"), fullKey.dump(2) + "\n");
     t.threads = m_options.threads;
     t.bf16 = m_options.bf16;
     t.provenance = {{"experiment_run", label}, {"experiment_key", out.key}};

@@ -9,7 +9,8 @@ nlohmann::json AuxOptions::toJson() const
 {
     return {{"groups", groupsToString(groups)},
             {"expand_from", expandFrom},
-            {"share_only", shareOnly}};
+            {"share_only", shareOnly},
+            {"partial_coefficient", relativeCoefficients ? "relative" : "absolute"}};
 }
 
 AuxOptions AuxOptions::fromJson(const nlohmann::json& j)
@@ -19,6 +20,11 @@ AuxOptions AuxOptions::fromJson(const nlohmann::json& j)
         o.groups = groupsFromString(j.at("groups").get<std::string>());
         o.expandFrom = util::jsonIntegerOr<int64_t>(j, "expand_from", 0);
         o.shareOnly = j.value("share_only", false);
+        const std::string convention = j.value("partial_coefficient", std::string("absolute"));
+        if (convention != "absolute" && convention != "relative")
+            throw Error("invalid expansion options: partial_coefficient must be absolute or "
+                        "relative, not '" + convention + "'");
+        o.relativeCoefficients = convention == "relative";
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("invalid expansion options JSON: ") + e.what());
     }
@@ -37,6 +43,15 @@ void AuxOptions::validate(int64_t depth) const
 double expansionCoefficient(int64_t i, int64_t depth)
 {
     return static_cast<double>(i) / static_cast<double>(depth);
+}
+
+double AuxOptions::coefficient(int64_t i, int64_t depth) const
+{
+    if (!relativeCoefficients || expandFrom <= 0)
+        return expansionCoefficient(i, depth);
+    return depth > expandFrom ? static_cast<double>(i - expandFrom)
+                                    / static_cast<double>(depth - expandFrom)
+                              : 0.0;
 }
 
 namespace {
@@ -111,7 +126,7 @@ BlockWeights AuxNetImpl::blockWeights(int64_t i) const
     BlockWeights own = blocks->ptr<BlockImpl>(i)->weights();
     const BlockWeights b = thetaB->weights();
     const BlockWeights a = thetaA ? thetaA->weights() : BlockWeights{};
-    const double c = expansionCoefficient(i, m_config.depth);
+    const double c = m_options.coefficient(i, m_config.depth);
     BlockWeights w;
     for (int p = 0; p < kBlockParamCount; ++p) {
         if (!isExpanded(i, p))
@@ -139,7 +154,7 @@ std::vector<BlockWeights> AuxNetImpl::allBlockWeights() const
         return w;
     std::vector<float> cs;
     for (int64_t i = from; i < depth; ++i)
-        cs.push_back(static_cast<float>(expansionCoefficient(i, depth)));
+        cs.push_back(static_cast<float>(m_options.coefficient(i, depth)));
     const torch::Tensor c = torch::tensor(cs, torch::kFloat);
     const BlockWeights b = thetaB->weights();
     const BlockWeights a = thetaA ? thetaA->weights() : BlockWeights{};

@@ -16,6 +16,16 @@ struct AuxOptions {
     int64_t expandFrom = 0;
     /// Weight sharing instead of expansion (Share-Init baseline): every block is θ_B, no θ_A.
     bool shareOnly = false;
+    /// With partial expansion (expandFrom = k > 0), the coefficient of expanded block i of a
+    /// depth-L model: false ("absolute", the default) c_i = i/L, so block k starts at k/L and
+    /// the expanded blocks continue the whole model's line; true ("relative") c_i = (i−k)/(L−k),
+    /// so block k is θ_B, as the released code's RepeatedModuleList does. Both are the same
+    /// family at the Aux-Net's own depth (θ_A, θ_B reparametrised); they differ when the
+    /// learngene is expanded to another depth. Stored in the learngene, so expansion follows it.
+    bool relativeCoefficients = false;
+
+    /// c_i of block i of a depth-L model made from this learngene (i ≥ expandFrom).
+    double coefficient(int64_t i, int64_t depth) const;
 
     nlohmann::json toJson() const;
     static AuxOptions fromJson(const nlohmann::json& j);

@@ -26,6 +26,11 @@ constexpr ParamInfo kParams[kBlockParamCount] = {
 
 thread_local bool t_bf16Matmul = false;
 
+/// Above this many tokens a bf16 block runs attention as batched bf16 GEMMs instead of the fused
+/// fp32 kernel. At 17 tokens (Fashion-MNIST) the fused kernel is the faster; at 197 (224 px)
+/// the GEMMs are, by a wide margin (`tleg bench`'s 224-px row).
+constexpr int64_t kFusedAttentionMaxTokens = 64;
+
 } // namespace
 
 const char* blockParamName(int p) { return kParams[p].name; }
@@ -67,13 +72,27 @@ std::string groupsToString(unsigned groups)
     return s;
 }
 
-void truncNormal_(torch::Tensor t, double std)
+void truncNormal_(torch::Tensor t, double std, double lower, double upper)
 {
     torch::NoGradGuard guard;
-    // Inverse-CDF sampling of N(0, 1) restricted to [-2, 2], then scaled.
-    const double lo = 0.5 * (1.0 + std::erf(-2.0 / std::sqrt(2.0)));
-    const double hi = 0.5 * (1.0 + std::erf(2.0 / std::sqrt(2.0)));
-    t.uniform_(2.0 * lo - 1.0, 2.0 * hi - 1.0).erfinv_().mul_(std * std::sqrt(2.0));
+    // N(0, std²) restricted to [lower, upper] (absolute bounds, as timm's trunc_normal_):
+    // inverse-CDF sampling, a uniform draw between the bounds' CDF values through erfinv.
+    if (lower <= -8.0 * std && upper >= 8.0 * std) {
+        // Bounds this far out (timm's ±2 at std 0.02 are 100 std) cut nothing a float normal
+        // can reach. The inverse CDF would turn a uniform draw of exactly −1 (float: once in
+        // 2^24 draws) into erfinv(−1) = −inf and the clamp into a weight of −2: 100 std, and
+        // enough to move a ViT-S matrix's std by 3 %.
+        t.normal_(0.0, std).clamp_(lower, upper);
+        return;
+    }
+    const double cdfLower = 0.5 * (1.0 + std::erf(lower / (std * std::sqrt(2.0))));
+    const double cdfUpper = 0.5 * (1.0 + std::erf(upper / (std * std::sqrt(2.0))));
+    auto draw = torch::empty(t.sizes(), torch::kDouble); // double: the endpoints are 2^-53 away
+    draw.uniform_(2.0 * cdfLower - 1.0, 2.0 * cdfUpper - 1.0)
+        .erfinv_()
+        .mul_(std * std::sqrt(2.0))
+        .clamp_(lower, upper);
+    t.copy_(draw);
 }
 
 AttentionImpl::AttentionImpl(int64_t dim, bool qkvBias)
@@ -190,8 +209,24 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
                    : torch::layer_norm(t, {dim}, g, b, eps);
     };
     auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
+    torch::Tensor ctx; // [B, N, D]
+    if (t_bf16Matmul && tokens > kFusedAttentionMaxTokens) {
+        // Many tokens (197 at 224 px): the two attention products are real GEMMs, so they run
+        // batched in bf16 on oneDNN as the linear layers do (the fused kernel is fp32 and
+        // made for a few dozen tokens); the softmax reads and writes bf16, accumulating in fp32.
+        auto qkv = linearBf16(h, w[QkvWeight], w[QkvBias])
+                       .view({batch, tokens, 3, heads, headDim})
+                       .permute({2, 0, 3, 1, 4}); // [3, B, H, N, d] bf16
+        auto q = qkv[0] * (1.0 / std::sqrt(static_cast<double>(headDim)));
+        auto attn = torch::matmul(q, qkv[1].transpose(-2, -1)).softmax(-1); // [B, H, N, N]
+        ctx = torch::matmul(attn, qkv[2]).transpose(1, 2).reshape({batch, tokens, dim});
+        auto out = x + linearBf16(ctx, w[ProjWeight], w[ProjBias]);
+        h = norm(out, w[Norm2Weight], w[Norm2Bias]);
+        auto hidden = linearBf16(h, w[Fc1Weight], w[Fc1Bias]);
+        hidden = kernels::fusedGeluApplies(hidden) ? kernels::fusedGelu(hidden) : F::gelu(hidden);
+        return out + linearBf16(hidden, w[Fc2Weight], w[Fc2Bias]);
+    }
     auto packed = linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
-    torch::Tensor ctx;                                 // [B, N, D]
     if (kernels::fusedAttentionApplies(packed)) {
         ctx = kernels::fusedAttention(packed, heads);
     } else {

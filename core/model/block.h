@@ -31,8 +31,10 @@ bool isLayerNormWeight(int p);     // γ of norm1 / norm2 (initialised to 1 in �
 unsigned groupsFromString(const std::string& s);
 std::string groupsToString(unsigned groups);
 
-/// Truncated normal (±2 std), as timm's trunc_normal_ for ViT weights.
-void truncNormal_(torch::Tensor t, double std);
+/// N(0, std²) truncated to [lower, upper] in absolute value, as timm's trunc_normal_(std=.02)
+/// for ViT weights: its bounds are ±2 (not ±2 std), so with std 0.02 the draw is, in practice,
+/// an untruncated normal of std 0.02 (a ±2 std cut would give std 0.0176).
+void truncNormal_(torch::Tensor t, double std, double lower = -2.0, double upper = 2.0);
 
 struct AttentionImpl : torch::nn::Module {
     /// qkvBias false: no "qkv.bias" (timm's qkv_bias=False); its BlockWeights slot stays undefined.

@@ -51,7 +51,7 @@ ViT expand(const Learngene& lg, const ExpandOptions& o)
     const bool shareOnly = lg.options.shareOnly;
     for (int64_t i = o.initFrom; i < initTo; ++i) {
         BlockWeights w = net->block(i).weights();
-        const double c = expansionCoefficient(i, o.depth);
+        const double c = lg.options.coefficient(i, o.depth);
         for (int p = 0; p < kBlockParamCount; ++p) {
             const std::string what = "blocks." + std::to_string(i) + "." + blockParamName(p);
             if (i < lg.options.expandFrom) {
@@ -161,7 +161,7 @@ void saveExpanded(const std::string& path, const Learngene& lg, const ExpandOpti
             else if (lg.options.shareOnly)
                 t = lg.thetaB(p);
             else if (lg.thetaB(p).defined() && lg.thetaA(p).defined())
-                t = lg.thetaB(p) + expansionCoefficient(i, o.depth) * lg.thetaA(p);
+                t = lg.thetaB(p) + lg.options.coefficient(i, o.depth) * lg.thetaA(p);
             if (!t.defined()) { // something stays random: build the network after all
                 tensors.clear();
                 break;

@@ -6,6 +6,7 @@
 #include "model/model_io.h"
 #include "train/data_parallel.h"
 #include "train/optimizer.h"
+#include "util/cpu_block_cache.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "util/machine.h"
@@ -179,6 +180,8 @@ private:
 /// Large tensors are freed and allocated again every step. glibc serves blocks above its mmap
 /// threshold with fresh mappings that the kernel must zero and fault in each time; keeping them
 /// on the heap instead removes that cost (a steady state, so memory stays flat across epochs).
+/// Blocks above 32 MiB, glibc's largest threshold (224-px activations), are kept by
+/// util::CpuBlockCache while train() and evaluate() run (their CpuBlockCache::Scope).
 void keepLargeAllocationsOnTheHeap()
 {
 #if defined(__GLIBC__)
@@ -236,6 +239,36 @@ nlohmann::json TrainOptions::toJson() const
             {"kd_deit_normalisation", loss.deitNormalisation},
             {"augment", augment},         {"seed", seed},              {"threads", threads},
             {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits}};
+}
+
+const std::vector<std::string>& recipeNames()
+{
+    static const std::vector<std::string> names{"tleg", "released"};
+    return names;
+}
+
+void applyRecipe(TrainOptions& o, const std::string& recipe)
+{
+    if (recipe == "tleg") {
+        o.loss.deitNormalisation = false;
+        o.clipGrad = 1.0;
+    } else if (recipe == "released") {
+        o.loss.deitNormalisation = true;
+        o.clipGrad = 0.0;
+    } else {
+        throw Error("unknown recipe '" + recipe + "' (known: tleg, released)");
+    }
+}
+
+std::string recipeOf(const TrainOptions& o)
+{
+    for (const auto& name : recipeNames()) {
+        TrainOptions r = o;
+        applyRecipe(r, name);
+        if (r.clipGrad == o.clipGrad && r.loss.deitNormalisation == o.loss.deitNormalisation)
+            return name;
+    }
+    return "custom";
 }
 
 void TrainOptions::validate() const
@@ -357,6 +390,7 @@ EvalResult evaluateWith(const std::function<torch::Tensor(const torch::Tensor&)>
 {
     torch::NoGradGuard guard;
     keepLargeAllocationsOnTheHeap();
+    const util::CpuBlockCache::Scope blockCache;
     data::LoaderOptions lo;
     lo.batchSize = batchSize;
     lo.shuffle = false;
@@ -781,6 +815,7 @@ TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
     applyThreads(o.threads);
     model::Bf16Scope bf16(o.bf16);
     torch::manual_seed(o.seed);
+    const util::CpuBlockCache::Scope blockCache; // emptied when the run ends, however it ends
     return Training(model, trainSet, valSet, o, teacher, progress, stop).run();
 }
 

@@ -54,6 +54,15 @@ struct TrainOptions {
     void validate() const;
 };
 
+/// Training recipes by name (`--recipe`): "tleg", this tool's default (KL divided by the batch,
+/// global gradient norm clipped at 1.0), and "released", the recipe of the paper's released code
+/// (DeiT's --kd-deit-norm: KL divided by batch × classes; no gradient clipping). applyRecipe
+/// sets exactly those two fields; throws tleg::Error naming the known recipes for another name.
+void applyRecipe(TrainOptions& o, const std::string& recipe);
+const std::vector<std::string>& recipeNames();
+/// "tleg" or "released" when o's two fields match one of them, else "custom".
+std::string recipeOf(const TrainOptions& o);
+
 struct EpochRecord {
     int64_t epoch = 0; // 1-based
     double trainLoss = 0, trainTop1 = 0, valLoss = 0, valTop1 = 0, valTop5 = 0;

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 namespace tleg::util {
 
@@ -27,33 +29,62 @@ bool hasFlag(const std::string& flags, const std::string& flag)
     return false;
 }
 
-/// A chain of dependent adds retires one per cycle on every x86 core of the last 20 years, so
-/// adds per second is the clock the core runs at now (turbo included). Best of several tries,
-/// so that a preemption does not count.
-double measureClockGhz()
+/// Cycles per second from two dependent chains: 64-bit `imul reg, reg` (3 cycles of latency on
+/// every Intel core since Nehalem and every AMD Zen) and `add reg, reg` (1 cycle). Neither can be
+/// folded away by the renamer, unlike `add $1, reg`, which Intel's Golden Cove and later cores
+/// retire several per cycle (an add-immediate chain read 11.6 GHz on a 2.3 GHz Xeon). Best of
+/// many short tries each, so that a preemption does not count. {imulGhz, addGhz}; 0 off x86.
+std::pair<double, double> measureClockChains()
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    // Short tries (about 1 ms each), many of them: on a busy machine some run undisturbed.
-    constexpr uint64_t kIterations = 200'000; // × 16 adds
-    double best = 0;
-    for (int attempt = 0; attempt < 60; ++attempt) {
-        uint64_t x = 0;
-        const auto t0 = std::chrono::steady_clock::now();
-        for (uint64_t i = 0; i < kIterations; ++i) {
-            asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-                         "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-                         "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-                         "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
-                         : "+r"(x));
-        }
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        best = std::max(best, 16.0 * double(kIterations) / s / 1e9);
+    constexpr uint64_t kIterations = 50'000; // × 8 instructions, about 0.3 ms per try
+    const uint64_t three = 3;
+    double bestMul = 0, bestAdd = 0;
+    auto seconds = [](std::chrono::steady_clock::time_point t0) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        uint64_t x = 1;
+        auto t0 = std::chrono::steady_clock::now();
+        for (uint64_t i = 0; i < kIterations; ++i)
+            asm volatile("imul %1, %0\n\timul %1, %0\n\timul %1, %0\n\timul %1, %0\n\t"
+                         "imul %1, %0\n\timul %1, %0\n\timul %1, %0\n\timul %1, %0"
+                         : "+r"(x)
+                         : "r"(three));
+        bestMul = std::max(bestMul, 3.0 * 8.0 * double(kIterations) / seconds(t0) / 1e9);
+        t0 = std::chrono::steady_clock::now();
+        for (uint64_t i = 0; i < kIterations; ++i)
+            asm volatile("add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\t"
+                         "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0"
+                         : "+r"(x)
+                         : "r"(three));
+        bestAdd = std::max(bestAdd, 8.0 * double(kIterations) / seconds(t0) / 1e9);
     }
-    return best;
+    return {bestMul, bestAdd};
 #else
-    return 0.0;
+    return {0.0, 0.0};
 #endif
+}
+
+/// The clock the CPU is sold at, when something says so: "@ 2.30GHz" in Intel's model names,
+/// else cpufreq's base or maximum frequency, else "cpu MHz" (the current clock on bare metal,
+/// the TSC's under most hypervisors). {GHz, where it came from}.
+std::pair<double, std::string> nominalClock(const std::string& model, double cpuMhzGhz)
+{
+    const auto at = model.find('@');
+    if (at != std::string::npos) {
+        const double ghz = std::atof(model.c_str() + at + 1);
+        if (ghz > 0.1 && ghz < 10 && model.find("GHz", at) != std::string::npos)
+            return {ghz, "model name"};
+    }
+    for (const char* file : {"/sys/devices/system/cpu/cpu0/cpufreq/base_frequency",
+                             "/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"}) {
+        std::ifstream in(file);
+        double khz = 0;
+        if (in >> khz && khz > 1e5)
+            return {khz / 1e6, file};
+    }
+    return {cpuMhzGhz, cpuMhzGhz > 0 ? "/proc/cpuinfo cpu MHz" : ""};
 }
 
 /// Busy and total jiffies of the CPUs in the affinity mask, from /proc/stat's "cpuN" lines.
@@ -145,10 +176,15 @@ std::string CpuInfo::describe() const
                   : "SSE")
        << (avx512bf16 ? " + AVX512_BF16" : "") << ", " << fmaPipes << "×" << datapathBits
        << "-bit FMA datapath";
-    char clocks[96];
-    std::snprintf(clocks, sizeof clocks, "; clock %.2f GHz measured (%.2f GHz nominal)",
-                  measuredGhz, nominalGhz);
-    os << clocks;
+    char clocks[160];
+    if (measuredGhz > 0)
+        std::snprintf(clocks, sizeof clocks,
+                      "; clock %.2f GHz measured (imul and add chains agree; %.2f GHz nominal",
+                      measuredGhz, nominalGhz);
+    else
+        std::snprintf(clocks, sizeof clocks, "; clock %.2f GHz nominal (%s", nominalGhz,
+                      clockNote.c_str());
+    os << clocks << (nominalSource.empty() ? "" : ", from " + nominalSource) << ")";
     return os.str();
 }
 
@@ -200,7 +236,29 @@ CpuInfo detectCpu()
     const bool zen4 = c.vendor == "AuthenticAMD" && c.family == 25;
     c.datapathBits = c.avx512 && !zen4 ? 512 : (c.avx2 || c.avx512) ? 256 : 128;
     c.fmaPipes = 2;
-    c.measuredGhz = measureClockGhz();
+    const auto [nominal, source] = nominalClock(c.model, c.nominalGhz);
+    c.nominalGhz = nominal;
+    c.nominalSource = source;
+    std::tie(c.imulChainGhz, c.addChainGhz) = measureClockChains();
+    c.measuredGhz = 0;
+    const bool agree = c.imulChainGhz > 0 && c.addChainGhz > 0
+                       && std::abs(c.addChainGhz / c.imulChainGhz - 1.0) <= 0.1;
+    const bool plausible = c.nominalGhz <= 0
+                           || (c.imulChainGhz >= kClockBand[0] * c.nominalGhz
+                               && c.imulChainGhz <= kClockBand[1] * c.nominalGhz);
+    if (agree && plausible) {
+        c.measuredGhz = c.imulChainGhz;
+        c.clockNote = "measured";
+    } else if (c.imulChainGhz <= 0) {
+        c.clockNote = "not measured (not x86-64); nominal used";
+    } else {
+        char why[160];
+        std::snprintf(why, sizeof why,
+                      "not measured reliably (imul chain %.2f GHz, add chain %.2f GHz); nominal "
+                      "used",
+                      c.imulChainGhz, c.addChainGhz);
+        c.clockNote = why;
+    }
     return c;
 }
 

@@ -9,13 +9,28 @@
 
 namespace tleg::util {
 
+/// How far a measured clock may lie from the nominal one and still be believed: turbo clocks run
+/// up to about 1.8× the TSC rate a VM reports (3.70 GHz on a 2.10 GHz Zen 5 EPYC), power
+/// saving down to half.
+constexpr double kClockBand[2] = {0.5, 2.0};
+
 struct CpuInfo {
     std::string model;      // "AMD EPYC ...", from /proc/cpuinfo
     std::string vendor;     // "AuthenticAMD", "GenuineIntel", ...
     int family = 0;         // x86 family (AMD Zen 4 = 25, Zen 5 = 26)
     int cores = 1;          // logical CPUs this process may use
-    double nominalGhz = 0;  // "cpu MHz" of /proc/cpuinfo (0 when absent)
-    double measuredGhz = 0; // from a dependent chain of integer adds (1 per cycle)
+    /// The sold clock: "@ x GHz" of the model name, cpufreq's base / maximum, else "cpu MHz"
+    /// of /proc/cpuinfo (under a hypervisor usually the TSC's rate, below the turbo clock).
+    double nominalGhz = 0;
+    std::string nominalSource; // which of these it came from; empty when none
+    /// Cycles per second of a dependent imul chain (3 cycles each) and of a dependent add chain
+    /// (1 cycle each), best of many tries.
+    double imulChainGhz = 0, addChainGhz = 0;
+    /// The imul chain's figure when both chains agree within 10 % and it lies within
+    /// kClockBand × nominal; 0 otherwise (then clockGhz() is the nominal clock, and clockNote
+    /// says why).
+    double measuredGhz = 0;
+    std::string clockNote;
     bool fma = false, avx2 = false, avx512 = false, avx512bf16 = false, amx = false;
     /// Width of the FMA datapath: 512 on Intel AVX-512 cores and Zen 5, 256 on Zen 4 (which
     /// splits 512-bit instructions in two) and AVX2 machines, 128 otherwise.
@@ -34,7 +49,7 @@ struct CpuInfo {
     std::string describe() const;
 };
 
-/// Reads /proc/cpuinfo and measures the clock (about 50 ms).
+/// Reads /proc/cpuinfo and measures the clock (about 30 ms).
 CpuInfo detectCpu();
 
 /// True where bfloat16 matrix products run on hardware (AVX512_BF16 or AMX-BF16). Elsewhere

@@ -13,9 +13,13 @@ line, so that it can alternate C++ and Python trials in one invocation:
   -> {"cmd": "setup", "student": {...ViTConfig JSON...}, "teacher": {...}, "batch": 128, ...}
   <- {"ok": true, "torch": "1.13.0"}
   -> {"cmd": "run", "workload": "distill" | "finetune" | "infer", "threads": 2,
-      "steps": 20, "warmup": 3, "bf16": false}
+      "steps": 20, "warmup": 3, "bf16": false, "autocast": true}
   <- {"ok": true, "seconds": [per-step wall times]}
   -> {"cmd": "quit"}
+
+bf16 comes in two forms: "autocast" (the default, and what a PyTorch user writes: the forward
+and the loss inside `torch.autocast("cpu", dtype=torch.bfloat16)`, the model code untouched)
+and the older hand-cast variant ("autocast": false), which converts each linear layer's inputs.
 
 Run by hand: `python3 tests/bench/reference_step.py --selftest` times each workload once.
 """
@@ -66,7 +70,8 @@ class Block(nn.Module):
                 self.mlp.fc1.weight, self.mlp.fc1.bias, self.mlp.fc2.weight, self.mlp.fc2.bias]
 
 
-BF16 = False  # explicit bf16 matmuls, as TLEG's --bf16 (CPU autocast in 1.13 lacks layer_norm)
+BF16 = False  # "hand": each linear layer's inputs cast to bf16 by hand (the older reference)
+AUTOCAST = False  # bf16 the way PyTorch users run it: torch.autocast("cpu", dtype=bfloat16)
 
 
 def linear(x, w, b):
@@ -189,16 +194,16 @@ def load_idx(path):
 class Data:
     """Fashion-MNIST (or random images of the same shape) as one uint8 tensor in memory."""
 
-    def __init__(self, directory, channels, size):
+    def __init__(self, directory, channels, size, count=10000):
         path = os.path.join(directory or "", "train-images-idx3-ubyte.gz")
         if directory and os.path.exists(path):
             self.images = load_idx(path).unsqueeze(1)
             self.labels = load_idx(os.path.join(directory, "train-labels-idx1-ubyte.gz")).long()
         else:
             g = torch.Generator().manual_seed(0)
-            self.images = torch.randint(0, 256, (10000, channels, size, size), generator=g,
+            self.images = torch.randint(0, 256, (count, channels, size, size), generator=g,
                                         dtype=torch.uint8)
-            self.labels = torch.randint(0, 10, (10000,), generator=g)
+            self.labels = torch.randint(0, 10, (count,), generator=g)
         x = self.images.float() / 255.0
         self.mean = x.mean(dim=(0, 2, 3)).view(1, -1, 1, 1)
         self.std = x.std(dim=(0, 2, 3)).view(1, -1, 1, 1)
@@ -233,7 +238,8 @@ class Bench:
         self.s = s
         torch.manual_seed(0)
         st = s["student"]
-        self.data = Data(s.get("data_dir"), st["channels"], st["image_size"])
+        self.data = Data(s.get("data_dir"), st["channels"], st["image_size"],
+                         max(int(s.get("random_images", 10000)), s["batch"], s.get("eval_batch", 1)))
         self.teacher = ViT(s["teacher"]).eval()
         for p in self.teacher.parameters():
             p.requires_grad_(False)
@@ -254,15 +260,17 @@ class Bench:
         lr = cosine_lr(self.step_no, 10000, 400, self.lr, 1e-5)
         for g in opt.param_groups:
             g["lr"] = lr
-        logits = model(x)
-        if workload == "distill":  # lambda = 1, tau = 1: tau^2 * KL(p_t || p_s), batchmean
-            with torch.no_grad():
-                t = self.teacher(x)
-            tau = s.get("tau", 1.0)
-            loss = F.kl_div(F.log_softmax(logits / tau, 1), F.log_softmax(t / tau, 1),
-                            reduction="batchmean", log_target=True) * tau * tau
-        else:
-            loss = F.cross_entropy(logits, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=AUTOCAST):
+            logits = model(x)
+            if workload == "distill":  # lambda = 1, tau = 1: tau^2 * KL(p_t || p_s), batchmean
+                with torch.no_grad():
+                    t = self.teacher(x)
+                tau = s.get("tau", 1.0)
+                loss = F.kl_div(F.log_softmax(logits.float() / tau, 1),
+                                F.log_softmax(t.float() / tau, 1),
+                                reduction="batchmean", log_target=True) * tau * tau
+            else:
+                loss = F.cross_entropy(logits.float(), y)
         value = loss.item()
         if not math.isfinite(value):
             raise RuntimeError("loss is not finite")
@@ -278,13 +286,16 @@ class Bench:
         with torch.no_grad():
             self.des.eval()
             x, y = self.data.batch(self.s.get("eval_batch", 500), False)
-            logits = self.des(x)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=AUTOCAST):
+                logits = self.des(x).float()
             F.cross_entropy(logits, y).item()
             (logits.argmax(1) == y).sum().item()
 
     def run(self, r):
-        global BF16
-        BF16 = bool(r.get("bf16", False))
+        global BF16, AUTOCAST
+        bf16 = bool(r.get("bf16", False))
+        AUTOCAST = bf16 and bool(r.get("autocast", True))
+        BF16 = bf16 and not AUTOCAST
         torch.set_num_threads(int(r["threads"]))
         step = self.infer_step if r["workload"] == "infer" else (
             lambda: self.train_step(r["workload"]))
@@ -328,11 +339,11 @@ def selftest():
                "data_dir": "/usr/share/datasets/fashion-mnist"})
     threads = int(os.environ.get("THREADS", "2"))
     for w in ("distill", "finetune", "infer"):
-        for bf16 in (False, True):
+        for mode in ("fp32", "autocast", "hand-cast bf16"):
             t = sorted(b.run({"workload": w, "threads": threads, "steps": 15, "warmup": 3,
-                              "bf16": bf16}))
-            print("%-9s %-4s threads %d: median %.2f ms" % (w, "bf16" if bf16 else "fp32",
-                                                           threads, 1e3 * t[len(t) // 2]))
+                              "bf16": mode != "fp32", "autocast": mode == "autocast"}))
+            print("%-9s %-14s threads %d: median %.2f ms" % (w, mode, threads,
+                                                             1e3 * t[len(t) // 2]))
 
 
 if __name__ == "__main__":

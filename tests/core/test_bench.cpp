@@ -5,9 +5,13 @@
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
 #include "model/aux_net.h"
+#include "model/bf16_scope.h"
+#include "model/block.h"
 #include "model/des_net.h"
 #include "train/trainer.h"
+#include "util/cpu_block_cache.h"
 #include "util/files.h"
+#include "util/machine.h"
 
 #include "test_support.h"
 
@@ -110,6 +114,102 @@ TEST(Bench, fusedGeluEqualsTorchGelu)
                            .item<double>();
     ASSERT_TRUE(rel < 5e-3) << rel;
     ASSERT_TRUE(!kernels::fusedGeluApplies(torch::zeros({3}, torch::kDouble)));
+}
+
+TEST(Bench, bf16BlockWithManyTokensMatchesFp32)
+{
+    // 197 tokens (224 px, patch 16): attention runs as batched bf16 GEMMs, not the fused kernel.
+    torch::manual_seed(3);
+    model::Block blk(96, 3, 4.0);
+    auto x = torch::randn({2, 197, 96}).requires_grad_(true);
+    auto x16 = x.detach().clone().requires_grad_(true);
+    auto ref = blk->forward(x);
+    torch::Tensor got;
+    {
+        model::Bf16Scope bf16(true);
+        got = blk->forward(x16);
+    }
+    ASSERT_EQ(got.scalar_type(), torch::kFloat);
+    ASSERT_EQ(got.sizes(), ref.sizes());
+    const double rel = ((got - ref).norm() / (ref - x).norm()).item<double>();
+    ASSERT_TRUE(rel < 2e-2) << "forward differs by " << rel << " of the block's update";
+    auto g = torch::randn_like(ref);
+    ref.backward(g);
+    {
+        model::Bf16Scope bf16(true);
+        got.backward(g);
+    }
+    const double relGrad = ((x16.grad() - x.grad()).norm() / (x.grad() - g).norm()).item<double>();
+    ASSERT_TRUE(relGrad < 5e-2) << "input gradient differs by " << relGrad;
+    for (const auto& p : blk->parameters())
+        ASSERT_TRUE(p.grad().defined() && torch::isfinite(p.grad()).all().item<bool>());
+}
+
+TEST(Machine, clockIsMeasuredByTwoChainsOrNominalNeverWild)
+{
+    const util::CpuInfo cpu = util::detectCpu();
+    std::printf("%s\n", cpu.describe().c_str());
+    ASSERT_GT(cpu.clockGhz(), 0.0);
+    if (cpu.measuredGhz > 0) {
+        // Believed only when both chains agree and it is near the sold clock.
+        ASSERT_NEAR(cpu.addChainGhz / cpu.imulChainGhz, 1.0, 0.1);
+        ASSERT_EQ(cpu.measuredGhz, cpu.imulChainGhz);
+        if (cpu.nominalGhz > 0) {
+            ASSERT_GE(cpu.measuredGhz, util::kClockBand[0] * cpu.nominalGhz);
+            ASSERT_LE(cpu.measuredGhz, util::kClockBand[1] * cpu.nominalGhz);
+        }
+    } else {
+        ASSERT_FALSE(cpu.clockNote.empty()); // says why the nominal clock is used
+        ASSERT_EQ(cpu.clockGhz(), cpu.nominalGhz);
+    }
+    // Peaks follow the clock used: cores × clock × FLOP per cycle.
+    ASSERT_NEAR(cpu.peakGflops(false, 1), cpu.clockGhz() * cpu.fp32FlopsPerCycle(), 1e-9);
+    ASSERT_NEAR(cpu.peakGflops(true, 1), cpu.clockGhz() * cpu.bf16FlopsPerCycle(), 1e-9);
+    ASSERT_NE(cpu.describe().find(cpu.measuredGhz > 0 ? "measured" : "nominal ("),
+              std::string::npos);
+}
+
+TEST(Machine, cpuBlockCacheReusesLargeBlocksAndGivesThemBack)
+{
+    if (!util::CpuBlockCache::install()) {
+        // Sanitizer builds and TLEG_CPU_BLOCK_CACHE=0 keep LibTorch's own allocator.
+        ASSERT_FALSE(util::CpuBlockCache::stats().installed);
+        return;
+    }
+    {
+        // Outside a scope nothing is kept.
+        auto big = torch::ones({40 << 20}, torch::kUInt8);
+    }
+    ASSERT_EQ(util::CpuBlockCache::stats().cachedBytes, size_t(0));
+    auto scope = std::make_unique<util::CpuBlockCache::Scope>();
+    const auto before = util::CpuBlockCache::stats();
+    ASSERT_TRUE(before.installed);
+    ASSERT_EQ(before.cachedBytes, size_t(0));
+    void* first = nullptr;
+    {
+        auto big = torch::ones({40 << 20}, torch::kUInt8); // 40 MiB: above glibc's mmap limit
+        first = big.data_ptr();
+        ASSERT_EQ(big.min().item<uint8_t>(), 1);
+    }
+    const auto freed = util::CpuBlockCache::stats();
+    ASSERT_GE(freed.cachedBytes, size_t(40) << 20);
+    {
+        auto again = torch::zeros({40 << 20}, torch::kUInt8);
+        ASSERT_EQ(again.data_ptr(), first); // the cached block, not a new mapping
+        ASSERT_EQ(again.max().item<uint8_t>(), 0); // zeroed as asked, though reused
+        const auto reused = util::CpuBlockCache::stats();
+        ASSERT_EQ(reused.hits, freed.hits + 1);
+        ASSERT_EQ(reused.cachedBytes, freed.cachedBytes - (size_t(40) << 20));
+        auto small = torch::ones({1000}); // below 1 MiB: not cached
+        ASSERT_EQ(util::CpuBlockCache::stats().misses, reused.misses);
+    }
+    {
+        const util::CpuBlockCache::Scope nested; // an inner scope's end keeps the outer's blocks
+    }
+    ASSERT_GE(util::CpuBlockCache::stats().cachedBytes, size_t(40) << 20);
+    ASSERT_LE(util::CpuBlockCache::stats().cachedBytes, util::CpuBlockCache::stats().capBytes);
+    scope.reset(); // the last scope ends: everything cached is given back
+    ASSERT_EQ(util::CpuBlockCache::stats().cachedBytes, size_t(0));
 }
 
 TEST(Bench, fusedLayerNormEqualsTorchLayerNorm)
@@ -244,6 +344,10 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
           "Peak per core", "busy machine (fast-path distillation step",
           "beside a busy process, the default threads", "data-parallel (fast-path distillation",
           "2 processes × 1 thread",
+          // bf16 against torch.autocast, the large row, its GEMMs and the new targets:
+          "under torch.autocast", "-px row:", "GEMMs alone GFLOP/s", "oneDNN ISA:",
+          "≥ 1.5× PyTorch autocast", "≥ 3.0× PyTorch autocast", "bf16 distillation step ≥ 1.2×",
+          "its GEMMs ≥ 60 % of the bf16 peak",
           // python3-torch (scripts/setup.sh) ran the reference step:
           "PyTorch reference: torch 1."})
         ASSERT_TRUE(s.find(part) != std::string::npos) << part;
@@ -257,4 +361,9 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
             ++compared;
         }
     ASSERT_EQ(compared, 8);
+    // The large row compares with autocast too.
+    const auto large = s.find("-px row:");
+    ASSERT_NE(s.find("\n| 1 | ", large), std::string::npos);
+    const std::string row = s.substr(s.find("\n| 1 | ", large) + 1, 200);
+    ASSERT_NE(row.substr(0, row.find('\n')).find("× |"), std::string::npos) << row;
 }

@@ -242,6 +242,53 @@ TEST(Expansion, partialExpansionCopiesIndependentLowerBlocks)
             ASSERT_TRUE(maxDiff(des->block(i).weights()[p], aux->blockWeights(i)[p]) < 1e-6);
 }
 
+TEST(Expansion, relativePartialCoefficientsStartAtThetaBAndTravelInTheLearngene)
+{
+    // --partial-coefficient relative: from block k on, c_i = (i−k)/(L−k) (the released code's
+    // RepeatedModuleList); absolute (the default) keeps c_i = i/L.
+    tleg::testing::TempDir dir;
+    AuxOptions ao;
+    ao.expandFrom = 2;
+    ao.relativeCoefficients = true;
+    ASSERT_DOUBLE_EQ(ao.coefficient(2, 5), 0.0);
+    ASSERT_DOUBLE_EQ(ao.coefficient(4, 5), 2.0 / 3.0);
+    ASSERT_DOUBLE_EQ(ao.coefficient(5, 8), 0.5);
+    AuxOptions absolute = ao;
+    absolute.relativeCoefficients = false;
+    ASSERT_DOUBLE_EQ(absolute.coefficient(4, 5), 0.8);
+    AuxNet aux(tleg::testing::tinyConfig(5), ao);
+    tleg::testing::randomize(*aux, 31);
+    const BlockWeights b = aux->thetaB->weights(), a = aux->thetaA->weights();
+    ASSERT_TRUE(maxDiff(aux->blockWeights(2)[QkvWeight], b[QkvWeight]) < 1e-7);
+    ASSERT_TRUE(maxDiff(aux->blockWeights(4)[QkvWeight], b[QkvWeight] + (2.0 / 3.0) * a[QkvWeight])
+                < 1e-6);
+    // The forward uses the same weights as blockWeights (all blocks at once).
+    const auto all = aux->allBlockWeights();
+    for (int64_t i = 2; i < 5; ++i)
+        ASSERT_TRUE(maxDiff(all[size_t(i)][Fc1Weight], aux->blockWeights(i)[Fc1Weight]) < 1e-6);
+    // Saved and loaded, the learngene keeps its convention, and a deeper Des-Net follows it.
+    const std::string path = dir.filePath("lg.safetensors");
+    Learngene::fromAuxNet(*aux).save(path);
+    const Learngene lg = Learngene::load(path);
+    ASSERT_TRUE(lg.options.relativeCoefficients);
+    ExpandOptions o;
+    o.depth = 8;
+    ViT des = expand(lg, o);
+    for (int64_t i = 2; i < 8; ++i)
+        ASSERT_TRUE(maxDiff(des->block(i).weights()[Fc2Weight],
+                            b[Fc2Weight] + ao.coefficient(i, 8) * a[Fc2Weight])
+                    < 1e-6)
+            << i;
+    ASSERT_EQ(AuxOptions::fromJson(ao.toJson()).relativeCoefficients, true);
+    ASSERT_EQ(AuxOptions::fromJson(absolute.toJson()).relativeCoefficients, false);
+    nlohmann::json bad = ao.toJson();
+    bad["partial_coefficient"] = "sideways";
+    ASSERT_THROW(AuxOptions::fromJson(bad), Error);
+    nlohmann::json old = ao.toJson();
+    old.erase("partial_coefficient"); // files from before the option: absolute
+    ASSERT_FALSE(AuxOptions::fromJson(old).relativeCoefficients);
+}
+
 TEST(Expansion, shareInitCopiesOneBlockEverywhere)
 {
     AuxOptions ao;
@@ -372,4 +419,39 @@ TEST(Expansion, storedParamsAreTwoBlocksAndSharedPartsWithoutHead)
     const Learngene lg = Learngene::fromAuxNet(*aux);
     const int64_t head = c.dim * c.numClasses + c.numClasses;
     ASSERT_EQ(lg.storedParams(), 2 * c.blockParams() + c.sharedParams() - head);
+}
+
+TEST(Init, truncatedNormalIsTimmsWithBoundsAtPlusMinusTwoAbsolute)
+{
+    // timm's trunc_normal_(std=.02) cuts at ±2, i.e. 100 std: the draw is N(0, 0.02²). A cut at
+    // ±2 std (the old draw) would give std 0.0176 and nothing beyond 0.04.
+    torch::manual_seed(11);
+    auto t = torch::empty({1'000'000});
+    truncNormal_(t, 0.02);
+    const double std = t.std().item<double>();
+    ASSERT_NEAR(std, 0.02, 0.0002);
+    ASSERT_NEAR(t.mean().item<double>(), 0.0, 1e-4);
+    const double beyond = (t.abs() > 0.04).to(torch::kDouble).mean().item<double>();
+    ASSERT_NEAR(beyond, 0.0455, 0.003); // P(|z| > 2) of a normal
+    ASSERT_TRUE(torch::isfinite(t).all().item<bool>());
+    ASSERT_LT(t.abs().max().item<double>(), 0.2); // 10 std: nothing clamped to ±2
+    // Explicit bounds still truncate, here at ±1 std.
+    auto cut = torch::empty({100'000});
+    truncNormal_(cut, 1.0, -1.0, 1.0);
+    ASSERT_LE(cut.abs().max().item<double>(), 1.0);
+    ASSERT_NEAR(cut.std().item<double>(), 0.5379, 0.01); // std of N(0,1) cut at ±1
+    // Every ViT weight matrix, the position embedding and the head start that way (the patch
+    // embedding keeps LibTorch's convolution init, as in timm).
+    ViT vit = scratch(ViTConfig::preset("vit-s"), 3);
+    int checked = 0;
+    for (const auto& item : vit->named_parameters()) {
+        const torch::Tensor& p = item.value();
+        if (p.dim() >= 2 && p.numel() > 50'000
+            && item.key().find("patch_embed") == std::string::npos) {
+            ASSERT_NEAR(p.std().item<double>(), 0.02, 0.0006) << item.key();
+            ASSERT_LT(p.abs().max().item<double>(), 0.2) << item.key(); // no ±2 outliers
+            ++checked;
+        }
+    }
+    ASSERT_GE(checked, 12 * 4 + 1);
 }

@@ -126,7 +126,8 @@ const std::map<std::string, std::vector<std::string>> kMethods = {
     {"storage", {"Pre-Fin(U)", "TLEG"}},
     {"modules", {"Pre-Fin(U)", "MSA", "MLP", "MSA+MLP", "MSA+MLP+LN"}},
     {"partial-init", {"1-2", "3-4", "1-4", "none (scratch)"}},
-    {"partial-expansion", {"All", "Partial (from block 2)"}},
+    {"partial-expansion",
+     {"All", "Partial (from block 2)", "Partial relative (from block 2)"}},
     {"linearity",
      {"Ancestry (scratch)", "Aux-Net", "Des-Net (fine-tuned)", "Scratch (same budget)"}}};
 
@@ -324,6 +325,25 @@ TEST_F(Experiments, experimentsShareCachedModels)
     ASSERT_TRUE(again.cachedRuns > 0);
     const auto tableOf = [](const std::string& md) { return md.substr(md.find("| Model")); };
     ASSERT_EQ(tableOf(again.markdown), tableOf(s_results.at("transfer").markdown));
+
+    // Another precision trains other weights: nothing trained in fp32 is reused under bf16
+    // (the GUI's default) from the same root, and each key says which precision it holds.
+    ASSERT_EQ(runExperiment(options("storage", s_dir->path())).trainedRuns, int64_t(0));
+    auto o16 = options("storage", s_dir->path());
+    o16.bf16 = true;
+    const auto bf16 = runExperiment(o16);
+    ASSERT_GT(bf16.trainedRuns, int64_t(0)); // (its cached uses are its own models, reused)
+    int keys16 = 0, keys32 = 0;
+    for (const auto& entry : fs::directory_iterator(s_dir->filePath("cache"))) {
+        if (!entry.is_directory())
+            continue;
+        const std::string key = tleg::testing::readFile((entry.path() / "key.json").string());
+        keys16 += key.find("\"precision\": \"bf16\"") != std::string::npos;
+        keys32 += key.find("\"precision\": \"fp32\"") != std::string::npos;
+        ASSERT_NE(key.find("\"training_code\""), std::string::npos) << entry.path();
+    }
+    ASSERT_EQ(keys16, int(bf16.trainedRuns));
+    ASSERT_GT(keys32, keys16);
 }
 
 TEST_F(Experiments, linearityOfTheAuxNetIsExact)

@@ -155,7 +155,34 @@ TEST(Linearity, expandedModelIsExactlyLinear)
         ASSERT_TRUE(k.slope > 0);
         ASSERT_TRUE(k.note.empty());
         ASSERT_EQ(k.layers, int64_t(8));
+        // Far above chance: only the order itself and its reverse fit a line (2 of 8! orders).
+        ASSERT_NEAR(k.r2Chance, 1.0 / 7.0, 1e-9) << k.kind;
+        ASSERT_NEAR(k.r2PValue, 2.0 / 40320.0, 1e-12) << k.kind;
     }
+}
+
+TEST(Linearity, chanceLevelOfUnstructuredWeightsIsOneOverLMinusOne)
+{
+    // Every order of 6 layers: the mean R² of shuffled layers is exactly 1/(L−1) = 0.2, for any
+    // weights; an unstructured model's own R² is typically near it and far from significant.
+    int typical = 0;
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+        const KindLinearity r = analyseGram(gramOf(randomRows(6, 500, seed)), "random");
+        ASSERT_NEAR(r.r2Chance, 0.2, 1e-9) << seed;
+        ASSERT_GE(r.r2PValue, 1.0 / 720.0);
+        ASSERT_LE(r.r2PValue, 1.0);
+        typical += r.r2PValue > 0.05;
+    }
+    ASSERT_GE(typical, 15); // p ≤ 0.05 about once in 20 for weights without a trend
+    // 12 layers: 20,000 seeded shuffles, within sampling error of 1/11, and reproducible.
+    const KindLinearity a = analyseGram(gramOf(randomRows(12, 300, 7)), "random");
+    const KindLinearity b = analyseGram(gramOf(randomRows(12, 300, 7)), "random");
+    ASSERT_NEAR(a.r2Chance, 1.0 / 11.0, 0.005);
+    ASSERT_EQ(a.r2Chance, b.r2Chance);
+    ASSERT_EQ(a.r2PValue, b.r2PValue);
+    // Below 3 layers there is no R² and so no chance level either.
+    const KindLinearity two = analyseGram(gramOf(randomRows(2, 10, 3)), "two");
+    ASSERT_TRUE(std::isnan(two.r2Chance) && std::isnan(two.r2PValue));
 }
 
 TEST(Linearity, shuffledLayersLoseLinearity)
@@ -180,6 +207,9 @@ TEST(Linearity, shuffledLayersLoseLinearity)
         ASSERT_TRUE(k.r2 < 0.9) << k.kind;
         ASSERT_TRUE(k.residual > 0.5);
         ASSERT_TRUE(k.explained1 > 1.0 - 1e-6); // still one direction, just out of order
+        // The shuffled model's R² is an ordinary draw from the shuffle distribution.
+        ASSERT_NEAR(k.r2Chance, 1.0 / 7.0, 1e-9);
+        ASSERT_GT(k.r2PValue, 0.05) << k.kind;
     }
 }
 

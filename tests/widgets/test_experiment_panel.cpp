@@ -21,6 +21,7 @@
 #include "widgets/pages/experiment_panel.h"
 #include "widgets/pages/runs_page.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -233,6 +234,15 @@ private Q_SLOTS:
         QCOMPARE(panel()->preset(), QString("quick"));
         QCOMPARE(panel()->seedsBox()->value(), 3);
         QCOMPARE(panel()->root(), QDir(m_dir.filePath("runs")).filePath("experiments"));
+        // The released recipe (issue 18) runs into a folder of its own.
+        auto* released = panel()->findChild<QCheckBox*>("experimentReleasedRecipe");
+        QVERIFY(released && !released->isChecked());
+        QCOMPARE(panel()->recipe(), std::string("tleg"));
+        const QString plain = panel()->folder();
+        released->setChecked(true);
+        QCOMPARE(panel()->recipe(), std::string("released"));
+        QCOMPARE(panel()->folder(), plain + "-released");
+        released->setChecked(false);
         QVERIFY(panel()->selectExperiment(kExperiment));
         QVERIFY(!panel()->selectExperiment("no-such-experiment"));
         const auto& info = experiments::experimentInfo(kExperiment.toStdString());

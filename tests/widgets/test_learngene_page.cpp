@@ -133,6 +133,17 @@ private Q_SLOTS:
         QCOMPARE(page()->trainOptions().loss.lambda, 0.5);
         QCOMPARE(page()->trainOptions().threads, 1); // the app's setting, passed on
         QCOMPARE(page()->trainOptions().bf16, m_state.bf16);
+        // The released recipe (issue 18): KL ÷ batch × classes and no clipping; off: this tool's.
+        auto* released = page()->findChild<QCheckBox*>("deitNorm");
+        QVERIFY(released && !released->isChecked());
+        QCOMPARE(page()->trainOptions().clipGrad, 1.0);
+        QVERIFY(!page()->trainOptions().loss.deitNormalisation);
+        released->setChecked(true);
+        QCOMPARE(page()->trainOptions().clipGrad, 0.0);
+        QVERIFY(page()->trainOptions().loss.deitNormalisation);
+        QCOMPARE(QString::fromStdString(train::recipeOf(page()->trainOptions())),
+                 QString("released"));
+        released->setChecked(false);
         page()->lambdaBox()->setValue(1.0);
     }
 

@@ -273,6 +273,12 @@ private Q_SLOTS:
                 < 1e-6);
             QCOMPARE(t->item(desRow, gui::LinearityTable::Explained1Column)->text(),
                      QString("100.00"));
+            // Chance level of 8 shuffled layers, 1/7; the expanded model's p is 2 of 8! orders.
+            QCOMPARE(t->item(desRow, gui::LinearityTable::ChanceColumn)->text(),
+                     QString("0.14 (p < 0.001)"));
+            QCOMPARE(
+                t->item(vitRow, gui::LinearityTable::ChanceColumn)->data(Qt::UserRole).toDouble(),
+                kindOf(vit, kind).r2Chance);
             QCOMPARE(
                 t->item(desRow, gui::LinearityTable::SlopeColumn)->data(Qt::UserRole).toDouble(),
                 kindOf(des, kind).slope);

@@ -5,6 +5,7 @@
 #include "widgets/text_format.h"
 
 #include <QAbstractItemView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDesktopServices>
@@ -115,6 +116,8 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     m_seeds->setObjectName("experimentSeeds");
     m_seeds->setRange(1, 20);
     m_seeds->setValue(3);
+    m_released = new QCheckBox(this);
+    m_released->setObjectName("experimentReleasedRecipe");
     m_run = new QPushButton(this);
     m_run->setObjectName("experimentRun");
     m_run->setIcon(icon(Icon::Start));
@@ -129,6 +132,12 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
     m_texts.set([this, labels] {
         m_seeds->setToolTip(
             tr("Every model is trained once per seed; the tables give mean ± std."));
+        m_released->setText(tr("Released recipe"));
+        m_released->setToolTip(
+            tr("Train as the paper's released code does: the KL term divided by batch × "
+               "classes and no gradient clipping (this tool's recipe divides by the batch and "
+               "clips the gradient norm at 1.0). Results go to a folder of their own "
+               "(…-released)."));
         m_run->setText(tr("Run"));
         m_stop->setText(tr("Stop"));
         m_open->setText(tr("Open folder"));
@@ -140,6 +149,7 @@ ExperimentPanel::ExperimentPanel(AppState& state, JobRunner& runner, QWidget* pa
                                                       labels[2], m_seeds, m_run, m_stop, m_open})
         choice->addWidget(w, w == m_experiment ? 1 : 0);
     layout->addLayout(choice);
+    layout->addWidget(m_released); // its own line: the row above fills a 1024-px window
 
     m_description = new QLabel(this);
     m_description->setObjectName("experimentDescription");
@@ -256,9 +266,18 @@ QString ExperimentPanel::root() const
     return QDir(m_state.runFolder).filePath(QStringLiteral("experiments"));
 }
 
+std::string ExperimentPanel::recipe() const
+{
+    return m_released->isChecked() ? "released" : "tleg";
+}
+
 QString ExperimentPanel::folder() const
 {
-    return QDir(root()).filePath(experimentName() + QLatin1Char('-') + preset());
+    experiments::ExperimentOptions o;
+    o.name = experimentName().toStdString();
+    o.preset = preset().toStdString();
+    o.recipe = recipe();
+    return QDir(root()).filePath(QString::fromStdString(experiments::experimentFolderName(o)));
 }
 
 QString ExperimentPanel::statusText() const
@@ -418,6 +437,7 @@ bool ExperimentPanel::run()
     o.root = root().toStdString();
     o.threads = JobRunner::intraOpThreads(m_state.threads);
     o.bf16 = m_state.bf16;
+    o.recipe = recipe();
     auto result = std::make_shared<experiments::ExperimentResult>();
 
     // The job's lines and progress arrive queued, after start() has returned m_job.
@@ -510,7 +530,8 @@ void ExperimentPanel::updateEnabled()
             ? tr("Another job is running (%1): wait for it or stop it.").arg(m_runner.currentJob())
             : QString());
     m_stop->setEnabled(ours && busy);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_experiment, m_preset, m_seeds})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{m_experiment, m_preset, m_seeds, m_released})
         w->setEnabled(!ours);
     m_open->setEnabled(QFileInfo(folder()).isDir());
 }

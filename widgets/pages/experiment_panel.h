@@ -24,6 +24,7 @@ class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QPushButton;
+class QCheckBox;
 class QSpinBox;
 class QSplitter;
 class QTabWidget;
@@ -46,6 +47,8 @@ public:
     QString root() const;
     /// root/<name>-<preset>: where the current choice writes its results.
     QString folder() const;
+    /// "released" when the Released recipe box is ticked, else "tleg" (train::applyRecipe).
+    std::string recipe() const;
 
     /// Starts the chosen experiment on the worker thread; false (and a message on the panel)
     /// while another job runs.
@@ -113,6 +116,7 @@ private:
     QLabel* m_description;
     QComboBox* m_preset;
     QSpinBox* m_seeds;
+    QCheckBox* m_released; // train::applyRecipe "released" instead of "tleg"
     QPushButton* m_run;
     QPushButton* m_stop;
     QPushButton* m_open;

@@ -170,11 +170,13 @@ QGroupBox* LearngeneForm::buildDistillation()
                "labels) + λ·τ²·KL(teacher ‖ student). λ = 1 is pure distillation (the released "
                "code's default), λ = 0 learns from the labels alone."));
         m_bf16->setText(tr("bf16 matmuls"));
-        m_deitNorm->setText(tr("KL ÷ batch×classes"));
+        m_deitNorm->setText(tr("Released recipe"));
         m_deitNorm->setToolTip(
-            tr("Divide the KL term by batch × classes, as the released code does (after DeiT), "
-               "instead of by the batch as in the paper's Eq. 6: the distillation term becomes "
-               "1/classes as large. For exact reproduction of the released code."));
+            tr("Train as the paper's released code does (after DeiT): the KL term divided by "
+               "batch × classes instead of by the batch as in the paper's Eq. 6 (the "
+               "distillation term becomes 1/classes as large), and no gradient clipping (this "
+               "tool clips the gradient norm at 1.0). For exact reproduction of the released "
+               "code."));
     });
     return distil;
 }
@@ -264,7 +266,7 @@ train::TrainOptions LearngeneForm::trainOptions() const
     o.warmupEpochs = std::min(1.0, 0.2 * static_cast<double>(o.epochs));
     o.loss.lambda = m_lambda->value();
     o.loss.tau = m_tau->value();
-    o.loss.deitNormalisation = m_deitNorm->isChecked();
+    train::applyRecipe(o, m_deitNorm->isChecked() ? "released" : "tleg");
     o.augment = false; // the fast path: the teacher runs once per image (docs/PERFORMANCE.md)
     return o;
 }

@@ -236,10 +236,11 @@ void LinearityPage::onAnalysed(quint64 id, const QString& path,
         m_models.setResult(id, model);
         const auto& kinds = model->kinds;
         const double blockR2 = kinds.empty() ? NAN : kinds.back().r2;
-        Q_EMIT logged(tr("linearity: %1: %2 blocks, whole-block R² %3")
+        const double chance = kinds.empty() ? NAN : kinds.back().r2Chance;
+        Q_EMIT logged(tr("linearity: %1: %2 blocks, whole-block R² %3 (chance level %4)")
                           .arg(path)
                           .arg(model->blockIndices.size())
-                          .arg(r2Text(blockR2)));
+                          .arg(r2Text(blockR2), r2Text(chance)));
     }
     refreshAll();
     Q_EMIT modelAnalysed(path, error);

@@ -62,8 +62,14 @@ void LinearityTable::changeEvent(QEvent* event)
 
 void LinearityTable::retranslateUi()
 {
-    setHorizontalHeaderLabels({tr("Kind"), tr("Model"), tr("R²"), tr("Slope"), tr("PC1 var. %"),
-                               tr("PC2 var. %"), tr("Residual")});
+    setHorizontalHeaderLabels({tr("Kind"), tr("Model"), tr("R²"), tr("Chance R² (p)"),
+                               tr("Slope"), tr("PC1 var. %"), tr("PC2 var. %"),
+                               tr("Residual")});
+    horizontalHeaderItem(ChanceColumn)
+        ->setToolTip(tr("The R² a shuffled layer order gives on average: about 1/(L − 1) for "
+                        "weights without any trend (0.2 for 6 blocks). p: the share of "
+                        "shuffled orders whose R² is at least this model's; a small p means "
+                        "the trend with depth is not chance."));
     horizontalHeaderItem(ResidualColumn)
         ->setToolTip(tr("How far the weights are from the best θ_l = θ_B + (l/L)·θ_A a "
                         "learngene could express: ‖X − fit‖ / ‖X − mean‖ (0 = exactly linear)"));
@@ -96,6 +102,13 @@ void LinearityTable::addRow(const LinearityModels::Entry& e, const analysis::Kin
     setItem(row, KindColumn, kindItem);
     setItem(row, ModelColumn, modelItem);
     setItem(row, R2Column, numberItem(r2Text(k.r2), k.r2, k.note));
+    const QString chance =
+        std::isnan(k.r2Chance)
+            ? tr("n/a")
+            : tr("%1 (p %2)").arg(formatNumber(k.r2Chance, 2),
+                                  k.r2PValue < 0.001 ? QStringLiteral("< 0.001")
+                                                     : formatNumber(k.r2PValue, 3));
+    setItem(row, ChanceColumn, numberItem(chance, k.r2Chance, k.note));
     setItem(row, SlopeColumn,
             numberItem(std::isnan(k.slope) ? tr("n/a") : QString::number(k.slope, 'e', 3), k.slope,
                        k.note));

@@ -23,6 +23,7 @@ public:
         KindColumn,
         ModelColumn,
         R2Column,
+        ChanceColumn, ///< R² of shuffled layer orders (mean) and the p-value of R²
         SlopeColumn,
         Explained1Column,
         Explained2Column,
