@@ -176,6 +176,10 @@ int pipelineCommand(const Args& args)
                   "the --teacher-* options say what it takes", ""},
                  {"seed", "N", "random seed", "0"},
                  {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
+                 {"recipe", "NAME",
+                  "tleg (KL ÷ batch, clip 1.0) or released (KL ÷ batch×classes, no clipping, "
+                  "as the paper's released code), for every stage",
+                  "tleg"},
                  precisionOptions()[0],
                  precisionOptions()[1],
                  nprocOption()},
@@ -197,6 +201,8 @@ int pipelineCommand(const Args& args)
         o.depths = cl.getIntList("depths");
     o.setThreads(static_cast<int>(cl.getInt("threads")));
     o.setBf16(bf16Choice(cl));
+    for (auto* t : {&o.ancestryTrain, &o.distillTrain, &o.finetuneTrain})
+        train::applyRecipe(*t, cl.get("recipe"));
 
     ProgressPrinter printer("pipeline");
     auto onStage = [&](const std::string& s) {
