@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 #if defined(__GLIBC__)
@@ -125,7 +126,12 @@ BenchContext::BenchContext(BenchOptions& o) : options(o)
 {
     const std::string randomPrefix = "random:";
     if (o.data.rfind(randomPrefix, 0) == 0) {
-        split = randomImages(o, std::atoll(o.data.c_str() + randomPrefix.size()));
+        const std::string size = o.data.substr(randomPrefix.size());
+        char* end = nullptr;
+        const long long px = std::strtoll(size.c_str(), &end, 10);
+        if (size.empty() || *end != '\0')
+            throw Error("bench: --data random:SIZE wants a size in pixels, not '" + size + "'");
+        split = randomImages(o, px);
     } else {
         data::OpenOptions oo;
         split = data::openDataset(o.data, oo);

@@ -209,24 +209,14 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
                    : torch::layer_norm(t, {dim}, g, b, eps);
     };
     auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
-    torch::Tensor ctx; // [B, N, D]
-    if (t_bf16Matmul && tokens > kFusedAttentionMaxTokens) {
-        // Many tokens (197 at 224 px): the two attention products are real GEMMs, so they run
-        // batched in bf16 on oneDNN as the linear layers do (the fused kernel is fp32 and
-        // made for a few dozen tokens); the softmax reads and writes bf16, accumulating in fp32.
-        auto qkv = linearBf16(h, w[QkvWeight], w[QkvBias])
-                       .view({batch, tokens, 3, heads, headDim})
-                       .permute({2, 0, 3, 1, 4}); // [3, B, H, N, d] bf16
-        auto q = qkv[0] * (1.0 / std::sqrt(static_cast<double>(headDim)));
-        auto attn = torch::matmul(q, qkv[1].transpose(-2, -1)).softmax(-1); // [B, H, N, N]
-        ctx = torch::matmul(attn, qkv[2]).transpose(1, 2).reshape({batch, tokens, dim});
-        auto out = x + linearBf16(ctx, w[ProjWeight], w[ProjBias]);
-        h = norm(out, w[Norm2Weight], w[Norm2Bias]);
-        auto hidden = linearBf16(h, w[Fc1Weight], w[Fc1Bias]);
-        hidden = kernels::fusedGeluApplies(hidden) ? kernels::fusedGelu(hidden) : F::gelu(hidden);
-        return out + linearBf16(hidden, w[Fc2Weight], w[Fc2Bias]);
-    }
-    auto packed = linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
+    // Many tokens (197 at 224 px): the two attention products are real GEMMs, so the qkv
+    // projection stays bf16 and they run batched in bf16 on oneDNN below, as the linear layers
+    // do (the fused kernel is fp32 and made for a few dozen tokens); the softmax reads and
+    // writes bf16, accumulating in fp32.
+    const bool manyTokens = t_bf16Matmul && tokens > kFusedAttentionMaxTokens;
+    auto packed = manyTokens ? linearBf16(h, w[QkvWeight], w[QkvBias])
+                             : linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
+    torch::Tensor ctx;                                              // [B, N, D]
     if (kernels::fusedAttentionApplies(packed)) {
         ctx = kernels::fusedAttention(packed, heads);
     } else {

@@ -241,36 +241,6 @@ nlohmann::json TrainOptions::toJson() const
             {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits}};
 }
 
-const std::vector<std::string>& recipeNames()
-{
-    static const std::vector<std::string> names{"tleg", "released"};
-    return names;
-}
-
-void applyRecipe(TrainOptions& o, const std::string& recipe)
-{
-    if (recipe == "tleg") {
-        o.loss.deitNormalisation = false;
-        o.clipGrad = 1.0;
-    } else if (recipe == "released") {
-        o.loss.deitNormalisation = true;
-        o.clipGrad = 0.0;
-    } else {
-        throw Error("unknown recipe '" + recipe + "' (known: tleg, released)");
-    }
-}
-
-std::string recipeOf(const TrainOptions& o)
-{
-    for (const auto& name : recipeNames()) {
-        TrainOptions r = o;
-        applyRecipe(r, name);
-        if (r.clipGrad == o.clipGrad && r.loss.deitNormalisation == o.loss.deitNormalisation)
-            return name;
-    }
-    return "custom";
-}
-
 void TrainOptions::validate() const
 {
     auto fail = [](const char* option, const char* what, const std::string& got) {
