@@ -97,6 +97,7 @@ std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx)
     to.bf16 = t.bf16;
     to.augment = t.augment;
     to.cacheTeacherLogits = t.cached;
+    to.valFraction = 0.0; // every image a timed step: no model is chosen here
     to.loss.lambda = t.workload == "distill" ? 1.0 : 0.0;
     // Cached logits are reused from the second epoch on: the first one fills the cache.
     to.epochs = t.cached ? 2 : 1;

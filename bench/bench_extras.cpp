@@ -189,6 +189,7 @@ BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const Log
     to.augment = false;
     to.loss.lambda = 1.0;
     to.epochs = o.memoryEpochs;
+    to.valFraction = 0.0; // the same images every epoch as before the hold-out
     torch::manual_seed(0);
     model::AuxNet aux(o.student, model::AuxOptions{});
     train::train(*aux, cx.trainSubset, cx.evalSubset, to, cx.teacher.get(),
@@ -274,7 +275,7 @@ AccuracyReport runAccuracyCheck(const AccuracyOptions& a, const LogFn& log,
         t.epochs = a.ancestryEpochs;
         model::ViT net = model::scratch(fit(quick.ancestry), 0);
         r.teacherTop1 =
-            train::train(*net, split.train, split.test, t, nullptr, progress, stop).finalTop1;
+            train::train(*net, split.train, split.test, t, nullptr, progress, stop).testTop1;
         ancestry = net.ptr();
     }
     train::ModelTeacher teacher(ancestry, "ancestry");
@@ -302,8 +303,8 @@ AccuracyReport runAccuracyCheck(const AccuracyOptions& a, const LogFn& log,
         ft.epochs = a.finetuneEpochs;
         ft.bf16 = fast;
         const auto f = train::train(*des, split.train, split.test, ft, nullptr, progress, stop);
-        (fast ? r.auxFast : r.auxFp32) = d.finalTop1;
-        (fast ? r.desFast : r.desFp32) = f.finalTop1;
+        (fast ? r.auxFast : r.auxFp32) = d.testTop1;
+        (fast ? r.desFast : r.desFp32) = f.testTop1;
         (fast ? r.distillSecondsFast : r.distillSecondsFp32) = d.seconds;
         (fast ? r.finetuneSecondsFast : r.finetuneSecondsFp32) = f.seconds;
     }

@@ -397,10 +397,6 @@ Top-1：%6</translation>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <source>ancestry: top-1 %1%, top-5 %2% -&gt; %3</source>
-        <translation>祖先模型：top-1 %1%，top-5 %2% -&gt; %3</translation>
-    </message>
-    <message>
         <source>Training into %1…</source>
         <translation>正在训练，输出到 %1…</translation>
     </message>
@@ -483,6 +479,10 @@ Top-1：%6</translation>
         <translation>
             <numerusform>已加载 %1 及其所属运行的 %n 轮（%2）。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>ancestry: test top-1 %1%, top-5 %2% -&gt; %3</source>
+        <translation>祖先模型：测试 top-1 %1%，top-5 %2% -&gt; %3</translation>
     </message>
 </context>
 <context>
@@ -713,10 +713,6 @@ Split: %5 train images, %6 test images
         <translation>微调 深度 %1</translation>
     </message>
     <message>
-        <source>%1: top-1 %2%</source>
-        <translation>%1：top-1 %2%</translation>
-    </message>
-    <message>
         <source>Another job is running: the queue stopped before depth %1.</source>
         <translation>另一个任务正在运行：队列在深度 %1 之前停止。</translation>
     </message>
@@ -727,6 +723,10 @@ Split: %5 train images, %6 test images
     <message>
         <source>running…</source>
         <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>%1: test top-1 %2%</source>
+        <translation>%1：测试 top-1 %2%</translation>
     </message>
 </context>
 <context>
@@ -796,10 +796,6 @@ Split: %5 train images, %6 test images
         <translation>微调深度 %1</translation>
     </message>
     <message>
-        <source>fine-tuned depth %1: top-1 %2%</source>
-        <translation>深度 %1 微调完成：top-1 %2%</translation>
-    </message>
-    <message>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
@@ -844,6 +840,10 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
     <message>
         <source>The run goes on, but its tags and notes were not kept: %1</source>
         <translation>运行继续，但其标签和备注未能保存：%1</translation>
+    </message>
+    <message>
+        <source>fine-tuned depth %1: test top-1 %2%</source>
+        <translation>已微调深度 %1：测试 top-1 %2%</translation>
     </message>
 </context>
 <context>
@@ -959,6 +959,14 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
     <message>
         <source>Train as the paper&apos;s released code does: the KL term divided by batch × classes and no gradient clipping (this tool&apos;s recipe divides by the batch and clips the gradient norm at 1.0). Results go to a folder of their own (…-released).</source>
         <translation>按论文官方代码的方式训练：KL 项除以 batch × classes（批大小 × 类别数），不做梯度裁剪（本工具的配方除以批大小，并把梯度范数裁剪到 1.0）。结果写入单独的文件夹（…-released）。</translation>
+    </message>
+    <message>
+        <source>paper</source>
+        <translation>论文</translation>
+    </message>
+    <message>
+        <source>All of Fashion-MNIST from a well-trained ancestry (40 epochs, about 90 % top-1): about 2 hours for all seven on a 2-core machine in bf16. Stopped runs continue where they stopped.</source>
+        <translation>全部 Fashion-MNIST，祖先模型充分训练（40 轮，约 90% top-1）：在 2 核机器上以 bf16 运行全部七个实验约需 2 小时。停止的运行会从停止处继续。</translation>
     </message>
 </context>
 <context>
@@ -1303,10 +1311,6 @@ Learngene: %2 stored parameters (S-Params, head excluded).
         <translation>学习基因已保存：%1</translation>
     </message>
     <message>
-        <source>Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3</source>
-        <translation>Aux-Net top-1 %1%；学习基因（%2 个存储参数）已写入 %3</translation>
-    </message>
-    <message>
         <source>Cannot use the teacher: %1</source>
         <translation>无法使用教师模型：%1</translation>
     </message>
@@ -1365,6 +1369,10 @@ Learngene: %2 stored parameters (S-Params, head excluded).
     <message>
         <source>The run goes on, but its tags and notes were not kept: %1</source>
         <translation>运行继续，但其标签和备注未能保存：%1</translation>
+    </message>
+    <message>
+        <source>Aux-Net test top-1 %1%; learngene (%2 stored parameters) written to %3</source>
+        <translation>Aux-Net 测试 top-1 %1%；learngene（%2 个存储参数）已写入 %3</translation>
     </message>
 </context>
 <context>
@@ -2240,14 +2248,6 @@ A selected run seems to be still training; its job will fail.</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <source>Best top-1 (%)</source>
-        <translation>最佳 top-1 (%)</translation>
-    </message>
-    <message>
-        <source>Last top-1 (%)</source>
-        <translation>最终 top-1 (%)</translation>
-    </message>
-    <message>
         <source>Duration</source>
         <translation>时长</translation>
     </message>
@@ -2274,6 +2274,30 @@ A selected run seems to be still training; its job will fail.</source>
     <message>
         <source>notes: %1</source>
         <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>Val top-1 (%)</source>
+        <translation>验证 top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Test top-1 (%)</source>
+        <translation>测试 top-1 (%)</translation>
+    </message>
+    <message>
+        <source>Epoch %1: the best on the validation images held out of the training data</source>
+        <translation>第 %1 轮：在从训练数据中留出的验证图像上最好的一轮</translation>
+    </message>
+    <message>
+        <source>No validation images were held out: every epoch was scored on the test set and the last one kept</source>
+        <translation>未留出验证图像：每轮都在测试集上评分，并保留最后一轮</translation>
+    </message>
+    <message>
+        <source>The model of epoch %1 on the test set</source>
+        <translation>第 %1 轮的模型在测试集上的结果</translation>
+    </message>
+    <message>
+        <source>Scored on the test set once, when the run has finished</source>
+        <translation>运行结束时在测试集上评分一次</translation>
     </message>
 </context>
 <context>

@@ -30,8 +30,7 @@ int trainAncestryCommand(const Args& args)
     const auto o = workflow::runTrain(spec, hooksFor(printer));
     if (int rc = reportStopped(o))
         return rc;
-    std::printf("ancestry: top-1 %.2f%%  top-5 %.2f%%  -> %s\n", o.result.finalTop1,
-                o.result.finalTop5, o.model.c_str());
+    std::printf("ancestry: %s -> %s\n", scoreText(o.result).c_str(), o.model.c_str());
     return 0;
 }
 
@@ -90,8 +89,8 @@ int distillCommand(const Args& args)
     const auto o = workflow::runDistill(spec, hooksFor(printer));
     if (int rc = reportStopped(o))
         return rc;
-    std::printf("Aux-Net: top-1 %.2f%%; learngene (%.3f M stored parameters) -> %s\n",
-                o.result.finalTop1, static_cast<double>(o.storedParams) / 1e6,
+    std::printf("Aux-Net: %s; learngene (%.3f M stored parameters) -> %s\n",
+                scoreText(o.result).c_str(), static_cast<double>(o.storedParams) / 1e6,
                 o.learngene.c_str());
     return 0;
 }
@@ -130,8 +129,7 @@ int finetuneCommand(const Args& args)
     const auto o = workflow::runTrain(spec, hooksFor(printer));
     if (int rc = reportStopped(o))
         return rc;
-    std::printf("fine-tuned: top-1 %.2f%%  top-5 %.2f%% -> %s\n", o.result.finalTop1,
-                o.result.finalTop5, o.model.c_str());
+    std::printf("fine-tuned: %s -> %s\n", scoreText(o.result).c_str(), o.model.c_str());
     return 0;
 }
 
@@ -153,8 +151,7 @@ int rerunCommand(const Args& args)
     const auto o = workflow::rerun(runDir, out, hooksFor(printer));
     if (int rc = reportStopped(o))
         return rc;
-    std::printf("rerun: top-1 %.2f%%  top-5 %.2f%% -> %s\n", o.result.finalTop1,
-                o.result.finalTop5, o.model.c_str());
+    std::printf("rerun: %s -> %s\n", scoreText(o.result).c_str(), o.model.c_str());
     return 0;
 }
 

@@ -92,6 +92,11 @@ std::vector<OptionSpec> trainOptions(const std::string& defaultEpochs)
          "tleg"},
         {"clip", "NORM", "clip the global gradient norm (0 = off); default: the recipe's", ""},
         {"smoothing", "S", "label smoothing", "0"},
+        {"val-fraction", "F",
+         "share of the training images held out (the same ones every run) to choose the epoch "
+         "kept; the test set is scored once, at the end (0: none, every epoch is scored on the "
+         "test set and the last is kept)",
+         "0.1"},
         {"no-augment", "", "no random crop and flip", ""},
         {"seed", "N", "random seed", "0"},
         {"threads", "N", "intra-op threads (0 = the idle cores)", "0"},
@@ -239,6 +244,21 @@ workflow::Hooks hooksFor(ProgressPrinter& printer)
             &stopFlag()};
 }
 
+std::string scoreText(const train::TrainResult& r)
+{
+    char text[256];
+    std::snprintf(text, sizeof text, "test top-1 %.2f%%  top-5 %.2f%%", r.testTop1, r.testTop5);
+    std::string s = text;
+    if (r.valImages > 0) {
+        std::snprintf(text, sizeof text,
+                      " (epoch %lld, chosen on %lld held-out validation images: top-1 %.2f%%)",
+                      static_cast<long long>(r.selectedEpoch),
+                      static_cast<long long>(r.valImages), r.valTop1);
+        s += text;
+    }
+    return s;
+}
+
 int reportStopped(const workflow::Outcome& o)
 {
     if (!o.stopped())
@@ -262,6 +282,7 @@ train::TrainOptions trainConfig(const CommandLine& cl)
     if (cl.has("clip"))
         o.clipGrad = cl.getDouble("clip");
     o.loss.labelSmoothing = cl.getDouble("smoothing");
+    o.valFraction = cl.getDouble("val-fraction");
     o.augment = !cl.flag("no-augment");
     o.seed = static_cast<uint64_t>(cl.getInt("seed"));
     o.threads = static_cast<int>(cl.getInt("threads"));

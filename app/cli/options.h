@@ -42,6 +42,8 @@ train::TeacherOptions teacherConfig(const CommandLine& cl);
 std::string runFolder(const CommandLine& cl, const std::string& base);
 /// Progress to printer, log lines printed, Ctrl-C as the stop flag.
 workflow::Hooks hooksFor(ProgressPrinter& printer);
+/// "test top-1 …% top-5 …% (epoch k, chosen on N held-out validation images: top-1 …%)".
+std::string scoreText(const train::TrainResult& r);
 /// "stopped after N epochs; continue with ... --resume" and exit code 130 when stopped, else 0.
 int reportStopped(const workflow::Outcome& o);
 

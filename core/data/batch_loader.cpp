@@ -118,6 +118,16 @@ BatchLoader::BatchLoader(const Dataset& d, LoaderOptions options)
                     std::to_string(m_options.cropPadding));
     }
     checkCropRanges(m_options);
+    if (m_options.positions.defined()) {
+        const torch::Tensor& p = m_options.positions;
+        if (p.dim() != 1 || p.scalar_type() != torch::kLong || p.size(0) == 0 ||
+            p.min().item<int64_t>() < 0 || p.max().item<int64_t>() >= d.size()) {
+            throw Error("BatchLoader: the positions to use of dataset '" + d.name +
+                        "' are not a non-empty [M] int64 list within its " +
+                        std::to_string(d.size()) + " samples");
+        }
+        m_options.positions = p.contiguous();
+    }
     if (m_options.norm.mean.empty() && m_options.norm.std.empty()) {
         m_options.norm = computeNormalization(d);
     }
@@ -145,19 +155,26 @@ BatchLoader::BatchLoader(const Dataset& d, LoaderOptions options)
     startEpoch(0);
 }
 
+int64_t BatchLoader::samples() const
+{
+    return m_options.positions.defined() ? m_options.positions.size(0) : m_data.size();
+}
+
 int64_t BatchLoader::batchesPerEpoch() const
 {
-    const int64_t n = m_data.size();
+    const int64_t n = samples();
     const int64_t b = m_options.batchSize;
     return m_options.dropLast ? n / b : (n + b - 1) / b;
 }
 
 void BatchLoader::startEpoch(int64_t epoch)
 {
-    const int64_t n = m_data.size();
+    const int64_t n = samples();
     auto gen = at::make_generator<at::CPUGeneratorImpl>(epochSeed(m_options.seed, epoch));
     m_order = m_options.shuffle ? torch::randperm(n, gen, torch::kLong)
                                 : torch::arange(n, torch::kLong);
+    if (m_options.positions.defined())
+        m_order = m_options.positions.index_select(0, m_order);
     m_offsets = torch::Tensor();
     m_boxes = torch::Tensor();
     m_flips = torch::Tensor();
@@ -178,7 +195,7 @@ void BatchLoader::startEpoch(int64_t epoch)
 
 bool BatchLoader::next(Batch& b)
 {
-    const int64_t remaining = m_data.size() - m_cursor;
+    const int64_t remaining = samples() - m_cursor;
     if (remaining <= 0 || (m_options.dropLast && remaining < m_options.batchSize)) {
         return false;
     }

@@ -42,6 +42,8 @@ torch::Tensor sorted(const torch::Tensor& indices)
     return std::get<0>(indices.sort());
 }
 
+} // namespace
+
 Dataset take(const Dataset& d, const torch::Tensor& indices)
 {
     Dataset out;
@@ -54,6 +56,8 @@ Dataset take(const Dataset& d, const torch::Tensor& indices)
     out.note = d.note;
     return out;
 }
+
+namespace {
 
 std::string formatDouble(double v)
 {
@@ -74,6 +78,14 @@ torch::Tensor Dataset::classCounts() const
 
 std::pair<Dataset, Dataset> splitTrainVal(const Dataset& d, double valFraction, uint64_t seed)
 {
+    const SplitPositions p = splitPositions(d, valFraction, seed);
+    Dataset val = take(d, p.val);
+    Dataset train = take(d, p.fit);
+    return {std::move(train), std::move(val)};
+}
+
+SplitPositions splitPositions(const Dataset& d, double valFraction, uint64_t seed)
+{
     checkDataset(d, "splitTrainVal");
     if (!(valFraction > 0.0 && valFraction < 1.0)) {
         throw Error("validation fraction must be in (0, 1), got " + formatDouble(valFraction));
@@ -85,9 +97,7 @@ std::pair<Dataset, Dataset> splitTrainVal(const Dataset& d, double valFraction, 
     }
     const int64_t nVal = std::clamp<int64_t>(std::llround(double(n) * valFraction), 1, n - 1);
     const torch::Tensor perm = seededPermutation(n, seed);
-    Dataset val = take(d, sorted(perm.narrow(0, 0, nVal)));
-    Dataset train = take(d, sorted(perm.narrow(0, nVal, n - nVal)));
-    return {std::move(train), std::move(val)};
+    return {sorted(perm.narrow(0, nVal, n - nVal)), sorted(perm.narrow(0, 0, nVal))};
 }
 
 Dataset selectClasses(const Dataset& d, const std::vector<int64_t>& classes, bool relabel)

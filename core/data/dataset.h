@@ -71,6 +71,16 @@ Dataset loadImageFolder(const std::string& root, int64_t size, bool grey);
 /// Seeded random split into (train, val); valFraction in (0, 1).
 std::pair<Dataset, Dataset> splitTrainVal(const Dataset& d, double valFraction, uint64_t seed);
 
+/// The positions of splitTrainVal's split, without copying images: val holds
+/// round(n × valFraction) positions (at least 1, at most n − 1), fit the others; both sorted.
+struct SplitPositions {
+    torch::Tensor fit, val; // [n − k], [k] int64
+};
+SplitPositions splitPositions(const Dataset& d, double valFraction, uint64_t seed);
+
+/// The samples at positions ([k] int64), in that order (a copy).
+Dataset take(const Dataset& d, const torch::Tensor& positions);
+
 /// Keeps only the listed classes; with relabel they become 0..k-1 in the listed order.
 Dataset selectClasses(const Dataset& d, const std::vector<int64_t>& classes, bool relabel = true);
 
@@ -106,6 +116,9 @@ struct LoaderOptions {
     /// exactly the batches of one process. 0 of 1: the whole batch.
     int64_t shardIndex = 0;
     int64_t shardCount = 1;
+    /// When defined ([M] int64): only these dataset positions are used (the training part of a
+    /// validation hold-out), with no copy of the images. Batch::indices stay dataset positions.
+    torch::Tensor positions;
 };
 
 struct Batch {
@@ -130,6 +143,7 @@ public:
     const Normalization& normalization() const { return m_options.norm; }
 
 private:
+    int64_t samples() const; // N: the positions used, or the whole dataset
     const Dataset& m_data;
     LoaderOptions m_options;
     torch::Tensor m_order;   // [N] dataset positions in this epoch's order

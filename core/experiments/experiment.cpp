@@ -78,7 +78,7 @@ const ExperimentInfo& experimentInfo(const std::string& name)
 
 std::vector<std::string> presetNames()
 {
-    return {"smoke", "quick", "full"};
+    return {"smoke", "quick", "paper", "full"};
 }
 
 int64_t sParamsWithoutHead(const std::string& path)
@@ -166,7 +166,14 @@ std::string header(const ExperimentInfo& info, Workbench& wb, const ExperimentRe
                                              : "KL ÷ batch, gradient norm clipped at 1.0")
        << "), "
        << (wb.options().threads > 0 ? std::to_string(wb.options().threads) : std::string("all"))
-       << " intra-op thread(s). " << r.trainedRuns << " models trained in this call, "
+       << " intra-op thread(s). Top-1 and top-5 are on the test set, scored once per model, "
+       << "of the epoch chosen on "
+       << (p.finetuneTrain.valFraction > 0.0
+               ? num(100.0 * p.finetuneTrain.valFraction, 0) +
+                     " % of its training images held out (the same images for every method and "
+                     "seed)"
+               : std::string("the test set itself (no hold-out)"))
+       << ". " << r.trainedRuns << " models trained in this call, "
        << r.cachedRuns << " uses of cached models (`" << joinPath(wb.options().root, "cache")
        << "`); training time of every model this experiment uses: "
        << num(r.standaloneSeconds / 60.0, 1) << " min (its cost with an empty cache).\n\n"

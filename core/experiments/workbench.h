@@ -16,7 +16,7 @@
 
 namespace tleg::experiments {
 
-/// The numbers behind "smoke", "quick" and "full".
+/// The numbers behind "smoke", "quick", "paper" and "full".
 struct Preset {
     std::string name;
     int defaultSeeds = 3;

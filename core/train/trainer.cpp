@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -69,20 +70,24 @@ std::string metricsCsv(const std::vector<EpochRecord>& history)
     return os.str();
 }
 
-void validate(const TrainOptions& o, const data::Dataset& trainSet, const data::Dataset& valSet,
+void validate(const TrainOptions& o, const data::Dataset& trainSet, const data::Dataset& testSet,
               const Teacher* teacher)
 {
     o.validate();
-    if (valSet.size() > 0 && (valSet.channels() != trainSet.channels() ||
-                              valSet.height() != trainSet.height() ||
-                              valSet.width() != trainSet.width()))
-        throw Error("the test images (" + std::to_string(valSet.channels()) + "×" +
-                    std::to_string(valSet.height()) + "×" + std::to_string(valSet.width()) +
+    if (testSet.size() > 0 && (testSet.channels() != trainSet.channels() ||
+                               testSet.height() != trainSet.height() ||
+                               testSet.width() != trainSet.width()))
+        throw Error("the test images (" + std::to_string(testSet.channels()) + "×" +
+                    std::to_string(testSet.height()) + "×" + std::to_string(testSet.width()) +
                     ") are not the size of the training images (" +
                     std::to_string(trainSet.channels()) + "×" + std::to_string(trainSet.height()) +
                     "×" + std::to_string(trainSet.width()) + ")");
     if (trainSet.size() == 0)
         throw Error("the training set is empty");
+    if (o.valFraction > 0.0 && trainSet.size() < 2)
+        throw Error("the training set '" + trainSet.name + "' has " +
+                    std::to_string(trainSet.size()) +
+                    " image, too few to hold out validation images: use --val-fraction 0");
     if (o.loss.lambda > 0.0 && !teacher)
         throw Error("distillation (lambda > 0) needs a teacher model");
 }
@@ -129,20 +134,30 @@ public:
             return m_feed->logits(b.images);
         const int64_t n = b.indices.size(0);
         const int64_t* idx = b.indices.data_ptr<int64_t>();
-        bool allSeen = m_logits.defined();
-        for (int64_t i = 0; allSeen && i < n; ++i)
-            allSeen = m_seen[size_t(idx[i])] != 0;
-        if (allSeen)
-            return m_logits.index_select(0, b.indices);
-        torch::Tensor z = m_feed->logits(b.images).to(torch::kFloat);
-        if (!m_logits.defined()) {
-            if (m_images * z.size(1) * int64_t(sizeof(float)) > m_maxBytes) {
-                m_enabled = false; // too many images × classes to hold: stay live
-                return z;
+        if (m_logits.defined()) {
+            // Only the images not seen yet go to the teacher (those the last epoch's short
+            // batch left out, or another rank's before share()).
+            std::vector<int64_t> unseen;
+            for (int64_t i = 0; i < n; ++i)
+                if (!m_seen[size_t(idx[i])])
+                    unseen.push_back(i);
+            if (!unseen.empty()) {
+                const torch::Tensor rows = torch::tensor(unseen, torch::kLong);
+                const torch::Tensor z =
+                    m_feed->logits(b.images.index_select(0, rows)).to(torch::kFloat);
+                m_logits.index_copy_(0, b.indices.index_select(0, rows), z);
+                for (int64_t i : unseen)
+                    m_seen[size_t(idx[i])] = 1;
             }
-            m_logits = torch::zeros({m_images, z.size(1)}, torch::kFloat);
-            m_seen.assign(size_t(m_images), 0);
+            return m_logits.index_select(0, b.indices);
         }
+        torch::Tensor z = m_feed->logits(b.images).to(torch::kFloat);
+        if (m_images * z.size(1) * int64_t(sizeof(float)) > m_maxBytes) {
+            m_enabled = false; // too many images × classes to hold: stay live
+            return z;
+        }
+        m_logits = torch::zeros({m_images, z.size(1)}, torch::kFloat);
+        m_seen.assign(size_t(m_images), 0);
         m_logits.index_copy_(0, b.indices, z);
         for (int64_t i = 0; i < n; ++i)
             m_seen[size_t(idx[i])] = 1;
@@ -238,7 +253,8 @@ nlohmann::json TrainOptions::toJson() const
             {"lambda", loss.lambda},      {"tau", loss.tau},           {"label_smoothing", loss.labelSmoothing},
             {"kd_deit_normalisation", loss.deitNormalisation},
             {"augment", augment},         {"seed", seed},              {"threads", threads},
-            {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits}};
+            {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits},
+            {"val_fraction", valFraction}};
 }
 
 void TrainOptions::validate() const
@@ -278,6 +294,7 @@ void TrainOptions::validate() const
     real("label smoothing (--smoothing)", loss.labelSmoothing, 0.0, 1.0, false, true);
     real("distillation weight λ (--lambda)", loss.lambda, 0.0, 1.0, false, false);
     real("temperature τ (--tau)", loss.tau, 0.0, 1000.0, true, false);
+    real("validation share (--val-fraction; 0 = none)", valFraction, 0.0, 0.5, false, false);
 }
 
 TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
@@ -314,6 +331,8 @@ TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
     read("threads", o.threads);
     read("bf16", o.bf16);
     read("cache_teacher_logits", o.cacheTeacherLogits);
+    o.valFraction = 0.0; // runs from before the hold-out scored every epoch on the test set
+    read("val_fraction", o.valFraction);
     return o;
 }
 
@@ -439,10 +458,15 @@ namespace {
 /// and the end of the run (model.safetensors).
 class Training {
 public:
-    Training(model::ClassifierImpl& model, const data::Dataset& trainSet,
-             const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
-             const ProgressFn& progress, const std::atomic<bool>* stop)
-        : m_model(model), m_train(trainSet), m_val(valSet), m_o(o), m_teacher(teacher),
+    /// fit: the positions of trainSet to train on (undefined: all); valSet: what every epoch is
+    /// scored on (the held-out images, or testSet without a hold-out).
+    Training(model::ClassifierImpl& model, const data::Dataset& trainSet, torch::Tensor fit,
+             const data::Dataset& valSet, const data::Dataset& testSet, const TrainOptions& o,
+             Teacher* teacher, const ProgressFn& progress, const std::atomic<bool>* stop)
+        : m_model(model), m_train(trainSet), m_fit(std::move(fit)), m_val(valSet),
+          m_test(testSet), m_heldOut(m_fit.defined()),
+          m_fitImages(m_fit.defined() ? m_fit.size(0) : trainSet.size()), m_o(o),
+          m_teacher(teacher),
           m_progress(progress), m_stop(stop), m_t0(Clock::now()), m_world(dist::current()),
           m_loader(trainSet, loaderOptions()),
           m_opt(model.named_parameters(true), {0.9, 0.999, 1e-8, o.weightDecay}),
@@ -486,9 +510,10 @@ private:
     data::LoaderOptions loaderOptions()
     {
         data::LoaderOptions lo;
-        lo.batchSize = std::min(m_o.batchSize, m_train.size());
+        lo.batchSize = std::min(m_o.batchSize, m_fitImages);
         lo.shuffle = true;
-        lo.dropLast = m_train.size() > m_o.batchSize; // no tiny last batch with a noisy gradient
+        lo.dropLast = m_fitImages > m_o.batchSize; // no tiny last batch with a noisy gradient
+        lo.positions = m_fit;
         lo.augment = m_o.augment;
         lo.seed = m_o.seed;
         if (m_world) {
@@ -526,6 +551,7 @@ private:
         if (m_o.resume && fileExists(m_checkpoint)) {
             m_result.history = readCheckpoint(m_checkpoint, m_model, m_opt);
             const auto done = static_cast<int64_t>(m_result.history.size());
+            restoreSelection();
             log("resumed after epoch " + std::to_string(done));
             return done;
         }
@@ -534,8 +560,10 @@ private:
         cfg["architecture"] = m_model.architecture();
         cfg["train_options"] = m_o.toJson();
         cfg["provenance"] = m_o.provenance;
-        cfg["train_images"] = m_train.size();
-        cfg["val_images"] = m_val.size();
+        cfg["train_images"] = m_fitImages;
+        cfg["val_images"] = m_heldOut ? m_val.size() : 0;
+        cfg["test_images"] = m_test.size();
+        cfg["epochs_scored_on"] = m_heldOut ? "validation" : "test";
         cfg["teacher"] = m_teacher ? m_teacher->description() : "";
         if (const TeacherFeed* feed = m_teacherLogits.feed()) {
             cfg["teacher_input"] = feed->teacherInput().toJson();
@@ -696,13 +724,21 @@ private:
         }
         rec.seconds = secondsSince(e0);
         m_result.history.push_back(rec);
+        const bool better = m_heldOut && (m_selected == 0 || rec.valTop1 >= m_selectedTop1);
+        if (better)
+            select(rec);
         if (m_writes) {
+            // The checkpoint first: a crash between the two writes leaves a history whose best
+            // epoch is its last, i.e. the checkpoint's own weights (restoreSelection).
             writeCheckpoint(m_checkpoint, m_model, m_opt, m_extra, m_result.history);
+            if (better)
+                model::saveClassifier(selectedPath(), m_model, selectedExtra());
             writeTextAtomic(joinPath(m_o.runDir, "metrics.csv"), metricsCsv(m_result.history));
             std::ostringstream line;
             line << "epoch " << rec.epoch << "/" << m_o.epochs << " loss " << rec.trainLoss
-                 << " train top-1 " << rec.trainTop1 << " val top-1 " << rec.valTop1 << " top-5 "
-                 << rec.valTop5 << " (" << rec.seconds << " s" << parallelNote() << ")";
+                 << " train top-1 " << rec.trainTop1 << (m_heldOut ? " val top-1 " : " test top-1 ")
+                 << rec.valTop1 << " top-5 " << rec.valTop5 << " (" << rec.seconds << " s"
+                 << parallelNote() << ")" << (better ? ", best so far" : "");
             log(line.str());
         }
         if (!report(epoch + 1, m_perEpoch, rec.trainLoss, rec.lr, &m_result.history.back())
@@ -722,37 +758,131 @@ private:
         return os.str();
     }
 
+    std::string selectedPath() const { return joinPath(m_o.runDir, "selected.safetensors"); }
+
+    nlohmann::json selectedExtra() const
+    {
+        nlohmann::json extra = m_extra;
+        extra["selected_epoch"] = m_selected;
+        return extra;
+    }
+
+    /// rec is the best epoch on the validation images so far: keep its weights.
+    void select(const EpochRecord& rec)
+    {
+        m_selected = rec.epoch;
+        m_selectedTop1 = rec.valTop1;
+        m_selectedWeights.clear();
+        for (const auto& [name, t] : model::namedTensors(m_model))
+            m_selectedWeights.emplace_back(name, t.detach().clone());
+    }
+
+    /// After a resume: the best epoch of the history, its weights from the checkpoint (when it
+    /// is the last) or from selected.safetensors.
+    void restoreSelection()
+    {
+        if (!m_heldOut || m_result.history.empty())
+            return;
+        const EpochRecord* best = nullptr;
+        for (const auto& r : m_result.history)
+            if (!best || r.valTop1 >= best->valTop1)
+                best = &r;
+        if (best == &m_result.history.back()) {
+            select(*best);
+            return;
+        }
+        const std::string path = selectedPath();
+        try {
+            auto file = io::readSafetensors(path);
+            const auto md = model::ModelMetadata::fromStrings(file.metadata, path);
+            if (util::jsonIntegerOr<int64_t>(md.extra, "selected_epoch", 0) != best->epoch)
+                throw fileError(path, "holds epoch " + md.extra.value("selected_epoch",
+                                                                       nlohmann::json()).dump() +
+                                          ", not the best one, " + std::to_string(best->epoch));
+            model::loadTensorsInto(m_model, model::parameterTensors(file), path);
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + "; the epoch chosen on the validation images "
+                        "cannot be restored: continue in a new run folder");
+        }
+        select(*best);
+        readCheckpoint(m_checkpoint, m_model, m_opt); // back to the last epoch's weights
+    }
+
+    /// Leaves the chosen epoch's weights in the model, scores them on the test set, saves them.
     void finish()
     {
-        for (const auto& r : m_result.history)
-            m_result.bestTop1 = std::max(m_result.bestTop1, r.valTop1);
-        if (!m_result.history.empty()) {
-            m_result.finalTop1 = m_result.history.back().valTop1;
-            m_result.finalTop5 = m_result.history.back().valTop5;
+        m_result.trainImages = m_fitImages;
+        m_result.valImages = m_heldOut ? m_val.size() : 0;
+        m_result.testImages = m_test.size();
+        if (m_heldOut) {
+            m_result.selectedEpoch = m_selected;
+            m_result.valTop1 = m_selectedTop1;
+        } else if (!m_result.history.empty()) {
+            const EpochRecord& last = m_result.history.back();
+            m_result.selectedEpoch = last.epoch;
+            m_result.valTop1 = last.valTop1;
         }
-        m_result.seconds = secondsSince(m_t0);
         if (m_result.stopped) {
+            m_result.seconds = secondsSince(m_t0);
             log("stopped by the user after " + std::to_string(m_result.history.size()) +
                 " epochs");
             return;
         }
+        if (m_heldOut) {
+            if (!m_selectedWeights.empty() && !m_result.history.empty()
+                && m_selected != m_result.history.back().epoch)
+                model::loadTensorsInto(m_model, m_selectedWeights, "the chosen epoch");
+            if (m_parallel) // a resumed worker may lack the chosen weights: rank 0's for all
+                m_parallel->broadcastState(0);
+            if (m_test.size() > 0) {
+                const EvalResult t = evaluate(m_model, m_test, m_loader.normalization(),
+                                              m_o.evalBatchSize, nullptr, m_world);
+                m_result.testTop1 = t.top1;
+                m_result.testTop5 = t.top5;
+                m_result.testLoss = t.loss;
+            }
+        } else if (!m_result.history.empty()) {
+            const EpochRecord& last = m_result.history.back();
+            m_result.testTop1 = last.valTop1;
+            m_result.testTop5 = last.valTop5;
+            m_result.testLoss = last.valLoss;
+        }
+        m_result.seconds = secondsSince(m_t0);
         if (m_o.runDir.empty())
             return;
-        m_extra["metrics"] = {{"val_top1", m_result.finalTop1},
-                              {"val_top5", m_result.finalTop5},
-                              {"best_val_top1", m_result.bestTop1},
+        m_extra["metrics"] = {{"test_top1", m_result.testTop1},
+                              {"test_top5", m_result.testTop5},
+                              {"test_loss", m_result.testLoss},
+                              {"val_top1", m_result.valTop1},
+                              {"selected_epoch", m_result.selectedEpoch},
+                              {"val_images", m_result.valImages},
+                              {"test_images", m_result.testImages},
                               {"epochs", m_o.epochs},
                               {"images_seen", m_result.imagesSeen}};
         // Rank 0 writes the run folder; the other ranks keep their (identical) model privately,
         // for a pipeline's next stage.
         model::saveClassifier(joinPath(dist::privateFolder(m_o.runDir), "model.safetensors"),
                               m_model, m_extra);
-        log("finished: val top-1 " + std::to_string(m_result.finalTop1));
+        if (m_writes) {
+            std::error_code ignored; // a left-over copy of model.safetensors harms nothing
+            std::filesystem::remove(selectedPath(), ignored);
+        }
+        std::ostringstream line;
+        line << "finished: test top-1 " << m_result.testTop1 << " top-5 " << m_result.testTop5
+             << " of epoch " << m_result.selectedEpoch;
+        if (m_heldOut)
+            line << " (chosen on " << m_result.valImages << " validation images: top-1 "
+                 << m_result.valTop1 << ")";
+        log(line.str());
     }
 
     model::ClassifierImpl& m_model;
     const data::Dataset& m_train;
+    torch::Tensor m_fit;
     const data::Dataset& m_val;
+    const data::Dataset& m_test;
+    bool m_heldOut;       // m_val is held out of the training data (else it is m_test)
+    int64_t m_fitImages;  // training images actually trained on
     const TrainOptions& m_o;
     Teacher* m_teacher;
     const ProgressFn& m_progress;
@@ -772,21 +902,29 @@ private:
     std::unique_ptr<DataParallel> m_parallel;
     bool m_localStop = false, m_stopAgreed = false, m_logitsShared = false;
     double m_reduceSecondsBefore = 0;
+    int64_t m_selected = 0;          // best epoch on the validation images so far (1-based)
+    double m_selectedTop1 = 0;
+    io::NamedTensors m_selectedWeights; // its weights
 };
 
 } // namespace
 
 TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
-                  const data::Dataset& valSet, const TrainOptions& o, Teacher* teacher,
+                  const data::Dataset& testSet, const TrainOptions& o, Teacher* teacher,
                   const ProgressFn& progress, const std::atomic<bool>* stop)
 {
-    validate(o, trainSet, valSet, teacher);
+    validate(o, trainSet, testSet, teacher);
     keepLargeAllocationsOnTheHeap();
     applyThreads(o.threads);
     model::Bf16Scope bf16(o.bf16);
     torch::manual_seed(o.seed);
     const util::CpuBlockCache::Scope blockCache; // emptied when the run ends, however it ends
-    return Training(model, trainSet, valSet, o, teacher, progress, stop).run();
+    if (o.valFraction <= 0.0)
+        return Training(model, trainSet, {}, testSet, testSet, o, teacher, progress, stop).run();
+    // The training images are not copied: the loader trains on the positions of `fit`.
+    const data::SplitPositions split = data::splitPositions(trainSet, o.valFraction, kValSplitSeed);
+    const data::Dataset val = data::take(trainSet, split.val);
+    return Training(model, trainSet, split.fit, val, testSet, o, teacher, progress, stop).run();
 }
 
 } // namespace tleg::train

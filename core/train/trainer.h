@@ -7,6 +7,10 @@
 // Usage:
 //   TrainOptions o; o.epochs = 5; o.runDir = "runs/des-6"; o.loss.lambda = 0.0;
 //   TrainResult r = train(*net, data.train, data.test, o, /*teacher*/ nullptr, onProgress, &stop);
+//   r.testTop1;  // the epoch chosen on the held-out validation images, scored once on data.test
+// Model selection: o.valFraction of the training images (the same ones in every run on the same
+// data: a fixed seed) are held out; every epoch is scored on them, the best epoch's weights are
+// what train() leaves in the model and saves, and the test set is scored once, at the end.
 #include "data/dataset.h"
 #include "dist/world.h"
 #include "model/vit.h"
@@ -39,6 +43,9 @@ struct TrainOptions {
     std::string runDir;   // empty: no files written
     bool resume = false;  // continue from runDir/checkpoint.safetensors if present
     int64_t evalBatchSize = 500;
+    /// Share of the training images held out to choose the epoch (seeded, kValSplitSeed). 0: no
+    /// hold-out: every epoch is scored on the test set and the last one is kept.
+    double valFraction = 0.1;
     nlohmann::json provenance = nlohmann::json::object(); // copied into saved models
     /// Written into runDir/config.json beside the trainer's own facts (model kind,
     /// architecture, options, data sizes): the workflow's job spec, what `tleg rerun` reads.
@@ -46,8 +53,9 @@ struct TrainOptions {
 
     /// The options that determine the result (not runDir, resume, provenance, runConfig).
     nlohmann::json toJson() const;
-    /// Reads toJson(); keys that are absent keep their defaults. Throws tleg::Error naming a
-    /// field of the wrong type.
+    /// Reads toJson(); keys that are absent keep their defaults, except "val_fraction": 0 when
+    /// absent (what runs from before the hold-out did). Throws tleg::Error naming a field of the
+    /// wrong type.
     static TrainOptions fromJson(const nlohmann::json& j);
     /// Throws tleg::Error naming the first option out of range (NaN, negative, too large), with
     /// its command-line spelling: checked before any data is read or network built.
@@ -63,6 +71,11 @@ const std::vector<std::string>& recipeNames();
 /// "tleg" or "released" when o's two fields match one of them, else "custom".
 std::string recipeOf(const TrainOptions& o);
 
+/// The seed of the validation hold-out (independent of TrainOptions::seed, so that every method
+/// and seed is chosen on the same images).
+constexpr uint64_t kValSplitSeed = 0x5eed;
+
+/// One epoch. val*: the held-out validation images (the test set when valFraction is 0).
 struct EpochRecord {
     int64_t epoch = 0; // 1-based
     double trainLoss = 0, trainTop1 = 0, valLoss = 0, valTop1 = 0, valTop5 = 0;
@@ -85,7 +98,13 @@ struct TrainResult {
     bool stopped = false;     // stopped by the callback or the flag before the last epoch
     double seconds = 0;       // wall time of this call
     int64_t imagesSeen = 0;   // training images processed (all epochs, incl. resumed ones)
-    double finalTop1 = 0, finalTop5 = 0, bestTop1 = 0;
+    /// The chosen epoch (1-based; the last one without a hold-out) and its validation top-1:
+    /// the weights train() leaves in the model and saves.
+    int64_t selectedEpoch = 0;
+    double valTop1 = 0;
+    /// The chosen weights on the test set, scored once after the last epoch (0 when stopped).
+    double testTop1 = 0, testTop5 = 0, testLoss = 0;
+    int64_t trainImages = 0, valImages = 0, testImages = 0; // trained on, held out, test
 };
 
 struct EvalResult {
@@ -108,8 +127,10 @@ EvalResult evaluateTeacher(Teacher& teacher, const data::Dataset& d,
 /// Data-parallel when this process belongs to a dist::World (dist::current()): each rank
 /// trains on its slice of every global batch (options.batchSize stays the global batch), and
 /// only rank 0 writes runDir (the other ranks keep model.safetensors in dist::privateFolder).
+/// trainSet: the training data, of which options.valFraction is held out for selection;
+/// testSet: scored once at the end (every epoch without a hold-out).
 TrainResult train(model::ClassifierImpl& model, const data::Dataset& trainSet,
-                  const data::Dataset& valSet, const TrainOptions& options,
+                  const data::Dataset& testSet, const TrainOptions& options,
                   Teacher* teacher = nullptr, const ProgressFn& progress = {},
                   const std::atomic<bool>* stop = nullptr);
 

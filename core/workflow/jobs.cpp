@@ -354,7 +354,7 @@ Outcome runDistill(DistillSpec spec, const Hooks& hooks, const data::DataSplit* 
                                         ? joinPath(spec.out, "learngene.safetensors")
                                         : spec.learngene); // data-parallel: this rank's copy
     lg.save(o.learngene,
-            {{"aux_top1", r.finalTop1}, {"teacher", spec.teacher}, {"data", split.train.name}});
+            {{"aux_top1", r.testTop1}, {"teacher", spec.teacher}, {"data", split.train.name}});
     o.storedParams = lg.storedParams();
     hooks.say("learngene (" + millions(o.storedParams) + " stored parameters) -> " + o.learngene);
     return o;

@@ -215,7 +215,7 @@ private:
         TrainSpec spec = TrainSpec::ancestry(m_data, m_o.ancestry, withSeed(m_o.ancestryTrain));
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::Ancestry));
         const Outcome t = runTrain(spec, m_hooks, &m_split);
-        m_r.ancestryTop1 = t.result.finalTop1;
+        m_r.ancestryTop1 = t.result.testTop1;
         m_r.ancestrySeconds = t.result.seconds;
         stopped(t);
         return t.model;
@@ -236,7 +236,7 @@ private:
         spec.out = joinPath(m_o.outDir, runFolderBase(Role::AuxNet));
         spec.learngene = joinPath(m_o.outDir, "learngene.safetensors");
         const Outcome d = runDistill(spec, m_hooks, &m_split);
-        m_r.auxTop1 = d.result.finalTop1;
+        m_r.auxTop1 = d.result.testTop1;
         m_r.distillSeconds = d.result.seconds;
         m_r.learngenePath = d.learngene;
         m_r.storedParams = d.storedParams;
@@ -275,8 +275,8 @@ private:
         des.train = withSeed(m_o.finetuneTrain);
         des.out = joinPath(m_o.outDir, runFolderBase(Role::DesNet, depth));
         const Outcome ft = runTrain(des, m_hooks, &m_split);
-        row.tlegTop1 = ft.result.finalTop1;
-        row.tlegTop5 = ft.result.finalTop5;
+        row.tlegTop1 = ft.result.testTop1;
+        row.tlegTop5 = ft.result.testTop5;
         row.tlegSeconds = ft.result.seconds;
         row.tlegPath = joinPath(des.out, "model.safetensors");
         if (stopped(ft))
@@ -291,8 +291,8 @@ private:
         sc.train = withSeed(m_o.finetuneTrain);
         sc.out = joinPath(m_o.outDir, runFolderBase(Role::Scratch, depth));
         const Outcome st = runTrain(sc, m_hooks, &m_split);
-        row.scratchTop1 = st.result.finalTop1;
-        row.scratchTop5 = st.result.finalTop5;
+        row.scratchTop1 = st.result.testTop1;
+        row.scratchTop5 = st.result.testTop5;
         row.scratchSeconds = st.result.seconds;
         row.scratchPath = joinPath(sc.out, "model.safetensors");
         return !stopped(st);

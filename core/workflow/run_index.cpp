@@ -241,8 +241,14 @@ void readConfig(const fs::path& dir, RunInfo& r, RunFacts& f)
         r.teacher = stringAt(cfg, "teacher");
         if (cfg.contains("architecture"))
             r.depth = util::jsonIntegerOr<int64_t>(cfg["architecture"], "depth", 0);
-        if (cfg.contains("train_options"))
+        if (cfg.contains("train_options")) {
             r.epochsPlanned = util::jsonIntegerOr<int64_t>(cfg["train_options"], "epochs", 0);
+            const auto& options = cfg["train_options"];
+            const auto share = options.is_object() && options.contains("val_fraction")
+                                   ? options["val_fraction"]
+                                   : nlohmann::json(0.0);
+            r.valIsTest = !(share.is_number() && share.get<double>() > 0.0);
+        }
         if (r.epochsPlanned < 0 || static_cast<double>(r.epochsPlanned) > kMaxEpochs)
             throw Error("claims " + std::to_string(r.epochsPlanned) + " epochs");
         if (r.depth == 0 && cfg.contains("architecture"))
@@ -275,9 +281,15 @@ void readWeights(const fs::path& dir, RunInfo& r, RunFacts& f)
         if (r.hasModel && md.extra.contains("metrics") && md.extra["metrics"].is_object()) {
             const auto& m = md.extra["metrics"];
             r.epochsPlanned = util::jsonIntegerOr<int64_t>(m, "epochs", r.epochsPlanned);
-            if (r.curves.empty()) { // metrics.csv lost: the model still knows its score
-                r.bestTop1 = m.value("best_val_top1", 0.0);
-                r.lastTop1 = m.value("val_top1", 0.0);
+            if (m.contains("test_top1")) { // the chosen epoch, scored on the test set
+                r.testTop1 = m.value("test_top1", -1.0);
+                r.valTop1 = m.value("val_top1", 0.0);
+                r.selectedEpoch = util::jsonIntegerOr<int64_t>(m, "selected_epoch", 0);
+                r.valIsTest = util::jsonIntegerOr<int64_t>(m, "val_images", 0) == 0;
+            } else { // a run from before the hold-out: the last epoch, scored on the test set
+                r.valIsTest = true;
+                r.testTop1 = m.value("val_top1", -1.0);
+                r.valTop1 = r.testTop1;
             }
         }
     } catch (const std::exception& e) {
@@ -364,12 +376,21 @@ RunInfo listRun(const std::string& folder)
     }
     r.kind = kindFromRole(facts.role.empty() ? facts.modelKind : facts.role);
     r.epochsDone = static_cast<int64_t>(r.curves.size());
-    for (const auto& e : r.curves) {
+    for (const auto& e : r.curves)
         r.seconds += e.seconds;
-        r.bestTop1 = std::max(r.bestTop1, e.valTop1);
+    if (!r.curves.empty() && r.selectedEpoch == 0) { // unfinished: the best (or last) so far
+        const EpochRecord* chosen = &r.curves.back();
+        if (!r.valIsTest) {
+            chosen = &r.curves.front();
+            for (const auto& e : r.curves)
+                if (e.valTop1 >= chosen->valTop1) // ties: the later epoch, as the trainer
+                    chosen = &e;
+        }
+        r.valTop1 = chosen->valTop1;
+        r.selectedEpoch = chosen->epoch;
     }
-    if (!r.curves.empty())
-        r.lastTop1 = r.curves.back().valTop1;
+    if (r.valIsTest && r.testTop1 < 0 && !r.curves.empty())
+        r.testTop1 = r.curves.back().valTop1; // every epoch was scored on the test set
     if (r.hasModel && r.epochsDone == 0 && r.epochsPlanned > 0 && !isFile(dir / kMetrics))
         r.epochsDone = r.epochsPlanned;
     if (r.state == RunState::Broken)

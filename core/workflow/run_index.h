@@ -3,7 +3,7 @@
 // checkpoint.safetensors and, once finished, model.safetensors), summarised from its small files
 // and the model's safetensors header, never its tensors. One damaged run never spoils a listing.
 // Usage:
-//   for (const RunInfo& r : listRuns("runs")) std::cout << r.name << ' ' << r.bestTop1 << '\n';
+//   for (const RunInfo& r : listRuns("runs")) std::cout << r.name << ' ' << r.testTop1 << '\n';
 //   RunInfo one = listRun("runs/des-6");          // throws only if it is not a run folder
 //   std::string moved = renameRun("runs/des-6", "des-6-lr3e-4");  deleteRun(moved);
 #include "train/trainer.h"
@@ -39,7 +39,14 @@ struct RunInfo {
     int64_t depth = 0;      // blocks; 0 when unknown
     int64_t parameters = 0; // from the model's (else checkpoint's) header; 0 when unknown
     int64_t epochsDone = 0, epochsPlanned = 0;
-    double bestTop1 = 0, lastTop1 = 0; // validation top-1 in percent; 0 before the first epoch
+    /// Top-1 in percent. valTop1: the chosen epoch's score on the validation images held out of
+    /// the training data (while running: the best epoch so far); 0 before the first epoch.
+    /// testTop1: the chosen model on the test set, scored once at the end; -1 until then.
+    /// valIsTest: nothing was held out (--val-fraction 0, or a run from before the hold-out):
+    /// every epoch was scored on the test set, the last one kept, and valTop1 is its score.
+    double valTop1 = 0, testTop1 = -1;
+    int64_t selectedEpoch = 0; // 1-based; 0 before the first epoch
+    bool valIsTest = false;
     double seconds = 0;                // sum of the epochs' seconds
     RunState state = RunState::Incomplete;
     /// Broken: what is wrong ("config.json: not valid JSON ..."). Stopped: the log's reason.

@@ -117,6 +117,41 @@ TEST(BatchLoader, everyIndexOncePerEpoch)
     ASSERT_TRUE(torch::equal(allIndices(epoch(ordered, 4)), torch::arange(1000, torch::kLong)));
 }
 
+TEST(BatchLoader, positionsLimitEveryEpochToTheTrainingPartOfAHoldOut)
+{
+    const data::Dataset d = randomDataset(500, 1, 6, 2);
+    const data::SplitPositions split = data::splitPositions(d, 0.2, 9);
+    ASSERT_EQ(split.val.size(0), int64_t(100));
+    ASSERT_EQ(split.fit.size(0), int64_t(400));
+    ASSERT_TRUE(torch::equal(std::get<0>(torch::cat({split.fit, split.val}).sort()),
+                             torch::arange(500, torch::kLong))); // disjoint, all of d
+    data::LoaderOptions opt;
+    opt.batchSize = 64;
+    opt.seed = 3;
+    opt.augment = true;
+    opt.positions = split.fit;
+    data::BatchLoader loader(d, opt);
+    ASSERT_EQ(loader.batchesPerEpoch(), int64_t(7)); // 400 images, not 500
+    for (int64_t e = 0; e < 2; ++e) {
+        const auto batches = epoch(loader, e);
+        const torch::Tensor all = allIndices(batches);
+        // Every training position once, no held-out one, labels from those positions.
+        ASSERT_TRUE(torch::equal(std::get<0>(all.sort()), split.fit));
+        for (const auto& b : batches)
+            ASSERT_TRUE(torch::equal(b.labels, d.labels.index_select(0, b.indices)));
+    }
+    // The held-out part as its own dataset: the same images and labels.
+    const data::Dataset val = data::take(d, split.val);
+    ASSERT_TRUE(torch::equal(val.images, d.images.index_select(0, split.val)));
+    ASSERT_TRUE(torch::equal(val.labels, d.labels.index_select(0, split.val)));
+    for (const torch::Tensor& bad :
+         {torch::tensor({0, 500}, torch::kLong), torch::tensor({-1}, torch::kLong),
+          torch::empty({0}, torch::kLong), torch::tensor({1.0f})}) {
+        opt.positions = bad;
+        ASSERT_THROW(data::BatchLoader(d, opt), tleg::Error);
+    }
+}
+
 TEST(BatchLoader, orderDependsOnlyOnSeedAndEpoch)
 {
     const data::Dataset d = randomDataset(300, 3, 8, 2);

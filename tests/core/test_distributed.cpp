@@ -405,7 +405,7 @@ TEST(DataParallelCli, TwoWorkersEqualOneProcessAndOnlyRankZeroWrites)
                      .contains("data_parallel"));
     const std::string out = readFile(w.log);
     EXPECT_TRUE(contains(out, "data-parallel in 2 worker processes")) << out;
-    EXPECT_EQ(count(out, "Aux-Net: top-1"), 1u) << "rank 0 alone prints:\n" << out;
+    EXPECT_EQ(count(out, "Aux-Net: test top-1"), 1u) << "rank 0 alone prints:\n" << out;
 }
 
 // Ctrl-C (SIGINT to the launcher) stops both workers at the next batch with the last epoch's

@@ -6,6 +6,7 @@
 #include "model/aux_net.h"
 #include "model/des_net.h"
 #include "model/learngene.h"
+#include "model/model_io.h"
 #include "train/trainer.h"
 #include "util/files.h"
 #include "workflow/run_index.h"
@@ -182,10 +183,55 @@ TEST_F(RunIndex, finishedRunHasItsNumbers)
         ASSERT_TRUE(close(got.lr, want.lr));
         seconds += want.seconds;
     }
-    ASSERT_TRUE(close(r.bestTop1, s_ancestry.bestTop1));
-    ASSERT_TRUE(close(r.lastTop1, s_ancestry.finalTop1));
+    // The epoch chosen on the held-out images and its one test score, as the trainer said.
+    ASSERT_TRUE(!r.valIsTest);
+    ASSERT_EQ(r.selectedEpoch, s_ancestry.selectedEpoch);
+    ASSERT_TRUE(close(r.valTop1, s_ancestry.valTop1));
+    ASSERT_TRUE(close(r.testTop1, s_ancestry.testTop1));
     ASSERT_TRUE(std::abs(r.seconds - seconds) < 1e-3 * std::max(1.0, seconds));
     ASSERT_TRUE(r.seconds > 0);
+}
+
+TEST(RunIndexHistory, aRunFromBeforeTheHoldOutShowsItsLastTestScoreNotTheBest)
+{
+    // Such runs scored every epoch on the test set and kept the last: their model's metrics
+    // have val_top1 (the last epoch's test score) and best_val_top1 (the maximum over epochs,
+    // i.e. chosen on the test set), and their config no val_fraction.
+    TempDir dir;
+    const fs::path run = fs::path(dir.filePath("old"));
+    fs::create_directories(run);
+    model::ViT net = model::scratch(tleg::testing::fmnistTinyConfig(2), 0);
+    nlohmann::json config = {{"kind", "vit"},
+                             {"architecture", net->architecture()},
+                             {"train_options", {{"epochs", 2}, {"batch_size", 64}}}};
+    writeFile(run / "config.json", config.dump());
+    writeFile(run / "metrics.csv",
+              "epoch,train_loss,train_top1,val_loss,val_top1,val_top5,lr,seconds,"
+              "images_per_second\n1,1.0,60,0.9,85.5,99,0.001,2,100\n"
+              "2,0.8,70,1.1,80.25,98,0.0001,2,100\n");
+    model::saveClassifier((run / "model.safetensors").string(), *net,
+                          {{"metrics", {{"val_top1", 80.25}, {"best_val_top1", 85.5},
+                                        {"epochs", 2}}}});
+    const auto r = workflow::listRun(run.string());
+    ASSERT_EQ(r.state, workflow::RunState::Finished) << r.problem;
+    ASSERT_TRUE(r.valIsTest);
+    ASSERT_EQ(r.testTop1, 80.25); // the model it kept, not the best epoch on the test set
+    ASSERT_EQ(r.selectedEpoch, int64_t(2));
+
+    // The same run still training: the last epoch's test score so far, nothing held out.
+    fs::remove(run / "model.safetensors");
+    const auto running = workflow::listRun(run.string());
+    ASSERT_TRUE(running.valIsTest);
+    ASSERT_EQ(running.testTop1, 80.25);
+
+    // A new run, still training, with a hold-out: its best epoch so far, and no test score yet.
+    config["train_options"]["val_fraction"] = 0.1;
+    writeFile(run / "config.json", config.dump());
+    const auto held = workflow::listRun(run.string());
+    ASSERT_TRUE(!held.valIsTest);
+    ASSERT_EQ(held.valTop1, 85.5);
+    ASSERT_EQ(held.selectedEpoch, int64_t(1));
+    ASSERT_TRUE(held.testTop1 < 0);
 }
 
 TEST_F(RunIndex, kindsComeFromTheProvenance)
@@ -205,7 +251,8 @@ TEST_F(RunIndex, kindsComeFromTheProvenance)
     ASSERT_EQ(des->kind, std::string("des-net"));
     ASSERT_EQ(des->depth, int64_t(1));
     ASSERT_EQ(des->epochsDone, int64_t(1));
-    ASSERT_TRUE(close(des->bestTop1, s_des.bestTop1));
+    ASSERT_TRUE(close(des->valTop1, s_des.valTop1));
+    ASSERT_TRUE(close(des->testTop1, s_des.testTop1));
     ASSERT_EQ(des->folder, path("pipe/des-1"));
 }
 
@@ -221,7 +268,9 @@ TEST_F(RunIndex, stoppedRunKeepsItsFinishedEpochs)
     ASSERT_TRUE(r.hasCheckpoint);
     ASSERT_EQ(r.parameters,
               tleg::testing::fmnistTinyConfig(2).totalParams()); // from the checkpoint's header
-    ASSERT_TRUE(close(r.lastTop1, s_stopped.history[0].valTop1));
+    ASSERT_TRUE(close(r.valTop1, s_stopped.history[0].valTop1)); // the best so far
+    ASSERT_EQ(r.selectedEpoch, int64_t(1));
+    ASSERT_TRUE(r.testTop1 < 0); // not scored on the test set: the run did not finish
 }
 
 TEST_F(RunIndex, runningOrInterruptedFromTheLog)

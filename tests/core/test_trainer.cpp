@@ -15,6 +15,7 @@
 #include <limits>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 using namespace tleg;
@@ -77,10 +78,10 @@ TEST_F(Trainer, learnsFashionMnist)
     });
     ASSERT_TRUE(!r.stopped);
     ASSERT_EQ(r.history.size(), size_t(3));
-    ASSERT_TRUE(r.finalTop1 > 45.0) << r.finalTop1;
-    ASSERT_TRUE(r.finalTop5 >= r.finalTop1);
+    ASSERT_TRUE(r.testTop1 > 45.0) << r.testTop1;
+    ASSERT_TRUE(r.testTop5 >= r.testTop1);
     ASSERT_TRUE(r.history[2].trainLoss < r.history[0].trainLoss);
-    ASSERT_TRUE(calls >= 3 * (6000 / 64));
+    ASSERT_TRUE(calls >= 3 * (5400 / 64)); // 10 % of the 6,000 images are held out
     for (const char* f :
          {"model.safetensors", "checkpoint.safetensors", "metrics.csv", "log.txt", "config.json"})
         ASSERT_TRUE(fileExists(joinPath(o.runDir, f))) << f;
@@ -88,11 +89,150 @@ TEST_F(Trainer, learnsFashionMnist)
     model::ModelMetadata md;
     auto back = model::loadViT(joinPath(o.runDir, "model.safetensors"), &md);
     auto ev = train::evaluate(*back, s_test, train::normalizationFrom(md.extra, s_train));
-    ASSERT_FUZZY_EQ(ev.top1, r.finalTop1);
+    ASSERT_FUZZY_EQ(ev.top1, r.testTop1);
     std::ifstream csv(joinPath(o.runDir, "metrics.csv"));
     ASSERT_TRUE(csv.is_open());
     const std::string metrics = tleg::testing::readFile(joinPath(o.runDir, "metrics.csv"));
     ASSERT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 4);
+}
+
+namespace {
+
+/// A progress callback that wipes the network's weights after every batch of epoch `from` and
+/// later: those epochs score at chance on any images, so an earlier epoch must be the one kept.
+train::ProgressFn wipeFromEpoch(torch::nn::Module& net, int64_t from)
+{
+    return [&net, from](const train::Progress& p) {
+        if (p.epoch >= from && !p.epochDone) {
+            torch::NoGradGuard noGrad;
+            for (auto& t : net.parameters())
+                t.zero_();
+        }
+        return true;
+    };
+}
+
+} // namespace
+
+TEST_F(Trainer, theEpochIsChosenOnHeldOutImagesAndTheTestSetScoredOnce)
+{
+    tleg::testing::TempDir dir;
+    auto o = fastOptions();
+    o.epochs = 3;
+    o.runDir = dir.filePath("run");
+    model::ViT net = model::scratch(smallConfig(), 3);
+    const auto r = train::train(*net, s_train, s_test, o, nullptr, wipeFromEpoch(*net, 3));
+    ASSERT_TRUE(!r.stopped);
+    ASSERT_EQ(r.history.size(), size_t(3));
+    ASSERT_EQ(r.valImages, int64_t(600));
+    ASSERT_EQ(r.trainImages, int64_t(5400));
+    ASSERT_EQ(r.testImages, int64_t(1000));
+    ASSERT_TRUE(r.history[2].valTop1 < 30.0) << r.history[2].valTop1; // the wiped epoch
+    ASSERT_TRUE(r.selectedEpoch == 1 || r.selectedEpoch == 2) << r.selectedEpoch;
+    const double best = std::max(r.history[0].valTop1, r.history[1].valTop1);
+    ASSERT_EQ(r.valTop1, best);
+    ASSERT_EQ(r.history[size_t(r.selectedEpoch - 1)].valTop1, best);
+
+    // The chosen weights are back in the network: the held-out images (splitPositions with the
+    // trainer's seed) give the chosen epoch's score, and the test set the one reported.
+    const auto norm = data::computeNormalization(s_train);
+    const auto held = data::splitPositions(s_train, o.valFraction, train::kValSplitSeed);
+    ASSERT_EQ(held.val.size(0), int64_t(600));
+    ASSERT_FUZZY_EQ(train::evaluate(*net, data::take(s_train, held.val), norm).top1, r.valTop1);
+    ASSERT_FUZZY_EQ(train::evaluate(*net, s_test, norm).top1, r.testTop1);
+    ASSERT_TRUE(r.testTop1 > 35.0) << r.testTop1;
+
+    // The saved model is the chosen one, with its facts; the copy kept during training is gone.
+    model::ModelMetadata md;
+    auto back = model::loadViT(joinPath(o.runDir, "model.safetensors"), &md);
+    ASSERT_FUZZY_EQ(train::evaluate(*back, s_test, norm).top1, r.testTop1);
+    const auto& m = md.extra.at("metrics");
+    ASSERT_EQ(m.at("selected_epoch").get<int64_t>(), r.selectedEpoch);
+    ASSERT_EQ(m.at("val_images").get<int64_t>(), int64_t(600));
+    ASSERT_FUZZY_EQ(m.at("test_top1").get<double>(), r.testTop1);
+    ASSERT_TRUE(!fileExists(joinPath(o.runDir, "selected.safetensors")));
+    const auto config =
+        nlohmann::json::parse(tleg::testing::readFile(joinPath(o.runDir, "config.json")));
+    ASSERT_EQ(config.at("train_images").get<int64_t>(), int64_t(5400));
+    ASSERT_EQ(config.at("val_images").get<int64_t>(), int64_t(600));
+    ASSERT_EQ(config.at("epochs_scored_on").get<std::string>(), std::string("validation"));
+    const std::string log = tleg::testing::readFile(joinPath(o.runDir, "log.txt"));
+    ASSERT_TRUE(log.find("chosen on 600 validation images") != std::string::npos) << log;
+}
+
+TEST_F(Trainer, aResumedRunRestoresTheEpochChosenBeforeTheStop)
+{
+    tleg::testing::TempDir dir;
+    auto o = fastOptions();
+    o.epochs = 3;
+    o.runDir = dir.filePath("run");
+    model::ViT net = model::scratch(smallConfig(), 4);
+    const auto first = train::train(*net, s_train, s_test, o, nullptr,
+                                    [](const train::Progress& p) {
+                                        return !(p.epochDone && p.epoch == 2);
+                                    });
+    ASSERT_TRUE(first.stopped);
+    ASSERT_TRUE(fileExists(joinPath(o.runDir, "selected.safetensors")));
+    const double bestBefore = std::max(first.history[0].valTop1, first.history[1].valTop1);
+
+    model::ViT again = model::scratch(smallConfig(), 77); // overwritten by the checkpoint
+    o.resume = true;
+    const auto r = train::train(*again, s_train, s_test, o, nullptr, wipeFromEpoch(*again, 3));
+    ASSERT_EQ(r.history.size(), size_t(3));
+    ASSERT_TRUE(r.selectedEpoch <= 2) << r.selectedEpoch;
+    ASSERT_EQ(r.valTop1, bestBefore);
+    const auto norm = data::computeNormalization(s_train);
+    ASSERT_FUZZY_EQ(train::evaluate(*again, s_test, norm).top1, r.testTop1);
+    ASSERT_TRUE(r.testTop1 > 35.0) << r.testTop1;
+}
+
+TEST_F(Trainer, withoutHoldOutEveryEpochIsScoredOnTheTestSetAndTheLastKept)
+{
+    tleg::testing::TempDir dir;
+    auto o = fastOptions();
+    o.valFraction = 0.0;
+    o.runDir = dir.filePath("run");
+    model::ViT net = model::scratch(smallConfig(), 0);
+    const auto r = train::train(*net, s_train, s_test, o);
+    ASSERT_EQ(r.valImages, int64_t(0));
+    ASSERT_EQ(r.trainImages, int64_t(6000));
+    ASSERT_EQ(r.selectedEpoch, int64_t(2));
+    ASSERT_EQ(r.testTop1, r.history.back().valTop1);
+    ASSERT_FUZZY_EQ(train::evaluate(*net, s_test, data::computeNormalization(s_train)).top1,
+                    r.testTop1);
+    const auto config =
+        nlohmann::json::parse(tleg::testing::readFile(joinPath(o.runDir, "config.json")));
+    ASSERT_EQ(config.at("val_images").get<int64_t>(), int64_t(0));
+    ASSERT_EQ(config.at("epochs_scored_on").get<std::string>(), std::string("test"));
+}
+
+TEST_F(Trainer, theHoldOutIsAnOptionWithClearLimits)
+{
+    train::TrainOptions o;
+    ASSERT_EQ(o.valFraction, 0.1);
+    ASSERT_EQ(train::TrainOptions::fromJson(o.toJson()).valFraction, 0.1);
+    auto old = o.toJson();
+    old.erase("val_fraction"); // a run from before the hold-out: nothing was held out
+    ASSERT_EQ(train::TrainOptions::fromJson(old).valFraction, 0.0);
+    for (double bad : {-0.1, 0.6, std::numeric_limits<double>::quiet_NaN()}) {
+        o.valFraction = bad;
+        try {
+            o.validate();
+            FAIL() << bad;
+        } catch (const tleg::Error& e) {
+            ASSERT_TRUE(std::string(e.what()).find("--val-fraction") != std::string::npos)
+                << e.what();
+        }
+    }
+    auto small = fastOptions();
+    model::ViT net = model::scratch(smallConfig(), 0);
+    try {
+        train::train(*net, data::subset(s_train, 1, 0), s_test, small);
+        FAIL() << "one image cannot be split";
+    } catch (const tleg::Error& e) {
+        ASSERT_TRUE(std::string(e.what()).find("--val-fraction 0") != std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(Trainer, stopFlagFromAnotherThreadStopsWithinABatch)
@@ -225,7 +365,7 @@ TEST_F(Trainer, bf16MatmulsStayCloseToFp32AndLearn)
     o.epochs = 3;
     o.bf16 = true;
     auto r = train::train(*net, s_train, s_test, o);
-    ASSERT_TRUE(r.finalTop1 > 45.0) << r.finalTop1;
+    ASSERT_TRUE(r.testTop1 > 45.0) << r.testTop1;
     ASSERT_TRUE(!model::bf16Matmul()); // the trainer restores the thread's setting
 }
 

@@ -143,7 +143,9 @@ private Q_SLOTS:
 
         const QString run = m_dir.filePath("runs/my-trial");
         const auto config = readJson(run + "/config.json");
-        QCOMPARE(config["train_images"].get<int64_t>(), int64_t(3000));
+        // 10 % of the 3,000 training images held out to choose the epoch.
+        QCOMPARE(config["train_images"].get<int64_t>(), int64_t(2700));
+        QCOMPARE(config["val_images"].get<int64_t>(), int64_t(300));
         const auto& spec = config["spec"]["data"];
         QCOMPARE(spec["train_subset"].get<int64_t>(), int64_t(3000));
         QCOMPARE(spec["test_subset"].get<int64_t>(), int64_t(1000));
@@ -232,7 +234,7 @@ private Q_SLOTS:
         QVERIFY(page.expandAndFineTune());
         QVERIFY(finished.wait(300000));
         const QString run = m_dir.filePath("runs/des-2-quick");
-        QCOMPARE(readJson(run + "/config.json")["train_images"].get<int64_t>(), int64_t(3000));
+        QCOMPARE(readJson(run + "/config.json")["train_images"].get<int64_t>(), int64_t(2700));
         const auto info = workflow::listRun(run.toStdString());
         QCOMPARE(info.state, workflow::RunState::Finished);
         QCOMPARE(info.depth, int64_t(2));

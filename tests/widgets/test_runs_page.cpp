@@ -133,8 +133,10 @@ private Q_SLOTS:
                     .contains("config.json"));
         const auto* info = m_page->run(run("ancestry"));
         QVERIFY(info);
-        QCOMPARE(cell("ancestry", gui::RunsTable::BestTop1),
-                 QString::number(info->bestTop1, 'f', 2));
+        QCOMPARE(cell("ancestry", gui::RunsTable::ValTop1),
+                 QString::number(info->valTop1, 'f', 2));
+        QCOMPARE(cell("ancestry", gui::RunsTable::TestTop1),
+                 QString::number(info->testTop1, 'f', 2));
         QCOMPARE(cell("ancestry", gui::RunsTable::Parameters),
                  QString::number(
                      static_cast<double>(testing::fmnistTinyConfig(2).totalParams()) / 1e6, 'f', 3)
@@ -146,14 +148,14 @@ private Q_SLOTS:
 
     void sortsNumbersAsNumbers()
     {
-        // A click on the header sorts by best top-1; the broken run (no score) goes first.
+        // A click on the header sorts by validation top-1; the broken run (no score) goes first.
         auto* header = table()->horizontalHeader();
-        const int x = header->sectionViewportPosition(gui::RunsTable::BestTop1) + 10;
+        const int x = header->sectionViewportPosition(gui::RunsTable::ValTop1) + 10;
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
-        QCOMPARE(header->sortIndicatorSection(), int(gui::RunsTable::BestTop1));
+        QCOMPARE(header->sortIndicatorSection(), int(gui::RunsTable::ValTop1));
         QVector<double> scores;
         for (const QString& f : m_page->runFolders())
-            scores << (m_page->run(f)->epochsDone ? m_page->run(f)->bestTop1 : -1.0);
+            scores << (m_page->run(f)->epochsDone ? m_page->run(f)->valTop1 : -1.0);
         const bool ascending = header->sortIndicatorOrder() == Qt::AscendingOrder;
         for (int i = 1; i < scores.size(); ++i)
             QVERIFY(ascending ? scores[i - 1] <= scores[i] : scores[i - 1] >= scores[i]);
@@ -351,7 +353,8 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 1 + table()->rowCount());
         QCOMPARE(lines[0], QString("name,kind,depth,parameters,epochs_done,epochs_planned,"
-                                   "best_val_top1,last_val_top1,seconds,state,problem,folder,tags,notes"));
+                                   "val_top1,test_top1,selected_epoch,val_is_test,seconds,state,problem,folder,"
+                                   "tags,notes"));
         const QStringList ancestry = lines[1].split(',');
         const auto* info = m_page->run(run("ancestry"));
         QCOMPARE(ancestry.value(0), QString("ancestry"));
@@ -360,9 +363,13 @@ private Q_SLOTS:
         QCOMPARE(ancestry.value(3).toLongLong(), testing::fmnistTinyConfig(2).totalParams());
         QCOMPARE(ancestry.value(4), QString("2"));
         QCOMPARE(ancestry.value(5), QString("2"));
-        QCOMPARE(ancestry.value(6).toDouble(), info->bestTop1);
-        QCOMPARE(ancestry.value(9), QString("finished"));
-        QCOMPARE(ancestry.value(11), run("ancestry"));
+        // Ten significant digits in the file.
+        QVERIFY(qAbs(ancestry.value(6).toDouble() - info->valTop1) < 1e-6);
+        QVERIFY(qAbs(ancestry.value(7).toDouble() - info->testTop1) < 1e-6);
+        QCOMPARE(ancestry.value(8).toLongLong(), info->selectedEpoch);
+        QCOMPARE(ancestry.value(9), QString("0"));
+        QCOMPARE(ancestry.value(11), QString("finished"));
+        QCOMPARE(ancestry.value(13), run("ancestry"));
         QVERIFY(
             lines.filter(QRegularExpression("^stopped-lr2e-3,scratch,2,.*,1,2,.*,stopped,")).size()
             == 1);

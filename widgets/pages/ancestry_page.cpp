@@ -148,8 +148,8 @@ AncestrySummary trainedSummary(const workflow::Outcome& o, const model::ViTConfi
     s.params = o.params;
     s.macs = cfg.forwardMacs();
     s.haveTop1 = !o.result.history.empty();
-    s.top1 = o.result.finalTop1;
-    s.top5 = o.result.finalTop5;
+    s.top1 = o.result.testTop1;
+    s.top5 = o.result.testTop5;
     s.dataName = datasetName(train.name);
     return s;
 }
@@ -475,9 +475,9 @@ bool AncestryPage::trainAncestry()
         if (o.stopped())
             return;
         outcome->summary = trainedSummary(o, cfg, data->train);
-        ctx.log(tr("ancestry: top-1 %1%, top-5 %2% -> %3")
-                    .arg(formatNumber(o.result.finalTop1, 2))
-                    .arg(formatNumber(o.result.finalTop5, 2))
+        ctx.log(tr("ancestry: test top-1 %1%, top-5 %2% -> %3")
+                    .arg(formatNumber(o.result.testTop1, 2))
+                    .arg(formatNumber(o.result.testTop5, 2))
                     .arg(QDir::toNativeSeparators(outcome->summary.path)));
     });
     if (!started)

@@ -250,7 +250,7 @@ std::vector<DepthQueue::Row> DepthQueue::finishedRows(const std::string& root,
             continue;
         Row& row = byDepth[int(run.depth)];
         row.depth = int(run.depth);
-        row.tleg = run.lastTop1;
+        row.tleg = run.testTop1;
         row.tlegRun = QString::fromStdString(run.folder);
     }
     for (const auto& run : scratch) {
@@ -262,7 +262,7 @@ std::vector<DepthQueue::Row> DepthQueue::finishedRows(const std::string& root,
             || architecture.value("dim", int64_t(0)) != config.dim
             || architecture.value("patch_size", int64_t(0)) != config.patchSize)
             continue;
-        it->second.scratch = run.lastTop1;
+        it->second.scratch = run.testTop1;
         it->second.scratchRun = QString::fromStdString(run.folder);
     }
     std::vector<Row> rows;
@@ -380,8 +380,8 @@ bool DepthQueue::startNext()
         const auto o = workflow::runTrain(spec, ctx.hooks(), trial.split().get());
         if (o.stopped())
             return;
-        *top1 = o.result.finalTop1; // read on the GUI thread after the worker has ended
-        ctx.log(tr("%1: top-1 %2%").arg(name, formatNumber(o.result.finalTop1, 2)));
+        *top1 = o.result.testTop1; // read on the GUI thread after the worker has ended
+        ctx.log(tr("%1: test top-1 %2%").arg(name, formatNumber(o.result.testTop1, 2)));
     });
     if (!m_waiting) {
         setError(tr("Another job is running: the queue stopped before depth %1.").arg(depth));

@@ -407,10 +407,10 @@ bool ExpandPage::expandAndFineTune()
                                                                 JobContext& ctx) {
             const auto o = workflow::runTrain(spec, ctx.hooks(), trial.split().get());
             if (!o.stopped())
-                *top1 = o.result.finalTop1; // read on the GUI thread once the worker has ended
-            ctx.log(tr("fine-tuned depth %1: top-1 %2%")
+                *top1 = o.result.testTop1; // read on the GUI thread once the worker has ended
+            ctx.log(tr("fine-tuned depth %1: test top-1 %2%")
                         .arg(depth)
-                        .arg(formatNumber(o.result.finalTop1, 2)));
+                        .arg(formatNumber(o.result.testTop1, 2)));
         });
     if (started) {
         m_pendingRun = run;

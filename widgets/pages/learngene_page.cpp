@@ -348,8 +348,8 @@ bool LearngenePage::launch(const workflow::DistillSpec& spec, const TrialData& t
                 return;
             }
             outcome->learngene = QString::fromStdString(o.learngene);
-            ctx.log(tr("Aux-Net top-1 %1%; learngene (%2 stored parameters) written to %3")
-                        .arg(formatNumber(o.result.finalTop1, 2))
+            ctx.log(tr("Aux-Net test top-1 %1%; learngene (%2 stored parameters) written to %3")
+                        .arg(formatNumber(o.result.testTop1, 2))
                         .arg(formatCount(o.storedParams))
                         .arg(outcome->learngene));
         },

@@ -124,7 +124,7 @@ void RunsTable::changeEvent(QEvent* event)
 void RunsTable::retranslateUi()
 {
     setHorizontalHeaderLabels({tr("Name"), tr("Kind"), tr("Depth"), tr("Parameters"), tr("Epochs"),
-                               tr("Best top-1 (%)"), tr("Last top-1 (%)"), tr("Duration"),
+                               tr("Val top-1 (%)"), tr("Test top-1 (%)"), tr("Duration"),
                                tr("State"), tr("Tags")});
 }
 
@@ -185,10 +185,20 @@ void RunsTable::setRow(int row, const workflow::RunInfo& run, const QString& fol
                run.epochsPlanned ? tr("%1 / %2").arg(run.epochsDone).arg(run.epochsPlanned)
                                  : QString::number(run.epochsDone));
     const bool scored = run.epochsDone > 0;
-    numberItem(BestTop1, scored ? run.bestTop1 : -1.0,
-               scored ? formatNumber(run.bestTop1, 2) : dash);
-    numberItem(LastTop1, scored ? run.lastTop1 : -1.0,
-               scored ? formatNumber(run.lastTop1, 2) : dash);
+    const bool hasVal = scored && !run.valIsTest;
+    auto* valItem = numberItem(ValTop1, hasVal ? run.valTop1 : -1.0,
+                               hasVal ? formatNumber(run.valTop1, 2) : dash);
+    if (hasVal)
+        valItem->setToolTip(tr("Epoch %1: the best on the validation images held out of the "
+                               "training data").arg(run.selectedEpoch));
+    else if (scored)
+        valItem->setToolTip(tr("No validation images were held out: every epoch was scored on "
+                               "the test set and the last one kept"));
+    const bool tested = run.testTop1 >= 0;
+    auto* testItem = numberItem(TestTop1, tested ? run.testTop1 : -1.0,
+                                tested ? formatNumber(run.testTop1, 2) : dash);
+    testItem->setToolTip(tested ? tr("The model of epoch %1 on the test set").arg(run.selectedEpoch)
+                                : tr("Scored on the test set once, when the run has finished"));
     numberItem(Duration, run.seconds, scored ? formatDuration(run.seconds) : dash);
 
     auto* stateItem = text(State, stateText(run.state));
@@ -237,7 +247,7 @@ void RunsTable::selectFolders(const QStringList& keys)
 QString RunsTable::csv(const QHash<QString, workflow::RunInfo>& runs) const
 {
     QString out = QStringLiteral("name,kind,depth,parameters,epochs_done,epochs_planned,"
-                                 "best_val_top1,last_val_top1,seconds,state,problem,folder,tags,"
+                                 "val_top1,test_top1,selected_epoch,val_is_test,seconds,state,problem,folder,tags,"
                                  "notes\n");
     for (int row = 0; row < rowCount(); ++row) {
         const QString folder = folderAt(row);
@@ -251,8 +261,10 @@ QString RunsTable::csv(const QHash<QString, workflow::RunInfo>& runs) const
                                     QString::number(r.parameters),
                                     QString::number(r.epochsDone),
                                     QString::number(r.epochsPlanned),
-                                    number(r.bestTop1),
-                                    number(r.lastTop1),
+                                    number(r.valTop1),
+                                    r.testTop1 >= 0 ? number(r.testTop1) : QString(),
+                                    QString::number(r.selectedEpoch),
+                                    r.valIsTest ? QStringLiteral("1") : QStringLiteral("0"),
                                     number(r.seconds),
                                     QString::fromStdString(workflow::runStateName(r.state)),
                                     csvField(QString::fromStdString(r.problem)),

@@ -1,6 +1,6 @@
 #pragma once
-// The Runs page's table: one row per run (name, kind, depth, parameters, epochs, best and last
-// top-1, duration, state), numbers sorting as numbers and names in natural order, each row
+// The Runs page's table: one row per run (name, kind, depth, parameters, epochs, validation
+// top-1 of the chosen epoch, its test top-1, duration, state), numbers sorting as numbers and names in natural order, each row
 // knowing its run folder; and the table as CSV. It shows what it is given and keeps the
 // selection across updates; listing and watching the folder are the page's.
 // Usage:
@@ -26,8 +26,8 @@ public:
         Depth,
         Parameters,
         Epochs,
-        BestTop1,
-        LastTop1,
+        ValTop1,
+        TestTop1,
         Duration,
         State,
         Tags, // notes.json's tags; its notes are the Name cell's tooltip
