@@ -463,7 +463,7 @@ public:
     Training(model::ClassifierImpl& model, const data::Dataset& trainSet, torch::Tensor fit,
              const data::Dataset& valSet, const data::Dataset& testSet, const TrainOptions& o,
              Teacher* teacher, const ProgressFn& progress, const std::atomic<bool>* stop)
-        : m_model(model), m_train(trainSet), m_fit(std::move(fit)), m_val(valSet),
+        : m_model(model), m_fit(std::move(fit)), m_val(valSet),
           m_test(testSet), m_heldOut(m_fit.defined()),
           m_fitImages(m_fit.defined() ? m_fit.size(0) : trainSet.size()), m_o(o),
           m_teacher(teacher),
@@ -877,7 +877,6 @@ private:
     }
 
     model::ClassifierImpl& m_model;
-    const data::Dataset& m_train;
     torch::Tensor m_fit;
     const data::Dataset& m_val;
     const data::Dataset& m_test;
