@@ -224,7 +224,7 @@ void writeCheckpoint(const std::string& path, model::ClassifierImpl& model, cons
 
 /// Loads a checkpoint into model and optimizer; returns the epochs it had completed.
 std::vector<EpochRecord> readCheckpoint(const std::string& path, model::ClassifierImpl& model,
-                                        AdamW& opt)
+                                        AdamW& opt, double* valFraction = nullptr)
 {
     auto file = io::readSafetensors(path);
     auto md = model::ModelMetadata::fromStrings(file.metadata, path);
@@ -235,6 +235,9 @@ std::vector<EpochRecord> readCheckpoint(const std::string& path, model::Classifi
     opt.loadState(file);
     std::vector<EpochRecord> history;
     try {
+        if (valFraction) // absent: a run from before the hold-out
+            *valFraction = md.extra.value("train_options", nlohmann::json::object())
+                               .value("val_fraction", 0.0);
         for (const auto& r : md.extra.at("history"))
             history.push_back(recordFromJson(r));
     } catch (const nlohmann::json::exception& e) {
@@ -549,9 +552,10 @@ private:
             return 0; // rank 0 reads the checkpoint and sends it (DataParallel::broadcastState)
         makeDirs(m_o.runDir);
         if (m_o.resume && fileExists(m_checkpoint)) {
-            m_result.history = readCheckpoint(m_checkpoint, m_model, m_opt);
+            double heldOutBefore = 0;
+            m_result.history = readCheckpoint(m_checkpoint, m_model, m_opt, &heldOutBefore);
             const auto done = static_cast<int64_t>(m_result.history.size());
-            restoreSelection();
+            restoreSelection(heldOutBefore);
             log("resumed after epoch " + std::to_string(done));
             return done;
         }
@@ -778,16 +782,26 @@ private:
     }
 
     /// After a resume: the best epoch of the history, its weights from the checkpoint (when it
-    /// is the last) or from selected.safetensors.
-    void restoreSelection()
+    /// is the last) or from selected.safetensors. heldOutBefore: the checkpoint's valFraction.
+    void restoreSelection(double heldOutBefore)
     {
         if (!m_heldOut || m_result.history.empty())
             return;
+        const EpochRecord& last = m_result.history.back();
+        if (heldOutBefore != m_o.valFraction) {
+            // Its epochs were scored on other images (the test set, before the hold-out): the
+            // choice starts again with the epochs trained from here on.
+            select(last);
+            m_selectedTop1 = -1.0;
+            log("the epochs before the resume were scored on other images (validation share " +
+                std::to_string(heldOutBefore) + "): the epoch kept is chosen among the next ones");
+            return;
+        }
         const EpochRecord* best = nullptr;
         for (const auto& r : m_result.history)
             if (!best || r.valTop1 >= best->valTop1)
                 best = &r;
-        if (best == &m_result.history.back()) {
+        if (best == &last) {
             select(*best);
             return;
         }
@@ -800,9 +814,13 @@ private:
                                                                        nlohmann::json()).dump() +
                                           ", not the best one, " + std::to_string(best->epoch));
             model::loadTensorsInto(m_model, model::parameterTensors(file), path);
-        } catch (const Error& e) {
-            throw Error(std::string(e.what()) + "; the epoch chosen on the validation images "
-                        "cannot be restored: continue in a new run folder");
+        } catch (const std::exception& e) {
+            // Deleted or damaged: the last epoch stands in for it, and the log says so.
+            select(last);
+            log(std::string("the weights of epoch ") + std::to_string(best->epoch) +
+                ", the best on the validation images, cannot be read (" + e.what() +
+                "): epoch " + std::to_string(last.epoch) + " is the best so far");
+            return;
         }
         select(*best);
         readCheckpoint(m_checkpoint, m_model, m_opt); // back to the last epoch's weights

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -184,6 +185,46 @@ TEST_F(Trainer, aResumedRunRestoresTheEpochChosenBeforeTheStop)
     const auto norm = data::computeNormalization(s_train);
     ASSERT_FUZZY_EQ(train::evaluate(*again, s_test, norm).top1, r.testTop1);
     ASSERT_TRUE(r.testTop1 > 35.0) << r.testTop1;
+}
+
+TEST_F(Trainer, aResumeWithoutTheChosenWeightsOrFromBeforeTheHoldOutStillFinishes)
+{
+    tleg::testing::TempDir dir;
+    auto o = fastOptions();
+    o.epochs = 3;
+    o.runDir = dir.filePath("lost");
+    // Epoch 2 wiped: epoch 1 is the best when the run stops; then its copy is deleted.
+    model::ViT net = model::scratch(smallConfig(), 4);
+    auto wipeThenStop = [&](const train::Progress& p) {
+        wipeFromEpoch(*net, 2)(p);
+        return !(p.epochDone && p.epoch == 2);
+    };
+    ASSERT_TRUE(train::train(*net, s_train, s_test, o, nullptr, wipeThenStop).stopped);
+    ASSERT_TRUE(std::filesystem::remove(joinPath(o.runDir, "selected.safetensors")));
+    o.resume = true;
+    auto r = train::train(*net, s_train, s_test, o);
+    ASSERT_TRUE(!r.stopped);
+    ASSERT_TRUE(r.selectedEpoch == 2 || r.selectedEpoch == 3) << r.selectedEpoch;
+    std::string log = tleg::testing::readFile(joinPath(o.runDir, "log.txt"));
+    ASSERT_TRUE(log.find("weights of epoch 1") != std::string::npos) << log;
+    ASSERT_TRUE(fileExists(joinPath(o.runDir, "model.safetensors")));
+
+    // A run from before the hold-out (every epoch scored on the test set), resumed with one:
+    // the epoch kept is chosen among those trained after the resume.
+    o.runDir = dir.filePath("old");
+    o.resume = false;
+    o.valFraction = 0.0;
+    model::ViT old = model::scratch(smallConfig(), 5);
+    ASSERT_TRUE(train::train(*old, s_train, s_test, o, nullptr, [](const train::Progress& p) {
+                    return !(p.epochDone && p.epoch == 2);
+                }).stopped);
+    o.resume = true;
+    o.valFraction = 0.1;
+    r = train::train(*old, s_train, s_test, o);
+    ASSERT_EQ(r.selectedEpoch, int64_t(3));
+    ASSERT_EQ(r.valImages, int64_t(600));
+    log = tleg::testing::readFile(joinPath(o.runDir, "log.txt"));
+    ASSERT_TRUE(log.find("scored on other images") != std::string::npos) << log;
 }
 
 TEST_F(Trainer, withoutHoldOutEveryEpochIsScoredOnTheTestSetAndTheLastKept)
