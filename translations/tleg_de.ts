@@ -972,8 +972,8 @@ S-Params zum Initialisieren der Tiefen 1–%1: Learngene %4, ein Modell pro Tief
         <translation>Paper</translation>
     </message>
     <message>
-        <source>All of Fashion-MNIST from a well-trained ancestry (40 epochs, about 90 % top-1): about 2 hours for all seven on a 2-core machine in bf16. Stopped runs continue where they stopped.</source>
-        <translation>Ganz Fashion-MNIST mit einem gut trainierten Vorfahren (40 Epochen, etwa 90 % Top-1): etwa 2 Stunden für alle sieben auf einem 2-Kern-Rechner in bf16. Gestoppte Läufe machen dort weiter, wo sie gestoppt wurden.</translation>
+        <source>All of Fashion-MNIST from a well-trained ancestry (40 epochs, about 90 % top-1): 3 hours or more for all seven on a 2-core machine in bf16. Stopped runs continue where they stopped.</source>
+        <translation>Ganz Fashion-MNIST mit einem gut trainierten Vorfahren (40 Epochen, etwa 90 % Top-1): 3 Stunden oder mehr für alle sieben auf einem 2-Kern-Rechner in bf16. Gestoppte Läufe machen dort weiter, wo sie gestoppt wurden.</translation>
     </message>
 </context>
 <context>

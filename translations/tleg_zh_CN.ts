@@ -965,8 +965,8 @@ S-Params to initialise depths 1–%1: learngene %4, one model per depth %5 (%6×
         <translation>论文</translation>
     </message>
     <message>
-        <source>All of Fashion-MNIST from a well-trained ancestry (40 epochs, about 90 % top-1): about 2 hours for all seven on a 2-core machine in bf16. Stopped runs continue where they stopped.</source>
-        <translation>全部 Fashion-MNIST，祖先模型充分训练（40 轮，约 90% top-1）：在 2 核机器上以 bf16 运行全部七个实验约需 2 小时。停止的运行会从停止处继续。</translation>
+        <source>All of Fashion-MNIST from a well-trained ancestry (40 epochs, about 90 % top-1): 3 hours or more for all seven on a 2-core machine in bf16. Stopped runs continue where they stopped.</source>
+        <translation>全部 Fashion-MNIST，祖先模型充分训练（40 轮，约 90% top-1）：在 2 核机器上以 bf16 运行全部七个实验需 3 小时或更久。停止的运行会从停止处继续。</translation>
     </message>
 </context>
 <context>

@@ -30,7 +30,7 @@ int experimentCommand(const Args& args)
     CommandLine cl("experiment", experimentSummary(),
                    {{"preset", "NAME",
                      "smoke (seconds), quick (each under 30 min on 2 cores), paper (all of "
-                     "Fashion-MNIST, well-trained ancestry; ~2 h for all seven with --bf16), full",
+                     "Fashion-MNIST, well-trained ancestry; 3 h or more for all seven with --bf16), full",
                      "quick"},
                     {"seeds", "N", "seeds to average over (0 = the preset's: 2 smoke, 3 otherwise)",
                      "0"},

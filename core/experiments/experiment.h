@@ -29,7 +29,7 @@ const std::vector<ExperimentInfo>& experimentList();
 /// Throws tleg::Error listing the known names when name is unknown.
 const ExperimentInfo& experimentInfo(const std::string& name);
 /// "smoke" (seconds, for tests), "quick" (each under 30 min on a 2-core machine), "paper" (all
-/// of Fashion-MNIST from a well-trained ancestry, about 2 hours with --bf16), "full".
+/// of Fashion-MNIST from a well-trained ancestry, hours: 3 or more with --bf16), "full".
 std::vector<std::string> presetNames();
 
 struct ExperimentOptions {

@@ -121,23 +121,17 @@ Preset Preset::get(const std::string& name)
         // The quick preset's comparisons on all 60,000 training and 10,000 test images, from a
         // well-trained ancestry (40 epochs with label smoothing: ≥ 90 % on Fashion-MNIST); the
         // learngenes distilled on the fast path (no augmentation: the teacher's logits are
-        // computed once per image; with --bf16, bf16 matmuls). About 2 hours on 2 cores with
-        // --bf16 (docs/RESULTS.md); every finished model is cached and a stopped run resumes.
-        p.defaultSeeds = 3;
-        p.labelBudget = 200;
-        p.ancestry = ViTConfig::preset("fmnist-s");
-        p.aux = ViTConfig::preset("fmnist-ti");
-        p.depths = {2, 4, 6, 8};
-        p.desDepth = 6;
-        p.partialFrom = 2;
+        // computed once per image; with --bf16, bf16 matmuls). Hours on 2 cores (depth-sweep
+        // alone 111 min with --bf16, docs/RESULTS.md); finished models are cached and a stopped
+        // run resumes.
+        p = get("quick");
+        p.name = name;
+        p.trainSubset = 0;
+        p.testSubset = 0;
         p.ancestryTrain.epochs = 40;
         p.ancestryTrain.loss.labelSmoothing = 0.1;
         p.distillTrain.epochs = 10;
         p.distillTrain.augment = false;
-        p.finetuneTrain.epochs = 2;
-        p.finetuneTrain.warmupEpochs = 0.2;
-        p.targetTrain.epochs = 10;
-        p.targetTrain.batchSize = 64;
     } else if (name == "full") {
         p.defaultSeeds = 3;
         p.labelBudget = 1000;

@@ -6,6 +6,7 @@
 #include "model/model_io.h"
 #include "train/data_parallel.h"
 #include "train/optimizer.h"
+#include "train/teacher_logit_cache.h"
 #include "util/cpu_block_cache.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -110,88 +111,6 @@ Progress makeProgress(int64_t epoch, int64_t epochs, int64_t batch, int64_t batc
     return p;
 }
 
-/// Teacher logits per dataset image, filled the first time an image is seen. Only valid when
-/// the teacher's input for an image never changes (no augmentation) and the teacher is fixed.
-/// The teacher gets the batch converted for it (TeacherFeed), so a cached image is converted
-/// once, and the logits kept are the data's classes (after the class map).
-class TeacherLogitCache {
-public:
-    /// Caches at most maxBytes of logits; beyond that (or when disabled) every call is live.
-    /// teacher: nullptr when no teacher is used.
-    TeacherLogitCache(Teacher* teacher, const InputSpec& student, int64_t images, bool enabled,
-                      int64_t maxBytes = 1LL << 30)
-        : m_images(images), m_enabled(enabled && teacher), m_maxBytes(maxBytes)
-    {
-        if (teacher)
-            m_feed.emplace(teacher, student);
-    }
-
-    const TeacherFeed* feed() const { return m_feed ? &*m_feed : nullptr; }
-
-    torch::Tensor logits(const data::Batch& b)
-    {
-        if (!m_enabled)
-            return m_feed->logits(b.images);
-        const int64_t n = b.indices.size(0);
-        const int64_t* idx = b.indices.data_ptr<int64_t>();
-        if (m_logits.defined()) {
-            // Only the images not seen yet go to the teacher (those the last epoch's short
-            // batch left out, or another rank's before share()).
-            std::vector<int64_t> unseen;
-            for (int64_t i = 0; i < n; ++i)
-                if (!m_seen[size_t(idx[i])])
-                    unseen.push_back(i);
-            if (!unseen.empty()) {
-                const torch::Tensor rows = torch::tensor(unseen, torch::kLong);
-                const torch::Tensor z =
-                    m_feed->logits(b.images.index_select(0, rows)).to(torch::kFloat);
-                m_logits.index_copy_(0, b.indices.index_select(0, rows), z);
-                for (int64_t i : unseen)
-                    m_seen[size_t(idx[i])] = 1;
-            }
-            return m_logits.index_select(0, b.indices);
-        }
-        torch::Tensor z = m_feed->logits(b.images).to(torch::kFloat);
-        if (m_images * z.size(1) * int64_t(sizeof(float)) > m_maxBytes) {
-            m_enabled = false; // too many images × classes to hold: stay live
-            return z;
-        }
-        m_logits = torch::zeros({m_images, z.size(1)}, torch::kFloat);
-        m_seen.assign(size_t(m_images), 0);
-        m_logits.index_copy_(0, b.indices, z);
-        for (int64_t i = 0; i < n; ++i)
-            m_seen[size_t(idx[i])] = 1;
-        return z;
-    }
-
-    /// Data-parallel, after the first epoch: each rank has filled the rows of the images in
-    /// its own slices of the batches; afterwards every rank holds every row (a sum over ranks,
-    /// in which each row comes from the one rank that computed it).
-    void share(dist::World& world)
-    {
-        if (!m_enabled || !m_logits.defined())
-            return; // the same on every rank: the cache's size decides
-        torch::Tensor seen =
-            torch::from_blob(m_seen.data(), {m_images}, torch::kUInt8).to(torch::kFloat);
-        std::vector<torch::Tensor> tensors{m_logits, seen};
-        world.allReduceSum(tensors, "sharing the teacher's logits");
-        const float* count = seen.data_ptr<float>();
-        for (int64_t i = 0; i < m_images; ++i) {
-            if (count[i] > 1.0f) // not within one epoch; averaged should it ever happen
-                m_logits[i].div_(count[i]);
-            m_seen[size_t(i)] = count[i] > 0.0f ? 1 : 0;
-        }
-    }
-
-private:
-    std::optional<TeacherFeed> m_feed;
-    int64_t m_images;
-    bool m_enabled;
-    int64_t m_maxBytes;
-    torch::Tensor m_logits;      // [N, classes]
-    std::vector<uint8_t> m_seen; // [N]
-};
-
 /// Large tensors are freed and allocated again every step. glibc serves blocks above its mmap
 /// threshold with fresh mappings that the kernel must zero and fault in each time; keeping them
 /// on the heap instead removes that cost (a steady state, so memory stays flat across epochs).
@@ -247,97 +166,6 @@ std::vector<EpochRecord> readCheckpoint(const std::string& path, model::Classifi
 }
 
 } // namespace
-
-nlohmann::json TrainOptions::toJson() const
-{
-    return {{"epochs", epochs},           {"batch_size", batchSize},   {"lr", lr},
-            {"min_lr", minLr},            {"warmup_epochs", warmupEpochs},
-            {"weight_decay", weightDecay}, {"clip_grad", clipGrad},
-            {"lambda", loss.lambda},      {"tau", loss.tau},           {"label_smoothing", loss.labelSmoothing},
-            {"kd_deit_normalisation", loss.deitNormalisation},
-            {"augment", augment},         {"seed", seed},              {"threads", threads},
-            {"bf16", bf16},               {"cache_teacher_logits", cacheTeacherLogits},
-            {"val_fraction", valFraction}};
-}
-
-void TrainOptions::validate() const
-{
-    auto fail = [](const char* option, const char* what, const std::string& got) {
-        throw Error(std::string(option) + " must be " + what + ", got " + got);
-    };
-    auto count = [&](const char* option, int64_t v, int64_t lo, int64_t hi) {
-        if (v < lo || v > hi)
-            fail(option,
-                 ("between " + std::to_string(lo) + " and " + std::to_string(hi)).c_str(),
-                 std::to_string(v));
-    };
-    auto real = [&](const char* option, double v, double lo, double hi, bool openLow,
-                    bool openHigh) {
-        const bool ok = std::isfinite(v) && (openLow ? v > lo : v >= lo) &&
-                        (openHigh ? v < hi : v <= hi);
-        if (!ok) {
-            std::ostringstream range;
-            range << "a number in " << (openLow ? "(" : "[") << lo << ", " << hi
-                  << (openHigh ? ")" : "]");
-            std::ostringstream got;
-            got << v;
-            fail(option, range.str().c_str(), got.str());
-        }
-    };
-    const double inf = std::numeric_limits<double>::max();
-    count("epochs (--epochs)", epochs, 1, 100000);
-    count("batch size (--batch)", batchSize, 1, 65536);
-    count("evaluation batch size", evalBatchSize, 1, 65536);
-    count("threads (--threads; 0 = the idle cores)", threads, 0, 1024);
-    real("learning rate (--lr)", lr, 0.0, 10.0, true, false);
-    real("final learning rate (--min-lr)", minLr, 0.0, 10.0, false, false);
-    real("warm-up epochs (--warmup)", warmupEpochs, 0.0, inf, false, false);
-    real("weight decay (--wd)", weightDecay, 0.0, inf, false, false);
-    real("gradient clipping norm (--clip; 0 = off)", clipGrad, 0.0, inf, false, false);
-    real("label smoothing (--smoothing)", loss.labelSmoothing, 0.0, 1.0, false, true);
-    real("distillation weight λ (--lambda)", loss.lambda, 0.0, 1.0, false, false);
-    real("temperature τ (--tau)", loss.tau, 0.0, 1000.0, true, false);
-    real("validation share (--val-fraction; 0 = none)", valFraction, 0.0, 0.5, false, false);
-}
-
-TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
-{
-    TrainOptions o;
-    if (!j.is_object())
-        throw Error("train options: not a JSON object");
-    auto read = [&j](const char* key, auto& field) {
-        if (!j.contains(key))
-            return;
-        try {
-            using T = std::remove_reference_t<decltype(field)>;
-            if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
-                field = util::jsonInteger<T>(j.at(key));
-            else
-                field = j.at(key).get<T>();
-        } catch (const nlohmann::json::exception&) {
-            throw Error(std::string("train options: '") + key + "' has the wrong type");
-        }
-    };
-    read("epochs", o.epochs);
-    read("batch_size", o.batchSize);
-    read("lr", o.lr);
-    read("min_lr", o.minLr);
-    read("warmup_epochs", o.warmupEpochs);
-    read("weight_decay", o.weightDecay);
-    read("clip_grad", o.clipGrad);
-    read("lambda", o.loss.lambda);
-    read("tau", o.loss.tau);
-    read("label_smoothing", o.loss.labelSmoothing);
-    read("kd_deit_normalisation", o.loss.deitNormalisation);
-    read("augment", o.augment);
-    read("seed", o.seed);
-    read("threads", o.threads);
-    read("bf16", o.bf16);
-    read("cache_teacher_logits", o.cacheTeacherLogits);
-    o.valFraction = 0.0; // runs from before the hold-out scored every epoch on the test set
-    read("val_fraction", o.valFraction);
-    return o;
-}
 
 void applyThreads(int threads)
 {
@@ -709,6 +537,12 @@ private:
         return true;
     }
 
+    /// The model on d (every rank its share), normalised as the training batches.
+    EvalResult score(const data::Dataset& d, const std::atomic<bool>* stop)
+    {
+        return evaluate(m_model, d, m_loader.normalization(), m_o.evalBatchSize, stop, m_world);
+    }
+
     /// Evaluation, checkpoint, metrics.csv, the log line and the epoch's progress report.
     void endEpoch(int64_t epoch, EpochRecord& rec, Clock::time_point e0)
     {
@@ -720,8 +554,7 @@ private:
             m_logitsShared = true;
         }
         if (m_val.size() > 0) {
-            const EvalResult ev = evaluate(m_model, m_val, m_loader.normalization(),
-                                           m_o.evalBatchSize, m_stop, m_world);
+            const EvalResult ev = score(m_val, m_stop);
             rec.valLoss = ev.loss;
             rec.valTop1 = ev.top1;
             rec.valTop5 = ev.top5;
@@ -853,8 +686,7 @@ private:
             if (m_parallel) // a resumed worker may lack the chosen weights: rank 0's for all
                 m_parallel->broadcastState(0);
             if (m_test.size() > 0) {
-                const EvalResult t = evaluate(m_model, m_test, m_loader.normalization(),
-                                              m_o.evalBatchSize, nullptr, m_world);
+                const EvalResult t = score(m_test, nullptr);
                 m_result.testTop1 = t.top1;
                 m_result.testTop5 = t.top5;
                 m_result.testLoss = t.loss;

@@ -65,7 +65,7 @@ const QHash<QString, std::pair<const char*, const char*>>& presetTexts()
          {QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel", "paper"),
           QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel",
                             "All of Fashion-MNIST from a well-trained ancestry (40 epochs, about "
-                            "90 % top-1): about 2 hours for all seven on a 2-core machine in bf16. "
+                            "90 % top-1): 3 hours or more for all seven on a 2-core machine in bf16. "
                             "Stopped runs continue where they stopped.")}},
         {"full",
          {QT_TRANSLATE_NOOP("tleg::gui::ExperimentPanel", "full"),
