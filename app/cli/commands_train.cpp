@@ -177,6 +177,10 @@ int pipelineCommand(const Args& args)
                   "tleg (KL ÷ batch, clip 1.0) or released (KL ÷ batch×classes, no clipping, "
                   "as the paper's released code), for every stage",
                   "tleg"},
+                 {"val-fraction", "F",
+                  "share of each stage's training images held out to choose the epoch kept "
+                  "(0: none, the last epoch is kept)",
+                  "0.1"},
                  precisionOptions()[0],
                  precisionOptions()[1],
                  nprocOption()},
@@ -198,8 +202,10 @@ int pipelineCommand(const Args& args)
         o.depths = cl.getIntList("depths");
     o.setThreads(static_cast<int>(cl.getInt("threads")));
     o.setBf16(bf16Choice(cl));
-    for (auto* t : {&o.ancestryTrain, &o.distillTrain, &o.finetuneTrain})
+    for (auto* t : {&o.ancestryTrain, &o.distillTrain, &o.finetuneTrain}) {
         train::applyRecipe(*t, cl.get("recipe"));
+        t->valFraction = cl.getDouble("val-fraction");
+    }
 
     ProgressPrinter printer("pipeline");
     auto onStage = [&](const std::string& s) {

@@ -150,13 +150,19 @@ Report runStudy(const std::string& name, Workbench& wb)
 std::string header(const ExperimentInfo& info, Workbench& wb, const ExperimentResult& r)
 {
     const Preset& p = wb.preset();
+    std::string ancestryImages; // where the ancestries see more images than the rest
+    if (p.ancestryImages() != p.trainSubset)
+        ancestryImages = p.ancestryImages() == 0
+                             ? " on all the training images"
+                             : " on " + std::to_string(p.ancestryImages()) + " training images";
     std::ostringstream os;
     os << "# " << info.title << " (paper " << info.paperRef << ")\n\n"
        << info.description << "\n\n"
        << "Preset `" << p.name << "`: " << wb.describe(Domain::All) << ", "
        << wb.data(Domain::All).train.size() << " training / " << wb.data(Domain::All).test.size()
        << " test images; ancestry " << p.ancestry.depth << " blocks × width " << p.ancestry.dim
-       << " (" << p.ancestryTrain.epochs << " epochs); Aux-Net " << p.aux.depth
+       << " (" << p.ancestryTrain.epochs << " epochs" << ancestryImages << "); Aux-Net "
+       << p.aux.depth
        << " blocks × width " << p.aux.dim << ". " << wb.seeds()
        << " seeds; mean ± sample std over seeds. The ancestry (teacher) is trained once with "
           "seed 0 and shared by all seeds; data subsets are fixed. "

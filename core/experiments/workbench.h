@@ -21,6 +21,7 @@ struct Preset {
     std::string name;
     int defaultSeeds = 3;
     int64_t trainSubset = 0, testSubset = 0; // 0 = all
+    int64_t ancestrySubset = -1; // the ancestries' training images: -1 = trainSubset, 0 = all
     std::vector<int64_t> sourceClasses{0, 1, 2, 3, 4}, targetClasses{5, 6, 7, 8, 9};
     int64_t labelBudget = 200; // target training images per class
     model::ViTConfig ancestry, aux; // the Aux-Net's width is every Des-Net's width
@@ -32,6 +33,7 @@ struct Preset {
     train::TrainOptions finetuneTrain; // Des-Nets and scratch on the same 10 classes
     train::TrainOptions targetTrain;   // Des-Nets and baselines on the target classes
 
+    int64_t ancestryImages() const { return ancestrySubset < 0 ? trainSubset : ancestrySubset; }
     static Preset get(const std::string& name);
     nlohmann::json toJson() const;
 };
@@ -105,11 +107,15 @@ private:
     using Job = std::function<workflow::Outcome(const JobContext&)>;
     /// The cached outcome of key, or job's, trained now into the cache under label with the
     /// preset's options t.
-    Outcome run(const std::string& label, const nlohmann::json& key, Domain d,
-                train::TrainOptions t, const Job& job);
-    nlohmann::json dataKey(Domain d) const;
-    /// The data of a domain as a job spec describes it (the same images data(d) holds).
-    workflow::DataSpec dataSpec(Domain d) const;
+    Outcome run(const std::string& label, const nlohmann::json& key,
+                const data::DataSplit& data, train::TrainOptions t, const Job& job);
+    /// The data of a domain as a cache key and as a job spec names it (the same images data(d)
+    /// holds, or for an ancestry ancestryData(d)).
+    nlohmann::json dataKey(Domain d, bool ancestry = false) const;
+    workflow::DataSpec dataSpec(Domain d, bool ancestry = false) const;
+    /// The training data of d's ancestry: data(d) unless the preset trains its ancestries on
+    /// more images than the rest (ancestrySubset).
+    const data::DataSplit& ancestryData(Domain d);
 
     ExperimentOptions m_options;
     Preset m_preset;
@@ -117,7 +123,7 @@ private:
     StageFn m_stage;
     train::ProgressFn m_progress;
     const std::atomic<bool>* m_stop;
-    std::map<Domain, data::DataSplit> m_data;
+    std::map<Domain, data::DataSplit> m_data, m_ancestryData;
     int64_t m_trained = 0, m_cached = 0;
     std::map<std::string, double> m_used; // cache key -> training seconds
 };

@@ -346,6 +346,51 @@ TEST_F(Experiments, experimentsShareCachedModels)
     ASSERT_GT(keys32, keys16);
 }
 
+TEST_F(Experiments, ancestriesTrainOnMoreImagesThanTheRest)
+{
+    // smoke: ancestries on 6,000 training images, every other model on 3,000 of them (each
+    // holding out its validation share); the key names each model's own subset.
+    const auto preset = experiments::Preset::get("smoke");
+    ASSERT_EQ(preset.ancestryImages(), int64_t(6000));
+    ASSERT_EQ(preset.trainSubset, int64_t(3000));
+    int ancestries = 0, learngenes = 0;
+    for (const auto& entry : fs::directory_iterator(s_dir->filePath("cache"))) {
+        const std::string name = entry.path().filename().string();
+        if (!entry.is_directory() || !fs::exists(entry.path() / "config.json"))
+            continue;
+        const auto cfg = nlohmann::json::parse(
+            tleg::testing::readFile((entry.path() / "config.json").string()));
+        const auto key = nlohmann::json::parse(
+            tleg::testing::readFile((entry.path() / "key.json").string()));
+        const int64_t seen = cfg.at("train_images").get<int64_t>() +
+                             cfg.at("val_images").get<int64_t>();
+        const int64_t subset = key.at("data").at("train_subset").get<int64_t>();
+        const bool source = name.find("-source") != std::string::npos;
+        if (name.rfind("ancestry-", 0) == 0) {
+            ASSERT_EQ(subset, int64_t(6000)) << name;
+            if (source) { // classes 0-4 of the 6,000
+                ASSERT_TRUE(seen > 2000 && seen < 4000) << name << ": " << seen;
+            } else {
+                ASSERT_EQ(seen, int64_t(6000)) << name;
+            }
+            ++ancestries;
+        } else if (name.rfind("learngene-", 0) == 0) {
+            ASSERT_EQ(subset, int64_t(3000)) << name;
+            if (!source) {
+                ASSERT_EQ(seen, int64_t(3000)) << name;
+            }
+            ++learngenes;
+        }
+    }
+    ASSERT_GE(ancestries, 2); // all ten classes and the source classes (and in bf16)
+    ASSERT_GT(learngenes, 0);
+    // and results.md says so
+    ASSERT_TRUE(contains(s_results.at("depth-sweep").markdown,
+                         "3000 training / 1000 test images; ancestry"));
+    ASSERT_TRUE(
+        contains(s_results.at("depth-sweep").markdown, "(3 epochs on 6000 training images)"));
+}
+
 TEST_F(Experiments, linearityOfTheAuxNetIsExact)
 {
     const std::vector<std::string> lines =
@@ -394,13 +439,13 @@ TEST_F(Experiments, aStoppedExperimentResumes)
 {
     TempDir root;
     std::atomic<bool> stop{false};
-    int64_t calls = 0;
     auto o = options("partial-expansion", root.path());
-    // Stop inside the second training run (the first learngene), mid-epoch.
+    // Stop inside the first training run's second epoch, mid-epoch: its first epoch is
+    // checkpointed, the rest of the experiment not begun.
     const auto r = runExperiment(
         o, {},
         [&](const train::Progress& p) {
-            if (++calls == 40)
+            if (p.epoch >= 2 && !p.epochDone)
                 stop = true;
             return p.step >= 0;
         },

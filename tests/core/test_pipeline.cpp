@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 using namespace tleg;
 using tleg::testing::contains;
 using tleg::testing::runCli;
@@ -64,7 +66,9 @@ TEST_F(Pipeline, smokePipelineProducesTheDepthTable)
     const std::string out = path("smoke");
     const auto start = std::chrono::steady_clock::now();
     const auto r =
-        runCli({"pipeline", "--preset", "smoke", "--out", out, "--threads", "2"}, 600000);
+        runCli({"pipeline", "--preset", "smoke", "--out", out, "--threads", "2", "--val-fraction",
+                "0.2"},
+               600000);
     std::printf("pipeline --preset smoke took %.1f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     ASSERT_TRUE(r.exitCode == 0) << r.out;
@@ -99,6 +103,13 @@ TEST_F(Pipeline, smokePipelineProducesTheDepthTable)
         model::setBf16Matmul(false);
         ASSERT_TRUE(std::abs(ev.top1 - tlegTop1) < 0.01)
             << "reloaded " << ev.top1 << " vs reported " << tlegTop1;
+    }
+    // --val-fraction 0.2: every stage chose its epoch on a fifth of the 6,000 training images.
+    for (const char* stage : {"ancestry", "aux-net", "des-2", "scratch-4"}) {
+        const auto cfg = nlohmann::json::parse(
+            tleg::testing::readFile(out + "/" + stage + "/config.json"));
+        ASSERT_EQ(cfg.at("val_images").get<int64_t>(), int64_t(1200)) << stage;
+        ASSERT_EQ(cfg.at("train_images").get<int64_t>(), int64_t(4800)) << stage;
     }
     auto lg = model::Learngene::load(out + "/learngene.safetensors");
     ASSERT_TRUE(lg.storedParams() > 0);
