@@ -4,6 +4,7 @@
 #include "train/teacher.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/json_number.h"
 
 #include <cmath>
 #include <fstream>
@@ -228,13 +229,7 @@ TeacherOptions TeacherOptions::fromJson(const nlohmann::json& j)
     if (!j.is_object())
         throw Error("config: 'teacher_options' is not a JSON object");
     auto read = [&j](const char* key, auto& field) {
-        if (!j.contains(key))
-            return;
-        try {
-            field = j.at(key).get<std::remove_reference_t<decltype(field)>>();
-        } catch (const nlohmann::json::exception&) {
-            throw Error(std::string("config: 'teacher_options.") + key + "' has the wrong type");
-        }
+        util::readJsonField(j, key, field, "config: 'teacher_options.");
     };
     read("image_size", o.imageSize);
     read("mean", o.mean);

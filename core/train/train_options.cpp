@@ -6,7 +6,6 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
-#include <type_traits>
 
 namespace tleg::train {
 
@@ -68,17 +67,7 @@ TrainOptions TrainOptions::fromJson(const nlohmann::json& j)
     if (!j.is_object())
         throw Error("train options: not a JSON object");
     auto read = [&j](const char* key, auto& field) {
-        if (!j.contains(key))
-            return;
-        try {
-            using T = std::remove_reference_t<decltype(field)>;
-            if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
-                field = util::jsonInteger<T>(j.at(key));
-            else
-                field = j.at(key).get<T>();
-        } catch (const nlohmann::json::exception&) {
-            throw Error(std::string("train options: '") + key + "' has the wrong type");
-        }
+        util::readJsonField(j, key, field, "train options: '");
     };
     read("epochs", o.epochs);
     read("batch_size", o.batchSize);

@@ -648,7 +648,10 @@ private:
                                           ", not the best one, " + std::to_string(best->epoch));
             model::loadTensorsInto(m_model, model::parameterTensors(file), path);
         } catch (const std::exception& e) {
-            // Deleted or damaged: the last epoch stands in for it, and the log says so.
+            // Deleted or damaged: the last epoch stands in for it, and the log says so. A
+            // damaged file may have been copied in part before its defect showed: the
+            // checkpoint's weights again.
+            readCheckpoint(m_checkpoint, m_model, m_opt);
             select(last);
             log(std::string("the weights of epoch ") + std::to_string(best->epoch) +
                 ", the best on the validation images, cannot be read (" + e.what() +

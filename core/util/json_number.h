@@ -7,6 +7,9 @@
 // Usage:
 //   c.depth = util::jsonInteger<int64_t>(j.at("depth"));
 //   r.depth = util::jsonIntegerOr<int64_t>(arch, "depth", 0);
+//   util::readJsonField(j, "epochs", o.epochs, "train options: '");   // when j holds it
+#include "util/error.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -36,6 +39,23 @@ template <class T> T jsonIntegerOr(const nlohmann::json& j, const char* key, T f
     if (!j.is_object() || !j.contains(key))
         return fallback;
     return jsonInteger<T>(j.at(key));
+}
+
+/// Sets field to j[key] when j holds key (integers through jsonInteger); a value of another
+/// type, or out of the integer's range, throws tleg::Error "<where><key>' has the wrong type".
+template <class T>
+void readJsonField(const nlohmann::json& j, const char* key, T& field, const std::string& where)
+{
+    if (!j.contains(key))
+        return;
+    try {
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+            field = jsonInteger<T>(j.at(key));
+        else
+            field = j.at(key).template get<T>();
+    } catch (const nlohmann::json::exception&) {
+        throw Error(where + key + "' has the wrong type");
+    }
 }
 
 } // namespace tleg::util

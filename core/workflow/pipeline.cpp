@@ -148,6 +148,9 @@ public:
 
     PipelineResult run()
     {
+        // Every stage's options are checked before anything is loaded or written.
+        for (const auto* t : {&m_o.ancestryTrain, &m_o.distillTrain, &m_o.finetuneTrain})
+            t->validate();
         announce("load data");
         m_split = openData(m_data);
         // A given ancestry is checked (and scored) before anything is written.

@@ -158,4 +158,11 @@ TEST_F(Pipeline, badInputGivesOneClearError)
     const auto h = runCli({"distill", "--help"}, 60000);
     ASSERT_EQ(h.exitCode, 0);
     ASSERT_TRUE(contains(h.out, "--lambda"));
+    // A stage option out of range: one line naming it, and no output folder begun.
+    const std::string out = path("bad-val");
+    const auto v =
+        runCli({"pipeline", "--preset", "smoke", "--val-fraction", "0.7", "--out", out}, 60000);
+    ASSERT_EQ(v.exitCode, 1);
+    ASSERT_TRUE(contains(v.out, "--val-fraction")) << v.out;
+    ASSERT_TRUE(!fileExists(out)) << out;
 }

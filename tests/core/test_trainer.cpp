@@ -2,6 +2,7 @@
 // resumes exactly, and a diverging run fails with a clear message.
 #include "data/dataset.h"
 #include "model/des_net.h"
+#include "io/safetensors.h"
 #include "model/model_io.h"
 #include "train/speed_probe.h"
 #include "train/trainer.h"
@@ -200,6 +201,8 @@ TEST_F(Trainer, aResumeWithoutTheChosenWeightsOrFromBeforeTheHoldOutStillFinishe
         return !(p.epochDone && p.epoch == 2);
     };
     ASSERT_TRUE(train::train(*net, s_train, s_test, o, nullptr, wipeThenStop).stopped);
+    const std::string damaged = dir.filePath("damaged"); // the same stopped run, for below
+    std::filesystem::copy(o.runDir, damaged, std::filesystem::copy_options::recursive);
     ASSERT_TRUE(std::filesystem::remove(joinPath(o.runDir, "selected.safetensors")));
     o.resume = true;
     auto r = train::train(*net, s_train, s_test, o);
@@ -208,6 +211,30 @@ TEST_F(Trainer, aResumeWithoutTheChosenWeightsOrFromBeforeTheHoldOutStillFinishe
     std::string log = tleg::testing::readFile(joinPath(o.runDir, "log.txt"));
     ASSERT_TRUE(log.find("weights of epoch 1") != std::string::npos) << log;
     ASSERT_TRUE(fileExists(joinPath(o.runDir, "model.safetensors")));
+
+    // A damaged copy (the head's shape wrong, the last tensor read: everything before it is
+    // copied first) must not leave epoch 1's weights in the model: the resumed run goes on from
+    // the checkpoint exactly as the one whose copy was deleted.
+    {
+        const std::string selected = joinPath(damaged, "selected.safetensors");
+        auto file = io::readSafetensors(selected);
+        for (auto& [name, t] : file.tensors)
+            if (name == "head.weight")
+                t = torch::zeros({t.size(0) + 1, t.size(1)});
+        io::writeSafetensors(selected, file.tensors, file.metadata);
+    }
+    o.runDir = damaged;
+    const auto rd = train::train(*net, s_train, s_test, o);
+    ASSERT_TRUE(!rd.stopped);
+    ASSERT_EQ(rd.selectedEpoch, r.selectedEpoch);
+    log = tleg::testing::readFile(joinPath(damaged, "log.txt"));
+    ASSERT_TRUE(log.find("weights of epoch 1") != std::string::npos) << log;
+    const auto a = io::readSafetensors(joinPath(dir.filePath("lost"), "model.safetensors"));
+    const auto b = io::readSafetensors(joinPath(damaged, "model.safetensors"));
+    ASSERT_EQ(a.tensors.size(), b.tensors.size());
+    for (size_t i = 0; i < a.tensors.size(); ++i)
+        ASSERT_LT((a.tensors[i].second - b.tensors[i].second).abs().max().item<float>(), 1e-3f)
+            << a.tensors[i].first;
 
     // A run from before the hold-out (every epoch scored on the test set), resumed with one:
     // the epoch kept is chosen among those trained after the resume.
