@@ -32,6 +32,10 @@ struct BenchOptions {
     std::vector<std::string> workloads{"distill", "finetune", "infer"};
     std::string python = "/usr/bin/python3";
     std::string referenceScript; // empty: C++ only
+    /// The memory allocator the PyTorch reference runs with: "auto" (tcmalloc when installed,
+    /// else "glibc-tuned"), "tcmalloc" (LD_PRELOAD), "glibc-tuned" (glibc with the trainer's
+    /// mmap and trim thresholds) or "glibc" (as Python starts). See referenceAllocatorEnv().
+    std::string referenceAllocator = "auto";
     bool extras = true;          // the side costs below the table
     bool busy = true;            // with the extras: quiet vs beside a busy neighbour
     bool parallel = true;        // with the extras: 2 processes × 1 thread vs 1 × 2 vs 1 × 1
@@ -57,6 +61,13 @@ struct BenchOptions {
     /// A run of a few seconds for tests: tiny models, one round, one thread count.
     static BenchOptions smoke();
 };
+
+/// The environment entries ("NAME=value") that give the PyTorch reference the allocator named
+/// by BenchOptions::referenceAllocator, and that choice in words; throws tleg::Error for an
+/// unknown name or a tcmalloc that is not installed. `libraryDirs` are searched for tcmalloc
+/// (empty: the system's library folders).
+std::vector<std::string> referenceAllocatorEnv(const std::string& allocator, std::string& words,
+                                               const std::vector<std::string>& libraryDirs = {});
 
 /// One configuration of a step. Python always runs the teacher live.
 struct Trial {
@@ -115,6 +126,7 @@ struct BenchReport {
     util::CpuInfo cpu;
     double loadBefore = -1, loadAfter = -1;
     std::string torchVersion;     // of the Python reference
+    std::string referenceAllocator; // what it ran with, in words
     std::string referenceProblem; // why there is no Python column, if there is none
     std::vector<BenchRow> cpp;
     std::map<std::string, std::vector<double>> python; // Trial::pythonKey() -> seconds

@@ -79,7 +79,8 @@ void writeHeader(std::ostringstream& os, const BenchReport& r)
     if (!r.referenceProblem.empty())
         os << "PyTorch reference: " << r.referenceProblem << "\n";
     else
-        os << "PyTorch reference: torch " << r.torchVersion << " (Debian python3-torch)\n";
+        os << "PyTorch reference: torch " << r.torchVersion << " (Debian python3-torch), allocator "
+           << r.referenceAllocator << "\n";
 }
 
 /// The C++ rows against PyTorch: fp32 rows against PyTorch fp32, bf16 rows against

@@ -12,7 +12,8 @@
 
 namespace tleg::bench {
 
-ReferenceProcess::ReferenceProcess(const std::string& python, const std::string& script)
+ReferenceProcess::ReferenceProcess(const std::string& python, const std::string& script,
+                                   const std::vector<std::string>& extraEnv)
     : m_script(script)
 {
     if (access(script.c_str(), R_OK) != 0)
@@ -25,14 +26,31 @@ ReferenceProcess::ReferenceProcess(const std::string& python, const std::string&
         close(toChild[1]);
         throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
     }
+    // The child's environment, built before fork (the child may only make async-signal-safe
+    // calls): ours, less the names extraEnv sets, then extraEnv.
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string entry(*e);
+        const auto name = entry.substr(0, entry.find('=') + 1);
+        bool replaced = false;
+        for (const auto& x : extraEnv)
+            replaced = replaced || x.compare(0, name.size(), name) == 0;
+        if (!replaced)
+            env.push_back(entry);
+    }
+    env.insert(env.end(), extraEnv.begin(), extraEnv.end());
+    std::vector<char*> envp;
+    for (auto& e : env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const char* argv[] = {python.c_str(), script.c_str(), nullptr};
     m_pid = fork();
     if (m_pid < 0)
         throw Error(std::string("cannot start the PyTorch reference: ") + std::strerror(errno));
     if (m_pid == 0) { // child: only async-signal-safe calls until exec
         dup2(toChild[0], STDIN_FILENO);
         dup2(fromChild[1], STDOUT_FILENO);
-        const char* argv[] = {python.c_str(), script.c_str(), nullptr};
-        execvp(argv[0], const_cast<char* const*>(argv));
+        execvpe(argv[0], const_cast<char* const*>(argv), envp.data());
         _exit(127);
     }
     close(toChild[0]);

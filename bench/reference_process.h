@@ -8,14 +8,18 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 namespace tleg::bench {
 
 class ReferenceProcess {
 public:
-    /// Starts `python script`; throws tleg::Error when it cannot be started.
-    ReferenceProcess(const std::string& python, const std::string& script);
+    /// Starts `python script` with `extraEnv` ("NAME=value") added to this process's
+    /// environment (replacing a variable of the same name); throws tleg::Error when it cannot
+    /// be started.
+    ReferenceProcess(const std::string& python, const std::string& script,
+                     const std::vector<std::string>& extraEnv = {});
     ~ReferenceProcess();
     ReferenceProcess(const ReferenceProcess&) = delete;
     ReferenceProcess& operator=(const ReferenceProcess&) = delete;

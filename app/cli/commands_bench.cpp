@@ -108,6 +108,9 @@ std::string speedBench(const CommandLine& cl)
     o.handCast = cl.flag("hand-cast");
     o.large = !cl.flag("no-large");
     o.python = cl.get("python");
+    o.referenceAllocator = cl.get("reference-allocator");
+    std::string allocatorWords; // an unknown name, or tcmalloc asked for but missing: stop here
+    bench::referenceAllocatorEnv(o.referenceAllocator, allocatorWords);
     if (!cl.flag("no-reference"))
         o.referenceScript = cl.has("reference") ? cl.get("reference") : defaultReferenceScript();
     o.extras = !cl.flag("no-extras");
@@ -154,6 +157,10 @@ int benchCommand(const Args& args)
                           "threads, and its GEMMs alone)",
           ""},
          {"python", "EXE", "Python with torch for the reference", "/usr/bin/python3"},
+         {"reference-allocator", "NAME",
+          "the reference's allocator: auto (tcmalloc if installed, else glibc-tuned), tcmalloc, "
+          "glibc-tuned (the C++ trainer's mmap / trim thresholds) or glibc (as Python starts)",
+          "auto"},
          {"reference", "FILE", "the PyTorch reference script (default: tests/bench/...)", ""},
          {"no-reference", "", "C++ only", ""},
          {"no-extras", "", "skip the side costs", ""},

@@ -11,7 +11,7 @@ uint8 batch) and intra-op threads as TLEG Studio's C++ trainer.
 line, so that it can alternate C++ and Python trials in one invocation:
 
   -> {"cmd": "setup", "student": {...ViTConfig JSON...}, "teacher": {...}, "batch": 128, ...}
-  <- {"ok": true, "torch": "1.13.0"}
+  <- {"ok": true, "torch": "1.13.0", "allocator": {"tcmalloc": false, "malloc_env": {...}}}
   -> {"cmd": "run", "workload": "distill" | "finetune" | "infer", "threads": 2,
       "steps": 20, "warmup": 3, "bf16": false, "autocast": true}
   <- {"ok": true, "seconds": [per-step wall times]}
@@ -309,6 +309,18 @@ class Bench:
         return seconds
 
 
+def allocator_in_use():
+    """What this process allocates with, as the bench can check it: tcmalloc mapped (an
+    LD_PRELOAD that took), and glibc's MALLOC_* tunables in the environment."""
+    try:
+        with open("/proc/self/maps") as f:
+            tcmalloc = any("tcmalloc" in line for line in f)
+    except OSError:
+        tcmalloc = False
+    return {"tcmalloc": tcmalloc,
+            "malloc_env": {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}}
+
+
 def serve():
     bench = None
     for line in sys.stdin:
@@ -320,7 +332,7 @@ def serve():
                 break
             if msg["cmd"] == "setup":
                 bench = Bench(msg)
-                reply = {"ok": True, "torch": torch.__version__}
+                reply = {"ok": True, "torch": torch.__version__, "allocator": allocator_in_use()}
             elif msg["cmd"] == "run":
                 reply = {"ok": True, "seconds": bench.run(msg)}
             else:

@@ -350,7 +350,10 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
           "≥ 1.5× PyTorch autocast", "≥ 3.0× PyTorch autocast", "bf16 distillation step ≥ 1.2×",
           "its GEMMs ≥ 60 % of the bf16 peak",
           // python3-torch (scripts/setup.sh) ran the reference step:
-          "PyTorch reference: torch 1."})
+          "PyTorch reference: torch 1.",
+          // scripts/setup.sh installs tcmalloc, the reference's strongest allocator, and the
+          // reference itself reports it mapped:
+          "allocator tcmalloc (LD_PRELOAD=", "libtcmalloc_minimal.so.4), in use"})
         ASSERT_TRUE(s.find(part) != std::string::npos) << part;
     // Every C++ row has a PyTorch figure and a ratio beside it.
     std::istringstream rows(s);
@@ -367,4 +370,20 @@ TEST(Bench, benchSmokePrintsTheTableAndTargets)
     ASSERT_NE(s.find("\n| 1 | ", large), std::string::npos);
     const std::string row = s.substr(s.find("\n| 1 | ", large) + 1, 200);
     ASSERT_NE(row.substr(0, row.find('\n')).find("× |"), std::string::npos) << row;
+}
+
+TEST(Bench, anUnknownReferenceAllocatorIsRefusedByName)
+{
+    tleg::testing::TempDir dir;
+    const std::string log = dir.filePath("log.txt");
+    const std::string cmd = tleg::testing::cliPath()
+                            + " bench --smoke --reference-allocator mimalloc > " + log + " 2>&1";
+    const int status = std::system(cmd.c_str());
+    ASSERT_NE(status, 0);
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("unknown --reference-allocator 'mimalloc'"), std::string::npos)
+        << text.str();
+    EXPECT_EQ(text.str().find("Targets:"), std::string::npos) << "it ran anyway";
 }
