@@ -1,8 +1,15 @@
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps() and trip
+// -Wmaybe-uninitialized once inlined (GCC bug 105593); it must be off before the headers.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include "kernels/fused_attention.h"
 
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <cmath>
 #include <vector>
 
@@ -23,8 +30,8 @@ namespace generic {
 // clang-format on
 
 #ifdef TLEG_HAVE_AVX2_KERNELS
-// Only this namespace's own functions are built for AVX2 (all headers are included above),
-// and they are chosen at run time, so the binary still runs on any x86-64.
+// Only these namespaces' own functions are built for AVX2 / AVX-512 (all headers are included
+// above), and they are chosen at run time, so the binary still runs on any x86-64.
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #else
@@ -39,6 +46,20 @@ namespace avx2 {
 // clang-format on
 #if defined(__clang__)
 #pragma clang attribute pop
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))), apply_to = function)
+#else
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")
+#endif
+// clang-format off
+namespace avx512 {
+#include "kernels/attention_loops_avx512.inc"
+#include "kernels/attention_kernels.inc"
+} // namespace avx512
+// clang-format on
+#if defined(__clang__)
+#pragma clang attribute pop
 #else
 #pragma GCC pop_options
 #endif
@@ -46,14 +67,31 @@ namespace avx2 {
 
 namespace {
 
-bool useAvx2()
+enum class Isa { Generic, Avx2, Avx512 };
+
+bool supported(Isa isa)
 {
 #ifdef TLEG_HAVE_AVX2_KERNELS
-    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return yes;
+    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    static const bool avx512 = avx2 && __builtin_cpu_supports("avx512f")
+                               && __builtin_cpu_supports("avx512vl")
+                               && __builtin_cpu_supports("avx512bw")
+                               && __builtin_cpu_supports("avx512dq");
+    return isa == Isa::Generic || (isa == Isa::Avx2 && avx2) || (isa == Isa::Avx512 && avx512);
 #else
-    return false;
+    return isa == Isa::Generic;
 #endif
+}
+
+Isa bestIsa()
+{
+    return supported(Isa::Avx512) ? Isa::Avx512 : supported(Isa::Avx2) ? Isa::Avx2 : Isa::Generic;
+}
+
+std::atomic<Isa>& chosenIsa()
+{
+    static std::atomic<Isa> isa{bestIsa()};
+    return isa;
 }
 
 /// Work items are (image, head) pairs; a grain keeps each task above a few microseconds.
@@ -63,9 +101,26 @@ int64_t grainFor(int64_t tokens, int64_t headDim)
     return std::max<int64_t>(1, 32768 / work);
 }
 
-size_t scratchSize(int64_t tokens, int64_t headDim)
+/// Floats of scratch for one pair (the generic kernels pad to 16 lanes, as many as any ISA's).
+size_t scratchSize(int64_t tokens, int64_t headDim, bool bf16)
 {
-    return static_cast<size_t>(generic::scratchFloats(tokens, headDim));
+    return static_cast<size_t>(bf16 ? generic::scratchFloatsBf16(tokens, headDim)
+                                    : generic::scratchFloats(tokens, headDim));
+}
+
+// One (image, head) pair with the chosen ISA's kernels; the argument lists are the kernels'.
+#ifdef TLEG_HAVE_AVX2_KERNELS
+#define TLEG_ATTENTION_DISPATCH(isa, fn, ...)                                                      \
+    ((isa) == Isa::Avx512 ? avx512::fn(__VA_ARGS__)                                                \
+     : (isa) == Isa::Avx2 ? avx2::fn(__VA_ARGS__)                                                  \
+                          : generic::fn(__VA_ARGS__))
+#else
+#define TLEG_ATTENTION_DISPATCH(isa, fn, ...) generic::fn(__VA_ARGS__)
+#endif
+
+uint16_t* bits(const torch::Tensor& t)
+{
+    return reinterpret_cast<uint16_t*>(t.data_ptr<at::BFloat16>());
 }
 
 class FusedAttentionFn : public torch::autograd::Function<FusedAttentionFn> {
@@ -74,35 +129,31 @@ public:
                                  int64_t heads)
     {
         const torch::Tensor qkv = qkvIn.contiguous();
+        const bool bf16 = qkv.scalar_type() == torch::kBFloat16;
         const int64_t batch = qkv.size(0), tokens = qkv.size(1), dim = qkv.size(2) / 3;
         const int64_t headDim = dim / heads;
         const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
         auto out = torch::empty({batch, tokens, dim}, qkv.options());
-        auto probs = torch::empty({batch, heads, tokens, tokens}, qkv.options());
-        const float* src = qkv.data_ptr<float>();
-        float* dst = out.data_ptr<float>();
+        auto probs = torch::empty({batch, heads, tokens, tokens}, qkv.options().dtype(torch::kFloat));
         float* p = probs.data_ptr<float>();
-        const bool avx = useAvx2();
-        at::parallel_for(0, batch * heads, grainFor(tokens, headDim),
-                         [&](int64_t from, int64_t to) {
-                             std::vector<float> scratch(scratchSize(tokens, headDim));
-                             for (int64_t t = from; t < to; ++t) {
-                                 const int64_t b = t / heads, h = t % heads;
-                                 const float* x = src + b * tokens * 3 * dim;
-                                 float* o = dst + b * tokens * dim;
-                                 float* pp = p + t * tokens * tokens;
-#ifdef TLEG_HAVE_AVX2_KERNELS
-                                 if (avx) {
-                                     avx2::attentionForwardPair(x, o, pp, scratch.data(), tokens,
-                                                                dim, headDim, h, scale);
-                                     continue;
-                                 }
-#endif
-                                 generic::attentionForwardPair(x, o, pp, scratch.data(), tokens,
-                                                               dim, headDim, h, scale);
-                             }
-                         });
-        (void)avx;
+        const Isa isa = chosenIsa().load();
+        at::parallel_for(0, batch * heads, grainFor(tokens, headDim), [&](int64_t from, int64_t to) {
+            std::vector<float> scratch(scratchSize(tokens, headDim, bf16));
+            for (int64_t t = from; t < to; ++t) {
+                const int64_t b = t / heads, h = t % heads;
+                float* pp = p + t * tokens * tokens;
+                if (bf16)
+                    TLEG_ATTENTION_DISPATCH(isa, attentionForwardPairBf16,
+                                            bits(qkv) + b * tokens * 3 * dim,
+                                            bits(out) + b * tokens * dim, pp, scratch.data(),
+                                            tokens, dim, headDim, h, scale);
+                else
+                    TLEG_ATTENTION_DISPATCH(isa, attentionForwardPair,
+                                            qkv.data_ptr<float>() + b * tokens * 3 * dim,
+                                            out.data_ptr<float>() + b * tokens * dim, pp,
+                                            scratch.data(), tokens, dim, headDim, h, scale);
+            }
+        });
         ctx->save_for_backward({qkv, probs});
         ctx->saved_data["heads"] = heads;
         return out;
@@ -115,47 +166,49 @@ public:
         const torch::Tensor& qkv = saved[0];
         const torch::Tensor& probs = saved[1];
         const int64_t heads = ctx->saved_data["heads"].toInt();
-        const torch::Tensor gradOut = gradOutputs[0].contiguous();
+        const bool bf16 = qkv.scalar_type() == torch::kBFloat16;
+        const torch::Tensor gradOut = gradOutputs[0].to(qkv.scalar_type()).contiguous();
         const int64_t batch = qkv.size(0), tokens = qkv.size(1), dim = qkv.size(2) / 3;
         const int64_t headDim = dim / heads;
         const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
         auto gradQkv = torch::empty_like(qkv);
-        const float* src = qkv.data_ptr<float>();
         const float* p = probs.data_ptr<float>();
-        const float* go = gradOut.data_ptr<float>();
-        float* gq = gradQkv.data_ptr<float>();
-        const bool avx = useAvx2();
-        at::parallel_for(0, batch * heads, grainFor(tokens, headDim),
-                         [&](int64_t from, int64_t to) {
-                             std::vector<float> scratch(scratchSize(tokens, headDim));
-                             for (int64_t t = from; t < to; ++t) {
-                                 const int64_t b = t / heads, h = t % heads;
-                                 const float* x = src + b * tokens * 3 * dim;
-                                 const float* pp = p + t * tokens * tokens;
-                                 const float* g = go + b * tokens * dim;
-                                 float* gx = gq + b * tokens * 3 * dim;
-#ifdef TLEG_HAVE_AVX2_KERNELS
-                                 if (avx) {
-                                     avx2::attentionBackwardPair(x, pp, g, gx, scratch.data(),
-                                                                 tokens, dim, headDim, h, scale);
-                                     continue;
-                                 }
-#endif
-                                 generic::attentionBackwardPair(x, pp, g, gx, scratch.data(),
-                                                                tokens, dim, headDim, h, scale);
-                             }
-                         });
-        (void)avx;
+        const Isa isa = chosenIsa().load();
+        at::parallel_for(0, batch * heads, grainFor(tokens, headDim), [&](int64_t from, int64_t to) {
+            std::vector<float> scratch(scratchSize(tokens, headDim, bf16));
+            for (int64_t t = from; t < to; ++t) {
+                const int64_t b = t / heads, h = t % heads;
+                const float* pp = p + t * tokens * tokens;
+                if (bf16)
+                    TLEG_ATTENTION_DISPATCH(isa, attentionBackwardPairBf16,
+                                            bits(qkv) + b * tokens * 3 * dim, pp,
+                                            bits(gradOut) + b * tokens * dim,
+                                            bits(gradQkv) + b * tokens * 3 * dim, scratch.data(),
+                                            tokens, dim, headDim, h, scale);
+                else
+                    TLEG_ATTENTION_DISPATCH(isa, attentionBackwardPair,
+                                            qkv.data_ptr<float>() + b * tokens * 3 * dim, pp,
+                                            gradOut.data_ptr<float>() + b * tokens * dim,
+                                            gradQkv.data_ptr<float>() + b * tokens * 3 * dim,
+                                            scratch.data(), tokens, dim, headDim, h, scale);
+            }
+        });
         return {gradQkv, torch::Tensor()};
     }
 };
+
+const char* isaName(Isa isa)
+{
+    return isa == Isa::Avx512 ? "avx512" : isa == Isa::Avx2 ? "avx2" : "generic";
+}
 
 } // namespace
 
 bool fusedAttentionApplies(const torch::Tensor& qkv)
 {
-    return qkv.device().is_cpu() && qkv.scalar_type() == torch::kFloat && qkv.dim() == 3
-           && qkv.size(2) % 3 == 0 && qkv.layout() == torch::kStrided;
+    return qkv.device().is_cpu()
+           && (qkv.scalar_type() == torch::kFloat || qkv.scalar_type() == torch::kBFloat16)
+           && qkv.dim() == 3 && qkv.size(2) % 3 == 0 && qkv.layout() == torch::kStrided;
 }
 
 torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads)
@@ -165,7 +218,21 @@ torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads)
 
 const char* fusedAttentionIsa()
 {
-    return useAvx2() ? "avx2" : "generic";
+    return isaName(chosenIsa().load());
+}
+
+bool setFusedAttentionIsa(const std::string& isa)
+{
+    for (Isa i : {Isa::Generic, Isa::Avx2, Isa::Avx512})
+        if (isa == isaName(i) && supported(i)) {
+            chosenIsa().store(i);
+            return true;
+        }
+    if (isa.empty() || isa == "best") {
+        chosenIsa().store(bestIsa());
+        return true;
+    }
+    return false;
 }
 
 } // namespace tleg::kernels

@@ -8,16 +8,24 @@
 //   if (kernels::fusedAttentionApplies(qkv)) ctx = kernels::fusedAttention(qkv, heads);  // [B, N, D]
 #include <torch/torch.h>
 
+#include <string>
+
 namespace tleg::kernels {
 
-/// True for a CPU float32 [B, N, 3D] tensor (the kernel's only case).
+/// True for a CPU float32 or bfloat16 [B, N, 3D] tensor. bf16 in gives bf16 out (and bf16
+/// gradients); the kernel computes in float either way.
 bool fusedAttentionApplies(const torch::Tensor& qkv);
 
 /// qkv: [B, N, 3D] with q | k | v along the last axis, each D = heads × d (timm's layout).
 /// Returns [B, N, D], heads concatenated. Differentiable with respect to qkv.
 torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads);
 
-/// Which instruction set the kernel runs with here ("avx2" or "generic").
+/// Which instruction set the kernel runs with here ("avx512", "avx2" or "generic").
 const char* fusedAttentionIsa();
+
+/// Runs the kernel with `isa` ("avx512", "avx2", "generic"; "best" or "": the fastest this CPU
+/// has) from now on, in every thread; false (nothing changed) when the CPU lacks it. For tests
+/// and benchmarks that compare the variants.
+bool setFusedAttentionIsa(const std::string& isa);
 
 } // namespace tleg::kernels

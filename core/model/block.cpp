@@ -209,15 +209,16 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
                    : torch::layer_norm(t, {dim}, g, b, eps);
     };
     auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
-    // Many tokens (197 at 224 px): the two attention products are real GEMMs, so the qkv
-    // projection stays bf16 and they run batched in bf16 on oneDNN below, as the linear layers
-    // do (the fused kernel is fp32 and made for a few dozen tokens); the softmax reads and
-    // writes bf16, accumulating in fp32.
+    // In bf16 the qkv projection stays bf16 and so does the attention's output, the proj
+    // GEMM's input. Up to a few dozen tokens the fused kernel reads and writes bf16 (computing
+    // in float); with many (197 at 224 px) the two attention products are real GEMMs and run
+    // batched in bf16 on oneDNN below, as the linear layers do, with a bf16 softmax that
+    // accumulates in fp32.
     const bool manyTokens = t_bf16Matmul && tokens > kFusedAttentionMaxTokens;
-    auto packed = manyTokens ? linearBf16(h, w[QkvWeight], w[QkvBias])
-                             : linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
-    torch::Tensor ctx;                                              // [B, N, D]
-    if (kernels::fusedAttentionApplies(packed)) {
+    auto packed = t_bf16Matmul ? linearBf16(h, w[QkvWeight], w[QkvBias])
+                               : linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
+    torch::Tensor ctx;                                                // [B, N, D]
+    if (!manyTokens && kernels::fusedAttentionApplies(packed)) {
         ctx = kernels::fusedAttention(packed, heads);
     } else {
         auto qkv = packed.reshape({batch, tokens, 3, heads, headDim})

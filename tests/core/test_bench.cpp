@@ -15,6 +15,7 @@
 
 #include "test_support.h"
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -64,30 +65,60 @@ model::ViTConfig small(int64_t dim, int64_t heads)
 
 TEST(Bench, fusedAttentionEqualsMatmulSoftmaxMatmul)
 {
-    for (auto [b, n, d, h] : {std::array<int64_t, 4>{3, 5, 24, 2},
-                              {4, 17, 64, 2},
-                              {2, 50, 96, 3},
-                              {1, 1, 8, 1},
-                              {2, 9, 30, 3}}) {
-        torch::manual_seed(b * 100 + n);
-        auto x = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
-        auto y = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
-        ASSERT_TRUE(kernels::fusedAttentionApplies(x));
-        auto fused = kernels::fusedAttention(x, h);
-        auto ref = referenceAttention(y, h);
-        ASSERT_EQ(fused.sizes(), ref.sizes());
-        {
-            torch::NoGradGuard g;
-            y.copy_(x);
+    // Every instruction set this CPU has (the generic loops everywhere), float and bfloat16 in
+    // and out, head widths that are and are not multiples of the vector width, token counts
+    // on both sides of it.
+    const std::array<std::array<int64_t, 4>, 8> shapes = {{{3, 5, 24, 2},
+                                                           {4, 17, 64, 2},
+                                                           {2, 50, 96, 3},
+                                                           {1, 1, 8, 1},
+                                                           {2, 9, 30, 3},
+                                                           {1, 70, 128, 2},
+                                                           {1, 20, 160, 2},
+                                                           {2, 33, 144, 2}}};
+    int isas = 0;
+    for (const char* isa : {"generic", "avx2", "avx512"}) {
+        if (!kernels::setFusedAttentionIsa(isa))
+            continue;
+        ++isas;
+        ASSERT_STREQ(kernels::fusedAttentionIsa(), isa);
+        for (auto [b, n, d, h] : shapes) {
+            torch::manual_seed(b * 100 + n);
+            auto x = torch::randn({b, n, 3 * d}, torch::kFloat).requires_grad_(true);
+            auto y = x.detach().clone().requires_grad_(true);
+            ASSERT_TRUE(kernels::fusedAttentionApplies(x));
+            auto fused = kernels::fusedAttention(x, h);
+            auto ref = referenceAttention(y, h);
+            ASSERT_EQ(fused.sizes(), ref.sizes());
+            ASSERT_TRUE((fused - ref).abs().max().item<double>() < 1e-5)
+                << isa << ": forward differs at " << n << " tokens, head " << d / h;
+            auto g = torch::randn_like(fused);
+            fused.backward(g);
+            ref.backward(g);
+            const double err = (x.grad() - y.grad()).abs().max().item<double>();
+            ASSERT_TRUE(err < 1e-5) << isa << ": backward differs by " << err;
+
+            // bf16 in, bf16 out and bf16 gradients: within bf16's rounding of the float result
+            // for the same (rounded) input.
+            auto x16 = x.detach().to(torch::kBFloat16).requires_grad_(true);
+            auto y32 = x16.detach().to(torch::kFloat).requires_grad_(true);
+            auto f16 = kernels::fusedAttention(x16, h);
+            ASSERT_EQ(f16.scalar_type(), torch::kBFloat16);
+            auto r32 = referenceAttention(y32, h);
+            const double rel = ((f16.to(torch::kFloat) - r32).norm() / r32.norm()).item<double>();
+            ASSERT_TRUE(rel < 8e-3) << isa << ": bf16 forward differs by " << rel;
+            f16.backward(g.to(torch::kBFloat16));
+            r32.backward(g.to(torch::kBFloat16).to(torch::kFloat));
+            ASSERT_EQ(x16.grad().scalar_type(), torch::kBFloat16);
+            const double relGrad =
+                ((x16.grad().to(torch::kFloat) - y32.grad()).norm() / y32.grad().norm())
+                    .item<double>();
+            ASSERT_TRUE(relGrad < 8e-3) << isa << ": bf16 backward differs by " << relGrad;
         }
-        ref = referenceAttention(y, h);
-        ASSERT_TRUE((fused - ref).abs().max().item<double>() < 1e-5) << "forward differs";
-        auto g = torch::randn_like(fused);
-        fused.backward(g);
-        ref.backward(g);
-        const double err = (x.grad() - y.grad()).abs().max().item<double>();
-        ASSERT_TRUE(err < 1e-5) << "backward differs by " << err;
     }
+    ASSERT_TRUE(kernels::setFusedAttentionIsa("best"));
+    ASSERT_GE(isas, 1);
+    ASSERT_FALSE(kernels::setFusedAttentionIsa("neon"));
     ASSERT_TRUE(!kernels::fusedAttentionApplies(torch::zeros({2, 3, 9}, torch::kDouble)));
 }
 
