@@ -102,6 +102,25 @@ inline void backwardRow(const float* __restrict x, const float* __restrict dyF,
         dx[i] = rstd * (g[i] - a - (x[i] - mean) * rstd * c);
 }
 
+/// s = x + y for one row (y float or bfloat16).
+inline void addRow(const float* __restrict x, const float* __restrict yF,
+                   const uint16_t* __restrict yB, float* __restrict s, int64_t d)
+{
+    for (int64_t i = 0; i < d; ++i)
+        s[i] = x[i] + (yB ? fromBf16(yB[i]) : yF[i]);
+}
+
+/// gx = dx + gs (gs may be null); gyB, when given, receives gx rounded to bfloat16.
+inline void gradRow(const float* __restrict dx, const float* __restrict gs, float* __restrict gx,
+                    uint16_t* __restrict gyB, int64_t d)
+{
+    for (int64_t i = 0; i < d; ++i) {
+        gx[i] = gs ? dx[i] + gs[i] : dx[i];
+        if (gyB)
+            gyB[i] = toBf16(gx[i]);
+    }
+}
+
 } // namespace generic
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -190,6 +209,28 @@ TLEG_AVX2 void backwardRow(const float* x, const float* dyF, const uint16_t* dyB
     }
 }
 
+/// generic::addRow for d a multiple of 8.
+TLEG_AVX2 void addRow(const float* x, const float* yF, const uint16_t* yB, float* s, int64_t d)
+{
+    for (int64_t i = 0; i < d; i += 8) {
+        const __m256 y = yB ? loadBf16(yB + i) : _mm256_loadu_ps(yF + i);
+        _mm256_storeu_ps(s + i, _mm256_add_ps(_mm256_loadu_ps(x + i), y));
+    }
+}
+
+/// generic::gradRow for d a multiple of 8.
+TLEG_AVX2 void gradRow(const float* dx, const float* gs, float* gx, uint16_t* gyB, int64_t d)
+{
+    for (int64_t i = 0; i < d; i += 8) {
+        __m256 g = _mm256_loadu_ps(dx + i);
+        if (gs)
+            g = _mm256_add_ps(g, _mm256_loadu_ps(gs + i));
+        _mm256_storeu_ps(gx + i, g);
+        if (gyB)
+            storeBf16(gyB + i, g);
+    }
+}
+
 #undef TLEG_AVX2
 
 } // namespace avx2
@@ -212,6 +253,57 @@ bool useAvx2(int64_t d)
 int64_t grainFor(int64_t d)
 {
     return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, d));
+}
+
+/// LayerNorm's backward over rows: dx (float) for dy (float or bf16), dw and db summed.
+void layerNormBackward(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& mean,
+                       const torch::Tensor& rstd, const torch::Tensor& dyIn, torch::Tensor& dx,
+                       torch::Tensor& dw, torch::Tensor& db)
+{
+    const torch::Tensor dy = dyIn.contiguous();
+    const bool dyBf16 = dy.scalar_type() == torch::kBFloat16;
+    const torch::Tensor dyUse =
+        dyBf16 || dy.scalar_type() == torch::kFloat ? dy : dy.to(torch::kFloat);
+    const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
+    dx = torch::empty_like(x);
+    dw = torch::zeros({d}, x.options());
+    db = torch::zeros({d}, x.options());
+    const float* xs = x.data_ptr<float>();
+    const float* ws = w.data_ptr<float>();
+    const float* ms = mean.data_ptr<float>();
+    const float* rs = rstd.data_ptr<float>();
+    const float* dyF = dyBf16 ? nullptr : dyUse.data_ptr<float>();
+    const auto* dyB =
+        dyBf16 ? reinterpret_cast<const uint16_t*>(dyUse.data_ptr<at::BFloat16>()) : nullptr;
+    float* dxs = dx.data_ptr<float>();
+    std::mutex sumLock;
+    float* dws = dw.data_ptr<float>();
+    float* dbs = db.data_ptr<float>();
+    const bool avx = useAvx2(d);
+    at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+        // This task's share of dw and db, then one locked add (few tasks per call).
+        std::vector<float> part(size_t(3 * d), 0.0f);
+        float* pw = part.data();
+        float* pb = pw + d;
+        float* g = pb + d;
+        for (int64_t r = from; r < to; ++r) {
+            const float* f = dyF ? dyF + r * d : nullptr;
+            const uint16_t* h = dyB ? dyB + r * d : nullptr;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+            if (avx) {
+                avx2::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+                continue;
+            }
+#endif
+            generic::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+        }
+        const std::lock_guard<std::mutex> lock(sumLock);
+        for (int64_t i = 0; i < d; ++i) {
+            dws[i] += pw[i];
+            dbs[i] += pb[i];
+        }
+    });
+    (void)avx;
 }
 
 class FusedLayerNormFn : public torch::autograd::Function<FusedLayerNormFn> {
@@ -259,56 +351,131 @@ public:
     {
         const auto saved = ctx->get_saved_variables();
         const torch::Tensor &x = saved[0], &w = saved[1], &mean = saved[2], &rstd = saved[3];
-        const torch::Tensor dy = grads[0].contiguous();
-        const bool dyBf16 = dy.scalar_type() == torch::kBFloat16;
-        const torch::Tensor dyUse =
-            dyBf16 || dy.scalar_type() == torch::kFloat ? dy : dy.to(torch::kFloat);
-        const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
-        auto dx = torch::empty_like(x);
-        auto dw = torch::zeros({d}, x.options());
-        auto db = torch::zeros({d}, x.options());
-        const float* xs = x.data_ptr<float>();
-        const float* ws = w.data_ptr<float>();
-        const float* ms = mean.data_ptr<float>();
-        const float* rs = rstd.data_ptr<float>();
-        const float* dyF = dyBf16 ? nullptr : dyUse.data_ptr<float>();
-        const auto* dyB =
-            dyBf16 ? reinterpret_cast<const uint16_t*>(dyUse.data_ptr<at::BFloat16>()) : nullptr;
-        float* dxs = dx.data_ptr<float>();
-        std::mutex sumLock;
-        float* dws = dw.data_ptr<float>();
-        float* dbs = db.data_ptr<float>();
-        const bool avx = useAvx2(d);
-        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
-            // This task's share of dw and db, then one locked add (few tasks per call).
-            std::vector<float> part(size_t(3 * d), 0.0f);
-            float* pw = part.data();
-            float* pb = pw + d;
-            float* g = pb + d;
-            for (int64_t r = from; r < to; ++r) {
-                const float* f = dyF ? dyF + r * d : nullptr;
-                const uint16_t* h = dyB ? dyB + r * d : nullptr;
-#ifdef TLEG_HAVE_AVX2_LAYER_NORM
-                if (avx) {
-                    avx2::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb,
-                                      g);
-                    continue;
-                }
-#endif
-                generic::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
-            }
-            const std::lock_guard<std::mutex> lock(sumLock);
-            for (int64_t i = 0; i < d; ++i) {
-                dws[i] += pw[i];
-                dbs[i] += pb[i];
-            }
-        });
-        (void)avx;
+        torch::Tensor dx, dw, db;
+        layerNormBackward(x, w, mean, rstd, grads[0], dx, dw, db);
         return {dx, dw, db, torch::Tensor(), torch::Tensor()};
     }
 };
 
+/// s = x + y and LayerNorm(s) in one pass per row (see fusedAddLayerNorm).
+class FusedAddLayerNormFn : public torch::autograd::Function<FusedAddLayerNormFn> {
+public:
+    static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
+                                                  const torch::Tensor& xIn, const torch::Tensor& yIn,
+                                                  const torch::Tensor& weight,
+                                                  const torch::Tensor& bias, double eps,
+                                                  bool bf16Out)
+    {
+        const torch::Tensor x = xIn.contiguous(), y = yIn.contiguous();
+        const torch::Tensor w = weight.contiguous(), b = bias.contiguous();
+        const bool yBf16 = y.scalar_type() == torch::kBFloat16;
+        const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
+        auto sum = torch::empty_like(x);
+        auto out =
+            torch::empty(x.sizes(), x.options().dtype(bf16Out ? torch::kBFloat16 : torch::kFloat));
+        auto mean = torch::empty({rows}, x.options());
+        auto rstd = torch::empty({rows}, x.options());
+        const float* xs = x.data_ptr<float>();
+        const float* yF = yBf16 ? nullptr : y.data_ptr<float>();
+        const auto* yB =
+            yBf16 ? reinterpret_cast<const uint16_t*>(y.data_ptr<at::BFloat16>()) : nullptr;
+        const float* ws = w.data_ptr<float>();
+        const float* bs = b.data_ptr<float>();
+        float* ss = sum.data_ptr<float>();
+        float* ms = mean.data_ptr<float>();
+        float* rs = rstd.data_ptr<float>();
+        float* oF = bf16Out ? nullptr : out.data_ptr<float>();
+        auto* oB = bf16Out ? reinterpret_cast<uint16_t*>(out.data_ptr<at::BFloat16>()) : nullptr;
+        const bool avx = useAvx2(d);
+        const auto e = static_cast<float>(eps);
+        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+            for (int64_t r = from; r < to; ++r) {
+                const float* yf = yF ? yF + r * d : nullptr;
+                const uint16_t* yb = yB ? yB + r * d : nullptr;
+                float* f = oF ? oF + r * d : nullptr;
+                uint16_t* h = oB ? oB + r * d : nullptr;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+                if (avx) {
+                    avx2::addRow(xs + r * d, yf, yb, ss + r * d, d);
+                    avx2::forwardRow(ss + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
+                    continue;
+                }
+#endif
+                generic::addRow(xs + r * d, yf, yb, ss + r * d, d);
+                generic::forwardRow(ss + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
+            }
+        });
+        (void)avx;
+        ctx->save_for_backward({sum, w, mean, rstd});
+        ctx->saved_data["y_bf16"] = yBf16;
+        return {sum, out};
+    }
+
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::tensor_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const torch::Tensor &s = saved[0], &w = saved[1], &mean = saved[2], &rstd = saved[3];
+        const bool yBf16 = ctx->saved_data["y_bf16"].toBool();
+        torch::Tensor dx, dw, db;
+        if (grads[1].defined()) {
+            layerNormBackward(s, w, mean, rstd, grads[1], dx, dw, db);
+        } else {
+            dx = torch::zeros_like(s);
+            dw = torch::zeros_like(w);
+            db = torch::zeros_like(w);
+        }
+        const torch::Tensor gs =
+            grads[0].defined() ? grads[0].to(torch::kFloat).contiguous() : torch::Tensor();
+        if (!gs.defined() && !yBf16)
+            return {dx, dx, dw, db, torch::Tensor(), torch::Tensor()};
+        // The two paths' gradients meet here (s feeds the LayerNorm and the next residual):
+        // summed in one pass, and written as bf16 for a bf16 y on the way.
+        const int64_t d = s.size(-1), rows = s.numel() / std::max<int64_t>(1, d);
+        auto gx = gs.defined() ? torch::empty_like(s) : dx;
+        auto gy = yBf16 ? torch::empty(s.sizes(), s.options().dtype(torch::kBFloat16)) : gx;
+        const float* dxs = dx.data_ptr<float>();
+        const float* gss = gs.defined() ? gs.data_ptr<float>() : nullptr;
+        float* gxs = gx.data_ptr<float>();
+        auto* gyB = yBf16 ? reinterpret_cast<uint16_t*>(gy.data_ptr<at::BFloat16>()) : nullptr;
+        const bool avx = useAvx2(d);
+        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+            for (int64_t r = from; r < to; ++r) {
+                const float* g = gss ? gss + r * d : nullptr;
+                uint16_t* h = gyB ? gyB + r * d : nullptr;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+                if (avx) {
+                    avx2::gradRow(dxs + r * d, g, gxs + r * d, h, d);
+                    continue;
+                }
+#endif
+                generic::gradRow(dxs + r * d, g, gxs + r * d, h, d);
+            }
+        });
+        (void)avx;
+        return {gx, gy, dw, db, torch::Tensor(), torch::Tensor()};
+    }
+};
+
 } // namespace
+
+bool fusedAddLayerNormApplies(const torch::Tensor& x, const torch::Tensor& y,
+                              const torch::Tensor& weight, const torch::Tensor& bias)
+{
+    return fusedLayerNormApplies(x, weight, bias) && y.device().is_cpu()
+           && y.layout() == torch::kStrided && y.sizes() == x.sizes()
+           && (y.scalar_type() == torch::kFloat || y.scalar_type() == torch::kBFloat16);
+}
+
+std::pair<torch::Tensor, torch::Tensor> fusedAddLayerNorm(const torch::Tensor& x,
+                                                          const torch::Tensor& y,
+                                                          const torch::Tensor& weight,
+                                                          const torch::Tensor& bias, double eps,
+                                                          bool bf16Out)
+{
+    auto r = FusedAddLayerNormFn::apply(x, y, weight, bias, eps, bf16Out);
+    return {r[0], r[1]};
+}
 
 bool fusedLayerNormApplies(const torch::Tensor& x, const torch::Tensor& weight,
                            const torch::Tensor& bias)

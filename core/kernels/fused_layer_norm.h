@@ -8,6 +8,8 @@
 //                                           : torch::layer_norm(x, {dim}, w, b, 1e-6);
 #include <torch/torch.h>
 
+#include <utility>
+
 namespace tleg::kernels {
 
 /// CPU float32 x with float32 weight and bias of x's last size.
@@ -18,5 +20,19 @@ bool fusedLayerNormApplies(const torch::Tensor& x, const torch::Tensor& weight,
 /// bf16Out, else float32. Differentiable with respect to x, weight and bias.
 torch::Tensor fusedLayerNorm(const torch::Tensor& x, const torch::Tensor& weight,
                              const torch::Tensor& bias, double eps, bool bf16Out);
+
+/// fusedLayerNormApplies(x, ...), and y a CPU float32 or bfloat16 tensor of x's shape.
+bool fusedAddLayerNormApplies(const torch::Tensor& x, const torch::Tensor& y,
+                              const torch::Tensor& weight, const torch::Tensor& bias);
+
+/// The residual add and the LayerNorm after it in one pass: returns s = x + y (float32) and
+/// fusedLayerNorm(s, ...). Its backward adds the gradient that reaches s from elsewhere (the
+/// next residual) to the LayerNorm's in the same pass, and hands y its gradient in y's dtype
+/// (bf16 for a bf16 GEMM's output): no separate add, conversion or accumulation.
+std::pair<torch::Tensor, torch::Tensor> fusedAddLayerNorm(const torch::Tensor& x,
+                                                          const torch::Tensor& y,
+                                                          const torch::Tensor& weight,
+                                                          const torch::Tensor& bias, double eps,
+                                                          bool bf16Out);
 
 } // namespace tleg::kernels

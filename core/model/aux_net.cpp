@@ -181,11 +181,11 @@ std::vector<BlockWeights> AuxNetImpl::allBlockWeights() const
 
 torch::Tensor AuxNetImpl::forward(const torch::Tensor& images)
 {
-    auto x = embed(images);
+    Residual r{embed(images), {}};
     const std::vector<BlockWeights> w = allBlockWeights();
     for (int64_t i = 0; i < m_config.depth; ++i)
-        x = blockForward(x, w[size_t(i)], m_config.heads);
-    return pool(x);
+        r = blockForward(r, w[size_t(i)], m_config.heads);
+    return pool(r.value());
 }
 
 nlohmann::json AuxNetImpl::architecture() const

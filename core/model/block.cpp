@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 namespace tleg::model {
 
@@ -198,7 +199,12 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch
 
 torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads, double eps)
 {
-    const int64_t batch = x.size(0), tokens = x.size(1), dim = x.size(2);
+    return blockForward(Residual{x, {}}, w, heads, eps).value();
+}
+
+Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, double eps)
+{
+    const int64_t batch = in.x.size(0), tokens = in.x.size(1), dim = in.x.size(2);
     const int64_t headDim = dim / heads;
     namespace F = torch::nn::functional;
 
@@ -208,7 +214,15 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
                    ? kernels::fusedLayerNorm(t, g, b, eps, t_bf16Matmul)
                    : torch::layer_norm(t, {dim}, g, b, eps);
     };
-    auto h = norm(x, w[Norm1Weight], w[Norm1Bias]);
+    torch::Tensor x, h;
+    if (in.pending.defined()
+        && kernels::fusedAddLayerNormApplies(in.x, in.pending, w[Norm1Weight], w[Norm1Bias])) {
+        std::tie(x, h) = kernels::fusedAddLayerNorm(in.x, in.pending, w[Norm1Weight],
+                                                    w[Norm1Bias], eps, t_bf16Matmul);
+    } else {
+        x = in.value();
+        h = norm(x, w[Norm1Weight], w[Norm1Bias]);
+    }
     // In bf16 the qkv projection stays bf16 and so does the attention's output, the proj
     // GEMM's input. Up to a few dozen tokens the fused kernel reads and writes bf16 (computing
     // in float); with many (197 at 224 px) the two attention products are real GEMMs and run
@@ -229,12 +243,19 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
                 .softmax(-1); // [B, H, N, N]
         ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, tokens, dim});
     }
-    // A bf16 GEMM result is added to the float residual stream directly: the add converts as
-    // it reads (and autograd rounds the gradient back to bf16 on the way in).
-    auto out = t_bf16Matmul ? x + linearBf16(ctx, w[ProjWeight], w[ProjBias])
-                            : x + linear(ctx, w[ProjWeight], w[ProjBias]);
-
-    h = norm(out, w[Norm2Weight], w[Norm2Bias]);
+    // A bf16 GEMM result is added to the float residual stream directly, in one pass with the
+    // LayerNorm after it (whose backward sums the two gradient paths of `out` and rounds the
+    // GEMM's share to bf16 on the way).
+    const auto proj = t_bf16Matmul ? linearBf16(ctx, w[ProjWeight], w[ProjBias])
+                                   : linear(ctx, w[ProjWeight], w[ProjBias]);
+    torch::Tensor out;
+    if (kernels::fusedAddLayerNormApplies(x, proj, w[Norm2Weight], w[Norm2Bias])) {
+        std::tie(out, h) =
+            kernels::fusedAddLayerNorm(x, proj, w[Norm2Weight], w[Norm2Bias], eps, t_bf16Matmul);
+    } else {
+        out = x + proj;
+        h = norm(out, w[Norm2Weight], w[Norm2Bias]);
+    }
     auto gelu = [](const torch::Tensor& t) {
         return kernels::fusedGeluApplies(t) ? kernels::fusedGelu(t) : F::gelu(t);
     };
@@ -242,10 +263,10 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
         // The hidden layer stays bf16 between the two GEMMs (fc2 would round it to bf16
         // anyway): half the memory traffic and no conversions of the widest tensor.
         h = gelu(linearBf16(h, w[Fc1Weight], w[Fc1Bias]));
-        return out + linearBf16(h, w[Fc2Weight], w[Fc2Bias]);
+        return {out, linearBf16(h, w[Fc2Weight], w[Fc2Bias])};
     }
     h = gelu(linear(h, w[Fc1Weight], w[Fc1Bias]));
-    return out + linear(h, w[Fc2Weight], w[Fc2Bias]);
+    return {out, linear(h, w[Fc2Weight], w[Fc2Bias])};
 }
 
 } // namespace tleg::model

@@ -74,6 +74,20 @@ TORCH_MODULE(Block);
 torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_t heads,
                            double eps = 1e-6);
 
+/// The residual stream between blocks as x + pending, the last block's MLP output not yet
+/// added: the next block adds it in one pass with its first LayerNorm (see
+/// kernels::fusedAddLayerNorm). value() adds it.
+struct Residual {
+    torch::Tensor x;
+    torch::Tensor pending; // undefined: none
+    torch::Tensor value() const { return pending.defined() ? x + pending : x; }
+};
+
+/// blockForward on a Residual, returning one; chaining these over a stack of blocks gives the
+/// same result as chaining blockForward, with one pass fewer over the stream per block.
+Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads,
+                      double eps = 1e-6);
+
 /// Matmul precision for the linear layers of the current thread: bf16 keeps the residual
 /// stream and LayerNorm in fp32 and runs the matmuls in bfloat16 (AVX-512 BF16 / AMX).
 void setBf16Matmul(bool enabled);

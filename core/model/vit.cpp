@@ -80,10 +80,12 @@ ViTImpl::ViTImpl(const ViTConfig& config) : ViTBase(config)
 
 torch::Tensor ViTImpl::forward(const torch::Tensor& images)
 {
-    auto x = embed(images);
-    for (const auto& b : *blocks)
-        x = b->as<BlockImpl>()->forward(x);
-    return pool(x);
+    Residual r{embed(images), {}};
+    for (const auto& b : *blocks) {
+        const auto* blk = b->as<BlockImpl>();
+        r = blockForward(r, blk->weights(), blk->heads, blk->eps);
+    }
+    return pool(r.value());
 }
 
 nlohmann::json ViTImpl::architecture() const

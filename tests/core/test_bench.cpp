@@ -292,6 +292,59 @@ TEST(Bench, fusedLayerNormEqualsTorchLayerNorm)
                                                 torch::ones({4}), torch::zeros({4})));
 }
 
+TEST(Bench, fusedAddLayerNormEqualsAddThenLayerNorm)
+{
+    const auto close = [](const torch::Tensor& a, const torch::Tensor& r, double tol) {
+        const double e = ((a.to(torch::kFloat) - r).abs().max() / (r.abs().max() + 1e-6))
+                             .item<double>();
+        if (e >= tol)
+            std::fprintf(stderr, "relative error %g\n", e);
+        return e < tol;
+    };
+    for (auto [rows, d] : {std::array<int64_t, 2>{2176, 64}, {37, 13}, {5, 96}, {3, 7}}) {
+        for (bool bf16 : {false, true}) {
+            for (bool sumUsed : {true, false}) {
+                torch::manual_seed(rows + d);
+                auto x = (torch::randn({rows, d}) * 2.0).requires_grad_(true);
+                auto y0 = torch::randn({rows, d});
+                auto y = (bf16 ? y0.to(torch::kBFloat16) : y0).requires_grad_(true);
+                auto w = (torch::randn({d}) + 1.0).requires_grad_(true);
+                auto b = torch::randn({d}).requires_grad_(true);
+                // The reference: the unfused ops on the same (rounded) values, in float.
+                auto x2 = x.detach().clone().requires_grad_(true);
+                auto y2 = y.detach().to(torch::kFloat).requires_grad_(true);
+                auto w2 = w.detach().clone().requires_grad_(true);
+                auto b2 = b.detach().clone().requires_grad_(true);
+                ASSERT_TRUE(kernels::fusedAddLayerNormApplies(x, y, w, b));
+                auto [s, n] = kernels::fusedAddLayerNorm(x, y, w, b, 1e-6, bf16);
+                auto s2 = x2 + y2;
+                auto n2 = torch::layer_norm(s2, {d}, w2, b2, 1e-6);
+                ASSERT_EQ(s.scalar_type(), torch::kFloat);
+                ASSERT_EQ(n.scalar_type(), bf16 ? torch::kBFloat16 : torch::kFloat);
+                ASSERT_TRUE(close(s, s2, 1e-6)) << "sum differs";
+                ASSERT_TRUE(close(n, n2, bf16 ? 1.0 / 128 : 1e-5)) << "norm differs";
+                // s goes on to the next residual too (or not): both gradients meet in s.
+                auto gs = torch::randn_like(s2), gn = torch::randn_like(n2);
+                auto loss = (n.to(torch::kFloat) * gn).sum();
+                auto loss2 = (n2 * gn).sum();
+                if (sumUsed) {
+                    loss = loss + (s * gs).sum();
+                    loss2 = loss2 + (s2 * gs).sum();
+                }
+                loss.backward();
+                loss2.backward();
+                ASSERT_TRUE(close(x.grad(), x2.grad(), bf16 ? 1e-2 : 1e-4)) << "dx differs";
+                ASSERT_EQ(y.grad().scalar_type(), y.scalar_type());
+                ASSERT_TRUE(close(y.grad(), y2.grad(), bf16 ? 1e-2 : 1e-4)) << "dy differs";
+                ASSERT_TRUE(close(w.grad(), w2.grad(), bf16 ? 1e-2 : 1e-4)) << "dw differs";
+                ASSERT_TRUE(close(b.grad(), b2.grad(), bf16 ? 1e-2 : 1e-4)) << "db differs";
+            }
+        }
+    }
+    ASSERT_FALSE(kernels::fusedAddLayerNormApplies(torch::zeros({3, 4}), torch::zeros({3, 5}),
+                                                   torch::ones({4}), torch::zeros({4})));
+}
+
 TEST(Bench, bf16GeluTableIsExactForEveryValue)
 {
     // Every finite bfloat16 value, against GELU and its derivative computed in double and
