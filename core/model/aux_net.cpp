@@ -1,4 +1,6 @@
 #include "model/aux_net.h"
+
+#include "kernels/expand_weights.h"
 #include "util/json_number.h"
 
 #include "util/error.h"
@@ -159,6 +161,27 @@ std::vector<BlockWeights> AuxNetImpl::allBlockWeights() const
     const BlockWeights b = thetaB->weights();
     const BlockWeights a = thetaA ? thetaA->weights() : BlockWeights{};
     const bool bf16 = bf16Matmul();
+    if (!m_options.shareOnly) {
+        // Every expanded weight of every block in one autograd node (kernels/expand_weights.h).
+        std::vector<int> params;
+        std::vector<torch::Tensor> as, bs;
+        std::vector<bool> toBf16;
+        for (int p = 0; p < kBlockParamCount; ++p)
+            if (isExpanded(from, p)) {
+                params.push_back(p);
+                as.push_back(a[p]);
+                bs.push_back(b[p]);
+                toBf16.push_back(bf16 && blockParamGroup(p) != kGroupLn); // as the GEMMs take them
+            }
+        const std::vector<double> coefficients(cs.begin(), cs.end());
+        if (!params.empty() && kernels::expandWeightsApplies(as, bs)) {
+            const auto all = kernels::expandWeights(as, bs, coefficients, toBf16);
+            for (size_t q = 0; q < params.size(); ++q)
+                for (int64_t k = 0; k < n; ++k)
+                    w[size_t(from + k)][params[q]] = all[q][size_t(k)];
+            return w;
+        }
+    }
     for (int p = 0; p < kBlockParamCount; ++p) {
         if (!isExpanded(from, p))
             continue;

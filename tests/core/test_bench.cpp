@@ -1,6 +1,7 @@
 // The fast path is the same computation (fused attention, cached teacher logits), and
 // `tleg bench --smoke` runs and prints its table and targets.
 #include "data/dataset.h"
+#include "kernels/expand_weights.h"
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
@@ -343,6 +344,57 @@ TEST(Bench, fusedAddLayerNormEqualsAddThenLayerNorm)
     }
     ASSERT_FALSE(kernels::fusedAddLayerNormApplies(torch::zeros({3, 4}), torch::zeros({3, 5}),
                                                    torch::ones({4}), torch::zeros({4})));
+}
+
+TEST(Bench, expandedWeightsInOneNodeEqualAddcmul)
+{
+    torch::manual_seed(11);
+    const std::vector<double> c = {0.0, 1.0 / 3, 2.0 / 3, 1.0};
+    std::vector<torch::Tensor> a, b, a2, b2;
+    for (auto shape : {std::vector<int64_t>{48, 16}, {48}, {7, 5, 3}}) {
+        a.push_back(torch::randn(shape).requires_grad_(true));
+        b.push_back(torch::randn(shape).requires_grad_(true));
+        a2.push_back(a.back().detach().clone().requires_grad_(true));
+        b2.push_back(b.back().detach().clone().requires_grad_(true));
+    }
+    ASSERT_TRUE(kernels::expandWeightsApplies(a, b));
+    const std::vector<bool> bf16 = {true, false, true};
+    const auto out = kernels::expandWeights(a, b, c, bf16);
+    ASSERT_EQ(out.size(), 3u);
+    torch::Tensor loss = torch::zeros({}), loss2 = torch::zeros({});
+    for (size_t p = 0; p < a.size(); ++p) {
+        ASSERT_EQ(out[p].size(), c.size());
+        for (size_t k = 0; k < c.size(); ++k) {
+            auto ref = b2[p] + c[k] * a2[p];
+            const auto& got = out[p][k];
+            ASSERT_EQ(got.scalar_type(), bf16[p] ? torch::kBFloat16 : torch::kFloat);
+            ASSERT_EQ(got.sizes(), ref.sizes());
+            // bf16: the float value rounded once (to nearest), so within half a unit.
+            const auto r = bf16[p] ? ref.detach().to(torch::kBFloat16).to(torch::kFloat)
+                                   : ref.detach();
+            ASSERT_TRUE(torch::equal(got.detach().to(torch::kFloat), r)) << p << ", " << k;
+            if (k == 2)
+                continue; // a copy that gets no gradient (undefined in the backward)
+            auto g = torch::randn(ref.sizes());
+            if (bf16[p])
+                g = g.to(torch::kBFloat16).to(torch::kFloat); // what a bf16 gradient can say
+            loss = loss + (got.to(torch::kFloat) * g).sum();
+            loss2 = loss2 + (ref * g).sum();
+        }
+    }
+    loss.backward();
+    loss2.backward();
+    for (size_t p = 0; p < a.size(); ++p) {
+        const double tol = bf16[p] ? 2e-2 : 1e-5; // bf16: the gradient reaches a copy in bf16
+        const auto rel = [](const torch::Tensor& x, const torch::Tensor& r) {
+            return ((x - r).abs().max() / r.abs().max()).item<double>();
+        };
+        ASSERT_LT(rel(a[p].grad(), a2[p].grad()), tol) << "dθ_A of weight " << p;
+        ASSERT_LT(rel(b[p].grad(), b2[p].grad()), tol) << "dθ_B of weight " << p;
+    }
+    ASSERT_FALSE(kernels::expandWeightsApplies({torch::zeros({2})}, {torch::zeros({3})}));
+    ASSERT_FALSE(kernels::expandWeightsApplies({torch::zeros({2}, torch::kDouble)},
+                                               {torch::zeros({2}, torch::kDouble)}));
 }
 
 TEST(Bench, bf16GeluTableIsExactForEveryValue)
