@@ -1,3 +1,9 @@
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps() and trip
+// -W(maybe-)uninitialized once inlined (GCC bug 105593); it must be off before the headers.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include "kernels/fused_layer_norm.h"
 
 #include <ATen/Parallel.h>
@@ -234,9 +240,156 @@ TLEG_AVX2 void gradRow(const float* dx, const float* gs, float* gx, uint16_t* gy
 #undef TLEG_AVX2
 
 } // namespace avx2
+
+namespace avx512 {
+
+#define TLEG_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+
+TLEG_AVX512 inline void storeBf16(uint16_t* p, __m512 v)
+{
+    __m512i bits = _mm512_castps_si512(v);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    bits = _mm512_srli_epi32(_mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))),
+                             16);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(bits));
+}
+
+TLEG_AVX512 inline __m512 loadBf16(const uint16_t* p)
+{
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+/// Horizontal sum.
+TLEG_AVX512 inline float hsum(__m512 v)
+{
+    const __m512 hi = _mm512_mask_shuffle_f32x4(v, 0xFFFF, v, v, 0xEE); // lanes 8..15 twice
+    const __m256 s = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_castps512_ps256(hi));
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    q = _mm_add_ss(q, _mm_movehdup_ps(q));
+    return _mm_cvtss_f32(q);
+}
+
+/// R rows of width 16·V at once, held in registers: (x [+ y] into s) then LayerNorm, as
+/// generic::addRow + generic::forwardRow do row by row. Independent rows interleave, so the
+/// reductions' latency overlaps.
+template <int R, int V>
+TLEG_AVX512 inline void forwardBlock(const float* x, const float* yF, const uint16_t* yB, float* s,
+                                     const float* w, const float* b, float eps, float* oF,
+                                     uint16_t* oB, float* mean, float* rstd)
+{
+    constexpr int64_t d = 16 * V;
+    __m512 v[R][V];
+    float m[R], r[R];
+    for (int i = 0; i < R; ++i) {
+        __m512 acc = _mm512_setzero_ps();
+        for (int j = 0; j < V; ++j) {
+            v[i][j] = _mm512_loadu_ps(x + i * d + 16 * j);
+            if (yF)
+                v[i][j] = _mm512_add_ps(v[i][j], _mm512_loadu_ps(yF + i * d + 16 * j));
+            else if (yB)
+                v[i][j] = _mm512_add_ps(v[i][j], loadBf16(yB + i * d + 16 * j));
+            if (s)
+                _mm512_storeu_ps(s + i * d + 16 * j, v[i][j]);
+            acc = _mm512_add_ps(acc, v[i][j]);
+        }
+        m[i] = hsum(acc) / float(d);
+    }
+    for (int i = 0; i < R; ++i) {
+        const __m512 mv = _mm512_set1_ps(m[i]);
+        __m512 sq = _mm512_setzero_ps();
+        for (int j = 0; j < V; ++j) {
+            v[i][j] = _mm512_sub_ps(v[i][j], mv);
+            sq = _mm512_fmadd_ps(v[i][j], v[i][j], sq);
+        }
+        r[i] = 1.0f / std::sqrt(hsum(sq) / float(d) + eps);
+        mean[i] = m[i];
+        rstd[i] = r[i];
+    }
+    for (int i = 0; i < R; ++i) {
+        const __m512 rv = _mm512_set1_ps(r[i]);
+        for (int j = 0; j < V; ++j) {
+            const __m512 y = _mm512_fmadd_ps(_mm512_mul_ps(v[i][j], rv), _mm512_loadu_ps(w + 16 * j),
+                                             _mm512_loadu_ps(b + 16 * j));
+            if (oB)
+                storeBf16(oB + i * d + 16 * j, y);
+            else
+                _mm512_storeu_ps(oF + i * d + 16 * j, y);
+        }
+    }
+}
+
+template <int V>
+TLEG_AVX512 void forwardRowsV(const float* x, const float* yF, const uint16_t* yB, float* s,
+                              const float* w, const float* b, int64_t rows, float eps, float* oF,
+                              uint16_t* oB, float* mean, float* rstd)
+{
+    constexpr int R = V <= 4 ? 4 : V <= 8 ? 2 : 1;
+    constexpr int64_t d = 16 * V;
+    int64_t r = 0;
+    auto at = [&](auto* p, int64_t row) { return p ? p + row * d : nullptr; };
+    for (; r + R <= rows; r += R)
+        forwardBlock<R, V>(x + r * d, at(yF, r), at(yB, r), at(s, r), w, b, eps, at(oF, r),
+                           at(oB, r), mean + r, rstd + r);
+    for (; r < rows; ++r)
+        forwardBlock<1, V>(x + r * d, at(yF, r), at(yB, r), at(s, r), w, b, eps, at(oF, r),
+                           at(oB, r), mean + r, rstd + r);
+}
+
+/// Rows [0, rows) of width d: s = x + y (when y is given; s may be null without y), then
+/// LayerNorm of it. False (nothing done) for a width it has no kernel for.
+TLEG_AVX512 bool forwardRows(int64_t d, const float* x, const float* yF, const uint16_t* yB,
+                             float* s, const float* w, const float* b, int64_t rows, float eps,
+                             float* oF, uint16_t* oB, float* mean, float* rstd)
+{
+    switch (d) {
+    case 32:
+        forwardRowsV<2>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    case 48:
+        forwardRowsV<3>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    case 64:
+        forwardRowsV<4>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    case 96:
+        forwardRowsV<6>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    case 128:
+        forwardRowsV<8>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    case 192:
+        forwardRowsV<12>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    case 384:
+        forwardRowsV<24>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
+        return true;
+    default:
+        return false;
+    }
+}
+
+#undef TLEG_AVX512
+
+} // namespace avx512
 #endif
 
 namespace {
+
+/// The AVX-512 rows exist for the common widths (avx512::forwardRows).
+bool useAvx512()
+{
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+    static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+                            && __builtin_cpu_supports("avx512vl")
+                            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2")
+                            && __builtin_cpu_supports("fma");
+    return yes;
+#else
+    return false;
+#endif
+}
 
 /// The AVX2 rows need d to be a multiple of 8.
 bool useAvx2(int64_t d)
@@ -328,7 +481,14 @@ public:
         auto* yB = bf16Out ? reinterpret_cast<uint16_t*>(y.data_ptr<at::BFloat16>()) : nullptr;
         const bool avx = useAvx2(d);
         const auto e = static_cast<float>(eps);
+        const bool wide = useAvx512();
         at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+            if (wide && avx512::forwardRows(d, xs + from * d, nullptr, nullptr, nullptr, ws, bs,
+                                            to - from, e, yF ? yF + from * d : nullptr,
+                                            yB ? yB + from * d : nullptr, ms + from, rs + from))
+                return;
+#endif
             for (int64_t r = from; r < to; ++r) {
                 float* f = yF ? yF + r * d : nullptr;
                 uint16_t* h = yB ? yB + r * d : nullptr;
@@ -342,6 +502,7 @@ public:
             }
         });
         (void)avx;
+        (void)wide;
         ctx->save_for_backward({x, w, mean, rstd});
         return y;
     }
@@ -388,7 +549,15 @@ public:
         auto* oB = bf16Out ? reinterpret_cast<uint16_t*>(out.data_ptr<at::BFloat16>()) : nullptr;
         const bool avx = useAvx2(d);
         const auto e = static_cast<float>(eps);
+        const bool wide = useAvx512();
         at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+            if (wide && avx512::forwardRows(d, xs + from * d, yF ? yF + from * d : nullptr,
+                                            yB ? yB + from * d : nullptr, ss + from * d, ws, bs,
+                                            to - from, e, oF ? oF + from * d : nullptr,
+                                            oB ? oB + from * d : nullptr, ms + from, rs + from))
+                return;
+#endif
             for (int64_t r = from; r < to; ++r) {
                 const float* yf = yF ? yF + r * d : nullptr;
                 const uint16_t* yb = yB ? yB + r * d : nullptr;
@@ -406,6 +575,7 @@ public:
             }
         });
         (void)avx;
+        (void)wide;
         ctx->save_for_backward({sum, w, mean, rstd});
         ctx->saved_data["y_bf16"] = yBf16;
         return {sum, out};

@@ -246,7 +246,8 @@ TEST(Machine, cpuBlockCacheReusesLargeBlocksAndGivesThemBack)
 
 TEST(Bench, fusedLayerNormEqualsTorchLayerNorm)
 {
-    for (auto [rows, d] : {std::array<int64_t, 2>{2176, 64}, {37, 13}, {5, 96}, {1, 7}}) {
+    for (auto [rows, d] : {std::array<int64_t, 2>{2176, 64}, {37, 13}, {5, 96}, {1, 7}, {6, 32},
+                          {9, 384}, {3, 128}, {7, 192}, {5, 48}}) {
         torch::manual_seed(rows + d);
         auto x = (torch::randn({rows, d}) * 2.0 + 0.5).requires_grad_(true);
         auto w = (torch::randn({d}) + 1.0).requires_grad_(true);
@@ -302,7 +303,8 @@ TEST(Bench, fusedAddLayerNormEqualsAddThenLayerNorm)
             std::fprintf(stderr, "relative error %g\n", e);
         return e < tol;
     };
-    for (auto [rows, d] : {std::array<int64_t, 2>{2176, 64}, {37, 13}, {5, 96}, {3, 7}}) {
+    for (auto [rows, d] : {std::array<int64_t, 2>{2176, 64}, {37, 13}, {5, 96}, {3, 7}, {9, 384},
+                          {7, 192}, {3, 32}}) {
         for (bool bf16 : {false, true}) {
             for (bool sumUsed : {true, false}) {
                 torch::manual_seed(rows + d);
