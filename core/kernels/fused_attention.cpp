@@ -1,7 +1,8 @@
 // GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps() and trip
-// -Wmaybe-uninitialized once inlined (GCC bug 105593); it must be off before the headers.
+// -W(maybe-)uninitialized once inlined (GCC bug 105593); it must be off before the headers.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include "kernels/fused_attention.h"
 
@@ -57,6 +58,7 @@ namespace avx512 {
 #include "kernels/attention_loops_avx512.inc"
 #include "kernels/attention_kernels.inc"
 } // namespace avx512
+#undef TLEG_ATTENTION_BLOCKED_FORWARD
 // clang-format on
 #if defined(__clang__)
 #pragma clang attribute pop

@@ -69,7 +69,10 @@ TEST(Bench, fusedAttentionEqualsMatmulSoftmaxMatmul)
     // Every instruction set this CPU has (the generic loops everywhere), float and bfloat16 in
     // and out, head widths that are and are not multiples of the vector width, token counts
     // on both sides of it.
-    const std::array<std::array<int64_t, 4>, 8> shapes = {{{3, 5, 24, 2},
+    const std::array<std::array<int64_t, 4>, 11> shapes = {{{2, 40, 192, 3},
+                                                            {2, 12, 48, 3},
+                                                            {1, 64, 96, 2},
+                                                            {3, 5, 24, 2},
                                                            {4, 17, 64, 2},
                                                            {2, 50, 96, 3},
                                                            {1, 1, 8, 1},
