@@ -188,13 +188,15 @@ std::vector<std::string> referenceAllocatorEnv(const std::string& allocator, std
     // reference's autocast step was measured 1.9x slower, depending on what ran before it.
     static const std::vector<std::string> tuned = {"MALLOC_MMAP_THRESHOLD_=33554432",
                                                    "MALLOC_TRIM_THRESHOLD_=134217728"};
+    static const std::string tunedWords = "glibc with the C++ trainer's thresholds "
+                                          "(MALLOC_MMAP_THRESHOLD_=32 MiB, "
+                                          "MALLOC_TRIM_THRESHOLD_=128 MiB";
     if (allocator == "glibc") {
         words = "glibc, as Python starts";
         return {};
     }
     if (allocator == "glibc-tuned") {
-        words = "glibc with the C++ trainer's thresholds (MALLOC_MMAP_THRESHOLD_=32 MiB, "
-                "MALLOC_TRIM_THRESHOLD_=128 MiB)";
+        words = tunedWords + ")";
         return tuned;
     }
     if (allocator != "auto" && allocator != "tcmalloc")
@@ -215,8 +217,7 @@ std::vector<std::string> referenceAllocatorEnv(const std::string& allocator, std
     if (allocator == "tcmalloc")
         throw Error("--reference-allocator tcmalloc: no libtcmalloc_minimal.so.4 in the library "
                     "folders (Debian: apt install libtcmalloc-minimal4)");
-    words = "glibc with the C++ trainer's thresholds (MALLOC_MMAP_THRESHOLD_=32 MiB, "
-            "MALLOC_TRIM_THRESHOLD_=128 MiB; tcmalloc, faster, is not installed)";
+    words = tunedWords + "; tcmalloc, faster, is not installed)";
     return tuned;
 }
 

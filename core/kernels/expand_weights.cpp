@@ -1,29 +1,12 @@
 #include "kernels/expand_weights.h"
+#include "kernels/bf16_bits.h"
 
 #include <ATen/Parallel.h>
 
-#include <cstring>
 
 namespace tleg::kernels {
 
 namespace {
-
-inline uint16_t toBf16(float f)
-{
-    uint32_t u;
-    std::memcpy(&u, &f, sizeof u);
-    if ((u & 0x7fffffffu) > 0x7f800000u) // NaN stays a (quiet) NaN
-        return static_cast<uint16_t>((u >> 16) | 0x40u);
-    return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-}
-
-inline float fromBf16(uint16_t h)
-{
-    const uint32_t u = static_cast<uint32_t>(h) << 16;
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-}
 
 constexpr int64_t kGrain = 16384; // elements per task
 
@@ -48,7 +31,7 @@ public:
                     auto* os = reinterpret_cast<uint16_t*>(o.data_ptr<at::BFloat16>());
                     at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
                         for (int64_t i = from; i < to; ++i)
-                            os[i] = toBf16(bs[i] + ck * as[i]);
+                            os[i] = floatToBf16(bs[i] + ck * as[i]);
                     });
                     out.push_back(o);
                 } else {
@@ -94,7 +77,7 @@ public:
                     const auto* gs = reinterpret_cast<const uint16_t*>(g.data_ptr<at::BFloat16>());
                     at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
                         for (int64_t i = from; i < to; ++i) {
-                            const float v = fromBf16(gs[i]);
+                            const float v = bf16ToFloat(gs[i]);
                             gas[i] += ck * v;
                             gbs[i] += v;
                         }

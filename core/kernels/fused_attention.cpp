@@ -12,8 +12,10 @@
 #include <atomic>
 #include <cstring>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
+#include "kernels/bf16_bits.h"
 #include "kernels/simd_math.h"
 
 #ifdef TLEG_HAVE_AVX2_MATH
@@ -58,7 +60,7 @@ namespace avx512 {
 #include "kernels/attention_loops_avx512.inc"
 #include "kernels/attention_kernels.inc"
 } // namespace avx512
-#undef TLEG_ATTENTION_BLOCKED_FORWARD
+#undef TLEG_ATTENTION_BLOCKED
 // clang-format on
 #if defined(__clang__)
 #pragma clang attribute pop

@@ -1,4 +1,5 @@
 #include "kernels/fused_gelu.h"
+#include "kernels/bf16_bits.h"
 #include "kernels/simd_math.h"
 
 #include <ATen/Parallel.h>
@@ -17,24 +18,6 @@ namespace {
 
 constexpr float kInvSqrt2 = 0.70710678118654752f;
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;
-
-float bf16ToFloat(uint16_t h)
-{
-    const uint32_t bits = uint32_t(h) << 16;
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-uint16_t floatToBf16(float f)
-{
-    uint32_t bits;
-    std::memcpy(&bits, &f, sizeof bits);
-    if (std::isnan(f))
-        return uint16_t((bits >> 16) | 0x40); // stays a NaN
-    bits += 0x7FFF + ((bits >> 16) & 1);      // round to nearest even
-    return uint16_t(bits >> 16);
-}
 
 /// Scalar reference: value x·Φ(x) and derivative Φ(x) + x·φ(x).
 void geluScalar(float x, float& value, float& deriv)

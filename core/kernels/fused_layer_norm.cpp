@@ -5,6 +5,7 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include "kernels/fused_layer_norm.h"
+#include "kernels/bf16_bits.h"
 
 #include <ATen/Parallel.h>
 
@@ -24,18 +25,6 @@ namespace generic {
 inline float laneSum(const float* a)
 {
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-}
-
-/// Round to nearest even (NaN stays NaN, Inf stays Inf).
-inline uint16_t toBf16(float f)
-{
-    const uint32_t bits = __builtin_bit_cast(uint32_t, f);
-    return uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
-}
-
-inline float fromBf16(uint16_t h)
-{
-    return __builtin_bit_cast(float, uint32_t(h) << 16);
 }
 
 /// One row: statistics into mean / rstd, the result into yF (float) or yB (bfloat16).
@@ -64,7 +53,7 @@ inline void forwardRow(const float* __restrict x, const float* __restrict w,
     rstd = r;
     if (yB) {
         for (i = 0; i < d; ++i)
-            yB[i] = toBf16((x[i] - m) * r * w[i] + b[i]);
+            yB[i] = floatToBf16((x[i] - m) * r * w[i] + b[i]);
     } else {
         for (i = 0; i < d; ++i)
             yF[i] = (x[i] - m) * r * w[i] + b[i];
@@ -82,7 +71,7 @@ inline void backwardRow(const float* __restrict x, const float* __restrict dyF,
     int64_t i = 0;
     if (dyB) {
         for (i = 0; i < d; ++i)
-            g[i] = fromBf16(dyB[i]);
+            g[i] = bf16ToFloat(dyB[i]);
     } else {
         for (i = 0; i < d; ++i)
             g[i] = dyF[i];
@@ -113,7 +102,7 @@ inline void addRow(const float* __restrict x, const float* __restrict yF,
                    const uint16_t* __restrict yB, float* __restrict s, int64_t d)
 {
     for (int64_t i = 0; i < d; ++i)
-        s[i] = x[i] + (yB ? fromBf16(yB[i]) : yF[i]);
+        s[i] = x[i] + (yB ? bf16ToFloat(yB[i]) : yF[i]);
 }
 
 /// gx = dx + gs (gs may be null); gyB, when given, receives gx rounded to bfloat16.
@@ -123,7 +112,7 @@ inline void gradRow(const float* __restrict dx, const float* __restrict gs, floa
     for (int64_t i = 0; i < d; ++i) {
         gx[i] = gs ? dx[i] + gs[i] : dx[i];
         if (gyB)
-            gyB[i] = toBf16(gx[i]);
+            gyB[i] = floatToBf16(gx[i]);
     }
 }
 
@@ -459,6 +448,42 @@ void layerNormBackward(const torch::Tensor& x, const torch::Tensor& w, const tor
     (void)avx;
 }
 
+/// Rows [0, rows) of width d: s = x + y when y (yF or yB) is given, then the LayerNorm of s (of
+/// x without y) into oF or oB, its statistics into mean / rstd.
+void layerNormForward(const float* xs, const float* yF, const uint16_t* yB, float* ss,
+                      const float* ws, const float* bs, int64_t rows, int64_t d, float eps,
+                      float* oF, uint16_t* oB, float* ms, float* rs)
+{
+    const bool add = yF || yB;
+    const bool avx = useAvx2(d), wide = useAvx512();
+    at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
+        const auto row = [&](auto* p, int64_t r) { return p ? p + r * d : nullptr; };
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+        if (wide
+            && avx512::forwardRows(d, xs + from * d, row(yF, from), row(yB, from), row(ss, from),
+                                   ws, bs, to - from, eps, row(oF, from), row(oB, from), ms + from,
+                                   rs + from))
+            return;
+#endif
+        for (int64_t r = from; r < to; ++r) {
+            const float* src = add ? ss + r * d : xs + r * d;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+            if (avx) {
+                if (add)
+                    avx2::addRow(xs + r * d, row(yF, r), row(yB, r), ss + r * d, d);
+                avx2::forwardRow(src, ws, bs, d, eps, row(oF, r), row(oB, r), ms[r], rs[r]);
+                continue;
+            }
+#endif
+            if (add)
+                generic::addRow(xs + r * d, row(yF, r), row(yB, r), ss + r * d, d);
+            generic::forwardRow(src, ws, bs, d, eps, row(oF, r), row(oB, r), ms[r], rs[r]);
+        }
+    });
+    (void)avx;
+    (void)wide;
+}
+
 class FusedLayerNormFn : public torch::autograd::Function<FusedLayerNormFn> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& in,
@@ -479,30 +504,8 @@ public:
         float* rs = rstd.data_ptr<float>();
         float* yF = bf16Out ? nullptr : y.data_ptr<float>();
         auto* yB = bf16Out ? reinterpret_cast<uint16_t*>(y.data_ptr<at::BFloat16>()) : nullptr;
-        const bool avx = useAvx2(d);
-        const auto e = static_cast<float>(eps);
-        const bool wide = useAvx512();
-        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
-#ifdef TLEG_HAVE_AVX2_LAYER_NORM
-            if (wide && avx512::forwardRows(d, xs + from * d, nullptr, nullptr, nullptr, ws, bs,
-                                            to - from, e, yF ? yF + from * d : nullptr,
-                                            yB ? yB + from * d : nullptr, ms + from, rs + from))
-                return;
-#endif
-            for (int64_t r = from; r < to; ++r) {
-                float* f = yF ? yF + r * d : nullptr;
-                uint16_t* h = yB ? yB + r * d : nullptr;
-#ifdef TLEG_HAVE_AVX2_LAYER_NORM
-                if (avx) {
-                    avx2::forwardRow(xs + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
-                    continue;
-                }
-#endif
-                generic::forwardRow(xs + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
-            }
-        });
-        (void)avx;
-        (void)wide;
+        layerNormForward(xs, nullptr, nullptr, nullptr, ws, bs, rows, d, static_cast<float>(eps),
+                         yF, yB, ms, rs);
         ctx->save_for_backward({x, w, mean, rstd});
         return y;
     }
@@ -547,35 +550,7 @@ public:
         float* rs = rstd.data_ptr<float>();
         float* oF = bf16Out ? nullptr : out.data_ptr<float>();
         auto* oB = bf16Out ? reinterpret_cast<uint16_t*>(out.data_ptr<at::BFloat16>()) : nullptr;
-        const bool avx = useAvx2(d);
-        const auto e = static_cast<float>(eps);
-        const bool wide = useAvx512();
-        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
-#ifdef TLEG_HAVE_AVX2_LAYER_NORM
-            if (wide && avx512::forwardRows(d, xs + from * d, yF ? yF + from * d : nullptr,
-                                            yB ? yB + from * d : nullptr, ss + from * d, ws, bs,
-                                            to - from, e, oF ? oF + from * d : nullptr,
-                                            oB ? oB + from * d : nullptr, ms + from, rs + from))
-                return;
-#endif
-            for (int64_t r = from; r < to; ++r) {
-                const float* yf = yF ? yF + r * d : nullptr;
-                const uint16_t* yb = yB ? yB + r * d : nullptr;
-                float* f = oF ? oF + r * d : nullptr;
-                uint16_t* h = oB ? oB + r * d : nullptr;
-#ifdef TLEG_HAVE_AVX2_LAYER_NORM
-                if (avx) {
-                    avx2::addRow(xs + r * d, yf, yb, ss + r * d, d);
-                    avx2::forwardRow(ss + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
-                    continue;
-                }
-#endif
-                generic::addRow(xs + r * d, yf, yb, ss + r * d, d);
-                generic::forwardRow(ss + r * d, ws, bs, d, e, f, h, ms[r], rs[r]);
-            }
-        });
-        (void)avx;
-        (void)wide;
+        layerNormForward(xs, yF, yB, ss, ws, bs, rows, d, static_cast<float>(eps), oF, oB, ms, rs);
         ctx->save_for_backward({sum, w, mean, rstd});
         ctx->saved_data["y_bf16"] = yBf16;
         return {sum, out};

@@ -9,20 +9,29 @@
 
 namespace tleg::kernels {
 
+/// Cephes expf's constants: exp(v) = 2^n · p(r), n = round(v / ln 2), r = v − n·ln 2 (ln 2 split
+/// in two for precision), p of degree 5 in r. Shared by every vector width below.
+namespace expPoly {
+constexpr float kLowest = -87.0f, kLog2e = 1.44269504088896341f;
+constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+constexpr float kP[6] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+                         4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+} // namespace expPoly
+
 /// exp(v) for v in [-88, 0] (Cephes expf: range reduction by ln 2, degree-5 polynomial).
 __attribute__((target("avx2,fma"))) inline __m256 expNonPositive(__m256 v)
 {
-    v = _mm256_max_ps(v, _mm256_set1_ps(-87.0f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(v, _mm256_set1_ps(1.44269504088896341f)),
+    v = _mm256_max_ps(v, _mm256_set1_ps(expPoly::kLowest));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(v, _mm256_set1_ps(expPoly::kLog2e)),
                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), v);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(expPoly::kLn2Hi), v);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(expPoly::kLn2Lo), r);
+    __m256 p = _mm256_set1_ps(expPoly::kP[0]);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(expPoly::kP[1]));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(expPoly::kP[2]));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(expPoly::kP[3]));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(expPoly::kP[4]));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(expPoly::kP[5]));
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     const __m256i e =
         _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
@@ -32,17 +41,17 @@ __attribute__((target("avx2,fma"))) inline __m256 expNonPositive(__m256 v)
 /// expNonPositive for 16 lanes (the same polynomial).
 __attribute__((target("avx512f"))) inline __m512 expNonPositive512(__m512 v)
 {
-    v = _mm512_max_ps(v, _mm512_set1_ps(-87.0f));
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(v, _mm512_set1_ps(1.44269504088896341f)),
+    v = _mm512_max_ps(v, _mm512_set1_ps(expPoly::kLowest));
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(v, _mm512_set1_ps(expPoly::kLog2e)),
                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), v);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(expPoly::kLn2Hi), v);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(expPoly::kLn2Lo), r);
+    __m512 p = _mm512_set1_ps(expPoly::kP[0]);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(expPoly::kP[1]));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(expPoly::kP[2]));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(expPoly::kP[3]));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(expPoly::kP[4]));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(expPoly::kP[5]));
     p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
     const __m512i e =
         _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);

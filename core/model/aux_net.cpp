@@ -154,46 +154,46 @@ std::vector<BlockWeights> AuxNetImpl::allBlockWeights() const
     const int64_t from = std::min(m_options.expandFrom, depth), n = depth - from;
     if (n <= 0)
         return w;
-    std::vector<float> cs;
-    for (int64_t i = from; i < depth; ++i)
-        cs.push_back(static_cast<float>(m_options.coefficient(i, depth)));
-    const torch::Tensor c = torch::tensor(cs, torch::kFloat);
     const BlockWeights b = thetaB->weights();
-    const BlockWeights a = thetaA ? thetaA->weights() : BlockWeights{};
-    const bool bf16 = bf16Matmul();
-    if (!m_options.shareOnly) {
-        // Every expanded weight of every block in one autograd node (kernels/expand_weights.h).
-        std::vector<int> params;
-        std::vector<torch::Tensor> as, bs;
-        std::vector<bool> toBf16;
-        for (int p = 0; p < kBlockParamCount; ++p)
-            if (isExpanded(from, p)) {
-                params.push_back(p);
-                as.push_back(a[p]);
-                bs.push_back(b[p]);
-                toBf16.push_back(bf16 && blockParamGroup(p) != kGroupLn); // as the GEMMs take them
-            }
-        const std::vector<double> coefficients(cs.begin(), cs.end());
-        if (!params.empty() && kernels::expandWeightsApplies(as, bs)) {
-            const auto all = kernels::expandWeights(as, bs, coefficients, toBf16);
-            for (size_t q = 0; q < params.size(); ++q)
-                for (int64_t k = 0; k < n; ++k)
-                    w[size_t(from + k)][params[q]] = all[q][size_t(k)];
-            return w;
-        }
-    }
-    for (int p = 0; p < kBlockParamCount; ++p) {
-        if (!isExpanded(from, p))
-            continue;
-        if (m_options.shareOnly) {
+    std::vector<int> params; // the expanded weights
+    for (int p = 0; p < kBlockParamCount; ++p)
+        if (isExpanded(from, p))
+            params.push_back(p);
+    if (m_options.shareOnly) {
+        for (int p : params)
             for (int64_t i = from; i < depth; ++i)
                 w[size_t(i)][p] = b[p];
-            continue;
-        }
+        return w;
+    }
+    const BlockWeights a = thetaA->weights();
+    std::vector<double> coefficients;
+    for (int64_t i = from; i < depth; ++i)
+        coefficients.push_back(m_options.coefficient(i, depth));
+    const bool bf16 = bf16Matmul();
+    std::vector<torch::Tensor> as, bs;
+    std::vector<bool> toBf16; // as the GEMMs take them: LayerNorm weights stay float
+    for (int p : params) {
+        as.push_back(a[p]);
+        bs.push_back(b[p]);
+        toBf16.push_back(bf16 && blockParamGroup(p) != kGroupLn);
+    }
+    if (kernels::expandWeightsApplies(as, bs)) {
+        // Every expanded weight of every block in one autograd node (kernels/expand_weights.h).
+        const auto all = kernels::expandWeights(as, bs, coefficients, toBf16);
+        for (size_t q = 0; q < params.size(); ++q)
+            for (int64_t k = 0; k < n; ++k)
+                w[size_t(from + k)][params[q]] = all[q][size_t(k)];
+        return w;
+    }
+    // Anything else (not CPU float32): one addcmul per weight.
+    const torch::Tensor c =
+        torch::tensor(std::vector<float>(coefficients.begin(), coefficients.end()), torch::kFloat);
+    for (size_t q = 0; q < params.size(); ++q) {
+        const int p = params[q];
         std::vector<int64_t> shape(size_t(b[p].dim() + 1), 1);
         shape[0] = n;
         torch::Tensor all = torch::addcmul(b[p].unsqueeze(0), c.view(shape), a[p].unsqueeze(0));
-        if (bf16 && blockParamGroup(p) != kGroupLn)
+        if (toBf16[q])
             all = all.to(torch::kBFloat16); // the GEMMs would convert each block's copy
         const std::vector<torch::Tensor> parts = all.unbind(0);
         for (int64_t k = 0; k < n; ++k)

@@ -21,7 +21,10 @@ bf16 comes in two forms: "autocast" (the default, and what a PyTorch user writes
 and the loss inside `torch.autocast("cpu", dtype=torch.bfloat16)`, the model code untouched)
 and the older hand-cast variant ("autocast": false), which converts each linear layer's inputs.
 
-Run by hand: `python3 tests/bench/reference_step.py --selftest` times each workload once.
+Run by hand: `python3 tests/bench/reference_step.py --selftest` times each workload once;
+`--trials autocast,autocast,fp32,autocast` times the 28-px distillation step in that order in one
+process (what docs/PERFORMANCE.md's allocator table ran, once per allocator, e.g. under
+`LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4`). THREADS sets the threads (2).
 """
 import gzip
 import json
@@ -343,12 +346,30 @@ def serve():
         sys.stdout.flush()
 
 
-def selftest():
+def quick_bench():
+    """The bench's 28-px models and batches on Fashion-MNIST."""
     ti = {"image_size": 28, "channels": 1, "patch_size": 7, "dim": 64, "depth": 6, "heads": 2,
           "mlp_ratio": 4.0, "num_classes": 10, "pooling": "token"}
     s = dict(ti, dim=96, heads=3)
-    b = Bench({"student": ti, "teacher": s, "batch": 128, "eval_batch": 500,
-               "data_dir": "/usr/share/datasets/fashion-mnist"})
+    return Bench({"student": ti, "teacher": s, "batch": 128, "eval_batch": 500,
+                  "data_dir": "/usr/share/datasets/fashion-mnist"})
+
+
+def trials(modes):
+    """The distillation step (augmentation on, teacher live) in the given precisions, in order."""
+    b = quick_bench()
+    threads = int(os.environ.get("THREADS", "2"))
+    for mode in modes:
+        if mode not in ("fp32", "autocast"):
+            sys.exit("--trials: unknown precision %r (use fp32 or autocast)" % mode)
+        t = sorted(b.run({"workload": "distill", "threads": threads, "steps": 20, "warmup": 3,
+                          "bf16": mode == "autocast", "autocast": True}))
+        print("distill %-8s threads %d: median %.1f ms = %.0f images/s"
+              % (mode, threads, 1e3 * t[len(t) // 2], 128 / t[len(t) // 2]))
+
+
+def selftest():
+    b = quick_bench()
     threads = int(os.environ.get("THREADS", "2"))
     for w in ("distill", "finetune", "infer"):
         for mode in ("fp32", "autocast", "hand-cast bf16"):
@@ -361,5 +382,10 @@ def selftest():
 if __name__ == "__main__":
     if "--selftest" in sys.argv:
         selftest()
+    elif "--trials" in sys.argv:
+        i = sys.argv.index("--trials")
+        if i + 1 >= len(sys.argv):
+            sys.exit("--trials needs a list, e.g. autocast,fp32")
+        trials(sys.argv[i + 1].split(","))
     else:
         serve()
