@@ -6,6 +6,7 @@
 #include "bench/bench_internal.h"
 #include "bench/reference_process.h"
 #include "data/open_dataset.h"
+#include "kernels/parallel_threads.h"
 #include "model/aux_net.h"
 #include "model/bf16_scope.h"
 #include "model/des_net.h"
@@ -328,6 +329,10 @@ BenchReport runBench(const BenchOptions& options, const LogFn& log, const std::a
     report.loadBefore = util::loadAverage();
     say("measuring the CPU");
     report.cpu = util::detectCpu();
+    for (int n : threads) {
+        train::applyThreads(n);
+        report.parallelForThreads[n] = kernels::parallelForThreads();
+    }
 
     say("loading " + options.data);
     BenchContext cx(report.options);

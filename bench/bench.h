@@ -56,7 +56,7 @@ struct BenchOptions {
     model::ViTConfig largeTeacher = model::ViTConfig::preset("vit-s");
     int64_t largeImageSize = 224;
     int64_t largeBatchSize = 64;
-    int largeSteps = 4, largeWarmup = 2, largeRounds = 2;
+    int largeSteps = 4, largeWarmup = 2, largeRounds = 3;
 
     /// A run of a few seconds for tests: tiny models, one round, one thread count.
     static BenchOptions smoke();
@@ -119,11 +119,16 @@ struct GemmReport {
     std::string instructions; // what that means for bf16 products, in words
     std::map<int, double> gflops;  // threads -> achieved GFLOP/s over the step's GEMMs
     std::map<int, double> seconds; // threads -> their summed time for one step
+    /// threads -> GFLOP/s of that many threads each running its own vector FMA loop: what the
+    /// machine gives extra threads at all (util::vectorFmaGflops).
+    std::map<int, double> fmaGflops;
     double flopsPerStep = 0;
 };
 
 struct BenchReport {
     util::CpuInfo cpu;
+    /// threads -> how many of them at::parallel_for in our kernels really used.
+    std::map<int, int> parallelForThreads;
     double loadBefore = -1, loadAfter = -1;
     std::string torchVersion;     // of the Python reference
     std::string referenceAllocator; // what it ran with, in words

@@ -124,6 +124,7 @@ void measureLarge(BenchReport& report, const LogFn& say, const std::atomic<bool>
             return;
         say(std::to_string(o.largeImageSize) + " px: the step's GEMMs alone, " + std::to_string(n)
             + " thread" + (n == 1 ? "" : "s"));
+        g.fmaGflops[n] = util::vectorFmaGflops(n);
         train::applyThreads(n);
         const util::CpuBlockCache::Scope blockCache; // outputs reused, as in a training step
         double seconds = 0;

@@ -1,9 +1,4 @@
-// GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps() and trip
-// -W(maybe-)uninitialized once inlined (GCC bug 105593); it must be off before the headers.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "kernels/fused_attention.h"
 
 #include <ATen/Parallel.h>
@@ -76,12 +71,8 @@ enum class Isa { Generic, Avx2, Avx512 };
 bool supported(Isa isa)
 {
 #ifdef TLEG_HAVE_AVX2_KERNELS
-    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    static const bool avx512 = avx2 && __builtin_cpu_supports("avx512f")
-                               && __builtin_cpu_supports("avx512vl")
-                               && __builtin_cpu_supports("avx512bw")
-                               && __builtin_cpu_supports("avx512dq");
-    return isa == Isa::Generic || (isa == Isa::Avx2 && avx2) || (isa == Isa::Avx512 && avx512);
+    return isa == Isa::Generic || (isa == Isa::Avx2 && util::cpuHasAvx2())
+           || (isa == Isa::Avx512 && util::cpuHasAvx512());
 #else
     return isa == Isa::Generic;
 #endif

@@ -1,9 +1,4 @@
-// GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps() and trip
-// -W(maybe-)uninitialized once inlined (GCC bug 105593); it must be off before the headers.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "kernels/fused_layer_norm.h"
 #include "kernels/bf16_bits.h"
 
@@ -370,11 +365,7 @@ namespace {
 bool useAvx512()
 {
 #ifdef TLEG_HAVE_AVX2_LAYER_NORM
-    static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-                            && __builtin_cpu_supports("avx512vl")
-                            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2")
-                            && __builtin_cpu_supports("fma");
-    return yes;
+    return util::cpuHasAvx512();
 #else
     return false;
 #endif

@@ -3,6 +3,7 @@
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
+#include "kernels/fused_softmax.h"
 #include "util/error.h"
 
 #include <cmath>
@@ -226,8 +227,8 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
     // In bf16 the qkv projection stays bf16 and so does the attention's output, the proj
     // GEMM's input. Up to a few dozen tokens the fused kernel reads and writes bf16 (computing
     // in float); with many (197 at 224 px) the two attention products are real GEMMs and run
-    // batched in bf16 on oneDNN below, as the linear layers do, with a bf16 softmax that
-    // accumulates in fp32.
+    // batched in bf16 on oneDNN below, as the linear layers do, with a softmax that reads and
+    // writes bf16 and computes in fp32 (kernels::fusedSoftmax).
     const bool manyTokens = t_bf16Matmul && tokens > kFusedAttentionMaxTokens;
     auto packed = t_bf16Matmul ? linearBf16(h, w[QkvWeight], w[QkvBias])
                                : linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
@@ -238,9 +239,11 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
         auto qkv = packed.reshape({batch, tokens, 3, heads, headDim})
                        .permute({2, 0, 3, 1, 4}); // [3, B, H, N, d]
         auto q = qkv[0], k = qkv[1], v = qkv[2];
-        auto attn =
-            torch::matmul(q * (1.0 / std::sqrt(static_cast<double>(headDim))), k.transpose(-2, -1))
-                .softmax(-1); // [B, H, N, N]
+        const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
+        // The 1/√d scale goes into the softmax's pass over the scores (no scaled copy of q).
+        auto scores = torch::matmul(q, k.transpose(-2, -1)); // [B, H, N, N]
+        auto attn = kernels::fusedSoftmaxApplies(scores) ? kernels::fusedSoftmax(scores, scale)
+                                                         : (scores * scale).softmax(-1);
         ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, tokens, dim});
     }
     // A bf16 GEMM result is added to the float residual stream directly, in one pass with the

@@ -1,3 +1,4 @@
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "util/machine.h"
 
 #include <sched.h>
@@ -14,6 +15,11 @@
 #include <thread>
 #include <tuple>
 #include <utility>
+#include <vector>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace tleg::util {
 
@@ -115,7 +121,108 @@ bool cpuTimes(uint64_t& busy, uint64_t& total)
     return any;
 }
 
+/// FMAs per call of fmaBurst: 12 independent accumulators (enough to cover a 4-cycle latency on
+/// two pipes) × 1000 rounds × the lanes of the widest vectors the CPU has.
+constexpr int kFmaChains = 12, kFmaRounds = 1000;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f"))) float fmaBurst512(float seed)
+{
+    __m512 acc[kFmaChains];
+    for (int c = 0; c < kFmaChains; ++c)
+        acc[c] = _mm512_set1_ps(seed + float(c));
+    const __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(1e-3f);
+    for (int r = 0; r < kFmaRounds; ++r)
+        for (int c = 0; c < kFmaChains; ++c)
+            acc[c] = _mm512_fmadd_ps(acc[c], a, b);
+    __m512 sum = acc[0];
+    for (int c = 1; c < kFmaChains; ++c)
+        sum = _mm512_add_ps(sum, acc[c]);
+    return _mm512_reduce_add_ps(sum);
+}
+
+__attribute__((target("avx2,fma"))) float fmaBurst256(float seed)
+{
+    __m256 acc[kFmaChains];
+    for (int c = 0; c < kFmaChains; ++c)
+        acc[c] = _mm256_set1_ps(seed + float(c));
+    const __m256 a = _mm256_set1_ps(0.999f), b = _mm256_set1_ps(1e-3f);
+    for (int r = 0; r < kFmaRounds; ++r)
+        for (int c = 0; c < kFmaChains; ++c)
+            acc[c] = _mm256_fmadd_ps(acc[c], a, b);
+    __m256 sum = acc[0];
+    for (int c = 1; c < kFmaChains; ++c)
+        sum = _mm256_add_ps(sum, acc[c]);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, sum);
+    float total = 0;
+    for (float v : lanes)
+        total += v;
+    return total;
+}
+#endif
+
+float fmaBurstScalar(float seed)
+{
+    float acc[kFmaChains];
+    for (int c = 0; c < kFmaChains; ++c)
+        acc[c] = seed + float(c);
+    for (int r = 0; r < kFmaRounds; ++r)
+        for (int c = 0; c < kFmaChains; ++c)
+            acc[c] = std::fma(acc[c], 0.999f, 1e-3f);
+    float total = 0;
+    for (float v : acc)
+        total += v;
+    return total;
+}
+
+/// One burst of independent FMAs on the widest vectors this CPU has; {result, lanes}.
+std::pair<float, int> fmaBurst(float seed)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const int lanes = __builtin_cpu_supports("avx512f")                                 ? 16
+                             : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 8
+                                                                                                 : 1;
+    if (lanes == 16)
+        return {fmaBurst512(seed), 16};
+    if (lanes == 8)
+        return {fmaBurst256(seed), 8};
+#endif
+    return {fmaBurstScalar(seed), 1};
+}
+
 } // namespace
+
+double vectorFmaGflops(int threads, double seconds)
+{
+    threads = std::max(1, threads);
+    std::vector<double> flops(size_t(threads), 0.0);
+    std::vector<float> sink(size_t(threads), 0.0f);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto until = t0 + std::chrono::duration<double>(seconds);
+    auto work = [&](int t) {
+        while (std::chrono::steady_clock::now() < until) {
+            const auto [v, lanes] = fmaBurst(sink[size_t(t)] * 1e-9f + float(t));
+            sink[size_t(t)] += v;
+            flops[size_t(t)] += 2.0 * kFmaChains * kFmaRounds * lanes;
+        }
+    };
+    std::vector<std::thread> others;
+    for (int t = 1; t < threads; ++t)
+        others.emplace_back(work, t);
+    work(0);
+    for (auto& th : others)
+        th.join();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double total = 0;
+    for (double f : flops)
+        total += f;
+    volatile float keep = 0; // the results stay live, so no burst is optimised away
+    for (float v : sink)
+        keep = keep + v;
+    return elapsed > 0 ? total / elapsed / 1e9 : 0.0;
+}
 
 int usableCores()
 {

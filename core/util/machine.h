@@ -56,6 +56,13 @@ CpuInfo detectCpu();
 /// LibTorch emulates them, slower than float32, so the CLI and GUI default to bf16 only here.
 bool nativeBf16();
 
+/// Floating-point throughput (GFLOP/s, all threads together) of `threads` threads that each
+/// run their own chains of fp32 vector FMAs (AVX-512 where the CPU has it, else AVX2, else
+/// scalar) for about `seconds`, sharing nothing. Against one thread it shows what this machine
+/// can give a second thread at all: about 2× with two real cores, near 1× when the two vCPUs
+/// are one core's hyper-threads or a busy host's.
+double vectorFmaGflops(int threads, double seconds = 0.15);
+
 /// 1-minute load average (/proc/loadavg), -1 when unavailable.
 double loadAverage();
 

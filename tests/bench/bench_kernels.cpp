@@ -1,10 +1,12 @@
 // The fused kernels against LibTorch's own ops on one 128-image batch of the quick preset's
-// student (fmnist-ti: 2,176 rows of width 64, hidden width 256, 2 heads): median milliseconds
-// of forward and forward + backward, one thread. Run by hand:
+// student (fmnist-ti: 2,176 rows of width 64, hidden width 256, 2 heads), and the softmax on a
+// 224-px ViT-Ti block's bf16 attention scores (8 images, 3 heads, 197 tokens): median
+// milliseconds of forward and forward + backward, one thread. Run by hand:
 //   ninja -C build bench_kernels && build/tests/bench_kernels
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
+#include "kernels/fused_softmax.h"
 
 #include <algorithm>
 #include <chrono>
@@ -84,5 +86,14 @@ int main()
     row("LayerNorm forward + backward",
         medianMs([&] { torch::layer_norm(x, {D}, w, b, 1e-6).backward(gx); }),
         medianMs([&] { kernels::fusedLayerNorm(x, w, b, 1e-6, false).backward(gx); }));
+
+    auto s = torch::randn({8, 3, 197, 197}).to(torch::kBFloat16).requires_grad_(true);
+    auto gs = torch::randn({8, 3, 197, 197}).to(torch::kBFloat16);
+    row("softmax bf16, 197 tokens, forward",
+        medianMs([&] { torch::NoGradGuard g; s.softmax(-1); }), // unscaled: LibTorch's best case
+        medianMs([&] { torch::NoGradGuard g; kernels::fusedSoftmax(s, 0.125); }));
+    row("softmax bf16 forward + backward",
+        medianMs([&] { s.softmax(-1).backward(gs); }),
+        medianMs([&] { kernels::fusedSoftmax(s, 0.125).backward(gs); }));
     return 0;
 }

@@ -5,6 +5,8 @@
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
+#include "kernels/fused_softmax.h"
+#include "kernels/parallel_threads.h"
 #include "model/aux_net.h"
 #include "model/bf16_scope.h"
 #include "model/block.h"
@@ -16,9 +18,11 @@
 
 #include "test_support.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 using namespace tleg;
@@ -149,6 +153,81 @@ TEST(Bench, fusedGeluEqualsTorchGelu)
                            .item<double>();
     ASSERT_TRUE(rel < 5e-3) << rel;
     ASSERT_TRUE(!kernels::fusedGeluApplies(torch::zeros({3}, torch::kDouble)));
+}
+
+TEST(Bench, fusedSoftmaxEqualsScaledSoftmax)
+{
+    // Every instruction set this CPU has, float and bfloat16 in and out, row lengths below, at
+    // and above the vector width (197: a 224-px block's tokens), against softmax(scale · s) in
+    // float on the same (rounded) input, forward and backward.
+    const std::array<int64_t, 7> lengths = {1, 7, 16, 17, 64, 197, 300};
+    int isas = 0;
+    for (const char* isa : {"generic", "avx512"}) {
+        if (!kernels::setFusedSoftmaxIsa(isa))
+            continue;
+        ++isas;
+        for (int64_t n : lengths) {
+            for (auto dtype : {torch::kFloat, torch::kBFloat16}) {
+                torch::manual_seed(n);
+                const double scale = 0.125;
+                auto s = (torch::randn({3, 2, 5, n}) * 8.0).to(dtype).requires_grad_(true);
+                auto s32 = s.detach().to(torch::kFloat).requires_grad_(true);
+                ASSERT_TRUE(kernels::fusedSoftmaxApplies(s));
+                auto p = kernels::fusedSoftmax(s, scale);
+                auto ref = (s32 * scale).softmax(-1);
+                ASSERT_EQ(p.scalar_type(), dtype);
+                ASSERT_EQ(p.sizes(), s.sizes());
+                const bool bf16 = dtype == torch::kBFloat16;
+                // bf16: one rounding of a value below 1 (2^-9 relative, at most 2^-9).
+                const double fwdErr = (p.to(torch::kFloat) - ref).abs().max().item<double>();
+                ASSERT_TRUE(fwdErr < (bf16 ? 2.0e-3 : 1e-6))
+                    << isa << ", " << n << ": forward differs by " << fwdErr;
+                auto g = torch::randn_like(ref).to(dtype);
+                p.backward(g);
+                ref.backward(g.to(torch::kFloat));
+                ASSERT_EQ(s.grad().scalar_type(), dtype);
+                // Relative to the gradient's size (all zero for rows of one element).
+                const double gradErr =
+                    (s.grad().to(torch::kFloat) - s32.grad()).norm().item<double>()
+                    / std::max(1e-6, s32.grad().norm().item<double>());
+                ASSERT_TRUE(gradErr < (bf16 ? 1e-2 : 1e-5))
+                    << isa << ", " << n << ": backward differs by " << gradErr;
+            }
+        }
+        // A row with a NaN or an infinity comes out NaN; the rows beside it are untouched.
+        auto s = torch::randn({4, 37});
+        s.index_put_({1, 5}, std::numeric_limits<float>::quiet_NaN());
+        s.index_put_({2, 36}, std::numeric_limits<float>::infinity());
+        auto p = kernels::fusedSoftmax(s, 1.0);
+        ASSERT_TRUE(p[1].isnan().all().item<bool>() && p[2].isnan().all().item<bool>()) << isa;
+        ASSERT_TRUE(torch::allclose(p.index({torch::tensor({0, 3})}),
+                                    s.index({torch::tensor({0, 3})}).softmax(-1), 1e-5, 1e-6))
+            << isa;
+    }
+    ASSERT_GE(isas, 1);
+    ASSERT_FALSE(kernels::setFusedSoftmaxIsa("neon"));
+    ASSERT_TRUE(kernels::setFusedSoftmaxIsa("best"));
+    ASSERT_FALSE(kernels::fusedSoftmaxApplies(torch::zeros({2, 3}, torch::kDouble)));
+    ASSERT_FALSE(kernels::fusedSoftmaxApplies(torch::zeros({2, 0})));
+}
+
+TEST(Bench, fusedKernelsRunOnEveryThreadAsked)
+{
+    // at::parallel_for is inline: compiled without OpenMP it runs everything on the calling
+    // thread. Core is built with GCC's OpenMP (LibTorch's runtime), so two threads asked are two
+    // threads used; a Clang build (no OpenMP beside LibTorch's) is serial by design.
+    const int before = at::get_num_threads();
+    at::set_num_threads(2);
+    const int used = kernels::parallelForThreads();
+    at::set_num_threads(1);
+    const int usedOne = kernels::parallelForThreads();
+    at::set_num_threads(before);
+#if defined(__GNUC__) && !defined(__clang__)
+    ASSERT_EQ(used, 2);
+#else
+    ASSERT_GE(used, 1);
+#endif
+    ASSERT_EQ(usedOne, 1);
 }
 
 TEST(Bench, bf16BlockWithManyTokensMatchesFp32)
