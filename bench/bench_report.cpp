@@ -70,8 +70,11 @@ void writeHeader(std::ostringstream& os, const BenchReport& r)
                  r.cpu.clockGhz(), r.cpu.peakGflops(false, 1), r.cpu.fp32FlopsPerCycle(),
                  r.cpu.peakGflops(true, 1), r.cpu.bf16FlopsPerCycle());
     os << "Threads the fused kernels' at::parallel_for uses:";
-    for (const auto& [asked, used] : r.parallelForThreads)
-        os << format(" %d of %d%s", used, asked, asked == r.parallelForThreads.rbegin()->first ? "" : ",");
+    const char* sep = " ";
+    for (const auto& [asked, used] : r.parallelForThreads) {
+        os << sep << format("%d of %d", used, asked);
+        sep = ", ";
+    }
     os << "\n";
     os << format("Load average (1 min): %.2f before, %.2f after\n", r.loadBefore, r.loadAfter);
     os << "Models: student (Aux-Net / Des-Net) " << o.student.toJson().dump() << "\n"
