@@ -1,3 +1,4 @@
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "kernels/fused_gelu.h"
 #include "kernels/bf16_bits.h"
 #include "kernels/simd_math.h"
@@ -29,12 +30,6 @@ void geluScalar(float x, float& value, float& deriv)
 
 #ifdef TLEG_HAVE_AVX2_GELU
 
-bool useAvx2()
-{
-    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return yes;
-}
-
 /// Value and derivative of GELU for 8 floats. erf by Abramowitz & Stegun 7.1.26 (|error| <
 /// 1.5e-7), sharing its exp(-x²/2) with the density φ(x) of the derivative.
 __attribute__((target("avx2,fma"))) inline void gelu8(__m256 x, __m256& value, __m256& deriv)
@@ -58,24 +53,6 @@ __attribute__((target("avx2,fma"))) inline void gelu8(__m256 x, __m256& value, _
         _mm256_mul_ps(_mm256_set1_ps(0.5f), _mm256_add_ps(_mm256_set1_ps(1.0f), erf));
     value = _mm256_mul_ps(x, cdf);
     deriv = _mm256_fmadd_ps(_mm256_mul_ps(x, _mm256_set1_ps(kInvSqrt2Pi)), e, cdf);
-}
-
-__attribute__((target("avx2,fma"))) inline __m256 loadBf16(const uint16_t* p)
-{
-    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-}
-
-/// Round to nearest even (inputs here are finite).
-__attribute__((target("avx2,fma"))) inline void storeBf16(uint16_t* p, __m256 v)
-{
-    __m256i bits = _mm256_castps_si256(v);
-    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
-    bits = _mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF)));
-    bits = _mm256_srli_epi32(bits, 16);
-    const __m128i packed =
-        _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
 }
 
 // d may be null (no gradient wanted). Two vectors per iteration keep two dependency chains of
@@ -120,7 +97,7 @@ __attribute__((target("avx2,fma"))) int64_t mulBf16Avx2(const uint16_t* grad, co
 {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
-        storeBf16(g + i, _mm256_mul_ps(loadBf16(grad + i), loadBf16(d + i)));
+        storeBf16x8(g + i, _mm256_mul_ps(loadBf16x8(grad + i), loadBf16x8(d + i)));
     return i;
 }
 
@@ -129,7 +106,7 @@ __attribute__((target("avx2,fma"))) int64_t mulBf16Avx2(const uint16_t* grad, co
 void geluFloat(const float* x, float* y, float* d, int64_t n)
 {
 #ifdef TLEG_HAVE_AVX2_GELU
-    if (useAvx2())
+    if (util::cpuHasAvx2())
         return geluFloatAvx2(x, y, d, n);
 #endif
     for (int64_t i = 0; i < n; ++i) {
@@ -183,7 +160,7 @@ void mulBf16(const uint16_t* grad, const uint16_t* d, uint16_t* g, int64_t n)
 {
     int64_t i = 0;
 #ifdef TLEG_HAVE_AVX2_GELU
-    if (useAvx2()) {
+    if (util::cpuHasAvx2()) {
         i = mulBf16Avx2(grad, d, g, n);
     }
 #endif

@@ -1,6 +1,7 @@
 #include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "kernels/fused_layer_norm.h"
 #include "kernels/bf16_bits.h"
+#include "kernels/simd_math.h"
 
 #include <ATen/Parallel.h>
 
@@ -127,22 +128,6 @@ TLEG_AVX2 inline float sum8(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
-TLEG_AVX2 inline __m256 loadBf16(const uint16_t* p)
-{
-    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
-}
-
-TLEG_AVX2 inline void storeBf16(uint16_t* p, __m256 v)
-{
-    __m256i bits = _mm256_castps_si256(v);
-    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
-    bits = _mm256_srli_epi32(
-        _mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
-    const __m128i packed =
-        _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
-}
 
 /// generic::forwardRow for d a multiple of 8.
 TLEG_AVX2 void forwardRow(const float* x, const float* w, const float* b, int64_t d, float eps,
@@ -166,7 +151,7 @@ TLEG_AVX2 void forwardRow(const float* x, const float* w, const float* b, int64_
         const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv), rv);
         const __m256 y = _mm256_fmadd_ps(xh, _mm256_loadu_ps(w + i), _mm256_loadu_ps(b + i));
         if (yB)
-            storeBf16(yB + i, y);
+            storeBf16x8(yB + i, y);
         else
             _mm256_storeu_ps(yF + i, y);
     }
@@ -180,7 +165,7 @@ TLEG_AVX2 void backwardRow(const float* x, const float* dyF, const uint16_t* dyB
     const __m256 mv = _mm256_set1_ps(mean), rv = _mm256_set1_ps(rstd);
     __m256 sg = _mm256_setzero_ps(), sgx = _mm256_setzero_ps();
     for (int64_t i = 0; i < d; i += 8) {
-        const __m256 dy = dyB ? loadBf16(dyB + i) : _mm256_loadu_ps(dyF + i);
+        const __m256 dy = dyB ? loadBf16x8(dyB + i) : _mm256_loadu_ps(dyF + i);
         const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv), rv);
         _mm256_storeu_ps(dw + i, _mm256_fmadd_ps(dy, xh, _mm256_loadu_ps(dw + i)));
         _mm256_storeu_ps(db + i, _mm256_add_ps(dy, _mm256_loadu_ps(db + i)));
@@ -203,7 +188,7 @@ TLEG_AVX2 void backwardRow(const float* x, const float* dyF, const uint16_t* dyB
 TLEG_AVX2 void addRow(const float* x, const float* yF, const uint16_t* yB, float* s, int64_t d)
 {
     for (int64_t i = 0; i < d; i += 8) {
-        const __m256 y = yB ? loadBf16(yB + i) : _mm256_loadu_ps(yF + i);
+        const __m256 y = yB ? loadBf16x8(yB + i) : _mm256_loadu_ps(yF + i);
         _mm256_storeu_ps(s + i, _mm256_add_ps(_mm256_loadu_ps(x + i), y));
     }
 }
@@ -217,7 +202,7 @@ TLEG_AVX2 void gradRow(const float* dx, const float* gs, float* gx, uint16_t* gy
             g = _mm256_add_ps(g, _mm256_loadu_ps(gs + i));
         _mm256_storeu_ps(gx + i, g);
         if (gyB)
-            storeBf16(gyB + i, g);
+            storeBf16x8(gyB + i, g);
     }
 }
 
@@ -228,21 +213,6 @@ TLEG_AVX2 void gradRow(const float* dx, const float* gs, float* gx, uint16_t* gy
 namespace avx512 {
 
 #define TLEG_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
-
-TLEG_AVX512 inline void storeBf16(uint16_t* p, __m512 v)
-{
-    __m512i bits = _mm512_castps_si512(v);
-    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-    bits = _mm512_srli_epi32(_mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))),
-                             16);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(bits));
-}
-
-TLEG_AVX512 inline __m512 loadBf16(const uint16_t* p)
-{
-    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
-}
 
 /// Horizontal sum.
 TLEG_AVX512 inline float hsum(__m512 v)
@@ -273,7 +243,7 @@ TLEG_AVX512 inline void forwardBlock(const float* x, const float* yF, const uint
             if (yF)
                 v[i][j] = _mm512_add_ps(v[i][j], _mm512_loadu_ps(yF + i * d + 16 * j));
             else if (yB)
-                v[i][j] = _mm512_add_ps(v[i][j], loadBf16(yB + i * d + 16 * j));
+                v[i][j] = _mm512_add_ps(v[i][j], loadBf16x16(yB + i * d + 16 * j));
             if (s)
                 _mm512_storeu_ps(s + i * d + 16 * j, v[i][j]);
             acc = _mm512_add_ps(acc, v[i][j]);
@@ -297,7 +267,7 @@ TLEG_AVX512 inline void forwardBlock(const float* x, const float* yF, const uint
             const __m512 y = _mm512_fmadd_ps(_mm512_mul_ps(v[i][j], rv), _mm512_loadu_ps(w + 16 * j),
                                              _mm512_loadu_ps(b + 16 * j));
             if (oB)
-                storeBf16(oB + i * d + 16 * j, y);
+                storeBf16x16(oB + i * d + 16 * j, y);
             else
                 _mm512_storeu_ps(oF + i * d + 16 * j, y);
         }
@@ -321,37 +291,27 @@ TLEG_AVX512 void forwardRowsV(const float* x, const float* yF, const uint16_t* y
                            at(oB, r), mean + r, rstd + r);
 }
 
+/// forwardRowsV for the first of Vs whose width 16·V is d; false when none is.
+template <int... Vs>
+TLEG_AVX512 bool forwardRowsOfWidth(int64_t d, const float* x, const float* yF,
+                                    const uint16_t* yB, float* s, const float* w, const float* b,
+                                    int64_t rows, float eps, float* oF, uint16_t* oB, float* mean,
+                                    float* rstd)
+{
+    return ((d == 16 * Vs
+             && (forwardRowsV<Vs>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd), true))
+            || ...);
+}
+
 /// Rows [0, rows) of width d: s = x + y (when y is given; s may be null without y), then
-/// LayerNorm of it. False (nothing done) for a width it has no kernel for.
+/// LayerNorm of it. False (nothing done) for a width it has no kernel for: the kernels hold a
+/// row in registers, for the widths of the models here (32 to 384).
 TLEG_AVX512 bool forwardRows(int64_t d, const float* x, const float* yF, const uint16_t* yB,
                              float* s, const float* w, const float* b, int64_t rows, float eps,
                              float* oF, uint16_t* oB, float* mean, float* rstd)
 {
-    switch (d) {
-    case 32:
-        forwardRowsV<2>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    case 48:
-        forwardRowsV<3>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    case 64:
-        forwardRowsV<4>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    case 96:
-        forwardRowsV<6>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    case 128:
-        forwardRowsV<8>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    case 192:
-        forwardRowsV<12>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    case 384:
-        forwardRowsV<24>(x, yF, yB, s, w, b, rows, eps, oF, oB, mean, rstd);
-        return true;
-    default:
-        return false;
-    }
+    return forwardRowsOfWidth<2, 3, 4, 6, 8, 12, 24>(d, x, yF, yB, s, w, b, rows, eps, oF, oB,
+                                                     mean, rstd);
 }
 
 #undef TLEG_AVX512
@@ -375,8 +335,7 @@ bool useAvx512()
 bool useAvx2(int64_t d)
 {
 #ifdef TLEG_HAVE_AVX2_LAYER_NORM
-    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return yes && d % 8 == 0;
+    return util::cpuHasAvx2() && d % 8 == 0;
 #else
     return false;
 #endif

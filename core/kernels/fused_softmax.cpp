@@ -72,22 +72,11 @@ TLEG_AVX512 inline __mmask16 laneMask(int64_t j, int64_t n)
 
 TLEG_AVX512 inline __m512 load(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 
-TLEG_AVX512 inline __m512 load(const uint16_t* p, __mmask16 m)
-{
-    const __m256i h = _mm256_maskz_loadu_epi16(m, p);
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
-}
+TLEG_AVX512 inline __m512 load(const uint16_t* p, __mmask16 m) { return loadBf16x16(p, m); }
 
 TLEG_AVX512 inline void store(float* p, __m512 v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
 
-/// Round to nearest even (values here are finite or a quiet NaN, which stays NaN).
-TLEG_AVX512 inline void store(uint16_t* p, __m512 v, __mmask16 m)
-{
-    __m512i bits = _mm512_castps_si512(v);
-    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-    bits = _mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF)));
-    _mm256_mask_storeu_epi16(p, m, _mm512_cvtepi32_epi16(_mm512_srli_epi32(bits, 16)));
-}
+TLEG_AVX512 inline void store(uint16_t* p, __m512 v, __mmask16 m) { storeBf16x16(p, v, m); }
 
 template <typename T>
 TLEG_AVX512 void forwardRow(const T* s, T* p, float* e, int64_t n, float scale)

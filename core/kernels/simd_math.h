@@ -5,6 +5,8 @@
 //   __m256 e = expNonPositive(_mm256_sub_ps(x, rowMax));
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+
+#include <cstdint>
 #define TLEG_HAVE_AVX2_MATH 1
 
 namespace tleg::kernels {
@@ -56,6 +58,42 @@ __attribute__((target("avx512f"))) inline __m512 expNonPositive512(__m512 v)
     const __m512i e =
         _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
     return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+/// 8 bfloat16 values (raw bits) as floats.
+__attribute__((target("avx2,fma"))) inline __m256 loadBf16x8(const uint16_t* p)
+{
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+/// 8 floats as bfloat16, rounded to nearest even (finite values; a quiet NaN stays NaN).
+__attribute__((target("avx2,fma"))) inline void storeBf16x8(uint16_t* p, __m256 v)
+{
+    __m256i bits = _mm256_castps_si256(v);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    bits = _mm256_srli_epi32(
+        _mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
+    const __m128i packed =
+        _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
+}
+
+/// The 512-bit pair: 16 lanes, or only the lanes in m (the others read as 0, left unwritten).
+__attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m512 loadBf16x16(
+    const uint16_t* p, __mmask16 m = 0xFFFF)
+{
+    const __m256i h = _mm256_maskz_loadu_epi16(m, p);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) inline void storeBf16x16(
+    uint16_t* p, __m512 v, __mmask16 m = 0xFFFF)
+{
+    __m512i bits = _mm512_castps_si512(v);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    bits = _mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF)));
+    _mm256_mask_storeu_epi16(p, m, _mm512_cvtepi32_epi16(_mm512_srli_epi32(bits, 16)));
 }
 
 } // namespace tleg::kernels

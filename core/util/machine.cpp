@@ -180,9 +180,7 @@ float fmaBurstScalar(float seed)
 std::pair<float, int> fmaBurst(float seed)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    static const int lanes = __builtin_cpu_supports("avx512f")                                 ? 16
-                             : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 8
-                                                                                                 : 1;
+    static const int lanes = cpuHasAvx512() ? 16 : cpuHasAvx2() ? 8 : 1;
     if (lanes == 16)
         return {fmaBurst512(seed), 16};
     if (lanes == 8)
