@@ -20,7 +20,8 @@ class Teacher {
 public:
     virtual ~Teacher() = default;
     /// [B, C, H, W] images as input() says (normalised) -> [B, classes] logits, without
-    /// gradients. TeacherFeed turns the student's batches into these.
+    /// gradients. TeacherFeed turns the student's batches into these. The trainer calls it
+    /// from several threads at once when it splits a step (train/step_threads.h).
     virtual torch::Tensor logits(const torch::Tensor& images) = 0;
     virtual std::string description() const = 0;
 

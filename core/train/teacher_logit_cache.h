@@ -28,6 +28,10 @@ public:
 
     const TeacherFeed* feed() const { return m_feed ? &*m_feed : nullptr; }
 
+    /// True while logits() keeps what it computes (then it is not for concurrent callers);
+    /// false when every call is a live teacher pass, which any thread may make at once.
+    bool caching() const { return m_enabled; }
+
     torch::Tensor logits(const data::Batch& b)
     {
         if (!m_enabled)

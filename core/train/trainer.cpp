@@ -6,6 +6,7 @@
 #include "model/model_io.h"
 #include "train/data_parallel.h"
 #include "train/optimizer.h"
+#include "train/step_threads.h"
 #include "train/teacher_logit_cache.h"
 #include "util/cpu_block_cache.h"
 #include "util/error.h"
@@ -317,11 +318,22 @@ public:
         }
         if (m_world)
             startDataParallel();
+        const int parts = stepParts(at::get_num_threads(), m_batch);
+        if (parts > 1) {
+            for (const auto& p : m_model.parameters())
+                if (p.requires_grad())
+                    m_trainable.push_back(p);
+            m_stepThreads = std::make_unique<StepThreads>(parts);
+        }
+        m_result.stepSlices = parts;
     }
 
     TrainResult run()
     {
         int64_t startEpoch = openRunFolder();
+        if (m_stepThreads)
+            log("each step runs as " + std::to_string(m_stepThreads->parts())
+                + " slices of the batch, one per thread");
         if (m_parallel)
             startEpoch = m_parallel->broadcastState(startEpoch);
         m_result.imagesSeen = startEpoch * m_perEpoch * m_batch;
@@ -417,23 +429,108 @@ private:
     double step(const data::Batch& b, double lr, int64_t epoch, int64_t batch, int64_t& correct,
                 int64_t& n)
     {
+        const Pass pass = forwardBackward(b, m_parallel ? m_parallel->share(n) : 1.0);
+        if (m_parallel)
+            return parallelStep(pass, lr, epoch, batch, correct, n);
+        if (!std::isfinite(pass.loss))
+            diverged(std::to_string(pass.loss), epoch, batch);
+        if (m_o.clipGrad > 0.0)
+            m_opt.clipGradNorm(m_o.clipGrad);
+        m_opt.step(lr);
+        correct += pass.correct;
+        return pass.loss;
+    }
+
+    /// A batch's mean loss and the images it classified right.
+    struct Pass {
+        double loss = 0.0;
+        int64_t correct = 0;
+    };
+
+    /// Forward and backward of batch b: the gradients of scale × its mean loss in the
+    /// parameters' .grad (none when the loss is not finite). Split across m_stepThreads when
+    /// there are several.
+    Pass forwardBackward(const data::Batch& b, double scale)
+    {
+        if (m_stepThreads)
+            return splitForwardBackward(b, scale);
         auto logits = m_model.forward(b.images);
         torch::Tensor teacherZ;
         if (m_o.loss.lambda > 0.0)
             teacherZ = m_teacherLogits.logits(b);
         auto loss = tlegLoss(logits, teacherZ, b.labels, m_o.loss);
-        if (m_parallel)
-            return parallelStep(logits, loss, b.labels, lr, epoch, batch, correct, n);
-        const double value = loss.item<double>();
-        if (!std::isfinite(value))
-            diverged(std::to_string(value), epoch, batch);
+        Pass pass;
+        pass.loss = loss.item<double>();
         m_opt.zeroGrad();
-        loss.backward();
-        if (m_o.clipGrad > 0.0)
-            m_opt.clipGradNorm(m_o.clipGrad);
-        m_opt.step(lr);
-        correct += logits.argmax(1).eq(b.labels).sum().item<int64_t>();
-        return value;
+        if (std::isfinite(pass.loss))
+            (scale == 1.0 ? loss : loss * scale).backward();
+        pass.correct = logits.argmax(1).eq(b.labels).sum().item<int64_t>();
+        return pass;
+    }
+
+    /// forwardBackward with each thread of m_stepThreads on its own slice of the batch (its
+    /// own forward, teacher and backward, weighted by its share of the images); the slices'
+    /// gradients are then summed in slice order, so the result does not depend on timing.
+    Pass splitForwardBackward(const data::Batch& b, double scale)
+    {
+        const int64_t n = b.labels.size(0);
+        const int parts = static_cast<int>(std::min<int64_t>(m_stepThreads->parts(), n));
+        const bool teacher = m_o.loss.lambda > 0.0;
+        torch::Tensor cachedZ; // cached logits are looked up (and filled) here, once
+        if (teacher && m_teacherLogits.caching())
+            cachedZ = m_teacherLogits.logits(b);
+        struct Part {
+            double loss = 0.0;
+            int64_t correct = 0, images = 0;
+            std::vector<torch::Tensor> grads;
+        };
+        std::vector<Part> out(size_t(m_stepThreads->parts()));
+        const bool bf16 = model::bf16Matmul();
+        m_stepThreads->run([&](int i) {
+            if (i >= parts)
+                return;
+            const int64_t from = n * i / parts, rows = n * (i + 1) / parts - from;
+            model::Bf16Scope precision(bf16); // thread-local, as the caller's
+            data::Batch slice{b.images.narrow(0, from, rows), b.labels.narrow(0, from, rows),
+                              b.indices.defined() ? b.indices.narrow(0, from, rows)
+                                                  : torch::Tensor()};
+            torch::Tensor teacherZ;
+            if (teacher)
+                teacherZ = cachedZ.defined() ? cachedZ.narrow(0, from, rows)
+                                             : m_teacherLogits.logits(slice);
+            auto logits = m_model.forward(slice.images);
+            auto loss = tlegLoss(logits, teacherZ, slice.labels, m_o.loss);
+            Part& p = out[size_t(i)];
+            p.images = rows;
+            p.loss = loss.item<double>();
+            p.correct = logits.argmax(1).eq(slice.labels).sum().item<int64_t>();
+            if (std::isfinite(p.loss))
+                p.grads = torch::autograd::grad({loss * (scale * double(rows) / double(n))},
+                                                m_trainable, {}, false, false, true);
+        });
+        Pass pass;
+        for (const Part& p : out) {
+            pass.loss += p.loss * double(p.images) / double(n);
+            pass.correct += p.correct;
+        }
+        m_opt.zeroGrad();
+        if (!std::isfinite(pass.loss))
+            return pass;
+        torch::NoGradGuard noGrad;
+        for (size_t j = 0; j < m_trainable.size(); ++j) {
+            torch::Tensor& grad = m_trainable[j].mutable_grad();
+            bool first = true;
+            for (const Part& p : out) {
+                const torch::Tensor& g = p.grads.empty() ? torch::Tensor() : p.grads[j];
+                if (!g.defined())
+                    continue; // this slice did not reach the parameter
+                if (!grad.defined())
+                    grad = torch::zeros_like(m_trainable[j]);
+                first ? grad.copy_(g) : grad.add_(g);
+                first = false;
+            }
+        }
+        return pass;
     }
 
     [[noreturn]] void diverged(const std::string& value, int64_t epoch, int64_t batch)
@@ -446,22 +543,17 @@ private:
                     + " (try a lower learning rate)");
     }
 
-    /// The data-parallel step: backward of this rank's share of the global mean loss, then the
-    /// gradients, the batch's figures and any stop request summed over all ranks. Every rank
-    /// then clips and steps on the same bits, throws on the same non-finite loss, or stops at
-    /// the same batch (m_stopAgreed, before the optimizer step).
-    double parallelStep(const torch::Tensor& logits, const torch::Tensor& loss,
-                        const torch::Tensor& labels, double lr, int64_t epoch, int64_t batch,
+    /// The data-parallel step after this rank's forward and backward (of its share of the
+    /// global mean loss): the gradients, the batch's figures and any stop request summed over
+    /// all ranks. Every rank then clips and steps on the same bits, throws on the same
+    /// non-finite loss, or stops at the same batch (m_stopAgreed, before the optimizer step).
+    double parallelStep(const Pass& pass, double lr, int64_t epoch, int64_t batch,
                         int64_t& correct, int64_t& n)
     {
         StepFigures local;
-        const double value = loss.item<double>();
-        local.finite = std::isfinite(value);
-        m_opt.zeroGrad();
-        if (local.finite)
-            (loss * m_parallel->share(n)).backward();
-        local.lossSum = local.finite ? value * static_cast<double>(n) : 0.0;
-        local.correct = static_cast<double>(logits.argmax(1).eq(labels).sum().item<int64_t>());
+        local.finite = std::isfinite(pass.loss);
+        local.lossSum = local.finite ? pass.loss * static_cast<double>(n) : 0.0;
+        local.correct = static_cast<double>(pass.correct);
         local.images = static_cast<double>(n);
         local.stop = m_localStop || (m_stop && m_stop->load());
         const StepFigures all = m_parallel->reduceStep(local);
@@ -752,6 +844,8 @@ private:
     TrainResult m_result;
     bool m_writes = false; // this process writes runDir (rank 0, or the only process)
     std::unique_ptr<DataParallel> m_parallel;
+    std::unique_ptr<StepThreads> m_stepThreads; // null: the step runs on this thread alone
+    std::vector<torch::Tensor> m_trainable;     // the parameters m_stepThreads' slices train
     bool m_localStop = false, m_stopAgreed = false, m_logitsShared = false;
     double m_reduceSecondsBefore = 0;
     int64_t m_selected = 0;          // best epoch on the validation images so far (1-based)

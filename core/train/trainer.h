@@ -105,6 +105,9 @@ struct TrainResult {
     /// The chosen weights on the test set, scored once after the last epoch (0 when stopped).
     double testTop1 = 0, testTop5 = 0, testLoss = 0;
     int64_t trainImages = 0, valImages = 0, testImages = 0; // trained on, held out, test
+    /// Slices of the batch each step ran as, one per thread (1: the step ran whole, its
+    /// operations split across the threads instead; train/step_threads.h).
+    int stepSlices = 1;
 };
 
 struct EvalResult {
