@@ -119,6 +119,9 @@ struct GemmReport {
     std::string instructions; // what that means for bf16 products, in words
     std::map<int, double> gflops;  // threads -> achieved GFLOP/s over the step's GEMMs
     std::map<int, double> seconds; // threads -> their summed time for one step
+    /// threads -> the slices of the batch they ran as, one per thread, as the trainer splits
+    /// its step (train::stepParts; 1: each GEMM on all the threads).
+    std::map<int, int> slices;
     /// threads -> GFLOP/s of that many threads each running its own vector FMA loop: what the
     /// machine gives extra threads at all (util::vectorFmaGflops).
     std::map<int, double> fmaGflops;

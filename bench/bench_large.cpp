@@ -3,6 +3,7 @@
 // threads; and the GEMMs of that step timed alone, against the bf16 peak, with the instructions
 // oneDNN chose for them.
 #include "bench/bench_internal.h"
+#include "train/step_threads.h"
 #include "train/trainer.h"
 #include "util/cpu_block_cache.h"
 
@@ -76,22 +77,53 @@ std::vector<Gemm> stepGemms(const model::ViTConfig& student, const model::ViTCon
     return out;
 }
 
-/// Median seconds of one bf16 GEMM of this shape as LibTorch runs it.
-double gemmSeconds(const Gemm& g)
+/// One bf16 GEMM's operands, as LibTorch gets them in the step.
+struct GemmOperands {
+    torch::Tensor a, b;
+    int count;
+};
+
+std::vector<GemmOperands> operandsFor(const std::vector<Gemm>& gemms)
 {
     const auto bf16 = torch::TensorOptions().dtype(torch::kBFloat16);
-    torch::Tensor a = g.transposedA ? torch::randn({g.inner, g.rows}, bf16).t()
-                                    : torch::randn({g.rows, g.inner}, bf16);
-    torch::Tensor b = torch::randn({g.inner, g.cols}, bf16);
-    std::vector<double> s;
-    for (int i = 0; i < 7; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        auto c = a.mm(b);
-        if (i >= 2)
-            s.push_back(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    std::vector<GemmOperands> out;
+    for (const Gemm& g : gemms)
+        out.push_back({g.transposedA ? torch::randn({g.inner, g.rows}, bf16).t()
+                                     : torch::randn({g.rows, g.inner}, bf16),
+                       torch::randn({g.inner, g.cols}, bf16), g.count});
+    return out;
+}
+
+/// Seconds of one step's GEMMs run as the trainer runs them with `threads` threads: the batch
+/// in train::stepParts slices, each slice's GEMMs on its own thread (one OpenMP thread each)
+/// at the same time, or, unsplit, each GEMM on all the threads. Per GEMM shape the median of
+/// five timed runs after two untimed ones, times its count.
+double stepGemmSeconds(const model::ViTConfig& student, const model::ViTConfig& teacher,
+                       int64_t batch, int threads)
+{
+    const int parts = train::stepParts(threads, batch);
+    std::vector<std::vector<GemmOperands>> slices;
+    for (int p = 0; p < parts; ++p) {
+        const int64_t rows = batch * (p + 1) / parts - batch * p / parts;
+        slices.push_back(operandsFor(stepGemms(student, teacher, rows, true)));
     }
-    return median(s);
+    train::StepThreads pool(parts);
+    double total = 0;
+    for (size_t shape = 0; shape < slices[0].size(); ++shape) {
+        std::vector<double> s;
+        for (int i = 0; i < 7; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            pool.run([&](int p) {
+                const GemmOperands& g = slices[size_t(p)][shape];
+                auto c = g.a.mm(g.b);
+            });
+            if (i >= 2)
+                s.push_back(
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        }
+        total += median(s) * slices[0][shape].count;
+    }
+    return total;
 }
 
 } // namespace
@@ -127,9 +159,9 @@ void measureLarge(BenchReport& report, const LogFn& say, const std::atomic<bool>
         g.fmaGflops[n] = util::vectorFmaGflops(n);
         train::applyThreads(n);
         const util::CpuBlockCache::Scope blockCache; // outputs reused, as in a training step
-        double seconds = 0;
-        for (const Gemm& x : gemms)
-            seconds += gemmSeconds(x) * x.count;
+        const double seconds =
+            stepGemmSeconds(fitted.student, fitted.teacher, l.batchSize, n);
+        g.slices[n] = train::stepParts(n, l.batchSize);
         g.seconds[n] = seconds;
         g.gflops[n] = seconds > 0 ? g.flopsPerStep / seconds / 1e9 : 0.0;
     }

@@ -168,10 +168,16 @@ void writeLarge(std::ostringstream& os, const BenchReport& r)
            << (gemm ? format("%.1f", 100.0 * g->second / peak) : "–") << " | "
            << (gemm && step > 0 ? format("%.0f %%", 100.0 * gs->second / step) : "–") << " |\n";
     }
+    std::string split;
+    for (const auto& [threads, slices] : r.gemm.slices)
+        if (slices > 1)
+            split += format(" At %d threads as the trainer runs them: the batch in %d slices, "
+                            "each slice's GEMMs on its own thread at the same time.",
+                            threads, slices);
     os << format("\nGEMMs: the blocks' linear layers of one step (the student's forward, input "
                  "and weight gradients; the teacher's forward), %.1f GFLOP, each timed alone in "
-                 "bf16 with LibTorch's mm. ",
-                 r.gemm.flopsPerStep / 1e9)
+                 "bf16 with LibTorch's mm.%s ",
+                 r.gemm.flopsPerStep / 1e9, split.c_str())
        << "oneDNN ISA: "
        << (r.gemm.isa.empty() ? std::string("unknown (libdnnl.so.2 not found)")
                               : r.gemm.isa + (r.gemm.instructions.empty()

@@ -1,6 +1,6 @@
 #pragma once
-// Internal to train/trainer.cpp: a training step split across threads by images instead of
-// inside each operation.
+// A training step split across threads by images instead of
+// inside each operation (train/trainer.cpp; the bench times its GEMMs the same way).
 //
 // At Fashion-MNIST's size (17 tokens, width 64) a step is a few hundred small operations, and a
 // second intra-op thread gains nothing: each operation's parallel region costs about as much
