@@ -3,10 +3,12 @@
 #include "model/bf16_scope.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
+#include "train/step_threads.h"
 #include "train/trainer.h"
 #include "util/error.h"
 
 #include <chrono>
+#include <memory>
 
 namespace tleg::train {
 namespace {
@@ -73,10 +75,47 @@ SpeedProbe probeSpeed(model::ClassifierImpl& net, const std::vector<int64_t>& im
     }
     net.train();
     AdamW optimizer(net.named_parameters(), {});
+    // As the trainer runs a step: split by images across the threads when it would be.
+    const int parts = stepParts(at::get_num_threads(), batch);
+    std::unique_ptr<StepThreads> pool;
+    std::vector<torch::Tensor> trainable;
+    if (parts > 1) {
+        pool = std::make_unique<StepThreads>(parts);
+        for (const auto& t : net.parameters())
+            if (t.requires_grad())
+                trainable.push_back(t);
+    }
+    auto slice = [&](const torch::Tensor& all, int part) {
+        const int64_t from = batch * part / parts;
+        return all.narrow(0, from, batch * (part + 1) / parts - from);
+    };
     p.trainImagesPerSecond = imagesPerSecond(
         [&] {
-            const torch::Tensor loss = crossEntropy(net.forward(images), labels);
-            loss.backward();
+            if (!pool) {
+                const torch::Tensor loss = crossEntropy(net.forward(images), labels);
+                loss.backward();
+            } else {
+                std::vector<std::vector<torch::Tensor>> grads(static_cast<size_t>(parts));
+                pool->run([&](int part) {
+                    model::Bf16Scope precision(o.bf16);
+                    const torch::Tensor loss =
+                        crossEntropy(net.forward(slice(images, part)), slice(labels, part));
+                    grads[size_t(part)] =
+                        torch::autograd::grad({loss}, trainable, {}, false, false, true);
+                });
+                torch::NoGradGuard noGrad;
+                for (size_t j = 0; j < trainable.size(); ++j) {
+                    torch::Tensor& grad = trainable[j].mutable_grad();
+                    for (const auto& g : grads) {
+                        if (!g[j].defined())
+                            continue;
+                        if (grad.defined())
+                            grad.add_(g[j]);
+                        else
+                            grad = g[j].clone();
+                    }
+                }
+            }
             optimizer.step(1e-4);
             optimizer.zeroGrad();
         },
@@ -88,8 +127,18 @@ SpeedProbe probeSpeed(model::ClassifierImpl& net, const std::vector<int64_t>& im
                                           in.imageSize > 0 ? in.imageSize : imageShape[2]};
         const torch::Tensor teacherImages = torch::randn(teacherShape);
         torch::NoGradGuard noGrad;
-        p.teacherImagesPerSecond =
-            imagesPerSecond([&] { teacher->logits(teacherImages); }, batch, o, stop);
+        p.teacherImagesPerSecond = imagesPerSecond(
+            [&] {
+                if (!pool)
+                    teacher->logits(teacherImages);
+                else
+                    pool->run([&](int part) {
+                        torch::NoGradGuard sliceNoGrad; // grad mode and precision: per thread
+                        model::Bf16Scope precision(o.bf16);
+                        teacher->logits(slice(teacherImages, part));
+                    });
+            },
+            batch, o, stop);
     }
     if (stopped(stop))
         return {};

@@ -4,6 +4,7 @@
 #include "data/dataset.h"
 #include "model/aux_net.h"
 #include "model/des_net.h"
+#include "train/speed_probe.h"
 #include "train/step_threads.h"
 #include "train/teacher.h"
 #include "train/trainer.h"
@@ -205,5 +206,25 @@ TEST(StepThreads, aLiveTeacherRunsInEverySliceAndALossThatIsNotFiniteStillStops)
     } catch (const tleg::Error& e) {
         ASSERT_TRUE(std::string(e.what()).find("diverged") != std::string::npos) << e.what();
     }
+}
+
+TEST(StepThreads, theSpeedProbeTimesTheStepAsTheTrainerSplitsIt)
+{
+    // The forms' "about 2 min" comes from the probe: at 2 threads it runs the split step (and
+    // the teacher slice by slice), in bf16 as asked, on the slices' own threads.
+    auto net = model::scratch(small(32, 2), 0);
+    train::ModelTeacher teacher(model::scratch(small(48, 3), 5).ptr(), "teacher");
+    train::ProbeOptions o;
+    o.threads = 2;
+    o.bf16 = true;
+    o.minSeconds = 0.05;
+    o.maxSteps = 3;
+    ASSERT_EQ(train::stepParts(o.threads, 32), 2);
+    const auto p = train::probeSpeed(*net, {1, 28, 28}, 32, o, &teacher);
+    ASSERT_GT(p.trainImagesPerSecond, 0.0);
+    ASSERT_GT(p.evalImagesPerSecond, 0.0);
+    ASSERT_GT(p.teacherImagesPerSecond, 0.0);
+    for (const auto& t : net->parameters())
+        ASSERT_TRUE(t.isfinite().all().item<bool>());
 }
 #endif
