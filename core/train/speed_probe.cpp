@@ -103,18 +103,7 @@ SpeedProbe probeSpeed(model::ClassifierImpl& net, const std::vector<int64_t>& im
                     grads[size_t(part)] =
                         torch::autograd::grad({loss}, trainable, {}, false, false, true);
                 });
-                torch::NoGradGuard noGrad;
-                for (size_t j = 0; j < trainable.size(); ++j) {
-                    torch::Tensor& grad = trainable[j].mutable_grad();
-                    for (const auto& g : grads) {
-                        if (!g[j].defined())
-                            continue;
-                        if (grad.defined())
-                            grad.add_(g[j]);
-                        else
-                            grad = g[j].clone();
-                    }
-                }
+                sumSliceGradients(trainable, grads);
             }
             optimizer.step(1e-4);
             optimizer.zeroGrad();

@@ -64,6 +64,27 @@ int stepParts(int threads, int64_t batch)
 #endif
 }
 
+void sumSliceGradients(const std::vector<torch::Tensor>& params,
+                       const std::vector<std::vector<torch::Tensor>>& grads)
+{
+    torch::NoGradGuard noGrad;
+    for (size_t j = 0; j < params.size(); ++j) {
+        torch::Tensor& grad = params[j].mutable_grad();
+        bool first = true;
+        for (const auto& slice : grads) {
+            if (slice.empty() || !slice[j].defined())
+                continue;
+            if (!first)
+                grad.add_(slice[j]);
+            else if (grad.defined())
+                grad.copy_(slice[j]);
+            else
+                grad = slice[j].clone();
+            first = false;
+        }
+    }
+}
+
 StepThreads::StepThreads(int parts) : m_parts(std::max(1, parts))
 {
     m_errors.resize(size_t(m_parts));

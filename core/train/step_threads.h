@@ -11,6 +11,8 @@
 // Usage:
 //   StepThreads threads(stepParts(at::get_num_threads(), batch, tokens));
 //   threads.run([&](int part) { ...slice `part` of threads.parts()... });
+#include <torch/types.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -25,6 +27,13 @@ namespace tleg::train {
 /// threads: 1 (no split) for one thread, for a build without OpenMP, or when a slice would
 /// hold fewer than 8 images.
 int stepParts(int threads, int64_t batch);
+
+/// Sums the slices' gradients (grads[slice][param]; undefined, or a slice's list empty, where
+/// a slice did not reach the parameter) into each parameter's .grad, replacing what it held.
+/// The sum runs in slice order, so it does not depend on which thread finished first. A
+/// parameter that no slice reached keeps its .grad. Without autograd recording.
+void sumSliceGradients(const std::vector<torch::Tensor>& params,
+                       const std::vector<std::vector<torch::Tensor>>& grads);
 
 /// parts - 1 worker threads beside the calling one; each worker has one OpenMP thread.
 class StepThreads {

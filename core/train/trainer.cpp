@@ -482,9 +482,9 @@ private:
         struct Part {
             double loss = 0.0;
             int64_t correct = 0, images = 0;
-            std::vector<torch::Tensor> grads;
         };
         std::vector<Part> out(size_t(m_stepThreads->parts()));
+        std::vector<std::vector<torch::Tensor>> grads(out.size());
         const bool bf16 = model::bf16Matmul();
         m_stepThreads->run([&](int i) {
             if (i >= parts)
@@ -505,8 +505,9 @@ private:
             p.loss = loss.item<double>();
             p.correct = logits.argmax(1).eq(slice.labels).sum().item<int64_t>();
             if (std::isfinite(p.loss))
-                p.grads = torch::autograd::grad({loss * (scale * double(rows) / double(n))},
-                                                m_trainable, {}, false, false, true);
+                grads[size_t(i)] = torch::autograd::grad(
+                    {loss * (scale * double(rows) / double(n))}, m_trainable, {}, false, false,
+                    true);
         });
         Pass pass;
         for (const Part& p : out) {
@@ -514,22 +515,8 @@ private:
             pass.correct += p.correct;
         }
         m_opt.zeroGrad();
-        if (!std::isfinite(pass.loss))
-            return pass;
-        torch::NoGradGuard noGrad;
-        for (size_t j = 0; j < m_trainable.size(); ++j) {
-            torch::Tensor& grad = m_trainable[j].mutable_grad();
-            bool first = true;
-            for (const Part& p : out) {
-                const torch::Tensor& g = p.grads.empty() ? torch::Tensor() : p.grads[j];
-                if (!g.defined())
-                    continue; // this slice did not reach the parameter
-                if (!grad.defined())
-                    grad = torch::zeros_like(m_trainable[j]);
-                first ? grad.copy_(g) : grad.add_(g);
-                first = false;
-            }
-        }
+        if (std::isfinite(pass.loss))
+            sumSliceGradients(m_trainable, grads);
         return pass;
     }
 

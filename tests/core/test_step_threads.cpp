@@ -121,6 +121,23 @@ TEST(StepThreads, theLowestFailingPartsErrorReachesTheCallerAfterEveryPartIsDone
     ASSERT_EQ(ran.load(), 3);
 }
 
+TEST(StepThreads, theSlicesGradientsReplaceTheOldOnesAndSkipWhatASliceDidNotReach)
+{
+    auto a = torch::zeros({3}).requires_grad_(), b = torch::zeros({2}).requires_grad_(),
+         c = torch::zeros({1}).requires_grad_();
+    a.mutable_grad() = torch::full({3}, 100.0f); // last step's: replaced, not added to
+    c.mutable_grad() = torch::full({1}, 7.0f);   // no slice reaches c: kept
+    const std::vector<std::vector<torch::Tensor>> grads = {
+        {torch::tensor({1.0f, 2.0f, 3.0f}), torch::Tensor(), torch::Tensor()},
+        {}, // a slice that did not run
+        {torch::tensor({10.0f, 20.0f, 30.0f}), torch::tensor({4.0f, 5.0f}), torch::Tensor()}};
+    train::sumSliceGradients({a, b, c}, grads);
+    ASSERT_TRUE(a.grad().equal(torch::tensor({11.0f, 22.0f, 33.0f})));
+    ASSERT_TRUE(b.grad().equal(torch::tensor({4.0f, 5.0f})));
+    ASSERT_TRUE(c.grad().equal(torch::full({1}, 7.0f)));
+    ASSERT_NE(b.grad().data_ptr(), grads[2][1].data_ptr()); // a copy, not the slice's tensor
+}
+
 TEST(StepThreads, partsFollowTheThreadsWhileEachSliceKeepsEightImages)
 {
     ASSERT_EQ(train::stepParts(1, 128), 1);
