@@ -130,6 +130,10 @@ struct GemmReport {
 
 struct BenchReport {
     util::CpuInfo cpu;
+    /// The clock measured at the start, before the 224-px GEMMs alone and at the end (GHz; 0
+    /// for a reading that was not believed). cpu's clock, and so every peak, is the highest:
+    /// a slow moment of the host would otherwise inflate every "% of peak".
+    std::vector<double> clockReadings;
     /// threads -> how many of them at::parallel_for in our kernels really used.
     std::map<int, int> parallelForThreads;
     double loadBefore = -1, loadAfter = -1;

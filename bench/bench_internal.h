@@ -30,6 +30,10 @@ std::vector<double> cppTrainTrial(const Trial& t, BenchContext& cx);
 
 BenchExtras measureExtras(BenchContext& cx, const BenchReport& report, const LogFn& say);
 
+/// Measures the clock again into report.clockReadings; a higher believed reading than the
+/// one report.cpu holds replaces it (util::detectCpu's chains).
+void readClockAgain(BenchReport& report);
+
 /// The 224-px row (BenchOptions::large): report.large and report.gemm.
 void measureLarge(BenchReport& report, const LogFn& say, const std::atomic<bool>* stop);
 

@@ -146,6 +146,7 @@ void measureLarge(BenchReport& report, const LogFn& say, const std::atomic<bool>
     report.large = std::make_shared<BenchReport>(runBench(l, sayLarge, stop));
 
     GemmReport& g = report.gemm;
+    readClockAgain(report); // the GEMMs' share of the peak: the clock as near them as it gets
     std::tie(g.isa, g.instructions) = onednnIsa();
     const BenchOptions& fitted = report.large->options; // image size, channels, classes as run
     const auto gemms = stepGemms(fitted.student, fitted.teacher, l.batchSize, true);

@@ -69,6 +69,15 @@ void writeHeader(std::ostringstream& os, const BenchReport& r)
                  "GFLOP/s (%.0f FLOP/cycle)\n",
                  r.cpu.clockGhz(), r.cpu.peakGflops(false, 1), r.cpu.fp32FlopsPerCycle(),
                  r.cpu.peakGflops(true, 1), r.cpu.bf16FlopsPerCycle());
+    if (r.clockReadings.size() > 1) {
+        os << "Clock readings over the run:";
+        const char* comma = " ";
+        for (double ghz : r.clockReadings) {
+            os << comma << (ghz > 0 ? format("%.2f", ghz) : std::string("–"));
+            comma = ", ";
+        }
+        os << " GHz; the peaks use the highest believed one\n";
+    }
     os << "Threads the fused kernels' at::parallel_for uses:";
     const char* sep = " ";
     for (const auto& [asked, used] : r.parallelForThreads) {
