@@ -104,8 +104,8 @@ double stepGemmSeconds(const model::ViTConfig& student, const model::ViTConfig& 
     const int parts = train::stepParts(threads, batch);
     std::vector<std::vector<GemmOperands>> slices;
     for (int p = 0; p < parts; ++p) {
-        const int64_t rows = batch * (p + 1) / parts - batch * p / parts;
-        slices.push_back(operandsFor(stepGemms(student, teacher, rows, true)));
+        slices.push_back(
+            operandsFor(stepGemms(student, teacher, train::sliceRows(batch, parts, p).count, true)));
     }
     train::StepThreads pool(parts);
     double total = 0;

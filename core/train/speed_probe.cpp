@@ -86,8 +86,8 @@ SpeedProbe probeSpeed(model::ClassifierImpl& net, const std::vector<int64_t>& im
                 trainable.push_back(t);
     }
     auto slice = [&](const torch::Tensor& all, int part) {
-        const int64_t from = batch * part / parts;
-        return all.narrow(0, from, batch * (part + 1) / parts - from);
+        const auto [from, rows] = sliceRows(batch, parts, part);
+        return all.narrow(0, from, rows);
     };
     p.trainImagesPerSecond = imagesPerSecond(
         [&] {

@@ -64,6 +64,12 @@ int stepParts(int threads, int64_t batch)
 #endif
 }
 
+SliceRows sliceRows(int64_t n, int parts, int part)
+{
+    const int64_t from = n * part / parts;
+    return {from, n * (part + 1) / parts - from};
+}
+
 void sumSliceGradients(const std::vector<torch::Tensor>& params,
                        const std::vector<std::vector<torch::Tensor>>& grads)
 {

@@ -28,6 +28,12 @@ namespace tleg::train {
 /// hold fewer than 8 images.
 int stepParts(int threads, int64_t batch);
 
+/// Slice `part` of `parts` over n rows: rows [from, from + count), as even as integers allow.
+struct SliceRows {
+    int64_t from, count;
+};
+SliceRows sliceRows(int64_t n, int parts, int part);
+
 /// Sums the slices' gradients (grads[slice][param]; undefined, or a slice's list empty, where
 /// a slice did not reach the parameter) into each parameter's .grad, replacing what it held.
 /// The sum runs in slice order, so it does not depend on which thread finished first. A

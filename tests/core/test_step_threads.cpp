@@ -11,6 +11,7 @@
 #include "util/error.h"
 
 #include "test_support.h"
+#include "tiny_models.h"
 
 #include <ATen/Parallel.h>
 
@@ -47,13 +48,26 @@ private:
     std::condition_variable m_cv;
 };
 
-model::ViTConfig small(int64_t dim, int64_t heads)
+/// The teacher of these tests: fmnist-ti at width 48, 3 heads, 2 blocks.
+model::ViTConfig teacherConfig()
 {
-    auto c = model::ViTConfig::preset("fmnist-ti");
-    c.dim = dim;
-    c.heads = heads;
-    c.depth = 2;
+    auto c = tleg::testing::fmnistTinyConfig(2);
+    c.dim = 48;
+    c.heads = 3;
     return c;
+}
+
+/// No hold-out, Fashion-MNIST's batches of 64, threads as given.
+train::TrainOptions sliceOptions(int64_t epochs, int threads, bool augment, double lambda)
+{
+    train::TrainOptions o;
+    o.epochs = epochs;
+    o.batchSize = 64;
+    o.threads = threads;
+    o.augment = augment;
+    o.loss.lambda = lambda;
+    o.valFraction = 0.0;
+    return o;
 }
 
 torch::Tensor flatParameters(torch::nn::Module& m)
@@ -102,11 +116,14 @@ TEST(StepThreads, theLowestFailingPartsErrorReachesTheCallerAfterEveryPartIsDone
 {
     train::StepThreads threads(3);
     std::atomic<int> finished{0};
+    Rendezvous partZeroDone(2); // part 1 finishes only after part 0 has returned
     try {
         threads.run([&](int part) {
-            if (part == 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (part == 1)
+                partZeroDone.arriveAndWait();
             ++finished;
+            if (part == 0)
+                partZeroDone.arriveAndWait(); // part 1 goes on only from here
             if (part > 0)
                 throw std::runtime_error("part " + std::to_string(part));
         });
@@ -160,13 +177,9 @@ TEST(StepThreads, aSplitStepTrainsAsTheWholeBatchAndTheSameOnEveryRun)
     // differs between one slice and two.
     auto split = data::loadFashionMnist();
     const auto trainSet = data::subset(split.train, 640, 4);
-    train::TrainOptions o;
-    o.epochs = 2;
-    o.batchSize = 64;
+    train::TrainOptions o = sliceOptions(2, 1, false, 0.0);
     o.lr = 1e-3;
-    o.augment = false;
-    o.valFraction = 0.0;
-    auto teacherNet = model::scratch(small(48, 3), 5).ptr();
+    auto teacherNet = model::scratch(teacherConfig(), 5).ptr();
     for (const double lambda : {1.0, 0.0}) {
         o.loss.lambda = lambda;
         o.cacheTeacherLogits = lambda > 0.0;
@@ -176,7 +189,7 @@ TEST(StepThreads, aSplitStepTrainsAsTheWholeBatchAndTheSameOnEveryRun)
             o.threads = threads;
             train::ModelTeacher teacher(teacherNet, "teacher");
             torch::manual_seed(0);
-            model::AuxNet aux(small(32, 2), model::AuxOptions{});
+            model::AuxNet aux(tleg::testing::fmnistTinyConfig(2), model::AuxOptions{});
             const auto r = train::train(*aux, trainSet, data::Dataset{}, o,
                                         lambda > 0.0 ? &teacher : nullptr);
             ASSERT_EQ(r.history.size(), size_t(2));
@@ -195,23 +208,18 @@ TEST(StepThreads, aLiveTeacherRunsInEverySliceAndALossThatIsNotFiniteStillStops)
 {
     auto split = data::loadFashionMnist();
     const auto trainSet = data::subset(split.train, 256, 6);
-    train::TrainOptions o;
-    o.epochs = 1;
-    o.batchSize = 64;
-    o.threads = 2;
-    o.augment = true; // the teacher sees each slice's own augmented images
-    o.loss.lambda = 0.5;
-    o.valFraction = 0.0;
-    auto teacherNet = model::scratch(small(48, 3), 5).ptr();
+    // With augmentation the teacher sees each slice's own augmented images.
+    train::TrainOptions o = sliceOptions(1, 2, true, 0.5);
+    auto teacherNet = model::scratch(teacherConfig(), 5).ptr();
     train::ModelTeacher teacher(teacherNet, "teacher");
-    model::AuxNet aux(small(32, 2), model::AuxOptions{});
+    model::AuxNet aux(tleg::testing::fmnistTinyConfig(2), model::AuxOptions{});
     const auto before = flatParameters(*aux);
     const auto r = train::train(*aux, trainSet, data::Dataset{}, o, &teacher);
     ASSERT_EQ(r.stepSlices, 2);
     ASSERT_TRUE(std::isfinite(r.history.back().trainLoss) && r.history.back().trainLoss > 0.0);
     ASSERT_FALSE(flatParameters(*aux).equal(before));
 
-    model::ViT broken = model::scratch(small(32, 2), 0);
+    model::ViT broken = model::scratch(tleg::testing::fmnistTinyConfig(2), 0);
     {
         torch::NoGradGuard noGrad;
         broken->parameters().front().view(-1)[0] = std::numeric_limits<float>::infinity();
@@ -229,8 +237,8 @@ TEST(StepThreads, theSpeedProbeTimesTheStepAsTheTrainerSplitsIt)
 {
     // The forms' "about 2 min" comes from the probe: at 2 threads it runs the split step (and
     // the teacher slice by slice), in bf16 as asked, on the slices' own threads.
-    auto net = model::scratch(small(32, 2), 0);
-    train::ModelTeacher teacher(model::scratch(small(48, 3), 5).ptr(), "teacher");
+    auto net = model::scratch(tleg::testing::fmnistTinyConfig(2), 0);
+    train::ModelTeacher teacher(model::scratch(teacherConfig(), 5).ptr(), "teacher");
     train::ProbeOptions o;
     o.threads = 2;
     o.bf16 = true;
