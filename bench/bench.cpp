@@ -72,8 +72,8 @@ std::vector<Trial> trialsFor(const std::string& workload, int threads)
 
 double flopsPerImage(const Trial& t, const BenchOptions& o)
 {
-    const double student = 2.0 * double(o.student.forwardMacs());
-    const double teacher = 2.0 * double(o.teacher.forwardMacs());
+    const double student = 2.0 * double(o.student.computedForwardMacs());
+    const double teacher = 2.0 * double(o.teacher.computedForwardMacs());
     if (t.workload == "infer")
         return student;
     // A training step is about three forward passes (forward, and backward's two matmuls per

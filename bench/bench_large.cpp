@@ -63,12 +63,22 @@ std::vector<Gemm> stepGemms(const model::ViTConfig& student, const model::ViTCon
     auto add = [&](const model::ViTConfig& c, bool trained) {
         const int64_t m = batch * c.numTokens(), d = c.dim, h = c.hiddenDim();
         const int n = static_cast<int>(c.depth);
-        for (auto [k, o] : {std::pair{d, 3 * d}, {d, d}, {d, h}, {h, d}}) {
-            out.push_back({m, k, o, n});
+        // The last block's projection and MLP see only the pooled tokens (model::blockForward).
+        const int64_t pooled = c.pooledTokens() > 0 ? batch * c.pooledTokens() : m;
+        auto layer = [&](int64_t rows, int64_t k, int64_t o, int count) {
+            if (count <= 0)
+                return;
+            out.push_back({rows, k, o, count});
             if (trained) {
-                out.push_back({m, o, k, n});       // dX = dY · W
-                out.push_back({k, m, o, n, true}); // dW = xᵀ · dY
+                out.push_back({rows, o, k, count});       // dX = dY · W
+                out.push_back({k, rows, o, count, true}); // dW = xᵀ · dY
             }
+        };
+        layer(m, d, 3 * d, n);
+        for (auto [k, o] : {std::pair{d, d}, {d, h}, {h, d}}) {
+            layer(m, k, o, pooled == m ? n : n - 1);
+            if (pooled != m)
+                layer(pooled, k, o, 1);
         }
     };
     add(student, true);

@@ -136,7 +136,9 @@ void writeTable(std::ostringstream& os, const BenchReport& r)
     }
     os << "\nPyTorch img/s: fp32 rows against PyTorch fp32; bf16 rows against the same model "
           "code under torch.autocast(\"cpu\", dtype=torch.bfloat16); cached rows against "
-          "PyTorch's live teacher with augmentation off.\n";
+          "PyTorch's live teacher with augmentation off. GFLOP/s: the multiply-adds the C++ "
+          "step runs (its models' last block computes only the class token), twice, over its "
+          "time.\n";
 }
 
 /// The 224-px row and its GEMMs.
@@ -184,8 +186,9 @@ void writeLarge(std::ostringstream& os, const BenchReport& r)
                             "each slice's GEMMs on its own thread at the same time.",
                             threads, slices);
     os << format("\nGEMMs: the blocks' linear layers of one step (the student's forward, input "
-                 "and weight gradients; the teacher's forward), %.1f GFLOP, each timed alone in "
-                 "bf16 with LibTorch's mm.%s ",
+                 "and weight gradients; the teacher's forward; each last block's projection and "
+                 "MLP on the class token alone, as the models run them), %.1f GFLOP, each timed "
+                 "alone in bf16 with LibTorch's mm.%s ",
                  r.gemm.flopsPerStep / 1e9, split.c_str())
        << "oneDNN ISA: "
        << (r.gemm.isa.empty() ? std::string("unknown (libdnnl.so.2 not found)")

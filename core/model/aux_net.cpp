@@ -207,7 +207,8 @@ torch::Tensor AuxNetImpl::forward(const torch::Tensor& images)
     Residual r{embed(images), {}};
     const std::vector<BlockWeights> w = allBlockWeights();
     for (int64_t i = 0; i < m_config.depth; ++i)
-        r = blockForward(r, w[size_t(i)], m_config.heads);
+        r = blockForward(r, w[size_t(i)], m_config.heads, m_config.layerNormEps,
+                         i + 1 == m_config.depth ? pooledTokens() : 0);
     return pool(r.value());
 }
 

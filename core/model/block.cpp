@@ -203,7 +203,8 @@ torch::Tensor blockForward(const torch::Tensor& x, const BlockWeights& w, int64_
     return blockForward(Residual{x, {}}, w, heads, eps).value();
 }
 
-Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, double eps)
+Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, double eps,
+                      int64_t keepTokens)
 {
     const int64_t batch = in.x.size(0), tokens = in.x.size(1), dim = in.x.size(2);
     const int64_t headDim = dim / heads;
@@ -230,21 +231,34 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
     // batched in bf16 on oneDNN below, as the linear layers do, with a softmax that reads and
     // writes bf16 and computes in fp32 (kernels::fusedSoftmax).
     const bool manyTokens = t_bf16Matmul && tokens > kFusedAttentionMaxTokens;
+    const bool narrow = keepTokens > 0 && keepTokens < tokens;
     auto packed = t_bf16Matmul ? linearBf16(h, w[QkvWeight], w[QkvBias])
                                : linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
-    torch::Tensor ctx;                                                // [B, N, D]
+    torch::Tensor ctx; // [B, N, D]; [B, keepTokens, D] when narrow
     if (!manyTokens && kernels::fusedAttentionApplies(packed)) {
+        // With keepTokens the kernel still answers every query: at a few dozen tokens that
+        // costs about what the broadcast products for the kept ones alone would.
         ctx = kernels::fusedAttention(packed, heads);
+        if (narrow)
+            ctx = ctx.narrow(1, 0, keepTokens).contiguous();
     } else {
         auto qkv = packed.reshape({batch, tokens, 3, heads, headDim})
                        .permute({2, 0, 3, 1, 4}); // [3, B, H, N, d]
         auto q = qkv[0], k = qkv[1], v = qkv[2];
+        if (narrow)
+            q = q.narrow(2, 0, keepTokens); // the kept tokens' queries against every key
         const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
         // The 1/√d scale goes into the softmax's pass over the scores (no scaled copy of q).
         auto scores = torch::matmul(q, k.transpose(-2, -1)); // [B, H, N, N]
         auto attn = kernels::fusedSoftmaxApplies(scores) ? kernels::fusedSoftmax(scores, scale)
                                                          : (scores * scale).softmax(-1);
-        ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, tokens, dim});
+        ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, q.size(2), dim});
+    }
+    if (narrow) {
+        // Only these tokens go on (a class token to the head): each token's projection,
+        // LayerNorm and MLP read that token alone. In the Fashion-MNIST models' last block
+        // (17 tokens, one kept) that is most of the block's work.
+        x = x.narrow(1, 0, keepTokens).contiguous();
     }
     // A bf16 GEMM result is added to the float residual stream directly, in one pass with the
     // LayerNorm after it (whose backward sums the two gradient paths of `out` and rounds the

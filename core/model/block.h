@@ -85,8 +85,12 @@ struct Residual {
 
 /// blockForward on a Residual, returning one; chaining these over a stack of blocks gives the
 /// same result as chaining blockForward, with one pass fewer over the stream per block.
+/// keepTokens > 0 (a network's last block, when only its first tokens reach the head): the
+/// result holds just the first keepTokens tokens, [B, keepTokens, D], the same values as the
+/// full block's. Their attention still reads every token; the projection, the second LayerNorm
+/// and the MLP run on those tokens alone.
 Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads,
-                      double eps = 1e-6);
+                      double eps = 1e-6, int64_t keepTokens = 0);
 
 /// Matmul precision for the linear layers of the current thread: bf16 keeps the residual
 /// stream and LayerNorm in fp32 and runs the matmuls in bfloat16 (AVX-512 BF16 / AMX).

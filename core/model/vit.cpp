@@ -53,6 +53,11 @@ torch::Tensor ViTBase::embed(const torch::Tensor& images)
     return x + m_posEmbed;
 }
 
+int64_t ViTBase::pooledTokens() const
+{
+    return m_config.pooledTokens();
+}
+
 torch::Tensor ViTBase::pool(const torch::Tensor& tokens)
 {
     if (m_config.pooling == Pooling::Average) { // the mean leaves any class token out
@@ -81,9 +86,11 @@ ViTImpl::ViTImpl(const ViTConfig& config) : ViTBase(config)
 torch::Tensor ViTImpl::forward(const torch::Tensor& images)
 {
     Residual r{embed(images), {}};
-    for (const auto& b : *blocks) {
-        const auto* blk = b->as<BlockImpl>();
-        r = blockForward(r, blk->weights(), blk->heads, blk->eps);
+    const int64_t depth = static_cast<int64_t>(blocks->size());
+    for (int64_t i = 0; i < depth; ++i) {
+        const auto* blk = blocks->ptr<BlockImpl>(i).get();
+        r = blockForward(r, blk->weights(), blk->heads, blk->eps,
+                         i + 1 == depth ? pooledTokens() : 0);
     }
     return pool(r.value());
 }

@@ -38,6 +38,9 @@ class ViTBase : public ClassifierImpl {
 public:
     explicit ViTBase(const ViTConfig& config);
     const ViTConfig& config() const { return m_config; }
+    /// The first tokens that pool() reads (the class token, and the distillation token with
+    /// its head), or 0 when it reads them all (average pooling): the last block's keepTokens.
+    int64_t pooledTokens() const;
 
 protected:
     torch::Tensor embed(const torch::Tensor& images); // [B, C, H, W] -> [B, prefix + N, D]
@@ -59,8 +62,6 @@ public:
     torch::Tensor forward(const torch::Tensor& images) override;
     std::string kind() const override { return "vit"; }
     nlohmann::json architecture() const override;
-    /// Features before the head, [B, D].
-    torch::Tensor features(const torch::Tensor& images);
 
     torch::nn::ModuleList blocks{nullptr};
     BlockImpl& block(int64_t i) const { return *blocks->ptr<BlockImpl>(i); }

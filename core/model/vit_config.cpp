@@ -84,6 +84,16 @@ int64_t ViTConfig::forwardMacs() const
     return patch + depth * perBlock + (distillationToken ? 2 : 1) * dim * numClasses;
 }
 
+int64_t ViTConfig::computedForwardMacs() const
+{
+    const int64_t n = numTokens(), kept = pooledTokens();
+    if (kept == 0 || kept >= n || depth == 0)
+        return forwardMacs();
+    const int64_t left = n - kept; // tokens whose last-block output nobody reads
+    const int64_t perToken = dim * dim + 2 * dim * hiddenDim(); // projection and MLP
+    return forwardMacs() - left * (perToken + 2 * n * dim);
+}
+
 nlohmann::json ViTConfig::toJson() const
 {
     nlohmann::json j = {{"image_size", imageSize},

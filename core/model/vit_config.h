@@ -38,6 +38,13 @@ struct ViTConfig {
     bool hasClassToken() const { return pooling == Pooling::ClassToken || avgWithClassToken; }
     /// Class and distillation tokens before the patch tokens.
     int64_t prefixTokens() const { return (hasClassToken() ? 1 : 0) + (distillationToken ? 1 : 0); }
+    /// The first tokens the head reads (the class token; the distillation token too, whose
+    /// head is averaged in), or 0 for all of them (average pooling). The last block computes
+    /// just these (model::blockForward's keepTokens).
+    int64_t pooledTokens() const
+    {
+        return pooling == Pooling::Average ? 0 : (distillationToken ? 2 : 1);
+    }
     /// TLEG's own block layout (the defaults of the four fields above), which Aux-Nets and
     /// learngenes require.
     bool standardLayout() const;
@@ -58,6 +65,11 @@ struct ViTConfig {
     /// Multiply-accumulates of one forward pass of one image (matmuls and attention). This is
     /// what the paper and DeiT report as "FLOPs" (ViT-B: 17.5 G).
     int64_t forwardMacs() const;
+    /// Those TLEG's forward runs: the last block's projection and MLP, and its attention's
+    /// queries, for the pooled tokens alone (pooledTokens()). What `tleg bench` divides by time
+    /// (a slight undercount at a few dozen tokens, where the fused attention answers every
+    /// query).
+    int64_t computedForwardMacs() const;
 
     nlohmann::json toJson() const;
     static ViTConfig fromJson(const nlohmann::json& j);
