@@ -88,8 +88,8 @@ torch::Tensor ViTImpl::forward(const torch::Tensor& images)
     Residual r{embed(images), {}};
     const int64_t depth = static_cast<int64_t>(blocks->size());
     for (int64_t i = 0; i < depth; ++i) {
-        const auto* blk = blocks->ptr<BlockImpl>(i).get();
-        r = blockForward(r, blk->weights(), blk->heads, blk->eps,
+        const BlockImpl& blk = block(i);
+        r = blockForward(r, blk.weights(), blk.heads, blk.eps,
                          i + 1 == depth ? pooledTokens() : 0);
     }
     return pool(r.value());
