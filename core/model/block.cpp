@@ -189,6 +189,57 @@ torch::Tensor linearBf16(const torch::Tensor& x, const torch::Tensor& w, const t
     return y.view(sizes);
 }
 
+/// The packed qkv projection [B, N, 3·H·d] cut into per-head q [B·H, nq, d] (the first nq
+/// tokens' queries), k and v [B·H, N, d], each contiguous for the batched GEMMs. LibTorch's own
+/// route (select, permute, and matmul's copies) costs a zero-filled [3, B, H, N, d] gradient per
+/// slice and two full-size sums of them in the backward; this one writes each of the three
+/// gradients into its slice of one tensor.
+struct SplitQkvFn : torch::autograd::Function<SplitQkvFn> {
+    static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
+                                                  const torch::Tensor& packed, int64_t heads,
+                                                  int64_t queries)
+    {
+        const int64_t batch = packed.size(0), tokens = packed.size(1);
+        const int64_t headDim = packed.size(2) / (3 * heads);
+        const auto parts = packed.view({batch, tokens, 3, heads, headDim});
+        torch::autograd::variable_list out;
+        for (int64_t i = 0; i < 3; ++i) {
+            const int64_t n = i == 0 ? queries : tokens;
+            auto t = torch::empty({batch, heads, n, headDim}, packed.options());
+            t.copy_(parts.select(2, i).narrow(1, 0, n).permute({0, 2, 1, 3}));
+            out.push_back(t.view({batch * heads, n, headDim}));
+        }
+        ctx->saved_data["batch"] = batch;
+        ctx->saved_data["tokens"] = tokens;
+        ctx->saved_data["heads"] = heads;
+        return out;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads)
+    {
+        const int64_t batch = ctx->saved_data["batch"].toInt();
+        const int64_t tokens = ctx->saved_data["tokens"].toInt();
+        const int64_t heads = ctx->saved_data["heads"].toInt();
+        const auto& any = grads[1].defined() ? grads[1] : grads[0].defined() ? grads[0] : grads[2];
+        const int64_t headDim = any.size(-1);
+        auto g = torch::empty({batch, tokens, 3, heads, headDim}, any.options());
+        for (int64_t i = 0; i < 3; ++i) {
+            auto slot = g.select(2, i); // [B, N, H, d]
+            if (!grads[size_t(i)].defined()) {
+                slot.zero_();
+                continue;
+            }
+            const int64_t n = grads[size_t(i)].size(1);
+            slot.narrow(1, 0, n).copy_(
+                grads[size_t(i)].view({batch, heads, n, headDim}).permute({0, 2, 1, 3}));
+            if (n < tokens)
+                slot.narrow(1, n, tokens - n).zero_();
+        }
+        return {g.view({batch, tokens, 3 * heads * headDim}), {}, {}};
+    }
+};
+
 } // namespace
 
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b)
@@ -242,17 +293,19 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
         if (narrow)
             ctx = ctx.narrow(1, 0, keepTokens).contiguous();
     } else {
-        auto qkv = packed.reshape({batch, tokens, 3, heads, headDim})
-                       .permute({2, 0, 3, 1, 4}); // [3, B, H, N, d]
-        auto q = qkv[0], k = qkv[1], v = qkv[2];
-        if (narrow)
-            q = q.narrow(2, 0, keepTokens); // the kept tokens' queries against every key
+        // With keepTokens only the kept tokens' queries go against every key.
+        const int64_t queries = narrow ? keepTokens : tokens;
+        const auto qkv = SplitQkvFn::apply(packed.contiguous(), heads, queries); // [B·H, n, d]
+        const auto &q = qkv[0], &k = qkv[1], &v = qkv[2];
         const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
         // The 1/√d scale goes into the softmax's pass over the scores (no scaled copy of q).
-        auto scores = torch::matmul(q, k.transpose(-2, -1)); // [B, H, N, N]
+        auto scores = torch::bmm(q, k.transpose(1, 2)); // [B·H, nq, N]
         auto attn = kernels::fusedSoftmaxApplies(scores) ? kernels::fusedSoftmax(scores, scale)
                                                          : (scores * scale).softmax(-1);
-        ctx = torch::matmul(attn, v).transpose(1, 2).reshape({batch, q.size(2), dim});
+        ctx = torch::bmm(attn, v)
+                  .view({batch, heads, queries, headDim})
+                  .transpose(1, 2)
+                  .reshape({batch, queries, dim});
     }
     if (narrow) {
         // Only these tokens go on (a class token to the head): each token's projection,

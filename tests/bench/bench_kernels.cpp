@@ -1,18 +1,23 @@
 // The fused kernels against LibTorch's own ops on one 128-image batch of the quick preset's
 // student (fmnist-ti: 2,176 rows of width 64, hidden width 256, 2 heads), and the softmax on a
 // 224-px ViT-Ti block's bf16 attention scores (8 images, 3 heads, 197 tokens): median
-// milliseconds of forward and forward + backward, one thread. Run by hand:
+// milliseconds of forward and forward + backward, one thread. Last, the patch embedding under bf16
+// (the cut patches through one GEMM) against LibTorch's float convolution, at 28 px (128 images,
+// patch 7, width 64) and 224 px (8 images, patch 16, width 192). Run by hand:
 //   ninja -C build bench_kernels && build/tests/bench_kernels
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
 #include "kernels/fused_softmax.h"
+#include "model/bf16_scope.h"
+#include "model/vit.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace {
@@ -95,5 +100,26 @@ int main()
     row("softmax bf16 forward + backward",
         medianMs([&] { s.softmax(-1).backward(gs); }),
         medianMs([&] { kernels::fusedSoftmax(s, 0.125).backward(gs); }));
+
+    struct EmbedCase {
+        const char* name;
+        int64_t batch, channels, size, patch, dim;
+    };
+    for (const EmbedCase& c : {EmbedCase{"patch embedding 28 px", B, 1, 28, 7, D},
+                               EmbedCase{"patch embedding 224 px", 8, 3, 224, 16, 192}}) {
+        model::PatchEmbed embed(c.channels, c.patch, c.dim);
+        const auto images = torch::randn({c.batch, c.channels, c.size, c.size});
+        const auto g = torch::randn({c.batch, (c.size / c.patch) * (c.size / c.patch), c.dim});
+        auto conv = [&] { return embed->proj->forward(images).flatten(2).transpose(1, 2); };
+        auto gemm = [&] {
+            model::Bf16Scope bf16(true);
+            return embed->forward(images);
+        };
+        row((std::string(c.name) + ", forward").c_str(),
+            medianMs([&] { torch::NoGradGuard ng; conv(); }),
+            medianMs([&] { torch::NoGradGuard ng; gemm(); }));
+        row((std::string(c.name) + " fwd + bwd").c_str(), medianMs([&] { conv().backward(g); }),
+            medianMs([&] { gemm().backward(g); }));
+    }
     return 0;
 }

@@ -259,6 +259,66 @@ TEST(Bench, bf16BlockWithManyTokensMatchesFp32)
         ASSERT_TRUE(p.grad().defined() && torch::isfinite(p.grad()).all().item<bool>());
 }
 
+TEST(Bench, bf16BlockWithManyTokensGivesEveryWeightItsGradient)
+{
+    // The bf16 path cuts q, k and v out of the packed projection by hand (and back in the
+    // backward): each weight's gradient must match the fp32 block's, not merely be finite.
+    torch::manual_seed(4);
+    model::Block blk(96, 3, 4.0);
+    {
+        torch::NoGradGuard guard; // biases away from zero, so their gradients are tested too
+        for (auto& p : blk->parameters())
+            p.add_(torch::randn_like(p) * 0.1);
+    }
+    const auto x = torch::randn({2, 197, 96});
+    const auto g = torch::randn({2, 197, 96});
+    std::vector<torch::Tensor> grads[2];
+    for (int bf16 = 0; bf16 < 2; ++bf16) {
+        blk->zero_grad();
+        model::Bf16Scope scope(bf16 == 1);
+        blk->forward(x).backward(g);
+        for (const auto& p : blk->parameters())
+            grads[bf16].push_back(p.grad().clone());
+    }
+    const auto names = blk->named_parameters().keys();
+    for (size_t i = 0; i < grads[0].size(); ++i) {
+        const double rel =
+            ((grads[1][i] - grads[0][i]).norm() / grads[0][i].norm()).item<double>();
+        ASSERT_TRUE(rel < 5e-2) << names[i] << ": gradient differs by " << rel;
+    }
+}
+
+TEST(Bench, bf16PatchEmbeddingIsTheConvolution)
+{
+    // Under bf16 the patch embedding runs as one GEMM of the cut-out patches; it must give the
+    // convolution's tokens and weight gradients, also for an image whose size leaves a remainder.
+    torch::manual_seed(5);
+    model::PatchEmbed embed(3, 16, 64);
+    for (const int64_t size : {int64_t(224), int64_t(50)}) {
+        const auto images = torch::randn({2, 3, size, size});
+        embed->zero_grad();
+        const auto ref = embed->proj->forward(images).flatten(2).transpose(1, 2);
+        const auto g = torch::randn_like(ref);
+        ref.backward(g);
+        const auto refW = embed->proj->weight.grad().clone(), refB = embed->proj->bias.grad().clone();
+        embed->zero_grad();
+        torch::Tensor got;
+        {
+            model::Bf16Scope bf16(true);
+            got = embed->forward(images);
+            got.backward(g);
+        }
+        ASSERT_EQ(got.sizes(), ref.sizes());
+        ASSERT_EQ(got.scalar_type(), torch::kFloat);
+        const double rel = ((got - ref).norm() / ref.norm()).item<double>();
+        ASSERT_TRUE(rel < 2e-2) << size << " px: tokens differ by " << rel;
+        const double relW = ((embed->proj->weight.grad() - refW).norm() / refW.norm()).item<double>();
+        ASSERT_TRUE(relW < 2e-2) << size << " px: weight gradient differs by " << relW;
+        const double relB = ((embed->proj->bias.grad() - refB).norm() / refB.norm()).item<double>();
+        ASSERT_TRUE(relB < 2e-2) << size << " px: bias gradient differs by " << relB;
+    }
+}
+
 TEST(Machine, clockIsMeasuredByTwoChainsOrNominalNeverWild)
 {
     const util::CpuInfo cpu = util::detectCpu();
