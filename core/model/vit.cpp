@@ -48,7 +48,10 @@ PatchEmbedImpl::PatchEmbedImpl(int64_t channels, int64_t patch, int64_t dim)
 
 torch::Tensor PatchEmbedImpl::forward(const torch::Tensor& x)
 {
-    if (!bf16Matmul() || x.dim() != 4 || x.scalar_type() != torch::kFloat)
+    // The cut below is a CPU loop outside autograd: images on another device, or whose own
+    // gradient is wanted, take the convolution.
+    if (!bf16Matmul() || x.dim() != 4 || x.scalar_type() != torch::kFloat
+        || !x.device().is_cpu() || x.requires_grad())
         return proj->forward(x).flatten(2).transpose(1, 2); // [B, D, g, g] -> [B, g*g, D]
     // Under bf16 matmuls the convolution (stride = kernel: disjoint patches) runs as what it
     // is, one bf16 GEMM of the flattened patches, as torch.autocast runs it: forward + backward

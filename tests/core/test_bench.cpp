@@ -317,6 +317,14 @@ TEST(Bench, bf16PatchEmbeddingIsTheConvolution)
         const double relB = ((embed->proj->bias.grad() - refB).norm() / refB.norm()).item<double>();
         ASSERT_TRUE(relB < 2e-2) << size << " px: bias gradient differs by " << relB;
     }
+    // Images whose own gradient is wanted take the convolution under bf16 too, and get it.
+    auto wanted = torch::randn({1, 3, 32, 32}).requires_grad_(true);
+    {
+        model::Bf16Scope bf16(true);
+        embed->forward(wanted).sum().backward();
+    }
+    ASSERT_TRUE(wanted.grad().defined());
+    ASSERT_GT(wanted.grad().abs().sum().item<double>(), 0.0);
 }
 
 TEST(Machine, clockIsMeasuredByTwoChainsOrNominalNeverWild)
