@@ -121,36 +121,38 @@ uint16_t* bits(const torch::Tensor& t)
 class FusedAttentionFn : public torch::autograd::Function<FusedAttentionFn> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& qkvIn,
-                                 int64_t heads)
+                                 int64_t heads, int64_t queries)
     {
         const torch::Tensor qkv = qkvIn.contiguous();
         const bool bf16 = qkv.scalar_type() == torch::kBFloat16;
         const int64_t batch = qkv.size(0), tokens = qkv.size(1), dim = qkv.size(2) / 3;
         const int64_t headDim = dim / heads;
         const float scale = 1.0f / std::sqrt(static_cast<float>(headDim));
-        auto out = torch::empty({batch, tokens, dim}, qkv.options());
-        auto probs = torch::empty({batch, heads, tokens, tokens}, qkv.options().dtype(torch::kFloat));
+        const int64_t nq = queries > 0 && queries < tokens ? queries : tokens;
+        auto out = torch::empty({batch, nq, dim}, qkv.options());
+        auto probs = torch::empty({batch, heads, nq, tokens}, qkv.options().dtype(torch::kFloat));
         float* p = probs.data_ptr<float>();
         const Isa isa = chosenIsa().load();
         at::parallel_for(0, batch * heads, grainFor(tokens, headDim), [&](int64_t from, int64_t to) {
             std::vector<float> scratch(scratchSize(tokens, headDim, bf16));
             for (int64_t t = from; t < to; ++t) {
                 const int64_t b = t / heads, h = t % heads;
-                float* pp = p + t * tokens * tokens;
+                float* pp = p + t * nq * tokens;
                 if (bf16)
                     TLEG_ATTENTION_DISPATCH(isa, attentionForwardPairBf16,
                                             bits(qkv) + b * tokens * 3 * dim,
-                                            bits(out) + b * tokens * dim, pp, scratch.data(),
-                                            tokens, dim, headDim, h, scale);
+                                            bits(out) + b * nq * dim, pp, scratch.data(), tokens,
+                                            dim, headDim, h, scale, nq);
                 else
                     TLEG_ATTENTION_DISPATCH(isa, attentionForwardPair,
                                             qkv.data_ptr<float>() + b * tokens * 3 * dim,
-                                            out.data_ptr<float>() + b * tokens * dim, pp,
-                                            scratch.data(), tokens, dim, headDim, h, scale);
+                                            out.data_ptr<float>() + b * nq * dim, pp,
+                                            scratch.data(), tokens, dim, headDim, h, scale, nq);
             }
         });
         ctx->save_for_backward({qkv, probs});
         ctx->saved_data["heads"] = heads;
+        ctx->saved_data["queries"] = nq;
         return out;
     }
 
@@ -161,6 +163,7 @@ public:
         const torch::Tensor& qkv = saved[0];
         const torch::Tensor& probs = saved[1];
         const int64_t heads = ctx->saved_data["heads"].toInt();
+        const int64_t nq = ctx->saved_data["queries"].toInt();
         const bool bf16 = qkv.scalar_type() == torch::kBFloat16;
         const torch::Tensor gradOut = gradOutputs[0].to(qkv.scalar_type()).contiguous();
         const int64_t batch = qkv.size(0), tokens = qkv.size(1), dim = qkv.size(2) / 3;
@@ -173,22 +176,22 @@ public:
             std::vector<float> scratch(scratchSize(tokens, headDim, bf16));
             for (int64_t t = from; t < to; ++t) {
                 const int64_t b = t / heads, h = t % heads;
-                const float* pp = p + t * tokens * tokens;
+                const float* pp = p + t * nq * tokens;
                 if (bf16)
                     TLEG_ATTENTION_DISPATCH(isa, attentionBackwardPairBf16,
                                             bits(qkv) + b * tokens * 3 * dim, pp,
-                                            bits(gradOut) + b * tokens * dim,
+                                            bits(gradOut) + b * nq * dim,
                                             bits(gradQkv) + b * tokens * 3 * dim, scratch.data(),
-                                            tokens, dim, headDim, h, scale);
+                                            tokens, dim, headDim, h, scale, nq);
                 else
                     TLEG_ATTENTION_DISPATCH(isa, attentionBackwardPair,
                                             qkv.data_ptr<float>() + b * tokens * 3 * dim, pp,
-                                            gradOut.data_ptr<float>() + b * tokens * dim,
+                                            gradOut.data_ptr<float>() + b * nq * dim,
                                             gradQkv.data_ptr<float>() + b * tokens * 3 * dim,
-                                            scratch.data(), tokens, dim, headDim, h, scale);
+                                            scratch.data(), tokens, dim, headDim, h, scale, nq);
             }
         });
-        return {gradQkv, torch::Tensor()};
+        return {gradQkv, torch::Tensor(), torch::Tensor()};
     }
 };
 
@@ -206,9 +209,9 @@ bool fusedAttentionApplies(const torch::Tensor& qkv)
            && qkv.dim() == 3 && qkv.size(2) % 3 == 0 && qkv.layout() == torch::kStrided;
 }
 
-torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads)
+torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads, int64_t queries)
 {
-    return FusedAttentionFn::apply(qkv, heads);
+    return FusedAttentionFn::apply(qkv, heads, queries);
 }
 
 const char* fusedAttentionIsa()

@@ -17,8 +17,10 @@ namespace tleg::kernels {
 bool fusedAttentionApplies(const torch::Tensor& qkv);
 
 /// qkv: [B, N, 3D] with q | k | v along the last axis, each D = heads × d (timm's layout).
-/// Returns [B, N, D], heads concatenated. Differentiable with respect to qkv.
-torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads);
+/// Returns [B, N, D], heads concatenated. Differentiable with respect to qkv. With 0 < queries
+/// < N only the first `queries` tokens' rows are computed ([B, queries, D]; every key and value
+/// still attended to), as a network's last block needs for its class token.
+torch::Tensor fusedAttention(const torch::Tensor& qkv, int64_t heads, int64_t queries = 0);
 
 /// Which instruction set the kernel runs with here ("avx512", "avx2" or "generic").
 const char* fusedAttentionIsa();

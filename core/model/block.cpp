@@ -287,11 +287,8 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
                                : linear(h, w[QkvWeight], w[QkvBias]); // [B, N, 3D]
     torch::Tensor ctx; // [B, N, D]; [B, keepTokens, D] when narrow
     if (!manyTokens && kernels::fusedAttentionApplies(packed)) {
-        // With keepTokens the kernel still answers every query: at a few dozen tokens that
-        // costs about what the broadcast products for the kept ones alone would.
-        ctx = kernels::fusedAttention(packed, heads);
-        if (narrow)
-            ctx = ctx.narrow(1, 0, keepTokens).contiguous();
+        // With keepTokens the kernel answers the kept tokens' queries alone.
+        ctx = kernels::fusedAttention(packed, heads, narrow ? keepTokens : 0);
     } else {
         // With keepTokens only the kept tokens' queries go against every key.
         const int64_t queries = narrow ? keepTokens : tokens;

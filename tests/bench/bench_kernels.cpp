@@ -70,6 +70,18 @@ int main()
         medianMs([&] { referenceAttention(qkv, H).backward(gradCtx); }),
         medianMs([&] { kernels::fusedAttention(qkv, H).backward(gradCtx); }));
 
+    {
+        // A last block's attention in bf16 when the head reads the class token alone: the whole
+        // kernel and the cut afterwards (LibTorch column) against the kernel for that query.
+        auto qkv16 = torch::randn({B, N, 3 * D}).to(torch::kBFloat16).requires_grad_(true);
+        auto g1 = torch::randn({B, 1, D}).to(torch::kBFloat16);
+        row("attention bf16, 1 query of 17, f + b",
+            medianMs([&] {
+                kernels::fusedAttention(qkv16, H).narrow(1, 0, 1).contiguous().backward(g1);
+            }),
+            medianMs([&] { kernels::fusedAttention(qkv16, H, 1).backward(g1); }));
+    }
+
     for (const bool bf16 : {false, true}) {
         const auto type = bf16 ? torch::kBFloat16 : torch::kFloat;
         auto h = torch::randn({B, N, hidden}).to(type).requires_grad_(true);

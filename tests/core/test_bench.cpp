@@ -130,6 +130,57 @@ TEST(Bench, fusedAttentionEqualsMatmulSoftmaxMatmul)
     ASSERT_TRUE(!kernels::fusedAttentionApplies(torch::zeros({2, 3, 9}, torch::kDouble)));
 }
 
+TEST(Bench, fusedAttentionForTheFirstQueriesIsTheWholeCut)
+{
+    // A last block's attention for its kept tokens alone: the first rows of the whole result,
+    // and the gradient the whole kernel gives when the other rows' gradients are zero (the
+    // tokens that asked nothing still pass their keys and values a gradient), on every
+    // instruction set, float and bfloat16, at shapes the blocked AVX-512 loops take (17 tokens)
+    // and others.
+    const std::array<std::array<int64_t, 5>, 4> shapes = {
+        {{4, 17, 64, 2, 1}, {2, 17, 64, 2, 2}, {2, 9, 30, 3, 4}, {1, 40, 96, 3, 1}}};
+    int isas = 0;
+    for (const char* isa : {"generic", "avx2", "avx512"}) {
+        if (!kernels::setFusedAttentionIsa(isa))
+            continue;
+        ++isas;
+        for (auto [b, n, d, h, kept] : shapes)
+            for (const auto type : {torch::kFloat, torch::kBFloat16}) {
+                torch::manual_seed(b * 10 + n + kept);
+                const auto qkv = torch::randn({b, n, 3 * d}).to(type);
+                const auto g = torch::randn({b, kept, d}).to(type);
+                auto x = qkv.clone().requires_grad_(true);
+                auto y = qkv.clone().requires_grad_(true);
+                const auto part = kernels::fusedAttention(x, h, kept);
+                const auto whole = kernels::fusedAttention(y, h);
+                ASSERT_EQ(part.sizes(), (std::vector<int64_t>{b, kept, d}));
+                // Equal up to the order of the sums: at 17 tokens the whole kernel takes the
+                // blocked AVX-512 loops, the cut the row loops.
+                const double tol = type == torch::kFloat ? 1e-5 : 2e-2;
+                const double diff = (part.to(torch::kFloat)
+                                     - whole.narrow(1, 0, kept).to(torch::kFloat))
+                                        .abs()
+                                        .max()
+                                        .item<double>();
+                ASSERT_LT(diff, tol) << isa << ": forward at " << n << " tokens, " << kept
+                                     << " kept";
+                part.backward(g);
+                auto gWhole = torch::zeros({b, n, d}).to(type);
+                gWhole.narrow(1, 0, kept).copy_(g);
+                whole.backward(gWhole);
+                const double err = (x.grad().to(torch::kFloat) - y.grad().to(torch::kFloat))
+                                       .abs()
+                                       .max()
+                                       .item<double>();
+                ASSERT_LT(err, tol) << isa << ": backward at " << n << " tokens, " << kept
+                                    << " kept";
+                ASSERT_GT(x.grad().narrow(2, d, 2 * d).abs().sum().item<double>(), 0.0);
+            }
+    }
+    ASSERT_TRUE(kernels::setFusedAttentionIsa("best"));
+    ASSERT_GE(isas, 1);
+}
+
 TEST(Bench, fusedGeluEqualsTorchGelu)
 {
     torch::manual_seed(7);
