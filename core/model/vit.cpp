@@ -49,14 +49,16 @@ PatchEmbedImpl::PatchEmbedImpl(int64_t channels, int64_t patch, int64_t dim)
 torch::Tensor PatchEmbedImpl::forward(const torch::Tensor& x)
 {
     // The cut below is a CPU loop outside autograd: images on another device, or whose own
-    // gradient is wanted, take the convolution.
+    // gradient is wanted, take the convolution; so do images it does not fit (a wrong channel
+    // count, smaller than a patch), for the convolution's error naming what is wrong.
+    const auto& w = proj->weight; // [D, C, ph, pw]
     if (!bf16Matmul() || x.dim() != 4 || x.scalar_type() != torch::kFloat
-        || !x.device().is_cpu() || x.requires_grad())
+        || !x.device().is_cpu() || x.requires_grad() || x.size(1) != w.size(1)
+        || x.size(2) < w.size(2) || x.size(3) < w.size(3))
         return proj->forward(x).flatten(2).transpose(1, 2); // [B, D, g, g] -> [B, g*g, D]
     // Under bf16 matmuls the convolution (stride = kernel: disjoint patches) runs as what it
     // is, one bf16 GEMM of the flattened patches, as torch.autocast runs it: forward + backward
     // in half the time of LibTorch's float convolution at 224 px (tests/bench/bench_kernels).
-    const auto& w = proj->weight; // [D, C, ph, pw]
     return linear(cutPatchesBf16(x, w.size(2), w.size(3)),
                   w.reshape({w.size(0), -1}), proj->bias);
 }

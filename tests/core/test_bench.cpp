@@ -376,6 +376,22 @@ TEST(Bench, bf16PatchEmbeddingIsTheConvolution)
     }
     ASSERT_TRUE(wanted.grad().defined());
     ASSERT_GT(wanted.grad().abs().sum().item<double>(), 0.0);
+    // Images that do not fit get the convolution's own error under bf16 as in fp32: a wrong
+    // channel count named as such, an image smaller than a patch refused (not 0 tokens).
+    for (const auto& shape : {std::vector<int64_t>{2, 1, 64, 64}, std::vector<int64_t>{2, 3, 8, 8}})
+        for (const bool bf16 : {false, true}) {
+            model::Bf16Scope scope(bf16);
+            try {
+                embed->forward(torch::randn(shape));
+                FAIL() << "an image of " << shape[1] << " channels, " << shape[2]
+                       << " px was accepted (bf16 " << bf16 << ")";
+            } catch (const c10::Error& e) {
+                const std::string what = e.what();
+                ASSERT_TRUE(what.find(shape[1] == 1 ? "channels" : "Kernel size")
+                            != std::string::npos)
+                    << what;
+            }
+        }
 }
 
 TEST(Machine, clockIsMeasuredByTwoChainsOrNominalNeverWild)
