@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
-    libtorch-dev libgloo-dev libopenblas0-openmp libeigen3-dev libopencv-dev nlohmann-json3-dev zlib1g-dev
+    libtorch-dev libgloo-dev libdnnl-dev libopenblas0-openmp libeigen3-dev libopencv-dev nlohmann-json3-dev zlib1g-dev
     dataset-fashion-mnist xvfb fonts-dejavu-core fonts-wqy-microhei qt6-translations-l10n
     python3-torch python3-torchvision libtcmalloc-minimal4 ccache libgtest-dev librsvg2-bin
 )

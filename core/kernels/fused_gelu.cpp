@@ -236,4 +236,13 @@ torch::Tensor fusedGelu(const torch::Tensor& x)
     return y;
 }
 
+std::pair<torch::Tensor, torch::Tensor> geluAndDerivative(const torch::Tensor& x)
+{
+    const torch::Tensor c = x.detach().contiguous();
+    auto y = torch::empty_like(c);
+    auto d = torch::empty_like(c);
+    geluInto(c, y, &d);
+    return {y, d};
+}
+
 } // namespace tleg::kernels

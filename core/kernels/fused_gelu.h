@@ -7,6 +7,8 @@
 //   auto y = kernels::fusedGeluApplies(h) ? kernels::fusedGelu(h) : torch::gelu(h);
 #include <torch/torch.h>
 
+#include <utility>
+
 namespace tleg::kernels {
 
 /// CPU, float32 or bfloat16.
@@ -14,5 +16,9 @@ bool fusedGeluApplies(const torch::Tensor& x);
 
 /// x · Φ(x), same dtype and shape as x. Differentiable.
 torch::Tensor fusedGelu(const torch::Tensor& x);
+
+/// gelu(x) and its derivative at x, each of x's dtype and shape, outside autograd: for a
+/// caller that does the backward's multiply itself (kernels/dnnl_linear.h, inside a GEMM).
+std::pair<torch::Tensor, torch::Tensor> geluAndDerivative(const torch::Tensor& x);
 
 } // namespace tleg::kernels

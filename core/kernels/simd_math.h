@@ -67,13 +67,19 @@ __attribute__((target("avx2,fma"))) inline __m256 loadBf16x8(const uint16_t* p)
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
 }
 
-/// 8 floats as bfloat16, rounded to nearest even (finite values; a quiet NaN stays NaN).
+/// 8 floats as bfloat16, rounded to nearest even; a NaN stays a quiet NaN (its upper bits and
+/// 0x40), as floatToBf16 in kernels/bf16_bits.h, bit for bit.
 __attribute__((target("avx2,fma"))) inline void storeBf16x8(uint16_t* p, __m256 v)
 {
-    __m256i bits = _mm256_castps_si256(v);
-    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
-    bits = _mm256_srli_epi32(
-        _mm256_add_epi32(bits, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
+    const __m256i in = _mm256_castps_si256(v);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(in, 16), _mm256_set1_epi32(1));
+    __m256i bits = _mm256_srli_epi32(
+        _mm256_add_epi32(in, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7FFF))), 16);
+    // A NaN whose payload is near full would carry into the sign: take its bits unrounded.
+    const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(in, _mm256_set1_epi32(0x7FFFFFFF)),
+                                           _mm256_set1_epi32(0x7F800000));
+    const __m256i quiet = _mm256_or_si256(_mm256_srli_epi32(in, 16), _mm256_set1_epi32(0x40));
+    bits = _mm256_blendv_epi8(bits, quiet, nan);
     const __m128i packed =
         _mm_packus_epi32(_mm256_castsi256_si128(bits), _mm256_extracti128_si256(bits, 1));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
@@ -90,10 +96,14 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m512 loadBf16x16(
 __attribute__((target("avx512f,avx512bw,avx512vl"))) inline void storeBf16x16(
     uint16_t* p, __m512 v, __mmask16 m = 0xFFFF)
 {
-    __m512i bits = _mm512_castps_si512(v);
-    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-    bits = _mm512_add_epi32(bits, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF)));
-    _mm256_mask_storeu_epi16(p, m, _mm512_cvtepi32_epi16(_mm512_srli_epi32(bits, 16)));
+    const __m512i in = _mm512_castps_si512(v);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(in, 16), _mm512_set1_epi32(1));
+    __m512i bits = _mm512_srli_epi32(
+        _mm512_add_epi32(in, _mm512_add_epi32(lsb, _mm512_set1_epi32(0x7FFF))), 16);
+    const __mmask16 nan = _mm512_cmpgt_epu32_mask(
+        _mm512_and_si512(in, _mm512_set1_epi32(0x7FFFFFFF)), _mm512_set1_epi32(0x7F800000));
+    bits = _mm512_mask_or_epi32(bits, nan, _mm512_srli_epi32(in, 16), _mm512_set1_epi32(0x40));
+    _mm256_mask_storeu_epi16(p, m, _mm512_cvtepi32_epi16(bits));
 }
 
 } // namespace tleg::kernels

@@ -1,5 +1,6 @@
 #include "model/block.h"
 
+#include "kernels/dnnl_linear.h"
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
@@ -7,7 +8,9 @@
 #include "util/error.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
+#include <string>
 #include <tuple>
 
 namespace tleg::model {
@@ -177,13 +180,29 @@ bool bf16Matmul() { return t_bf16Matmul; }
 
 namespace {
 
+/// Whether bf16 linear layers call oneDNN directly (kernels/dnnl_linear.h). TLEG_NO_DNNL=1 in
+/// the environment keeps LibTorch's addmm route instead: for comparing the two, or to rule the
+/// direct route out when something looks wrong.
+bool directGemms()
+{
+    static const bool yes = [] {
+        const char* off = std::getenv("TLEG_NO_DNNL");
+        return !(off && *off && std::string(off) != "0");
+    }();
+    return yes;
+}
+
 /// x Wᵀ + b with bfloat16 operands and result: the GEMM accumulates in fp32 and adds the bias
 /// before its one rounding. x may already be bf16 (then it is not converted again).
 torch::Tensor linearBf16(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b)
 {
     const auto bf16 = torch::kBFloat16;
     auto x2 = x.reshape({-1, x.size(-1)}).to(bf16);
-    auto y = b.defined() ? torch::addmm(b.to(bf16), x2, w.to(bf16).t()) : x2.mm(w.to(bf16).t());
+    torch::Tensor y;
+    if (directGemms() && kernels::dnnlLinearApplies(x2, w, b))
+        y = kernels::dnnlLinearBf16(x2, w, b);
+    else
+        y = b.defined() ? torch::addmm(b.to(bf16), x2, w.to(bf16).t()) : x2.mm(w.to(bf16).t());
     auto sizes = x.sizes().vec();
     sizes.back() = w.size(0);
     return y.view(sizes);
@@ -329,8 +348,17 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
     if (t_bf16Matmul) {
         // The hidden layer stays bf16 between the two GEMMs (fc2 would round it to bf16
         // anyway): half the memory traffic and no conversions of the widest tensor.
-        h = gelu(linearBf16(h, w[Fc1Weight], w[Fc1Bias]));
-        return {out, linearBf16(h, w[Fc2Weight], w[Fc2Bias])};
+        h = linearBf16(h, w[Fc1Weight], w[Fc1Bias]);
+        const auto h2 = h.view({-1, h.size(-1)});
+        if (directGemms() && kernels::dnnlLinearApplies(h2, w[Fc2Weight], w[Fc2Bias])) {
+            // One node for GELU and fc2: its backward multiplies by the GELU's derivative inside
+            // the input-gradient GEMM.
+            auto y = kernels::dnnlGeluLinearBf16(h2, w[Fc2Weight], w[Fc2Bias]);
+            auto sizes = h.sizes().vec();
+            sizes.back() = y.size(1);
+            return {out, y.view(sizes)};
+        }
+        return {out, linearBf16(gelu(h), w[Fc2Weight], w[Fc2Bias])};
     }
     h = gelu(linear(h, w[Fc1Weight], w[Fc1Bias]));
     return {out, linear(h, w[Fc2Weight], w[Fc2Bias])};

@@ -3,8 +3,11 @@
 // 224-px ViT-Ti block's bf16 attention scores (8 images, 3 heads, 197 tokens): median
 // milliseconds of forward and forward + backward, one thread. Last, the patch embedding under bf16
 // (the cut patches through one GEMM) against LibTorch's float convolution, at 28 px (128 images,
-// patch 7, width 64) and 224 px (8 images, patch 16, width 192). Run by hand:
+// patch 7, width 64) and 224 px (8 images, patch 16, width 192). And a block's four bf16 linear
+// layers, oneDNN's matmul called directly against LibTorch's addmm route, at both sizes (the two
+// timed in alternation, as their difference is a few per cent of a step). Run by hand:
 //   ninja -C build bench_kernels && build/tests/bench_kernels
+#include "kernels/dnnl_linear.h"
 #include "kernels/fused_attention.h"
 #include "kernels/fused_gelu.h"
 #include "kernels/fused_layer_norm.h"
@@ -13,6 +16,7 @@
 #include "model/vit.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +49,32 @@ torch::Tensor referenceAttention(const torch::Tensor& qkv, int64_t heads)
     auto p = qkv.reshape({b, n, 3, heads, hd}).permute({2, 0, 3, 1, 4});
     auto a = torch::matmul(p[0] * (1.0 / std::sqrt(double(hd))), p[1].transpose(-2, -1)).softmax(-1);
     return torch::matmul(a, p[2]).transpose(1, 2).reshape({b, n, d});
+}
+
+/// Medians of f and g, timed in alternating rounds (a slow spell of the machine hits both).
+std::pair<double, double> pairedMedianMs(const std::function<void()>& f,
+                                         const std::function<void()>& g)
+{
+    for (int i = 0; i < 10; ++i) {
+        f();
+        g();
+    }
+    std::vector<double> a, b;
+    const auto time = [](const std::function<void()>& h) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < 10; ++i)
+            h();
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                   .count()
+               / 10.0;
+    };
+    for (int r = 0; r < 21; ++r) {
+        a.push_back(time(f));
+        b.push_back(time(g));
+    }
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return {a[a.size() / 2], b[b.size() / 2]};
 }
 
 void row(const char* what, double libtorch, double fused)
@@ -133,5 +163,38 @@ int main()
         row((std::string(c.name) + " fwd + bwd").c_str(), medianMs([&] { conv().backward(g); }),
             medianMs([&] { gemm().backward(g); }));
     }
+
+    // qkv, proj, fc1 and fc2 with bf16 input: the Aux-Net passes bf16 weights (its expanded
+    // copies), a ViT fp32 masters.
+    struct LinearCase {
+        const char* name;
+        int64_t rows, dim;
+        torch::ScalarType weights;
+    };
+    for (const LinearCase& c :
+         {LinearCase{"4 bf16 linears 28 px, bf16 w, f+b", B * N, D, torch::kBFloat16},
+          LinearCase{"4 bf16 linears 28 px, fp32 w, f+b", B * N, D, torch::kFloat},
+          LinearCase{"4 bf16 linears 224 px, f + b", 8 * 197, 192, torch::kFloat}}) {
+        std::vector<std::array<torch::Tensor, 4>> layers; // x, w, b, gradient of y
+        for (const auto& [in, out] : {std::pair{c.dim, 3 * c.dim}, std::pair{c.dim, c.dim},
+                                     std::pair{c.dim, 4 * c.dim}, std::pair{4 * c.dim, c.dim}})
+            layers.push_back({torch::randn({c.rows, in}).to(torch::kBFloat16).requires_grad_(true),
+                              (torch::randn({out, in}) * 0.1).to(c.weights).requires_grad_(true),
+                              torch::randn({out}).to(c.weights).requires_grad_(true),
+                              torch::randn({c.rows, out}).to(torch::kBFloat16)});
+        const auto bf16 = torch::kBFloat16;
+        const auto [viaAddmm, direct] = pairedMedianMs(
+            [&] {
+                for (auto& [x, w, b, g] : layers)
+                    torch::addmm(b.to(bf16), x, w.to(bf16).t()).backward(g);
+            },
+            [&] {
+                for (auto& [x, w, b, g] : layers)
+                    kernels::dnnlLinearBf16(x, w, b).backward(g);
+            });
+        row(c.name, viaAddmm, direct);
+    }
+    std::printf("oneDNN's matmul at 28 px, fc1 (forward, input and weight gradient): %s\n",
+                kernels::dnnlLinearImplementation(B * N, hidden, D).c_str());
     return 0;
 }
