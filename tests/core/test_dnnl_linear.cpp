@@ -1,14 +1,21 @@
 // The bf16 linear layer on oneDNN's matmul (kernels/dnnl_linear.h): its value and all three
 // gradients against fp32 arithmetic on the same bf16 operands, for fp32 and bf16 weights and
 // biases, at the sizes a block uses and at odd ones; the gradients' dtypes; what it declines; and
-// several threads calling it at once (its primitives are shared, its scratchpads not).
+// several threads calling it at once (its primitives are shared, its scratchpads not). And the
+// vector bf16 stores it and the fused kernels round with (kernels/simd_math.h), against the
+// scalar rounding bit for bit.
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
+#include "kernels/bf16_bits.h"
 #include "kernels/dnnl_linear.h"
 #include "kernels/fused_gelu.h"
+#include "kernels/simd_math.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <optional>
+#include <random>
 #include <thread>
 
 using namespace tleg;
@@ -193,3 +200,53 @@ TEST(DnnlLinear, throughAGeluIsTheGeluThenTheLayer)
         EXPECT_LT(relativeError(fused.dx, apart.dx), 1.0 / 64);
     }
 }
+
+#ifdef TLEG_HAVE_AVX2_MATH
+namespace {
+
+__attribute__((target("avx2,fma"))) void storeEach8(const float* in, uint16_t* out, size_t n)
+{
+    for (size_t i = 0; i + 8 <= n; i += 8)
+        kernels::storeBf16x8(out + i, _mm256_loadu_ps(in + i));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void storeEach16(const float* in,
+                                                                      uint16_t* out, size_t n)
+{
+    for (size_t i = 0; i + 16 <= n; i += 16)
+        kernels::storeBf16x16(out + i, _mm512_loadu_ps(in + i));
+}
+
+} // namespace
+
+TEST(VectorBf16, storesRoundAsFloatToBf16)
+{
+    // Ties to even both ways, infinities, zeros, denormals, the largest finite values, and NaNs
+    // whose payload would carry into the sign if rounded as numbers; then random bit patterns.
+    std::vector<uint32_t> bits = {0x3F808000u, 0x3F818000u, 0x3F807FFFu, 0x7F800000u,
+                                  0xFF800000u, 0x00000000u, 0x80000000u, 0x00000001u,
+                                  0x807FFFFFu, 0x7F7FFFFFu, 0xFF7FFFFFu, 0x7F7F8000u,
+                                  0x7FFFFFFFu, 0xFFFFFFFFu, 0x7FC00000u, 0x7F800001u,
+                                  0x7FFF8000u, 0xFFBFFFFFu};
+    std::mt19937 random(1);
+    while (bits.size() % 16 != 0 || bits.size() < 4096)
+        bits.push_back(random());
+    std::vector<float> in(bits.size());
+    std::memcpy(in.data(), bits.data(), bits.size() * sizeof(float));
+    std::vector<uint16_t> expected(in.size()), got8(in.size()), got16(in.size());
+    for (size_t i = 0; i < in.size(); ++i)
+        expected[i] = kernels::floatToBf16(in[i]);
+    if (util::cpuHasAvx2()) {
+        storeEach8(in.data(), got8.data(), in.size());
+        for (size_t i = 0; i < in.size(); ++i)
+            ASSERT_EQ(got8[i], expected[i]) << "8 lanes, input bits 0x" << std::hex << bits[i];
+    }
+    if (util::cpuHasAvx512()) {
+        storeEach16(in.data(), got16.data(), in.size());
+        for (size_t i = 0; i < in.size(); ++i)
+            ASSERT_EQ(got16[i], expected[i]) << "16 lanes, input bits 0x" << std::hex << bits[i];
+    }
+    if (!util::cpuHasAvx2())
+        GTEST_SKIP() << "no AVX2 on this CPU";
+}
+#endif
