@@ -7,6 +7,7 @@
 #ifdef TLEG_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -193,23 +194,21 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void columnSumsAvx512(const
                                                                            int64_t m, int64_t n,
                                                                            float* out)
 {
-    // Eight sums per column, of rows r ≡ 0..7 (mod 8): one chain of m dependent additions would
-    // wait on the adder's latency at every row.
-    for (int64_t c = 0; c < n; c += 16) {
-        const __mmask16 mask = static_cast<__mmask16>(n - c >= 16 ? 0xFFFF : (1u << (n - c)) - 1u);
+    // Up to 128 columns at a time, one register each, row by row: each row's bytes are read
+    // once and in order, and eight independent sums keep the adder busy.
+    for (int64_t c0 = 0; c0 < n; c0 += 128) {
+        __mmask16 mask[8];
         __m512 acc[8];
-        for (__m512& a : acc)
-            a = _mm512_setzero_ps();
-        int64_t r = 0;
-        for (; r + 8 <= m; r += 8)
-            for (int i = 0; i < 8; ++i)
-                acc[i] = _mm512_add_ps(acc[i], loadBf16x16(g + (r + i) * n + c, mask));
-        for (; r < m; ++r)
-            acc[r % 8] = _mm512_add_ps(acc[r % 8], loadBf16x16(g + r * n + c, mask));
-        const __m512 sum = _mm512_add_ps(
-            _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])),
-            _mm512_add_ps(_mm512_add_ps(acc[4], acc[5]), _mm512_add_ps(acc[6], acc[7])));
-        _mm512_mask_storeu_ps(out + c, mask, sum);
+        for (int b = 0; b < 8; ++b) {
+            const int64_t left = std::clamp<int64_t>(n - c0 - 16 * b, 0, 16);
+            mask[b] = static_cast<__mmask16>((1u << left) - 1u);
+            acc[b] = _mm512_setzero_ps();
+        }
+        for (int64_t r = 0; r < m; ++r)
+            for (int b = 0; b < 8; ++b) // masked-off lanes read nothing
+                acc[b] = _mm512_add_ps(acc[b], loadBf16x16(g + r * n + c0 + 16 * b, mask[b]));
+        for (int b = 0; b < 8; ++b)
+            _mm512_mask_storeu_ps(out + c0 + 16 * b, mask[b], acc[b]);
     }
 }
 #endif
