@@ -236,8 +236,10 @@ public:
         if (geluInput)
             std::tie(xc, derivative) = geluAndDerivative(xc);
         const torch::Tensor wb = asBf16(w);
-        const int64_t m = xc.size(0), k = xc.size(1), n = w.size(0);
-        auto y = torch::empty({m, n}, xc.options());
+        const int64_t k = xc.size(-1), m = xc.numel() / k, n = w.size(0);
+        auto sizes = xc.sizes().vec(); // [..., K] -> [..., N]: the leading dimensions are rows
+        sizes.back() = n;
+        auto y = torch::empty(sizes, xc.options());
         const bool bias = b.numel() > 0; // dnnlLinearBf16 passes no bias as an empty one
         const torch::Tensor bc = b.contiguous();
         const bool floatBias = bias && b.scalar_type() == torch::kFloat;
@@ -263,10 +265,10 @@ public:
         const bool floatWeight = ctx->saved_data["floatWeight"].toBool();
         const int64_t biasType = ctx->saved_data["bias"].toInt();
         const torch::Tensor dy = grads[0].to(torch::kBFloat16).contiguous();
-        const int64_t m = x.size(0), k = x.size(1), n = wb.size(0);
+        const int64_t k = x.size(-1), m = x.numel() / k, n = wb.size(0);
         torch::Tensor dx, dw, db;
         if (ctx->needs_input_grad(0)) {
-            dx = torch::empty({m, k}, x.options());
+            dx = torch::empty(x.sizes(), x.options());
             // Through the GELU: dx = (dy W) ⊙ gelu'(x), the product taken before the rounding.
             Shape s{m, n, k, Gemm::InputGrad, false, false, false};
             s.scaled = geluInput;
@@ -297,8 +299,8 @@ bool dnnlLinearApplies(const torch::Tensor& x, const torch::Tensor& w, const tor
         return t.device().is_cpu() && t.layout() == torch::kStrided
                && (t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kBFloat16);
     };
-    return cpuFloat(x) && x.scalar_type() == torch::kBFloat16 && x.dim() == 2 && x.size(0) > 0
-           && cpuFloat(w) && w.dim() == 2 && x.size(1) == w.size(1) && w.size(0) > 0
+    return cpuFloat(x) && x.scalar_type() == torch::kBFloat16 && x.dim() >= 2 && x.numel() > 0
+           && cpuFloat(w) && w.dim() == 2 && x.size(-1) == w.size(1) && w.size(0) > 0
            && (!b.defined() || (cpuFloat(b) && b.dim() == 1 && b.size(0) == w.size(0)));
 }
 

@@ -7,19 +7,20 @@
 // kept, so a call costs one primitive execution instead of LibTorch's addmm route (casts,
 // transpose view, dispatch, and a primitive lookup per GEMM).
 // Usage:
-//   if (kernels::dnnlLinearApplies(x2, w, b)) y = kernels::dnnlLinearBf16(x2, w, b);  // x2 [M, K]
+//   if (kernels::dnnlLinearApplies(x, w, b)) y = kernels::dnnlLinearBf16(x, w, b);  // x [B, N, K]
 #include <torch/torch.h>
 
 #include <string>
 
 namespace tleg::kernels {
 
-/// Built with oneDNN; x a 2-D bf16 CPU tensor; w 2-D of x's width and b (when defined) of w's
-/// rows, each fp32 or bf16 on the CPU.
+/// Built with oneDNN; x a bf16 CPU tensor of 2 or more dimensions; w 2-D of x's width and b
+/// (when defined) of w's rows, each fp32 or bf16 on the CPU.
 bool dnnlLinearApplies(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b);
 
-/// x [M, K] bf16, w [N, K], b [N] or undefined: y [M, N] bf16. Differentiable in all three,
-/// each gradient in its input's dtype.
+/// x [..., K] bf16, w [N, K], b [N] or undefined: y [..., N] bf16 (the leading dimensions are
+/// the GEMM's rows; no reshape nodes). Differentiable in all three, each gradient in its
+/// input's dtype.
 torch::Tensor dnnlLinearBf16(const torch::Tensor& x, const torch::Tensor& w,
                              const torch::Tensor& b);
 

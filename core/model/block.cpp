@@ -197,12 +197,11 @@ bool directGemms()
 torch::Tensor linearBf16(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b)
 {
     const auto bf16 = torch::kBFloat16;
-    auto x2 = x.reshape({-1, x.size(-1)}).to(bf16);
-    torch::Tensor y;
-    if (directGemms() && kernels::dnnlLinearApplies(x2, w, b))
-        y = kernels::dnnlLinearBf16(x2, w, b);
-    else
-        y = b.defined() ? torch::addmm(b.to(bf16), x2, w.to(bf16).t()) : x2.mm(w.to(bf16).t());
+    const auto xb = x.scalar_type() == bf16 ? x : x.to(bf16);
+    if (directGemms() && kernels::dnnlLinearApplies(xb, w, b))
+        return kernels::dnnlLinearBf16(xb, w, b);
+    auto x2 = xb.reshape({-1, xb.size(-1)});
+    auto y = b.defined() ? torch::addmm(b.to(bf16), x2, w.to(bf16).t()) : x2.mm(w.to(bf16).t());
     auto sizes = x.sizes().vec();
     sizes.back() = w.size(0);
     return y.view(sizes);
@@ -349,15 +348,10 @@ Residual blockForward(const Residual& in, const BlockWeights& w, int64_t heads, 
         // The hidden layer stays bf16 between the two GEMMs (fc2 would round it to bf16
         // anyway): half the memory traffic and no conversions of the widest tensor.
         h = linearBf16(h, w[Fc1Weight], w[Fc1Bias]);
-        const auto h2 = h.view({-1, h.size(-1)});
-        if (directGemms() && kernels::dnnlLinearApplies(h2, w[Fc2Weight], w[Fc2Bias])) {
-            // One node for GELU and fc2: its backward multiplies by the GELU's derivative inside
-            // the input-gradient GEMM.
-            auto y = kernels::dnnlGeluLinearBf16(h2, w[Fc2Weight], w[Fc2Bias]);
-            auto sizes = h.sizes().vec();
-            sizes.back() = y.size(1);
-            return {out, y.view(sizes)};
-        }
+        // One node for GELU and fc2: its backward multiplies by the GELU's derivative inside
+        // the input-gradient GEMM.
+        if (directGemms() && kernels::dnnlLinearApplies(h, w[Fc2Weight], w[Fc2Bias]))
+            return {out, kernels::dnnlGeluLinearBf16(h, w[Fc2Weight], w[Fc2Bias])};
         return {out, linearBf16(gelu(h), w[Fc2Weight], w[Fc2Bias])};
     }
     h = gelu(linear(h, w[Fc1Weight], w[Fc1Bias]));

@@ -119,11 +119,29 @@ TEST(DnnlLinear, declinesWhatItCannotTake)
     const auto b = torch::randn({3});
     EXPECT_EQ(kernels::dnnlLinearApplies(x, w, b), builtWithDnnl());
     EXPECT_FALSE(kernels::dnnlLinearApplies(x.to(torch::kFloat), w, b)); // fp32 input
-    EXPECT_FALSE(kernels::dnnlLinearApplies(x.view({2, 2, 8}), w, b));   // not 2-D
+    EXPECT_FALSE(kernels::dnnlLinearApplies(x.view({32}), w, b));        // 1-D
     EXPECT_FALSE(kernels::dnnlLinearApplies(x, torch::randn({3, 7}), b)); // widths differ
     EXPECT_FALSE(kernels::dnnlLinearApplies(x, w, torch::randn({4})));    // bias of 4 rows
     EXPECT_FALSE(kernels::dnnlLinearApplies(x, w.to(torch::kDouble), b)); // double weights
     EXPECT_FALSE(kernels::dnnlLinearApplies(x.narrow(0, 0, 0), w, b));   // no rows
+}
+
+TEST(DnnlLinear, leadingDimensionsAreRows)
+{
+    if (!builtWithDnnl())
+        GTEST_SKIP() << "built without oneDNN's headers (libdnnl-dev)";
+    torch::manual_seed(9);
+    const auto x = torch::randn({4, 17, 24}).to(torch::kBFloat16);
+    const auto w = torch::randn({40, 24}) * 0.2, b = torch::randn({40});
+    const auto dy = torch::randn({4, 17, 40}).to(torch::kBFloat16);
+    const Result flat = runLayer(x.view({68, 24}), w, b, dy.view({68, 40}));
+    const Result batched = runLayer(x, w, b, dy);
+    ASSERT_EQ(batched.y.sizes(), (std::vector<int64_t>{4, 17, 40}));
+    ASSERT_EQ(batched.dx.sizes(), x.sizes());
+    EXPECT_TRUE(torch::equal(batched.y.view({68, 40}), flat.y));
+    EXPECT_TRUE(torch::equal(batched.dx.view({68, 24}), flat.dx));
+    EXPECT_TRUE(torch::equal(batched.dw, flat.dw));
+    EXPECT_TRUE(torch::equal(batched.db, flat.db));
 }
 
 TEST(DnnlLinear, threadsCallingAtOnceGetTheirOwnResults)
