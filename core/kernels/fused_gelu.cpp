@@ -187,14 +187,24 @@ void geluInto(const torch::Tensor& x, torch::Tensor& y, torch::Tensor* d)
     });
 }
 
+} // namespace
+
+std::pair<torch::Tensor, torch::Tensor> geluAndDerivative(const torch::Tensor& x)
+{
+    const torch::Tensor c = x.detach().contiguous();
+    auto y = torch::empty_like(c);
+    auto d = torch::empty_like(c);
+    geluInto(c, y, &d);
+    return {y, d};
+}
+
+namespace {
+
 class FusedGeluFn : public torch::autograd::Function<FusedGeluFn> {
 public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& in)
     {
-        const torch::Tensor x = in.contiguous();
-        auto y = torch::empty_like(x);
-        auto d = torch::empty_like(x);
-        geluInto(x, y, &d);
+        auto [y, d] = geluAndDerivative(in);
         ctx->save_for_backward({d});
         return y;
     }
@@ -234,15 +244,6 @@ torch::Tensor fusedGelu(const torch::Tensor& x)
     auto y = torch::empty_like(c);
     geluInto(c, y, nullptr);
     return y;
-}
-
-std::pair<torch::Tensor, torch::Tensor> geluAndDerivative(const torch::Tensor& x)
-{
-    const torch::Tensor c = x.detach().contiguous();
-    auto y = torch::empty_like(c);
-    auto d = torch::empty_like(c);
-    geluInto(c, y, &d);
-    return {y, d};
 }
 
 } // namespace tleg::kernels

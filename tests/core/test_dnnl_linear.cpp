@@ -48,6 +48,15 @@ Result runLayer(const torch::Tensor& x0, const torch::Tensor& w0,
     return {y.detach(), x.grad(), w.grad(), b.defined() ? b.grad() : torch::Tensor()};
 }
 
+/// The same output and gradients, to the bit.
+void expectIdentical(const Result& a, const Result& b)
+{
+    EXPECT_TRUE(torch::equal(a.y, b.y));
+    EXPECT_TRUE(torch::equal(a.dx, b.dx));
+    EXPECT_TRUE(torch::equal(a.dw, b.dw));
+    EXPECT_TRUE(torch::equal(a.db, b.db));
+}
+
 } // namespace
 
 TEST(DnnlLinear, valuesAndGradientsAreFp32ArithmeticOnTheBf16Operands)
@@ -138,10 +147,8 @@ TEST(DnnlLinear, leadingDimensionsAreRows)
     const Result batched = runLayer(x, w, b, dy);
     ASSERT_EQ(batched.y.sizes(), (std::vector<int64_t>{4, 17, 40}));
     ASSERT_EQ(batched.dx.sizes(), x.sizes());
-    EXPECT_TRUE(torch::equal(batched.y.view({68, 40}), flat.y));
-    EXPECT_TRUE(torch::equal(batched.dx.view({68, 24}), flat.dx));
-    EXPECT_TRUE(torch::equal(batched.dw, flat.dw));
-    EXPECT_TRUE(torch::equal(batched.db, flat.db));
+    expectIdentical({batched.y.view({68, 40}), batched.dx.view({68, 24}), batched.dw, batched.db},
+                    flat);
 }
 
 TEST(DnnlLinear, threadsCallingAtOnceGetTheirOwnResults)
@@ -174,12 +181,8 @@ TEST(DnnlLinear, threadsCallingAtOnceGetTheirOwnResults)
         th.join();
     for (size_t t = 0; t < 4; ++t) {
         const Result& e = cases[t % 2].expected;
-        for (const Result& r : got[t]) {
-            EXPECT_TRUE(torch::equal(r.y, e.y));
-            EXPECT_TRUE(torch::equal(r.dx, e.dx));
-            EXPECT_TRUE(torch::equal(r.dw, e.dw));
-            EXPECT_TRUE(torch::equal(r.db, e.db));
-        }
+        for (const Result& r : got[t])
+            expectIdentical(r, e);
     }
 }
 
