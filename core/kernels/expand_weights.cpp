@@ -1,5 +1,7 @@
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "kernels/expand_weights.h"
 #include "kernels/bf16_bits.h"
+#include "kernels/simd_math.h"
 
 #include <ATen/Parallel.h>
 
@@ -9,6 +11,72 @@ namespace tleg::kernels {
 namespace {
 
 constexpr int64_t kGrain = 16384; // elements per task
+
+// The loops of the node below, element by element and 16 at a time. Each product and sum is
+// rounded on its own (no fused multiply-add) in both, so the two give the same bits.
+
+#ifdef TLEG_HAVE_AVX2_MATH
+#define TLEG_EXPAND_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl"), optimize("fp-contract=off")))
+
+TLEG_EXPAND_AVX512 void expandAvx512(const float* a, const float* b, float c, float* out,
+                                     uint16_t* outBf16, int64_t n)
+{
+    const __m512 cv = _mm512_set1_ps(c);
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - i)) - 1u);
+        const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, b + i),
+                                       _mm512_mul_ps(cv, _mm512_maskz_loadu_ps(m, a + i)));
+        if (outBf16)
+            storeBf16x16(outBf16 + i, v, m);
+        else
+            _mm512_mask_storeu_ps(out + i, m, v);
+    }
+}
+
+TLEG_EXPAND_AVX512 void accumulateAvx512(const float* g, const uint16_t* gBf16, float c,
+                                         float* ga, float* gb, int64_t n)
+{
+    const __m512 cv = _mm512_set1_ps(c);
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - i)) - 1u);
+        const __m512 v = gBf16 ? loadBf16x16(gBf16 + i, m) : _mm512_maskz_loadu_ps(m, g + i);
+        _mm512_mask_storeu_ps(ga + i, m,
+                              _mm512_add_ps(_mm512_maskz_loadu_ps(m, ga + i), _mm512_mul_ps(cv, v)));
+        _mm512_mask_storeu_ps(gb + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, gb + i), v));
+    }
+}
+#undef TLEG_EXPAND_AVX512
+#endif
+
+/// out (float) or outBf16 = b + c·a over n elements.
+void expand(const float* a, const float* b, float c, float* out, uint16_t* outBf16, int64_t n)
+{
+#ifdef TLEG_HAVE_AVX2_MATH
+    if (util::cpuHasAvx512())
+        return expandAvx512(a, b, c, out, outBf16, n);
+#endif
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = b[i] + c * a[i];
+        if (outBf16)
+            outBf16[i] = floatToBf16(v);
+        else
+            out[i] = v;
+    }
+}
+
+/// ga += c·g and gb += g over n elements, g float or bf16 (gBf16).
+void accumulate(const float* g, const uint16_t* gBf16, float c, float* ga, float* gb, int64_t n)
+{
+#ifdef TLEG_HAVE_AVX2_MATH
+    if (util::cpuHasAvx512())
+        return accumulateAvx512(g, gBf16, c, ga, gb, n);
+#endif
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = gBf16 ? bf16ToFloat(gBf16[i]) : g[i];
+        ga[i] += c * v;
+        gb[i] += v;
+    }
+}
 
 class ExpandWeightsFn : public torch::autograd::Function<ExpandWeightsFn> {
 public:
@@ -26,23 +94,16 @@ public:
             const int64_t m = a.numel();
             for (int64_t k = 0; k < n; ++k) {
                 const float ck = static_cast<float>(c[size_t(k)]);
-                if (bf16[p]) {
-                    auto o = torch::empty(a.sizes(), a.options().dtype(torch::kBFloat16));
-                    auto* os = reinterpret_cast<uint16_t*>(o.data_ptr<at::BFloat16>());
-                    at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
-                        for (int64_t i = from; i < to; ++i)
-                            os[i] = floatToBf16(bs[i] + ck * as[i]);
-                    });
-                    out.push_back(o);
-                } else {
-                    auto o = torch::empty_like(a);
-                    float* os = o.data_ptr<float>();
-                    at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
-                        for (int64_t i = from; i < to; ++i)
-                            os[i] = bs[i] + ck * as[i];
-                    });
-                    out.push_back(o);
-                }
+                auto o = bf16[p] ? torch::empty(a.sizes(), a.options().dtype(torch::kBFloat16))
+                                 : torch::empty_like(a);
+                auto* os = bf16[p] ? nullptr : o.data_ptr<float>();
+                auto* ob =
+                    bf16[p] ? reinterpret_cast<uint16_t*>(o.data_ptr<at::BFloat16>()) : nullptr;
+                at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
+                    expand(as + from, bs + from, ck, os ? os + from : nullptr,
+                           ob ? ob + from : nullptr, to - from);
+                });
+                out.push_back(o);
             }
         }
         ctx->saved_data["c"] = c;
@@ -73,25 +134,15 @@ public:
                     continue;
                 const float ck = static_cast<float>(c[size_t(k)]);
                 const torch::Tensor g = g0.contiguous();
-                if (g.scalar_type() == torch::kBFloat16) {
-                    const auto* gs = reinterpret_cast<const uint16_t*>(g.data_ptr<at::BFloat16>());
-                    at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
-                        for (int64_t i = from; i < to; ++i) {
-                            const float v = bf16ToFloat(gs[i]);
-                            gas[i] += ck * v;
-                            gbs[i] += v;
-                        }
-                    });
-                } else {
-                    const torch::Tensor gf = g.to(torch::kFloat);
-                    const float* gs = gf.data_ptr<float>();
-                    at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
-                        for (int64_t i = from; i < to; ++i) {
-                            gas[i] += ck * gs[i];
-                            gbs[i] += gs[i];
-                        }
-                    });
-                }
+                const bool half = g.scalar_type() == torch::kBFloat16;
+                const torch::Tensor gf = half ? g : g.to(torch::kFloat);
+                const float* gs = half ? nullptr : gf.data_ptr<float>();
+                const auto* gh =
+                    half ? reinterpret_cast<const uint16_t*>(gf.data_ptr<at::BFloat16>()) : nullptr;
+                at::parallel_for(0, m, kGrain, [&](int64_t from, int64_t to) {
+                    accumulate(gs ? gs + from : nullptr, gh ? gh + from : nullptr, ck, gas + from,
+                               gbs + from, to - from);
+                });
             }
             gradA[size_t(p)] = ga;
             gradB[size_t(p)] = gb;

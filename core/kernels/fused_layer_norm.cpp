@@ -101,9 +101,8 @@ inline void addRow(const float* __restrict x, const float* __restrict yF,
         s[i] = x[i] + (yB ? bf16ToFloat(yB[i]) : yF[i]);
 }
 
-/// gx = dx + gs (gs may be null); gyB, when given, receives gx rounded to bfloat16.
-inline void gradRow(const float* __restrict dx, const float* __restrict gs, float* __restrict gx,
-                    uint16_t* __restrict gyB, int64_t d)
+/// gx = dx + gs (gs may be null; gx may be dx); gyB, when given, receives gx rounded to bfloat16.
+inline void gradRow(const float* dx, const float* gs, float* gx, uint16_t* gyB, int64_t d)
 {
     for (int64_t i = 0; i < d; ++i) {
         gx[i] = gs ? dx[i] + gs[i] : dx[i];
@@ -314,6 +313,75 @@ TLEG_AVX512 bool forwardRows(int64_t d, const float* x, const float* yF, const u
                                                      mean, rstd);
 }
 
+/// R rows of width 16·V: LayerNorm's input gradient, as generic::backwardRow computes it, then
+/// generic::gradRow's sum with gs (when given) and its bf16 copy into gyB (when given), without
+/// writing dx in between. dw and db (this task's shares) stay in registers across the rows.
+template <int V>
+TLEG_AVX512 void backwardRowsV(const float* x, const float* dyF, const uint16_t* dyB,
+                               const float* w, int64_t rows, const float* mean, const float* rstd,
+                               const float* gs, float* gx, uint16_t* gyB, float* dw, float* db)
+{
+    constexpr int64_t d = 16 * V;
+    __m512 dwAcc[V], dbAcc[V], wv[V];
+    for (int j = 0; j < V; ++j) {
+        dwAcc[j] = _mm512_loadu_ps(dw + 16 * j);
+        dbAcc[j] = _mm512_loadu_ps(db + 16 * j);
+        wv[j] = _mm512_loadu_ps(w + 16 * j);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m512 mv = _mm512_set1_ps(mean[r]), rv = _mm512_set1_ps(rstd[r]);
+        __m512 xh[V], gw[V];
+        __m512 sg = _mm512_setzero_ps(), sgx = _mm512_setzero_ps();
+        for (int j = 0; j < V; ++j) {
+            const int64_t at = r * d + 16 * j;
+            const __m512 dy = dyB ? loadBf16x16(dyB + at) : _mm512_loadu_ps(dyF + at);
+            xh[j] = _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(x + at), mv), rv);
+            dwAcc[j] = _mm512_fmadd_ps(dy, xh[j], dwAcc[j]);
+            dbAcc[j] = _mm512_add_ps(dy, dbAcc[j]);
+            gw[j] = _mm512_mul_ps(dy, wv[j]);
+            sg = _mm512_add_ps(sg, gw[j]);
+            sgx = _mm512_fmadd_ps(gw[j], xh[j], sgx);
+        }
+        const __m512 a = _mm512_set1_ps(hsum(sg) / float(d));
+        const __m512 c = _mm512_set1_ps(hsum(sgx) / float(d));
+        for (int j = 0; j < V; ++j) {
+            const int64_t at = r * d + 16 * j;
+            __m512 g = _mm512_mul_ps(rv, _mm512_sub_ps(_mm512_sub_ps(gw[j], a),
+                                                       _mm512_mul_ps(xh[j], c)));
+            if (gs)
+                g = _mm512_add_ps(g, _mm512_loadu_ps(gs + at));
+            _mm512_storeu_ps(gx + at, g);
+            if (gyB)
+                storeBf16x16(gyB + at, g);
+        }
+    }
+    for (int j = 0; j < V; ++j) {
+        _mm512_storeu_ps(dw + 16 * j, dwAcc[j]);
+        _mm512_storeu_ps(db + 16 * j, dbAcc[j]);
+    }
+}
+
+/// backwardRowsV for the widths forwardRows takes; false (nothing done) for any other.
+TLEG_AVX512 bool backwardRows(int64_t d, const float* x, const float* dyF, const uint16_t* dyB,
+                              const float* w, int64_t rows, const float* mean, const float* rstd,
+                              const float* gs, float* gx, uint16_t* gyB, float* dw, float* db)
+{
+    const auto run = [&](auto v) {
+        backwardRowsV<decltype(v)::value>(x, dyF, dyB, w, rows, mean, rstd, gs, gx, gyB, dw, db);
+        return true;
+    };
+    switch (d) {
+    case 32: return run(std::integral_constant<int, 2>{});
+    case 48: return run(std::integral_constant<int, 3>{});
+    case 64: return run(std::integral_constant<int, 4>{});
+    case 96: return run(std::integral_constant<int, 6>{});
+    case 128: return run(std::integral_constant<int, 8>{});
+    case 192: return run(std::integral_constant<int, 12>{});
+    case 384: return run(std::integral_constant<int, 24>{});
+    default: return false;
+    }
+}
+
 #undef TLEG_AVX512
 
 } // namespace avx512
@@ -347,19 +415,25 @@ int64_t grainFor(int64_t d)
     return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, d));
 }
 
-/// LayerNorm's backward over rows: dx (float) for dy (float or bf16), dw and db summed.
+/// LayerNorm's backward over rows: gx (float) = the input gradient for dy (float or bf16),
+/// plus gs when defined (a second path's gradient into the same input); dw and db summed. gy,
+/// when given, receives gx rounded to bf16 as well.
 void layerNormBackward(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& mean,
-                       const torch::Tensor& rstd, const torch::Tensor& dyIn, torch::Tensor& dx,
-                       torch::Tensor& dw, torch::Tensor& db)
+                       const torch::Tensor& rstd, const torch::Tensor& dyIn, torch::Tensor& gx,
+                       torch::Tensor& dw, torch::Tensor& db, const torch::Tensor& gsIn = {},
+                       torch::Tensor* gy = nullptr)
 {
     const torch::Tensor dy = dyIn.contiguous();
     const bool dyBf16 = dy.scalar_type() == torch::kBFloat16;
     const torch::Tensor dyUse =
         dyBf16 || dy.scalar_type() == torch::kFloat ? dy : dy.to(torch::kFloat);
+    const torch::Tensor gsUse = gsIn.defined() ? gsIn.to(torch::kFloat).contiguous() : gsIn;
     const int64_t d = x.size(-1), rows = x.numel() / std::max<int64_t>(1, d);
-    dx = torch::empty_like(x);
+    gx = torch::empty_like(x);
     dw = torch::zeros({d}, x.options());
     db = torch::zeros({d}, x.options());
+    if (gy)
+        *gy = torch::empty(x.sizes(), x.options().dtype(torch::kBFloat16));
     const float* xs = x.data_ptr<float>();
     const float* ws = w.data_ptr<float>();
     const float* ms = mean.data_ptr<float>();
@@ -367,27 +441,41 @@ void layerNormBackward(const torch::Tensor& x, const torch::Tensor& w, const tor
     const float* dyF = dyBf16 ? nullptr : dyUse.data_ptr<float>();
     const auto* dyB =
         dyBf16 ? reinterpret_cast<const uint16_t*>(dyUse.data_ptr<at::BFloat16>()) : nullptr;
-    float* dxs = dx.data_ptr<float>();
+    const float* gss = gsUse.defined() ? gsUse.data_ptr<float>() : nullptr;
+    float* gxs = gx.data_ptr<float>();
+    auto* gyB = gy ? reinterpret_cast<uint16_t*>(gy->data_ptr<at::BFloat16>()) : nullptr;
     std::mutex sumLock;
     float* dws = dw.data_ptr<float>();
     float* dbs = db.data_ptr<float>();
-    const bool avx = useAvx2(d);
+    const bool avx = useAvx2(d), wide = useAvx512();
     at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
         // This task's share of dw and db, then one locked add (few tasks per call).
         std::vector<float> part(size_t(3 * d), 0.0f);
         float* pw = part.data();
         float* pb = pw + d;
         float* g = pb + d;
-        for (int64_t r = from; r < to; ++r) {
-            const float* f = dyF ? dyF + r * d : nullptr;
-            const uint16_t* h = dyB ? dyB + r * d : nullptr;
+        const auto row = [&](auto* p, int64_t r) { return p ? p + r * d : nullptr; };
+        bool done = false;
+#ifdef TLEG_HAVE_AVX2_LAYER_NORM
+        done = wide
+               && avx512::backwardRows(d, xs + from * d, row(dyF, from), row(dyB, from), ws,
+                                       to - from, ms + from, rs + from, row(gss, from),
+                                       gxs + from * d, row(gyB, from), pw, pb);
+#endif
+        for (int64_t r = from; r < to && !done; ++r) {
 #ifdef TLEG_HAVE_AVX2_LAYER_NORM
             if (avx) {
-                avx2::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+                avx2::backwardRow(xs + r * d, row(dyF, r), row(dyB, r), ws, d, ms[r], rs[r],
+                                  gxs + r * d, pw, pb, g);
+                if (gss || gyB)
+                    avx2::gradRow(gxs + r * d, row(gss, r), gxs + r * d, row(gyB, r), d);
                 continue;
             }
 #endif
-            generic::backwardRow(xs + r * d, f, h, ws, d, ms[r], rs[r], dxs + r * d, pw, pb, g);
+            generic::backwardRow(xs + r * d, row(dyF, r), row(dyB, r), ws, d, ms[r], rs[r],
+                                 gxs + r * d, pw, pb, g);
+            if (gss || gyB)
+                generic::gradRow(gxs + r * d, row(gss, r), gxs + r * d, row(gyB, r), d);
         }
         const std::lock_guard<std::mutex> lock(sumLock);
         for (int64_t i = 0; i < d; ++i) {
@@ -396,6 +484,7 @@ void layerNormBackward(const torch::Tensor& x, const torch::Tensor& w, const tor
         }
     });
     (void)avx;
+    (void)wide;
 }
 
 /// Rows [0, rows) of width d: s = x + y when y (yF or yB) is given, then the LayerNorm of s (of
@@ -512,42 +601,19 @@ public:
         const auto saved = ctx->get_saved_variables();
         const torch::Tensor &s = saved[0], &w = saved[1], &mean = saved[2], &rstd = saved[3];
         const bool yBf16 = ctx->saved_data["y_bf16"].toBool();
-        torch::Tensor dx, dw, db;
+        torch::Tensor gx, gy, dw, db;
         if (grads[1].defined()) {
-            layerNormBackward(s, w, mean, rstd, grads[1], dx, dw, db);
-        } else {
-            dx = torch::zeros_like(s);
-            dw = torch::zeros_like(w);
-            db = torch::zeros_like(w);
+            // The two paths' gradients meet here (s feeds the LayerNorm and the next residual):
+            // summed in the same pass, and written as bf16 for a bf16 y on the way.
+            layerNormBackward(s, w, mean, rstd, grads[1], gx, dw, db, grads[0],
+                              yBf16 ? &gy : nullptr);
+            return {gx, yBf16 ? gy : gx, dw, db, torch::Tensor(), torch::Tensor()};
         }
-        const torch::Tensor gs =
-            grads[0].defined() ? grads[0].to(torch::kFloat).contiguous() : torch::Tensor();
-        if (!gs.defined() && !yBf16)
-            return {dx, dx, dw, db, torch::Tensor(), torch::Tensor()};
-        // The two paths' gradients meet here (s feeds the LayerNorm and the next residual):
-        // summed in one pass, and written as bf16 for a bf16 y on the way.
-        const int64_t d = s.size(-1), rows = s.numel() / std::max<int64_t>(1, d);
-        auto gx = gs.defined() ? torch::empty_like(s) : dx;
-        auto gy = yBf16 ? torch::empty(s.sizes(), s.options().dtype(torch::kBFloat16)) : gx;
-        const float* dxs = dx.data_ptr<float>();
-        const float* gss = gs.defined() ? gs.data_ptr<float>() : nullptr;
-        float* gxs = gx.data_ptr<float>();
-        auto* gyB = yBf16 ? reinterpret_cast<uint16_t*>(gy.data_ptr<at::BFloat16>()) : nullptr;
-        const bool avx = useAvx2(d);
-        at::parallel_for(0, rows, grainFor(d), [&](int64_t from, int64_t to) {
-            for (int64_t r = from; r < to; ++r) {
-                const float* g = gss ? gss + r * d : nullptr;
-                uint16_t* h = gyB ? gyB + r * d : nullptr;
-#ifdef TLEG_HAVE_AVX2_LAYER_NORM
-                if (avx) {
-                    avx2::gradRow(dxs + r * d, g, gxs + r * d, h, d);
-                    continue;
-                }
-#endif
-                generic::gradRow(dxs + r * d, g, gxs + r * d, h, d);
-            }
-        });
-        (void)avx;
+        // Only the residual path: its gradient passes through to both inputs.
+        gx = grads[0].defined() ? grads[0].to(torch::kFloat).contiguous() : torch::zeros_like(s);
+        dw = torch::zeros_like(w);
+        db = torch::zeros_like(w);
+        gy = yBf16 ? gx.to(torch::kBFloat16) : gx;
         return {gx, gy, dw, db, torch::Tensor(), torch::Tensor()};
     }
 };

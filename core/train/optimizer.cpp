@@ -1,8 +1,14 @@
+#include "util/simd_support.h" // first: GCC's AVX-512 warnings are off from here
 #include "train/optimizer.h"
 
 #include "util/error.h"
 
 #include <cmath>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TLEG_HAVE_AVX512_ADAMW 1
+#endif
 
 namespace tleg::train {
 
@@ -32,10 +38,45 @@ bool rawFloat(const torch::Tensor& t)
     return t.device().is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
 }
 
+#ifdef TLEG_HAVE_AVX512_ADAMW
+/// adamWRaw's loop 16 elements at a time; returns how many it did. The same operations in the
+/// same order, each rounded once (no fused multiply-adds; vector square root and division are
+/// correctly rounded, as the scalar ones), so every element comes out bit for bit as in the
+/// scalar loop, whichever path a machine takes.
+__attribute__((target("avx512f"), optimize("fp-contract=off"))) int64_t
+adamWAvx512(float* p, const float* g, float* m, float* v, int64_t n, float decay, float b1,
+            float b2, float bc2, float eps, float stepSize)
+{
+    const __m512 vb1 = _mm512_set1_ps(b1), va1 = _mm512_set1_ps(1.0f - b1);
+    const __m512 vb2 = _mm512_set1_ps(b2), va2 = _mm512_set1_ps(1.0f - b2);
+    const __m512 vbc2 = _mm512_set1_ps(bc2), veps = _mm512_set1_ps(eps);
+    const __m512 vdecay = _mm512_set1_ps(decay), vstep = _mm512_set1_ps(stepSize);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 gi = _mm512_loadu_ps(g + i);
+        const __m512 mi = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(m + i), vb1),
+                                        _mm512_mul_ps(gi, va1));
+        const __m512 vi = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(v + i), vb2),
+                                        _mm512_mul_ps(_mm512_mul_ps(gi, gi), va2));
+        _mm512_storeu_ps(m + i, mi);
+        _mm512_storeu_ps(v + i, vi);
+        const __m512 denom = _mm512_add_ps(_mm512_sqrt_ps(_mm512_div_ps(vi, vbc2)), veps);
+        _mm512_storeu_ps(p + i, _mm512_sub_ps(_mm512_mul_ps(_mm512_loadu_ps(p + i), vdecay),
+                                              _mm512_div_ps(_mm512_mul_ps(vstep, mi), denom)));
+    }
+    return i;
+}
+#endif
+
 void adamWRaw(float* p, const float* g, float* m, float* v, int64_t n, float decay, float b1,
               float b2, float bc2, float eps, float stepSize)
 {
-    for (int64_t i = 0; i < n; ++i) {
+    int64_t i = 0;
+#ifdef TLEG_HAVE_AVX512_ADAMW
+    if (util::cpuHasAvx512())
+        i = adamWAvx512(p, g, m, v, n, decay, b1, b2, bc2, eps, stepSize);
+#endif
+    for (; i < n; ++i) {
         const float gi = g[i];
         const float mi = m[i] * b1 + gi * (1.0f - b1);
         const float vi = v[i] * b2 + gi * gi * (1.0f - b2);

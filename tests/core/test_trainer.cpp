@@ -4,6 +4,7 @@
 #include "model/des_net.h"
 #include "io/safetensors.h"
 #include "model/model_io.h"
+#include "train/optimizer.h"
 #include "train/speed_probe.h"
 #include "train/trainer.h"
 #include "util/error.h"
@@ -471,4 +472,54 @@ TEST(SpeedProbe, measuresAndEstimates)
     ASSERT_EQ(none.trainImagesPerSecond, 0.0);
     ASSERT_EQ(none.estimateSeconds(3, 6000, 1000), 0.0);
     ASSERT_THROW(train::probeSpeed(*net, {28, 28}, 8, o), Error);
+}
+
+TEST(AdamW, followsTheFormulaOnEveryElementWithAndWithoutDecay)
+{
+    // 37 and 1000 elements: the vector path's blocks of 16 and the scalar tail both run. The
+    // reference is the update written out in double, step by step.
+    torch::manual_seed(7);
+    torch::OrderedDict<std::string, torch::Tensor> params;
+    params.insert("block.weight", torch::randn({40, 25}).requires_grad_());
+    params.insert("block.bias", torch::randn({37}).requires_grad_());
+    const train::AdamWOptions options; // weight decay 0.05 on the matrix only (not on biases)
+    train::AdamW opt(params, options);
+    std::vector<std::vector<double>> p, m, v;
+    for (const auto& item : params) {
+        const auto c = item.value().detach().contiguous();
+        p.emplace_back(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        m.emplace_back(c.numel(), 0.0);
+        v.emplace_back(c.numel(), 0.0);
+    }
+    const double lr = 1e-2;
+    for (int step = 1; step <= 3; ++step) {
+        size_t slot = 0;
+        for (auto& item : params) {
+            item.value().mutable_grad() = torch::randn_like(item.value());
+            const auto g = item.value().grad();
+            const double decay = item.value().dim() >= 2 ? 1.0 - lr * options.weightDecay : 1.0;
+            const double bc1 = 1.0 - std::pow(options.beta1, step);
+            const double bc2 = 1.0 - std::pow(options.beta2, step);
+            for (int64_t i = 0; i < g.numel(); ++i) {
+                const double gi = g.data_ptr<float>()[i];
+                auto& mi = m[slot][size_t(i)];
+                auto& vi = v[slot][size_t(i)];
+                mi = options.beta1 * mi + (1.0 - options.beta1) * gi;
+                vi = options.beta2 * vi + (1.0 - options.beta2) * gi * gi;
+                p[slot][size_t(i)] = p[slot][size_t(i)] * decay
+                                     - lr / bc1 * mi / (std::sqrt(vi / bc2) + options.eps);
+            }
+            ++slot;
+        }
+        opt.step(lr);
+        slot = 0;
+        for (const auto& item : params) {
+            const float* got = item.value().data_ptr<float>();
+            for (int64_t i = 0; i < item.value().numel(); ++i)
+                ASSERT_NEAR(got[i], p[slot][size_t(i)], 1e-5 * (1.0 + std::abs(p[slot][size_t(i)])))
+                    << item.key() << "[" << i << "] at step " << step;
+            ++slot;
+        }
+    }
+    ASSERT_EQ(opt.steps(), 3);
 }
