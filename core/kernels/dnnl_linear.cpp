@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <mutex>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 #endif
@@ -190,25 +191,56 @@ torch::Tensor asBf16(const torch::Tensor& w)
 }
 
 #ifdef TLEG_HAVE_AVX2_MATH
+/// columnSumsAvx512 for the R·16 columns from c0 (the last register only its `last` lanes).
+template <int R>
+__attribute__((target("avx512f,avx512bw,avx512vl"))) void columnSumsBlock(const uint16_t* g,
+                                                                          int64_t m, int64_t n,
+                                                                          __mmask16 last,
+                                                                          float* out)
+{
+    __m512 acc[R];
+    for (int b = 0; b < R; ++b)
+        acc[b] = _mm512_setzero_ps();
+    for (int64_t r = 0; r < m; ++r)
+        for (int b = 0; b < R; ++b)
+            acc[b] = _mm512_add_ps(
+                acc[b], loadBf16x16(g + r * n + 16 * b, b == R - 1 ? last : __mmask16(0xFFFF)));
+    for (int b = 0; b < R; ++b)
+        _mm512_mask_storeu_ps(out + 16 * b, b == R - 1 ? last : __mmask16(0xFFFF), acc[b]);
+}
+
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void columnSumsAvx512(const uint16_t* g,
                                                                            int64_t m, int64_t n,
                                                                            float* out)
 {
-    // Up to 128 columns at a time, one register each, row by row: each row's bytes are read
-    // once and in order, and eight independent sums keep the adder busy.
-    for (int64_t c0 = 0; c0 < n; c0 += 128) {
-        __mmask16 mask[8];
-        __m512 acc[8];
-        for (int b = 0; b < 8; ++b) {
-            const int64_t left = std::clamp<int64_t>(n - c0 - 16 * b, 0, 16);
-            mask[b] = static_cast<__mmask16>((1u << left) - 1u);
-            acc[b] = _mm512_setzero_ps();
+    // Up to 256 columns at a time (every layer here in one pass), one register each, row by
+    // row: each row's bytes are read once and in order, and the independent sums keep the adder
+    // busy. Only as many registers as the columns left need.
+    for (int64_t c0 = 0; c0 < n; c0 += 256) {
+        const int64_t left = std::min<int64_t>(256, n - c0);
+        const int regs = static_cast<int>((left + 15) / 16);
+        const auto last = static_cast<__mmask16>((1u << (left - 16 * (regs - 1))) - 1u);
+        const auto block = [&](auto r) {
+            columnSumsBlock<decltype(r)::value>(g + c0, m, n, last, out + c0);
+        };
+        switch (regs) {
+        case 1: block(std::integral_constant<int, 1>{}); break;
+        case 2: block(std::integral_constant<int, 2>{}); break;
+        case 3: block(std::integral_constant<int, 3>{}); break;
+        case 4: block(std::integral_constant<int, 4>{}); break;
+        case 5: block(std::integral_constant<int, 5>{}); break;
+        case 6: block(std::integral_constant<int, 6>{}); break;
+        case 7: block(std::integral_constant<int, 7>{}); break;
+        case 8: block(std::integral_constant<int, 8>{}); break;
+        case 9: block(std::integral_constant<int, 9>{}); break;
+        case 10: block(std::integral_constant<int, 10>{}); break;
+        case 11: block(std::integral_constant<int, 11>{}); break;
+        case 12: block(std::integral_constant<int, 12>{}); break;
+        case 13: block(std::integral_constant<int, 13>{}); break;
+        case 14: block(std::integral_constant<int, 14>{}); break;
+        case 15: block(std::integral_constant<int, 15>{}); break;
+        default: block(std::integral_constant<int, 16>{}); break;
         }
-        for (int64_t r = 0; r < m; ++r)
-            for (int b = 0; b < 8; ++b) // masked-off lanes read nothing
-                acc[b] = _mm512_add_ps(acc[b], loadBf16x16(g + r * n + c0 + 16 * b, mask[b]));
-        for (int b = 0; b < 8; ++b)
-            _mm512_mask_storeu_ps(out + c0 + 16 * b, mask[b], acc[b]);
     }
 }
 #endif

@@ -122,6 +122,16 @@ TEST(Bench, fusedAttentionEqualsMatmulSoftmaxMatmul)
                 ((x16.grad().to(torch::kFloat) - y32.grad()).norm() / y32.grad().norm())
                     .item<double>();
             ASSERT_TRUE(relGrad < 8e-3) << isa << ": bf16 backward differs by " << relGrad;
+
+            // And bit for bit: the float kernels on the same values, each result rounded once
+            // (the bf16 kernels run them on widened columns and round as they store).
+            auto z = x16.detach().to(torch::kFloat).requires_grad_(true);
+            auto f32 = kernels::fusedAttention(z, h);
+            ASSERT_TRUE(torch::equal(f16, f32.detach().to(torch::kBFloat16)))
+                << isa << ": bf16 forward is not the float one rounded at " << n << " tokens";
+            f32.backward(g.to(torch::kBFloat16).to(torch::kFloat));
+            ASSERT_TRUE(torch::equal(x16.grad(), z.grad().to(torch::kBFloat16)))
+                << isa << ": bf16 backward is not the float one rounded at " << n << " tokens";
         }
     }
     ASSERT_TRUE(kernels::setFusedAttentionIsa("best"));

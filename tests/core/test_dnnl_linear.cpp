@@ -68,7 +68,7 @@ TEST(DnnlLinear, valuesAndGradientsAreFp32ArithmeticOnTheBf16Operands)
         int64_t m, k, n;
     };
     for (const Shape s : {Shape{2176, 64, 192}, Shape{2176, 256, 64}, Shape{7, 5, 3},
-                          Shape{1, 33, 17}}) {
+                          Shape{1, 33, 17}, Shape{5, 7, 150}, Shape{3, 4, 300}}) {
         for (const auto wType : {torch::kFloat, torch::kBFloat16}) {
             for (const int biasKind : {0, 1, 2}) { // none, fp32, bf16
                 SCOPED_TRACE("m " + std::to_string(s.m) + " k " + std::to_string(s.k) + " n "
