@@ -313,7 +313,7 @@ TLEG_AVX512 bool forwardRows(int64_t d, const float* x, const float* yF, const u
                                                      mean, rstd);
 }
 
-/// R rows of width 16·V: LayerNorm's input gradient, as generic::backwardRow computes it, then
+/// Rows of width 16·V: LayerNorm's input gradient, as generic::backwardRow computes it, then
 /// generic::gradRow's sum with gs (when given) and its bf16 copy into gyB (when given), without
 /// writing dx in between. dw and db (this task's shares) stay in registers across the rows.
 template <int V>
