@@ -161,7 +161,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void roundToBf16Avx512(cons
     for (; i + 16 <= n; i += 16)
         storeBf16x16(out + i, _mm512_loadu_ps(in + i));
     if (i < n) {
-        const auto mask = static_cast<__mmask16>((1u << (n - i)) - 1u);
+        const __mmask16 mask = laneMask(i, n);
         storeBf16x16(out + i, _mm512_maskz_loadu_ps(mask, in + i), mask);
     }
 }
@@ -219,7 +219,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void columnSumsAvx512(const
     for (int64_t c0 = 0; c0 < n; c0 += 256) {
         const int64_t left = std::min<int64_t>(256, n - c0);
         const int regs = static_cast<int>((left + 15) / 16);
-        const auto last = static_cast<__mmask16>((1u << (left - 16 * (regs - 1))) - 1u);
+        const __mmask16 last = laneMask(16 * (regs - 1), left);
         const auto block = [&](auto r) {
             columnSumsBlock<decltype(r)::value>(g + c0, m, n, last, out + c0);
         };

@@ -13,17 +13,18 @@ namespace {
 constexpr int64_t kGrain = 16384; // elements per task
 
 // The loops of the node below, element by element and 16 at a time. Each product and sum is
-// rounded on its own (no fused multiply-add) in both, so the two give the same bits.
+// rounded on its own (no fused multiply-add, TLEG_SEPARATE_ROUNDING) in both, so the two give
+// the same bits.
 
 #ifdef TLEG_HAVE_AVX2_MATH
-#define TLEG_EXPAND_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl"), optimize("fp-contract=off")))
+#define TLEG_EXPAND_AVX512 TLEG_SEPARATE_ROUNDING __attribute__((target("avx512f,avx512bw,avx512vl")))
 
 TLEG_EXPAND_AVX512 void expandAvx512(const float* a, const float* b, float c, float* out,
                                      uint16_t* outBf16, int64_t n)
 {
     const __m512 cv = _mm512_set1_ps(c);
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 m = n - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - i)) - 1u);
+        const __mmask16 m = laneMask(i, n);
         const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, b + i),
                                        _mm512_mul_ps(cv, _mm512_maskz_loadu_ps(m, a + i)));
         if (outBf16)
@@ -38,7 +39,7 @@ TLEG_EXPAND_AVX512 void accumulateAvx512(const float* g, const uint16_t* gBf16, 
 {
     const __m512 cv = _mm512_set1_ps(c);
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 m = n - i >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (n - i)) - 1u);
+        const __mmask16 m = laneMask(i, n);
         const __m512 v = gBf16 ? loadBf16x16(gBf16 + i, m) : _mm512_maskz_loadu_ps(m, g + i);
         _mm512_mask_storeu_ps(ga + i, m,
                               _mm512_add_ps(_mm512_maskz_loadu_ps(m, ga + i), _mm512_mul_ps(cv, v)));

@@ -63,13 +63,6 @@ void backwardRowGeneric(const T* p, const T* dp, T* ds, int64_t n, float scale)
 
 namespace avx512 {
 
-/// Lanes j .. j+15 that lie below n.
-TLEG_AVX512 inline __mmask16 laneMask(int64_t j, int64_t n)
-{
-    const int64_t left = n - j;
-    return left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1u);
-}
-
 TLEG_AVX512 inline __m512 load(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 
 TLEG_AVX512 inline __m512 load(const uint16_t* p, __mmask16 m) { return loadBf16x16(p, m); }

@@ -85,6 +85,13 @@ __attribute__((target("avx2,fma"))) inline void storeBf16x8(uint16_t* p, __m256 
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), packed);
 }
 
+/// Lanes j .. j+15 of a row of n that lie below n: all 16, or the first n - j.
+inline __mmask16 laneMask(int64_t j, int64_t n)
+{
+    const int64_t left = n - j;
+    return left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1u);
+}
+
 /// The 512-bit pair: 16 lanes, or only the lanes in m (the others read as 0, left unwritten).
 __attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m512 loadBf16x16(
     const uint16_t* p, __mmask16 m = 0xFFFF)

@@ -43,7 +43,7 @@ bool rawFloat(const torch::Tensor& t)
 /// same order, each rounded once (no fused multiply-adds; vector square root and division are
 /// correctly rounded, as the scalar ones), so every element comes out bit for bit as in the
 /// scalar loop, whichever path a machine takes.
-__attribute__((target("avx512f"), optimize("fp-contract=off"))) int64_t
+TLEG_SEPARATE_ROUNDING __attribute__((target("avx512f"))) int64_t
 adamWAvx512(float* p, const float* g, float* m, float* v, int64_t n, float decay, float b1,
             float b2, float bc2, float eps, float stepSize)
 {

@@ -12,6 +12,16 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
+/// Marks a function whose vector multiplies and adds must each round on their own, so that it
+/// gives the same bits as a scalar loop built for plain x86-64: GCC fuses a·b + c into one FMA
+/// across intrinsics unless told not to; clang contracts only within one source expression,
+/// which intrinsic calls are not, and has no such attribute.
+#if defined(__GNUC__) && !defined(__clang__)
+#define TLEG_SEPARATE_ROUNDING __attribute__((optimize("fp-contract=off")))
+#else
+#define TLEG_SEPARATE_ROUNDING
+#endif
+
 namespace tleg::util {
 
 /// AVX2 with FMA.
